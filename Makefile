@@ -1,0 +1,133 @@
+# nvr-recovery: build, demo, tests.
+#
+#   make            build build/nvr-recovery
+#   make demo       run the wizard on the built-in demo device (ARGS=...)
+#   make check      unit tests (plain and under ASan+UBSan) and end-to-end
+#                   tests in a real terminal emulator
+#   make install    install under $(DESTDIR)$(PREFIX)
+#
+# Missing Debian packages are installed first (packaging/deb/
+# install-build-deps), so these commands are the whole set-up.
+
+VERSION := 0.1.0
+PREFIX ?= /usr
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+DOCDIR ?= $(PREFIX)/share/doc/nvr-recovery
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+PKG_CONFIG ?= pkg-config
+PKGS := ncursesw menuw yaml-0.1
+TEST_PKGS := cmocka
+DRIVER_PKGS := vterm
+
+WARNINGS := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
+	-Wmissing-prototypes -Wwrite-strings -Wundef
+SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+
+# Recursive (=) so pkg-config runs when a recipe needs it, after
+# build/.deps-ok has installed what was missing.
+BASE_CFLAGS = -std=c11 -D_GNU_SOURCE -DNVR_VERSION='"$(VERSION)"' -I. \
+	$(WARNINGS) $(shell $(PKG_CONFIG) --cflags $(PKGS))
+LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
+
+CORE_SRC := \
+	config/diag.c config/document.c config/schema.c config/config.c \
+	backends/nvr_error.c backends/device.c backends/device_static.c \
+	backends/device_files.c backends/registry.c \
+	tui/keys.c tui/theme.c tui/draw.c tui/term.c \
+	screens/main_menu.c \
+	wizard/wizard.c
+MAIN_SRC := wizard/main.c
+UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
+
+OBJ := build/obj
+ASAN_OBJ := build/asan/obj
+CORE_OBJ := $(CORE_SRC:%.c=$(OBJ)/%.o)
+ASAN_CORE_OBJ := $(CORE_SRC:%.c=$(ASAN_OBJ)/%.o)
+
+.PHONY: all deps demo check unit unit-asan e2e install clean
+.DELETE_ON_ERROR:
+
+all: build/nvr-recovery
+
+deps: build/.deps-ok
+
+build/.deps-ok: packaging/deb/build-deps.txt packaging/deb/install-build-deps
+	packaging/deb/install-build-deps
+	@mkdir -p $(@D) && touch $@
+
+$(OBJ)/%.o: %.c | build/.deps-ok
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(ASAN_OBJ)/%.o: %.c | build/.deps-ok
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(SANITIZE) -MMD -MP -c $< -o $@
+
+build/nvr-recovery: $(CORE_OBJ) $(OBJ)/$(MAIN_SRC:.c=.o)
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+
+build/asan/nvr-recovery: $(ASAN_CORE_OBJ) $(ASAN_OBJ)/$(MAIN_SRC:.c=.o)
+	$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^ $(LIBS)
+
+# Unit tests link the core objects with cmocka.
+build/tests/%: tests/unit/%.c $(CORE_OBJ) | build/.deps-ok
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(shell $(PKG_CONFIG) --cflags \
+		$(TEST_PKGS)) -o $@ $^ $(LIBS) \
+		$(shell $(PKG_CONFIG) --libs $(TEST_PKGS))
+
+build/asan/tests/%: tests/unit/%.c $(ASAN_CORE_OBJ) | build/.deps-ok
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(SANITIZE) $(shell $(PKG_CONFIG) \
+		--cflags $(TEST_PKGS)) -o $@ $^ $(LIBS) \
+		$(shell $(PKG_CONFIG) --libs $(TEST_PKGS))
+
+build/vtdrive: tests/e2e/vtdrive.c | build/.deps-ok
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(shell $(PKG_CONFIG) --cflags \
+		$(DRIVER_PKGS)) -o $@ $< $(shell $(PKG_CONFIG) --libs \
+		$(DRIVER_PKGS)) -lutil
+
+# The demo device lives in build/demo: git cannot keep file modes, and
+# the wizard refuses a config others could write.
+build/demo/config.yaml: config/demo.yaml
+	@mkdir -p $(@D)
+	install -m 0600 $< $@
+
+demo: build/nvr-recovery build/demo/config.yaml
+	build/nvr-recovery --config build/demo/config.yaml $(ARGS)
+
+UNIT_BINS := $(UNIT_TESTS:%=build/tests/%)
+ASAN_UNIT_BINS := $(UNIT_TESTS:%=build/asan/tests/%)
+
+check: build/nvr-recovery build/asan/nvr-recovery build/vtdrive \
+		build/demo/config.yaml $(UNIT_BINS) $(ASAN_UNIT_BINS)
+	tests/run-all $(UNIT_BINS) $(ASAN_UNIT_BINS)
+
+unit: $(UNIT_BINS)
+	tests/run-all --unit-only $(UNIT_BINS)
+
+unit-asan: $(ASAN_UNIT_BINS)
+	tests/run-all --unit-only $(ASAN_UNIT_BINS)
+
+e2e: build/nvr-recovery build/asan/nvr-recovery build/vtdrive \
+		build/demo/config.yaml
+	tests/run-all --e2e-only
+
+install: build/nvr-recovery
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(DOCDIR)/examples
+	install -m 0755 build/nvr-recovery $(DESTDIR)$(SBINDIR)/nvr-recovery
+	install -m 0644 man/nvr-recovery.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 config/example.yaml config/demo.yaml \
+		$(DESTDIR)$(DOCDIR)/examples/
+
+clean:
+	rm -rf build
+
+-include $(CORE_OBJ:.o=.d) $(ASAN_CORE_OBJ:.o=.d) $(OBJ)/wizard/main.d \
+	$(ASAN_OBJ)/wizard/main.d

@@ -1,0 +1,150 @@
+/*
+ * config.c: the config loader and the top-level schema.
+ *
+ * Invariants:
+ * 1. Nothing in a config is trusted before the whole file has passed the
+ *    schema check: one error means the wizard does not start.
+ * 2. A file someone else could have written is refused: when we run as
+ *    root it must be owned by root, and it is never group- or
+ *    other-writable (doas' checkconfig rule).
+ */
+#include "config/config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "backends/registry.h"
+#include "config/schema.h"
+
+static const char *const color_choices[] = { "auto", "never", NULL };
+
+static const struct schema_key console_keys[] = {
+	{ .name = "escdelay_ms", .type = SCHEMA_INT, .min = 10, .max = 2000,
+	  .help = "how long a lone Esc waits for the rest of a key sequence" },
+	{ .name = "color", .type = SCHEMA_ENUM, .choices = color_choices,
+	  .help = "auto, or never for bold and reverse only" },
+	{ 0 },
+};
+
+static const struct schema_key top_keys[] = {
+	{ .name = "device", .type = SCHEMA_BACKEND, .concern = "device",
+	  .required = true, .help = "where model, serial and firmware "
+	  "come from" },
+	{ .name = "console", .type = SCHEMA_MAP, .children = console_keys,
+	  .help = "terminal settings" },
+	{ 0 },
+};
+
+/* Opens PATH and checks that only root (or we) could have written it. */
+static FILE *
+open_checked(const char *path, struct diag_list *diags)
+{
+	struct stat st;
+	FILE *in;
+	int fd;
+
+	/* O_NONBLOCK: a FIFO with no writer must be refused, not waited on. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		diag_add(diags, 1, 1, "cannot open config: %s",
+		    strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) != 0) {
+		diag_add(diags, 1, 1, "cannot stat config: %s",
+		    strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		diag_add(diags, 1, 1, "config is not a regular file");
+		close(fd);
+		return NULL;
+	}
+	if (st.st_size > CONFIG_MAX_BYTES) {
+		diag_add(diags, 1, 1, "config is larger than %d bytes",
+		    CONFIG_MAX_BYTES);
+		close(fd);
+		return NULL;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		diag_add(diags, 1, 1, "refusing a config writable by group or "
+		    "others (mode %04o); run chmod go-w on it",
+		    (unsigned)(st.st_mode & 07777));
+		close(fd);
+		return NULL;
+	}
+	if (geteuid() == 0 && st.st_uid != 0) {
+		diag_add(diags, 1, 1, "refusing a config not owned by root "
+		    "(owner uid %u); run chown root on it",
+		    (unsigned)st.st_uid);
+		close(fd);
+		return NULL;
+	}
+	in = fdopen(fd, "r");
+	if (in == NULL) {
+		diag_add(diags, 1, 1, "cannot read config: %s",
+		    strerror(errno));
+		close(fd);
+	}
+	return in;
+}
+
+static void
+read_console(struct config *cfg, yaml_node_t *root)
+{
+	struct config_section top = { .doc = &cfg->doc, .map = root,
+	    .name = "config" };
+	struct config_section console;
+	const char *color;
+
+	cfg->console.escdelay_ms = 100;
+	cfg->console.color = CONFIG_COLOR_AUTO;
+	if (!config_section_child(&top, "console", &console))
+		return;
+	cfg->console.escdelay_ms = (int)config_section_int(&console,
+	    "escdelay_ms", cfg->console.escdelay_ms);
+	color = config_section_string(&console, "color");
+	if (color != NULL && strcmp(color, "never") == 0)
+		cfg->console.color = CONFIG_COLOR_NEVER;
+}
+
+int
+config_load(struct config *cfg, const char *path)
+{
+	yaml_node_t *root;
+	FILE *in;
+	int rc;
+
+	memset(cfg, 0, sizeof(*cfg));
+	diag_init(&cfg->diags, path);
+	in = open_checked(path, &cfg->diags);
+	if (in == NULL)
+		return -1;
+	rc = document_parse(&cfg->doc, in, path, &cfg->diags);
+	fclose(in);
+	if (rc != 0)
+		return -1;
+
+	root = document_root(&cfg->doc);
+	if (schema_check(&cfg->doc, root, "", top_keys,
+	    registry_keys) != 0)
+		return -1;
+
+	cfg->device.doc = &cfg->doc;
+	cfg->device.map = document_lookup(&cfg->doc, root, "device", NULL);
+	cfg->device.name = "device";
+	read_console(cfg, root);
+	return 0;
+}
+
+void
+config_free(struct config *cfg)
+{
+	document_free(&cfg->doc);
+	diag_free(&cfg->diags);
+}

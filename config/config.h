@@ -1,0 +1,42 @@
+/*
+ * config.h: loading the one YAML file that says which backend serves each
+ * concern and with what settings.
+ *
+ * Loading checks everything that can be checked without opening a
+ * backend: the file's owner and mode, YAML syntax, every key against the
+ * schema. Every problem is collected with its FILE:LINE:COL; the caller
+ * prints them and exits 78 (EX_CONFIG) before touching the terminal.
+ */
+#ifndef NVR_CONFIG_CONFIG_H
+#define NVR_CONFIG_CONFIG_H
+
+#include "config/diag.h"
+#include "config/document.h"
+
+#define CONFIG_DEFAULT_PATH "/etc/nvr-recovery/config.yaml"
+#define CONFIG_MAX_BYTES (1024 * 1024)
+
+enum config_color {
+	CONFIG_COLOR_AUTO,	/* colour if the terminal has it */
+	CONFIG_COLOR_NEVER,	/* bold and reverse only */
+};
+
+struct console_settings {
+	int escdelay_ms;	/* how long a lone Esc waits for more bytes */
+	enum config_color color;
+};
+
+struct config {
+	struct diag_list diags;
+	struct config_document doc;
+	struct config_section device;	/* device: */
+	struct console_settings console;
+};
+
+/* Loads and checks PATH. Returns 0, or -1 with cfg->diags filled. The
+ * config must be freed either way. */
+int config_load(struct config *cfg, const char *path);
+
+void config_free(struct config *cfg);
+
+#endif

@@ -1,0 +1,100 @@
+/* diag.c: located diagnostics for config files. */
+#include "config/diag.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+void
+diag_init(struct diag_list *list, const char *file)
+{
+	memset(list, 0, sizeof(*list));
+	list->file = strdup(file ? file : "(config)");
+}
+
+void
+diag_add(struct diag_list *list, unsigned line, unsigned col,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_vadd(list, line, col, fmt, ap);
+	va_end(ap);
+}
+
+void
+diag_vadd(struct diag_list *list, unsigned line, unsigned col,
+    const char *fmt, va_list ap)
+{
+	char *msg = NULL;
+
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+
+	if (list->count == list->capacity) {
+		size_t cap = list->capacity ? list->capacity * 2 : 8;
+		struct diag *grown = realloc(list->items, cap * sizeof(*grown));
+		if (grown == NULL) {
+			free(msg);
+			return;
+		}
+		list->items = grown;
+		list->capacity = cap;
+	}
+	list->items[list->count].line = line ? line : 1;
+	list->items[list->count].col = col ? col : 1;
+	list->items[list->count].message = msg;
+	list->count++;
+}
+
+static int
+diag_compare(const void *a, const void *b)
+{
+	const struct diag *x = a, *y = b;
+
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->col != y->col)
+		return x->col < y->col ? -1 : 1;
+	return 0;
+}
+
+void
+diag_print(const struct diag_list *list, FILE *out)
+{
+	/* A stable order by position reads like a compiler's output. */
+	struct diag *sorted = malloc(list->count * sizeof(*sorted) + 1);
+	const struct diag *items = list->items;
+
+	if (sorted != NULL && list->count > 0) {
+		memcpy(sorted, list->items, list->count * sizeof(*sorted));
+		/* Insertion sort: stable, so errors at one position keep
+		 * the order they were found in; the lists are short. */
+		for (size_t i = 1; i < list->count; i++) {
+			struct diag d = sorted[i];
+			size_t j = i;
+			while (j > 0 && diag_compare(&sorted[j - 1], &d) > 0) {
+				sorted[j] = sorted[j - 1];
+				j--;
+			}
+			sorted[j] = d;
+		}
+		items = sorted;
+	}
+	for (size_t i = 0; i < list->count; i++)
+		fprintf(out, "%s:%u:%u: %s\n", list->file, items[i].line,
+		    items[i].col, items[i].message ? items[i].message :
+		    "out of memory while reporting an error");
+	free(sorted);
+}
+
+void
+diag_free(struct diag_list *list)
+{
+	for (size_t i = 0; i < list->count; i++)
+		free(list->items[i].message);
+	free(list->items);
+	free(list->file);
+	memset(list, 0, sizeof(*list));
+}

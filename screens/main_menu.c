@@ -1,0 +1,192 @@
+/*
+ * main_menu.c: the main menu. Entries are chosen by digit, by moving and
+ * Enter, or by q for Quit. An entry whose screen this build lacks says so
+ * plainly instead of doing nothing. Esc never leaves the wizard from here:
+ * a stressed owner pressing Esc repeatedly must not be thrown out.
+ */
+#include "screens/main_menu.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+enum main_menu_state {
+	MAIN_MENU_CHOOSING,
+	MAIN_MENU_UNAVAILABLE,	/* showing "not available in this build" */
+};
+
+struct main_menu_entry {
+	const char *key;
+	const char *label;
+	enum screen_id target;	/* SCREEN_COUNT for Quit */
+};
+
+static const struct main_menu_entry entries[] = {
+	{ "1", "Change password", SCREEN_CHANGE_PASSWORD },
+	{ "2", "Forgot password", SCREEN_FORGOT_PASSWORD },
+	{ "3", "Support & reset code", SCREEN_SUPPORT },
+	{ "4", "Security questions", SCREEN_QUESTIONS },
+	{ "5", "Factory reset", SCREEN_FACTORY_RESET },
+	{ "q", "Quit", SCREEN_COUNT },
+};
+
+#define ENTRY_COUNT (sizeof(entries) / sizeof(entries[0]))
+
+struct main_menu {
+	enum main_menu_state state;
+	size_t selected;
+	bool available[SCREEN_COUNT];
+	struct view_menu_item items[ENTRY_COUNT];
+	char notice[160];
+	const char *status;
+};
+
+static const struct view_hint choosing_hints[] = {
+	{ ACTION_DOWN, NULL, "down" },
+	{ ACTION_UP, NULL, "up" },
+	{ ACTION_NONE, "1-5", "choose" },
+	{ ACTION_CONFIRM, NULL, "open" },
+	{ ACTION_QUIT, NULL, "quit" },
+	{ ACTION_REDRAW, NULL, "redraw" },
+};
+
+static const struct view_hint notice_hints[] = {
+	{ ACTION_CONFIRM, NULL, "back to the menu" },
+	{ ACTION_BACK, NULL, "back" },
+	{ ACTION_QUIT, NULL, "quit" },
+};
+
+static void *
+main_menu_create(const struct screen_context *context)
+{
+	struct main_menu *m = calloc(1, sizeof(*m));
+
+	if (m == NULL)
+		return NULL;
+	for (size_t i = 0; i < SCREEN_COUNT; i++)
+		m->available[i] = context->available[i];
+	for (size_t i = 0; i < ENTRY_COUNT; i++) {
+		m->items[i].key = entries[i].key;
+		m->items[i].label = entries[i].label;
+		if (entries[i].target != SCREEN_COUNT &&
+		    !m->available[entries[i].target])
+			m->items[i].note = "not available in this build";
+	}
+	return m;
+}
+
+static struct screen_result
+activate(struct main_menu *m, size_t index)
+{
+	struct screen_result r = { .kind = SCREEN_STAY };
+	const struct main_menu_entry *e = &entries[index];
+
+	m->selected = index;
+	if (e->target == SCREEN_COUNT) {
+		r.kind = SCREEN_QUIT;
+	} else if (m->available[e->target]) {
+		r.kind = SCREEN_OPEN;
+		r.target = e->target;
+	} else {
+		snprintf(m->notice, sizeof(m->notice), "%s is not available "
+		    "in this build.\n\nPress Enter to go back to the menu.",
+		    e->label);
+		m->state = MAIN_MENU_UNAVAILABLE;
+	}
+	return r;
+}
+
+static struct screen_result
+main_menu_handle(void *self, const struct keys_action_event *ev)
+{
+	struct main_menu *m = self;
+	struct screen_result stay = { .kind = SCREEN_STAY };
+
+	m->status = NULL;
+	if (ev->action == ACTION_QUIT) {
+		stay.kind = SCREEN_QUIT;
+		return stay;
+	}
+	if (m->state == MAIN_MENU_UNAVAILABLE) {
+		if (ev->action == ACTION_CONFIRM || ev->action == ACTION_BACK)
+			m->state = MAIN_MENU_CHOOSING;
+		return stay;
+	}
+	switch (ev->action) {
+	case ACTION_UP:
+	case ACTION_PREVIOUS:
+		if (m->selected > 0)
+			m->selected--;
+		break;
+	case ACTION_DOWN:
+	case ACTION_NEXT:
+		if (m->selected + 1 < ENTRY_COUNT)
+			m->selected++;
+		break;
+	case ACTION_FIRST:
+	case ACTION_PAGE_UP:
+		m->selected = 0;
+		break;
+	case ACTION_LAST:
+	case ACTION_PAGE_DOWN:
+		m->selected = ENTRY_COUNT - 1;
+		break;
+	case ACTION_CONFIRM:
+		return activate(m, m->selected);
+	case ACTION_HOTKEY:
+		for (size_t i = 0; i < ENTRY_COUNT; i++)
+			if (entries[i].key[0] == (char)ev->ch &&
+			    entries[i].key[1] == '\0' && ev->ch < 0x80)
+				return activate(m, i);
+		m->status = "Choose with 1-5, or q to quit.";
+		break;
+	case ACTION_BACK:
+		m->status = "This is the main menu: to leave, choose Quit or "
+		    "press q.";
+		break;
+	default:
+		break;
+	}
+	return stay;
+}
+
+static void
+main_menu_render(void *self, struct view *view)
+{
+	struct main_menu *m = self;
+
+	view->title = "Main menu";
+	view->intro = "What do you want to do? Choose an entry with its "
+	    "number, or move to it and press Enter.";
+	view->menu.items = m->items;
+	view->menu.count = ENTRY_COUNT;
+	view->menu.selected = m->selected;
+	view->status = m->status;
+	if (m->state == MAIN_MENU_UNAVAILABLE) {
+		view->notice.title = "Not available";
+		view->notice.text = m->notice;
+		view->hints = notice_hints;
+		view->hint_count = sizeof(notice_hints) /
+		    sizeof(notice_hints[0]);
+		view->context = KEYS_CONTEXT_MESSAGE;
+	} else {
+		view->hints = choosing_hints;
+		view->hint_count = sizeof(choosing_hints) /
+		    sizeof(choosing_hints[0]);
+		view->context = KEYS_CONTEXT_MENU;
+	}
+}
+
+static void
+main_menu_destroy(void *self)
+{
+	free(self);
+}
+
+const struct screen_class main_menu_screen = {
+	.id = SCREEN_MAIN_MENU,
+	.title = "Main menu",
+	.create = main_menu_create,
+	.handle = main_menu_handle,
+	.render = main_menu_render,
+	.destroy = main_menu_destroy,
+};

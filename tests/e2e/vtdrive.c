@@ -1,0 +1,1496 @@
+/*
+ * vtdrive - end-to-end test driver for full-screen terminal programs.
+ *
+ * Runs PROGRAM on a pseudo-terminal behind a libvterm terminal emulator,
+ * feeds it keys and checks what a person would see on the screen, as told
+ * by a small line-oriented SCRIPT.  Every wait has a timeout; nothing is
+ * timed with fixed sleeps unless the script says `sleep`.
+ *
+ *   vtdrive [--rows R] [--cols C] [--timeout SECONDS] [--term TERM]
+ *           [--env NAME=VALUE]... [--unsetenv NAME]... [--dump-on-fail]
+ *           SCRIPT -- PROGRAM [ARGS...]
+ *
+ * Script commands (one per line, `#` comment lines and blank lines ignored):
+ *   wait TEXT, wait-gone TEXT, assert TEXT, assert-not TEXT,
+ *   wait-row N TEXT, wait-attr TEXT reverse|bold|underline|color,
+ *   send TEXT, key NAME [COUNT], resize ROWS COLS, signal NAME,
+ *   noise SECONDS SEED, sleep MS, expect-exit CODE|signal:NAME,
+ *   expect-running, expect-tty-sane, screen FILE, dump, bytes,
+ *   bytes-reset, expect-bytes-max N, set-timeout SECONDS
+ * TEXT is either bare (to the end of the line, trailing blanks dropped) or
+ * in double quotes; both forms understand \r \n \t \e \\ \" \xHH.
+ *
+ * Exit status: 0 all commands passed, 1 an assertion failed, 2 usage or
+ * setup error.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <pty.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+#include <utmp.h>
+#include <vterm.h>
+
+enum op {
+	OP_WAIT, OP_WAIT_GONE, OP_ASSERT, OP_ASSERT_NOT, OP_WAIT_ROW,
+	OP_WAIT_ATTR, OP_SEND, OP_KEY, OP_RESIZE, OP_SIGNAL, OP_NOISE,
+	OP_SLEEP, OP_EXPECT_EXIT, OP_EXPECT_RUNNING, OP_TTY_SANE, OP_SCREEN,
+	OP_DUMP, OP_BYTES, OP_BYTES_RESET, OP_BYTES_MAX, OP_SET_TIMEOUT,
+};
+
+enum attr { ATTR_REVERSE, ATTR_BOLD, ATTR_UNDERLINE, ATTR_COLOR };
+static const char *const attr_names[] = { "reverse", "bold", "underline", "color" };
+
+struct cmd {
+	enum op op;
+	int line;
+	char *src;		/* arguments as written, for messages */
+	char *text;		/* TEXT, or the contents of a screen FILE */
+	size_t len;
+	long a, b;		/* row/attr/rows/cols/signal/seed/ms/code/count */
+	double secs;		/* noise, set-timeout */
+	int key, mod;		/* key: a VTermKey, or 0 for the character uni */
+	uint32_t uni;
+};
+
+struct envop {
+	char *arg;		/* NAME=VALUE for --env, NAME for --unsetenv */
+	int unset;
+};
+
+struct session {
+	VTerm *vt;
+	VTermScreen *screen;
+	int rows, cols;
+	int altscreen, cursor_visible;
+	pid_t pid;
+	int master, slave, pidfd;
+	int exited, status, eof;
+	struct termios exit_tios;	/* slave termios when the child exited */
+	int have_tios;
+	char *out;		/* bytes queued for the pty: keys, answers */
+	size_t outlen, outcap;
+	int writable;		/* last poll saw POLLOUT on the master */
+	unsigned long long bytes;
+	long timeout_ms;
+	int dump_on_fail;
+	const char *script, *dir;
+	int line;
+	char *rowbuf;		/* one rendered row and its byte -> column map */
+	int *rowcol;
+};
+
+static const struct { const char *name; int sig; } signals[] = {
+	{ "INT", SIGINT }, { "TERM", SIGTERM }, { "HUP", SIGHUP },
+	{ "WINCH", SIGWINCH }, { "KILL", SIGKILL }, { "QUIT", SIGQUIT },
+	{ "USR1", SIGUSR1 }, { "USR2", SIGUSR2 }, { "PIPE", SIGPIPE },
+	{ "ALRM", SIGALRM }, { "CONT", SIGCONT }, { "STOP", SIGSTOP },
+	{ "TSTP", SIGTSTP }, { "ABRT", SIGABRT }, { "SEGV", SIGSEGV },
+};
+
+/* ---------------------------------------------------------------- utils */
+
+static void *
+xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p) {
+		fputs("vtdrive: out of memory\n", stderr);
+		exit(2);
+	}
+	return p;
+}
+
+static char *
+xstrndup(const char *s, size_t n)
+{
+	char *d = xrealloc(NULL, n + 1);
+
+	memcpy(d, s, n);
+	d[n] = '\0';
+	return d;
+}
+
+static long
+now_ms(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+		abort();	/* cannot happen on Linux; timeouts would be meaningless */
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int
+sys_error(const struct session *s, const char *what)
+{
+	if (s->line > 0)
+		fprintf(stderr, "%s:%d: %s: %s\n", s->script, s->line, what, strerror(errno));
+	else
+		fprintf(stderr, "vtdrive: %s: %s\n", what, strerror(errno));
+	return 2;
+}
+
+static int
+signal_by_name(const char *name)
+{
+	if (strncasecmp(name, "SIG", 3) == 0)
+		name += 3;
+	for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++)
+		if (strcasecmp(name, signals[i].name) == 0)
+			return signals[i].sig;
+	return -1;
+}
+
+static const char *
+signal_name(int sig)
+{
+	for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++)
+		if (signals[i].sig == sig)
+			return signals[i].name;
+	return "?";
+}
+
+static void
+describe_status(int status, char *buf, size_t cap)
+{
+	if (WIFEXITED(status))
+		snprintf(buf, cap, "exited with status %d", WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		snprintf(buf, cap, "killed by signal %s (%d)",
+		    signal_name(WTERMSIG(status)), WTERMSIG(status));
+	else
+		snprintf(buf, cap, "wait status 0x%x", status);
+}
+
+/* ------------------------------------------------------------ rendering */
+
+static size_t
+put_utf8(char *p, uint32_t c)
+{
+	size_t n = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+
+	if (c > 0x10ffff)
+		return put_utf8(p, 0xfffd);
+	if (n == 1) {
+		p[0] = (char)c;
+		return 1;
+	}
+	for (size_t i = n - 1; i > 0; i--, c >>= 6)
+		p[i] = (char)(0x80 | (c & 0x3f));
+	p[0] = (char)((0xf00 >> n) | c);	/* 0xc0, 0xe0 or 0xf0 lead byte */
+	return n;
+}
+
+static void
+alloc_rowbuf(struct session *s)
+{
+	size_t cap = (size_t)s->cols * VTERM_MAX_CHARS_PER_CELL * 4 + 1;
+
+	s->rowbuf = xrealloc(s->rowbuf, cap);
+	s->rowcol = xrealloc(s->rowcol, cap * sizeof s->rowcol[0]);
+}
+
+/*
+ * Render one row into s->rowbuf as UTF-8 with trailing blanks trimmed and
+ * remember for each byte the column it came from (for attribute checks).
+ */
+static size_t
+render_row(struct session *s, int row)
+{
+	size_t n = 0;
+
+	for (int col = 0; col < s->cols; col++) {
+		VTermScreenCell cell;
+		VTermPos pos = { row, col };
+
+		vterm_screen_get_cell(s->screen, pos, &cell);
+		if (cell.chars[0] == (uint32_t)-1)
+			continue;	/* right half of a wide character */
+		size_t start = n;
+		if (cell.chars[0] == 0)
+			s->rowbuf[n++] = ' ';
+		for (int i = 0; i < VTERM_MAX_CHARS_PER_CELL && cell.chars[i]; i++)
+			n += put_utf8(s->rowbuf + n, cell.chars[i]);
+		for (size_t i = start; i < n; i++)
+			s->rowcol[i] = col;
+	}
+	while (n > 0 && s->rowbuf[n - 1] == ' ')
+		n--;
+	s->rowbuf[n] = '\0';
+	return n;
+}
+
+static void
+dump_screen(struct session *s, FILE *f)
+{
+	for (int i = 0; i < s->cols; i++)
+		fputc('-', f);
+	fputc('\n', f);
+	for (int row = 0; row < s->rows; row++) {
+		size_t n = render_row(s, row);
+		fwrite(s->rowbuf, 1, n, f);
+		fputc('\n', f);
+	}
+	for (int i = 0; i < s->cols; i++)
+		fputc('-', f);
+	fputc('\n', f);
+}
+
+static int
+cell_has_attr(const VTermScreenCell *c, int attr)
+{
+	switch (attr) {
+	case ATTR_REVERSE:
+		return c->attrs.reverse;
+	case ATTR_BOLD:
+		return c->attrs.bold;
+	case ATTR_UNDERLINE:
+		return c->attrs.underline != 0;
+	default:
+		return !VTERM_COLOR_IS_DEFAULT_FG(&c->fg) ||
+		    !VTERM_COLOR_IS_DEFAULT_BG(&c->bg);
+	}
+}
+
+/* --dump-on-fail extras: terminal state and a map of cell attributes. */
+static void
+dump_details(struct session *s, FILE *f)
+{
+	VTermPos cur;
+
+	vterm_state_get_cursorpos(vterm_obtain_state(s->vt), &cur);
+	fprintf(f, "cursor %d,%d %s, %s screen, %llu bytes read\n", cur.row,
+	    cur.col, s->cursor_visible ? "visible" : "hidden",
+	    s->altscreen ? "alternate" : "normal", s->bytes);
+	fputs("attributes (r=reverse b=bold u=underline c=color):\n", f);
+	for (int row = 0; row < s->rows; row++) {
+		char line[1024];
+		int any = 0, n = s->cols < 1000 ? s->cols : 1000;
+
+		for (int col = 0; col < n; col++) {
+			VTermScreenCell c;
+			VTermPos pos = { row, col };
+
+			vterm_screen_get_cell(s->screen, pos, &c);
+			line[col] = cell_has_attr(&c, ATTR_REVERSE) ? 'r' :
+			    cell_has_attr(&c, ATTR_BOLD) ? 'b' :
+			    cell_has_attr(&c, ATTR_UNDERLINE) ? 'u' :
+			    cell_has_attr(&c, ATTR_COLOR) ? 'c' : '.';
+			any |= line[col] != '.';
+		}
+		if (any)
+			fprintf(f, "%3d %.*s\n", row, n, line);
+	}
+}
+
+/* Report a failed assertion: message, optional extra text, screen, status. */
+static int
+fail(struct session *s, const char *extra, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s:%d: ", s->script, s->line);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (extra)
+		fputs(extra, stderr);
+	dump_screen(s, stderr);
+	if (s->dump_on_fail)
+		dump_details(s, stderr);
+	if (s->exited) {
+		char buf[64];
+
+		describe_status(s->status, buf, sizeof buf);
+		fprintf(stderr, "child %s\n", buf);
+	}
+	return 1;
+}
+
+/* Is TEXT on row `row`; with attr >= 0, does one occurrence start on such a cell? */
+static int
+row_contains(struct session *s, int row, const char *text, size_t len, int attr)
+{
+	size_t n = render_row(s, row), off = 0;
+	const char *p;
+
+	while (off < n && (p = memmem(s->rowbuf + off, n - off, text, len))) {
+		size_t at = (size_t)(p - s->rowbuf);
+		VTermScreenCell cell;
+		VTermPos pos = { row, s->rowcol[at] };
+
+		if (attr < 0)
+			return 1;
+		vterm_screen_get_cell(s->screen, pos, &cell);
+		if (cell_has_attr(&cell, attr))
+			return 1;
+		off = at + 1;
+	}
+	return 0;
+}
+
+static int
+screen_contains(struct session *s, const char *text, size_t len, int attr)
+{
+	for (int row = 0; row < s->rows; row++)
+		if (row_contains(s, row, text, len, attr))
+			return 1;
+	return 0;
+}
+
+/* ------------------------------------------------------- pty and child */
+
+/* libvterm output: answers to queries (ESC[6n, DA) and encoded keys. */
+static void
+on_output(const char *bytes, size_t len, void *user)
+{
+	struct session *s = user;
+
+	if (s->outlen + len > s->outcap) {
+		s->outcap = (s->outlen + len) * 2;
+		s->out = xrealloc(s->out, s->outcap);
+	}
+	memcpy(s->out + s->outlen, bytes, len);
+	s->outlen += len;
+}
+
+static int
+on_termprop(VTermProp prop, VTermValue *val, void *user)
+{
+	struct session *s = user;
+
+	if (prop == VTERM_PROP_ALTSCREEN)
+		s->altscreen = val->boolean;
+	else if (prop == VTERM_PROP_CURSORVISIBLE)
+		s->cursor_visible = val->boolean;
+	return 1;
+}
+
+static int
+read_master(struct session *s)
+{
+	char buf[4096];
+
+	/* Bounded so a flooding child cannot starve our writes. */
+	for (int i = 0; i < 4 && !s->eof; i++) {
+		ssize_t n = read(s->master, buf, sizeof buf);
+
+		if (n > 0) {
+			s->bytes += (unsigned long long)n;
+			vterm_input_write(s->vt, buf, (size_t)n);
+		} else if (n == 0 || errno == EIO) {
+			s->eof = 1;	/* every slave fd is closed */
+		} else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+			break;
+		} else if (errno != EINTR) {
+			return sys_error(s, "read from pty");
+		}
+	}
+	return 0;
+}
+
+static int
+flush_out(struct session *s)
+{
+	while (s->outlen > 0) {
+		ssize_t n;
+
+		if (s->exited) {
+			s->outlen = 0;	/* nobody left to read it */
+			break;
+		}
+		n = write(s->master, s->out, s->outlen);
+		if (n > 0) {
+			s->outlen -= (size_t)n;
+			memmove(s->out, s->out + n, s->outlen);
+		} else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+			break;
+		} else if (errno == EIO) {
+			s->outlen = 0;
+		} else if (errno != EINTR) {
+			return sys_error(s, "write to pty");
+		}
+	}
+	return 0;
+}
+
+/*
+ * Reap the child if it has exited.  The termios is saved first, then our
+ * slave fd is closed so that reading the master ends in EIO once the
+ * remaining output has been consumed.
+ */
+static int
+check_child(struct session *s)
+{
+	pid_t r;
+
+	if (s->exited)
+		return 0;
+	r = waitpid(s->pid, &s->status, WNOHANG);
+	if (r == 0 || (r < 0 && errno == EINTR))
+		return 0;
+	if (r < 0)
+		return sys_error(s, "waitpid");
+	s->exited = 1;
+	s->have_tios = tcgetattr(s->slave, &s->exit_tios) == 0;
+	close(s->slave);
+	s->slave = -1;
+	if (s->pidfd >= 0)
+		close(s->pidfd);
+	s->pidfd = -1;
+	return 0;
+}
+
+/*
+ * Wait up to wait_ms for anything to happen (output, room to write, child
+ * exit) and handle it.  want_out asks for POLLOUT even with nothing queued.
+ */
+static int
+pump(struct session *s, long wait_ms, int want_out)
+{
+	struct pollfd p[2];
+	nfds_t n = 0;
+	int r;
+
+	if (wait_ms < 0)
+		wait_ms = 0;
+	if (!s->eof) {
+		p[n].fd = s->master;
+		p[n].events = POLLIN;
+		if ((s->outlen > 0 || want_out) && !s->exited)
+			p[n].events |= POLLOUT;
+		n++;
+	}
+	if (!s->exited && s->pidfd >= 0) {
+		p[n].fd = s->pidfd;
+		p[n].events = POLLIN;
+		n++;
+	} else if (!s->exited && wait_ms > 20) {
+		wait_ms = 20;	/* no pidfd: look for the exit regularly */
+	}
+	s->writable = 0;
+	r = poll(p, n, (int)(wait_ms > INT32_MAX ? INT32_MAX : wait_ms));
+	if (r < 0 && errno != EINTR)
+		return sys_error(s, "poll");
+	if (r > 0 && !s->eof && p[0].revents) {
+		s->writable = (p[0].revents & POLLOUT) != 0;
+		if (p[0].revents & (POLLIN | POLLHUP | POLLERR))
+			if (read_master(s))
+				return 2;
+	}
+	if (check_child(s))
+		return 2;
+	return flush_out(s);
+}
+
+/*
+ * Consume the output available right now, without blocking.  Bounded in
+ * time, so that a child printing without pause cannot keep us here.
+ */
+static int
+drain(struct session *s)
+{
+	long end = now_ms() + 100;
+	unsigned long long before;
+
+	do {
+		before = s->bytes;
+		if (pump(s, 0, 0))
+			return 2;
+	} while (s->bytes != before && !s->eof && now_ms() < end);
+	return 0;
+}
+
+/* After the exit: read the rest of the output, until EIO or the deadline. */
+static int
+settle(struct session *s, long deadline)
+{
+	while (!s->eof && now_ms() < deadline)
+		if (pump(s, deadline - now_ms(), 0))
+			return 2;
+	return 0;
+}
+
+static void
+child_exec(const struct session *s, int slave, int errfd, char **argv,
+    const char *term, const struct envop *env, int nenv)
+{
+	sigset_t all;
+	int err;
+
+	/* Signals ignored by whoever started us must not stay ignored. */
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			signal(sig, SIG_DFL);
+	sigemptyset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	close(s->master);
+	if (login_tty(slave) != 0)
+		goto out;
+	if (unsetenv("COLUMNS") || unsetenv("LINES") || setenv("TERM", term, 1))
+		goto out;
+	for (int i = 0; i < nenv; i++)
+		if (env[i].unset ? unsetenv(env[i].arg) : putenv(env[i].arg))
+			goto out;
+	execvp(argv[0], argv);
+out:
+	err = errno;
+	if (write(errfd, &err, sizeof err) < 0)
+		_exit(126);
+	_exit(127);
+}
+
+/*
+ * openpty + fork + login_tty rather than forkpty: the parent keeps a slave
+ * fd, so the child's final termios can still be read after it exits.
+ */
+static int
+session_start(struct session *s, char **argv, const char *term,
+    const struct envop *env, int nenv)
+{
+	struct winsize ws = { .ws_row = (unsigned short)s->rows,
+	    .ws_col = (unsigned short)s->cols };
+	int ep[2], err = 0, flags;
+	ssize_t n;
+
+	if (openpty(&s->master, &s->slave, NULL, NULL, &ws) != 0)
+		return sys_error(s, "openpty");
+	if (fcntl(s->master, F_SETFD, FD_CLOEXEC) || fcntl(s->slave, F_SETFD, FD_CLOEXEC))
+		return sys_error(s, "fcntl");
+	if (pipe2(ep, O_CLOEXEC) != 0)
+		return sys_error(s, "pipe");
+	fflush(NULL);
+	s->pid = fork();
+	if (s->pid < 0) {
+		close(ep[0]);
+		close(ep[1]);
+		return sys_error(s, "fork");
+	}
+	if (s->pid == 0)
+		child_exec(s, s->slave, ep[1], argv, term, env, nenv);
+	close(ep[1]);
+	while ((n = read(ep[0], &err, sizeof err)) < 0 && errno == EINTR)
+		;
+	close(ep[0]);
+	if (n > 0) {
+		while (waitpid(s->pid, &s->status, 0) < 0 && errno == EINTR)
+			;
+		s->exited = 1;
+		fprintf(stderr, "vtdrive: cannot start %s: %s\n", argv[0], strerror(err));
+		return 2;
+	}
+#ifdef SYS_pidfd_open
+	s->pidfd = (int)syscall(SYS_pidfd_open, s->pid, 0);
+#endif
+	if ((flags = fcntl(s->master, F_GETFL)) < 0 ||
+	    fcntl(s->master, F_SETFL, flags | O_NONBLOCK) < 0)
+		return sys_error(s, "fcntl");
+	return 0;
+}
+
+static void
+session_end(struct session *s)
+{
+	if (s->pid > 0 && !s->exited) {
+		kill(s->pid, SIGKILL);
+		while (waitpid(s->pid, &s->status, 0) < 0 && errno == EINTR)
+			;
+	}
+	if (s->master >= 0)
+		close(s->master);
+	if (s->slave >= 0)
+		close(s->slave);
+	if (s->pidfd >= 0)
+		close(s->pidfd);
+	if (s->vt)
+		vterm_free(s->vt);
+	free(s->out);
+	free(s->rowbuf);
+	free(s->rowcol);
+}
+
+/* -------------------------------------------------------------- commands */
+
+static int
+condition(struct session *s, const struct cmd *c)
+{
+	switch (c->op) {
+	case OP_WAIT_GONE:
+	case OP_ASSERT_NOT:
+		return !screen_contains(s, c->text, c->len, -1);
+	case OP_WAIT_ROW:
+		return c->a < s->rows && row_contains(s, (int)c->a, c->text, c->len, -1);
+	case OP_WAIT_ATTR:
+		return screen_contains(s, c->text, c->len, (int)c->a);
+	default:
+		return screen_contains(s, c->text, c->len, -1);
+	}
+}
+
+static int
+wait_for(struct session *s, const struct cmd *c)
+{
+	long deadline = now_ms() + s->timeout_ms;
+	const char *why;
+
+	for (;;) {
+		if (drain(s))
+			return 2;
+		if (condition(s, c))
+			return 0;
+		if (s->exited && s->eof) {
+			why = "child exited";	/* the screen cannot change any more */
+			break;
+		}
+		if (now_ms() >= deadline) {
+			why = "timeout";
+			break;
+		}
+		if (pump(s, deadline - now_ms(), 0))
+			return 2;
+	}
+	switch (c->op) {
+	case OP_WAIT_GONE:
+		return fail(s, NULL, "%s: still on screen: %s", why, c->src);
+	case OP_WAIT_ROW:
+		return fail(s, NULL, "%s: row %ld does not show: %s", why, c->a, c->src);
+	case OP_WAIT_ATTR:
+		return fail(s, NULL, "%s: not on screen with attribute %s: %s%s", why,
+		    attr_names[c->a], c->src,
+		    screen_contains(s, c->text, c->len, -1) ? " (present without it)" : "");
+	default:
+		return fail(s, NULL, "%s: not on screen: %s", why, c->src);
+	}
+}
+
+/* Write everything queued to the pty, draining output meanwhile. */
+static int
+send_all(struct session *s)
+{
+	long deadline = now_ms() + s->timeout_ms;
+
+	if (flush_out(s))
+		return 2;
+	while (s->outlen > 0) {
+		if (s->exited)
+			return fail(s, NULL, "child exited before its input was written");
+		if (now_ms() >= deadline)
+			return fail(s, NULL, "timeout: pty accepted no input (%zu bytes left)", s->outlen);
+		if (pump(s, deadline - now_ms(), 0))
+			return 2;
+	}
+	return 0;
+}
+
+static int
+press_key(struct session *s, const struct cmd *c)
+{
+	for (long i = 0; i < c->b; i++) {
+		if (c->key)
+			vterm_keyboard_key(s->vt, (VTermKey)c->key, (VTermModifier)c->mod);
+		else if (c->mod == VTERM_MOD_CTRL && strchr("ijm", (int)c->uni))
+			on_output((char []){ (char)(c->uni & 0x1f) }, 1, s);	/* libvterm would send CSI u */
+		else
+			vterm_keyboard_unichar(s->vt, c->uni, (VTermModifier)c->mod);
+	}
+	return send_all(s);
+}
+
+static int
+do_resize(struct session *s, int rows, int cols)
+{
+	struct winsize ws = { .ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols };
+
+	if (drain(s))
+		return 2;
+	vterm_set_size(s->vt, rows, cols);
+	s->rows = rows;
+	s->cols = cols;
+	alloc_rowbuf(s);
+	if (ioctl(s->master, TIOCSWINSZ, &ws) != 0)
+		return sys_error(s, "TIOCSWINSZ");
+	return 0;
+}
+
+static uint64_t
+splitmix64(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* One burst of 1..64 hostile bytes: random, or built from tricky pieces. */
+static size_t
+noise_burst(uint64_t *rng, char *buf)
+{
+	static const char *const frags[] = {
+		"\x1b[", "\x1bO", "\x1b[1;5", "\x1b[200~", "\x1b[201~", "\x1b",
+		"\x1b[M", "\x1b[<", "\x1b]", "\xc3", "\xe2\x94", "\xf0\x9f\x98",
+	};
+	static const unsigned char odd[] = {
+		0x00, 0x7f, 0x9b, 0x11, 0x13, 0x1b, 0x8f, 0xff, ';', '~', '0', '9',
+	};
+	size_t len = 1 + splitmix64(rng) % 64, n = 0;
+	int mixed = splitmix64(rng) % 2;
+
+	while (n < len) {
+		uint64_t r = splitmix64(rng);
+
+		if (!mixed || r % 3 == 0) {
+			buf[n++] = (char)(r >> 8);
+		} else if (r % 3 == 1) {
+			buf[n++] = (char)odd[(r >> 8) % sizeof odd];
+		} else {
+			const char *f = frags[(r >> 8) % (sizeof frags / sizeof frags[0])];
+			size_t k = strlen(f);
+
+			if (k > len - n)
+				k = len - n;
+			memcpy(buf + n, f, k);
+			n += k;
+		}
+	}
+	return len;
+}
+
+/*
+ * Write noise for c->secs seconds.  Bursts go straight to the master, only
+ * when poll says there is room and no real bytes are queued; the unwritten
+ * part of a short write is dropped.  Output is drained all the while.
+ */
+static int
+run_noise(struct session *s, const struct cmd *c)
+{
+	uint64_t rng = (uint64_t)c->a;
+	long end = now_ms() + (long)(c->secs * 1000);
+	char burst[64];
+
+	while (now_ms() < end) {
+		if (s->exited)
+			return fail(s, NULL, "child exited during noise");
+		if (s->writable && s->outlen == 0) {
+			size_t n = noise_burst(&rng, burst);
+
+			if (write(s->master, burst, n) < 0 && errno != EAGAIN &&
+			    errno != EWOULDBLOCK && errno != EINTR && errno != EIO)
+				return sys_error(s, "write to pty");
+		}
+		if (pump(s, end - now_ms(), 1))
+			return 2;
+	}
+	if (drain(s))
+		return 2;
+	if (s->exited)
+		return fail(s, NULL, "child exited during noise");
+	return 0;
+}
+
+static int
+run_sleep(struct session *s, long ms)
+{
+	long end = now_ms() + ms;
+
+	while (now_ms() < end)
+		if (pump(s, end - now_ms(), 0))
+			return 2;
+	return 0;
+}
+
+/* Wait for the child to exit, then for the rest of its output. */
+static int
+wait_exit(struct session *s, const char *what)
+{
+	long deadline = now_ms() + s->timeout_ms;
+
+	while (!s->exited) {
+		if (now_ms() >= deadline)
+			return fail(s, NULL, "timeout: child still running (%s)", what);
+		if (pump(s, deadline - now_ms(), 0))
+			return 2;
+	}
+	return settle(s, now_ms() + s->timeout_ms);
+}
+
+static int
+expect_exit(struct session *s, const struct cmd *c)
+{
+	char got[64];
+	int r = wait_exit(s, c->src);
+
+	if (r)
+		return r;
+	if (c->b ? WIFSIGNALED(s->status) && WTERMSIG(s->status) == c->a :
+	    WIFEXITED(s->status) && WEXITSTATUS(s->status) == c->a)
+		return 0;
+	describe_status(s->status, got, sizeof got);
+	return fail(s, NULL, "expected exit %s, but child %s", c->src, got);
+}
+
+/* The terminal must be left as found: cooked mode, cursor, normal screen. */
+static int
+expect_tty_sane(struct session *s)
+{
+	int r = wait_exit(s, "expect-tty-sane");
+	tcflag_t lf = s->exit_tios.c_lflag;
+
+	if (r)
+		return r;
+	if (!s->have_tios)
+		return fail(s, NULL, "could not read the terminal modes at exit");
+	if (!(lf & ICANON) || !(lf & ECHO))
+		return fail(s, NULL, "terminal modes not restored:%s%s",
+		    lf & ICANON ? "" : " -icanon", lf & ECHO ? "" : " -echo");
+	if (!s->cursor_visible)
+		return fail(s, NULL, "cursor left invisible");
+	if (s->altscreen)
+		return fail(s, NULL, "alternate screen still active");
+	return 0;
+}
+
+/* Does one screen line match an expected line; `{*}` matches any text. */
+static int
+line_match(const char *pat, const char *str)
+{
+	const char *star = strstr(pat, "{*}");
+	size_t n;
+
+	if (!star)
+		return strcmp(pat, str) == 0;
+	n = (size_t)(star - pat);
+	if (strncmp(pat, str, n) != 0)
+		return 0;
+	for (str += n; ; str++) {
+		if (line_match(star + 3, str))
+			return 1;
+		if (!*str)
+			return 0;
+	}
+}
+
+static char **
+split_expected(const struct cmd *c, int *count)
+{
+	char **v = NULL;
+	int n = 0;
+
+	for (const char *p = c->text, *end = c->text + c->len; p < end; ) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t k = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+		v = xrealloc(v, (size_t)(n + 1) * sizeof *v);
+		v[n] = xstrndup(p, k);
+		p += k + 1;
+		while (k > 0 && (v[n][k - 1] == ' ' || v[n][k - 1] == '\r'))
+			v[n][--k] = '\0';
+		n++;
+	}
+	while (n > 0 && v[n - 1][0] == '\0')
+		free(v[--n]);
+	*count = n;
+	return v;
+}
+
+/* Compare the screen with a FILE; on mismatch fail with a line diff. */
+static int
+compare_screen(struct session *s, const struct cmd *c)
+{
+	char **want, **have, *diff = NULL;
+	int nwant, nhave = 0, bad = 0, r = 0;
+	size_t difflen;
+	FILE *f;
+
+	if (drain(s))
+		return 2;
+	want = split_expected(c, &nwant);
+	have = xrealloc(NULL, (size_t)s->rows * sizeof *have);
+	for (int row = 0; row < s->rows; row++) {
+		size_t n = render_row(s, row);
+
+		have[row] = xstrndup(s->rowbuf, n);
+		if (n > 0)
+			nhave = row + 1;
+	}
+	if (!(f = open_memstream(&diff, &difflen)))
+		r = sys_error(s, "open_memstream");
+	else
+		fprintf(f, "--- %s (expected)\n+++ screen (actual)\n", c->src);
+	for (int i = 0; f && (i < nwant || i < nhave); i++) {
+		if (i < nwant && i < nhave && line_match(want[i], have[i])) {
+			fprintf(f, " %s\n", have[i]);
+			continue;
+		}
+		bad = 1;
+		if (i < nwant)
+			fprintf(f, "-%s\n", want[i]);
+		if (i < nhave)
+			fprintf(f, "+%s\n", have[i]);
+	}
+	if (f && fclose(f) == 0 && bad)
+		r = fail(s, diff, "screen does not match %s", c->src);
+	free(diff);
+	for (int i = 0; i < nwant; i++)
+		free(want[i]);
+	for (int i = 0; i < s->rows; i++)
+		free(have[i]);
+	free(want);
+	free(have);
+	return r;
+}
+
+static int
+run_cmd(struct session *s, const struct cmd *c)
+{
+	s->line = c->line;
+	switch (c->op) {
+	case OP_WAIT:
+	case OP_WAIT_GONE:
+	case OP_WAIT_ROW:
+	case OP_WAIT_ATTR:
+		return wait_for(s, c);
+	case OP_ASSERT:
+	case OP_ASSERT_NOT:
+		if (drain(s))
+			return 2;
+		if (condition(s, c))
+			return 0;
+		return fail(s, NULL, c->op == OP_ASSERT ? "not on screen: %s" :
+		    "on screen: %s", c->src);
+	case OP_SEND:
+		if (s->exited)
+			return fail(s, NULL, "child has exited, cannot send");
+		on_output(c->text, c->len, s);
+		return send_all(s);
+	case OP_KEY:
+		if (s->exited)
+			return fail(s, NULL, "child has exited, cannot press keys");
+		return press_key(s, c);
+	case OP_RESIZE:
+		return do_resize(s, (int)c->a, (int)c->b);
+	case OP_SIGNAL:
+		if (drain(s))
+			return 2;
+		if (s->exited)
+			return fail(s, NULL, "child has exited, cannot signal it");
+		if (kill(s->pid, (int)c->a) != 0)
+			return sys_error(s, "kill");
+		return 0;
+	case OP_NOISE:
+		return run_noise(s, c);
+	case OP_SLEEP:
+		return run_sleep(s, c->a);
+	case OP_EXPECT_EXIT:
+		return expect_exit(s, c);
+	case OP_EXPECT_RUNNING:
+		if (drain(s))
+			return 2;
+		return s->exited ? fail(s, NULL, "child is not running") : 0;
+	case OP_TTY_SANE:
+		return expect_tty_sane(s);
+	case OP_SCREEN:
+		return compare_screen(s, c);
+	case OP_SET_TIMEOUT:
+		s->timeout_ms = (long)(c->secs * 1000);
+		return 0;
+	default:
+		break;
+	}
+	if (drain(s))
+		return 2;
+	if (c->op == OP_DUMP)
+		dump_screen(s, stdout);
+	else if (c->op == OP_BYTES)
+		printf("bytes: %llu\n", s->bytes);
+	else if (c->op == OP_BYTES_RESET)
+		s->bytes = 0;
+	else if (s->bytes > (unsigned long long)c->a)
+		return fail(s, NULL, "child wrote %llu bytes, more than %ld", s->bytes, c->a);
+	fflush(stdout);
+	return 0;
+}
+
+/* --------------------------------------------------------------- parsing */
+
+static const struct { const char *name; enum op op; } commands[] = {
+	{ "wait", OP_WAIT }, { "wait-gone", OP_WAIT_GONE },
+	{ "assert", OP_ASSERT }, { "assert-not", OP_ASSERT_NOT },
+	{ "wait-row", OP_WAIT_ROW }, { "wait-attr", OP_WAIT_ATTR },
+	{ "send", OP_SEND }, { "key", OP_KEY }, { "resize", OP_RESIZE },
+	{ "signal", OP_SIGNAL }, { "noise", OP_NOISE }, { "sleep", OP_SLEEP },
+	{ "expect-exit", OP_EXPECT_EXIT }, { "expect-running", OP_EXPECT_RUNNING },
+	{ "expect-tty-sane", OP_TTY_SANE }, { "screen", OP_SCREEN },
+	{ "dump", OP_DUMP }, { "bytes", OP_BYTES }, { "bytes-reset", OP_BYTES_RESET },
+	{ "expect-bytes-max", OP_BYTES_MAX }, { "set-timeout", OP_SET_TIMEOUT },
+};
+
+static const struct { const char *name; int key; } keys[] = {
+	{ "up", VTERM_KEY_UP }, { "down", VTERM_KEY_DOWN },
+	{ "left", VTERM_KEY_LEFT }, { "right", VTERM_KEY_RIGHT },
+	{ "home", VTERM_KEY_HOME }, { "end", VTERM_KEY_END },
+	{ "pgup", VTERM_KEY_PAGEUP }, { "pgdn", VTERM_KEY_PAGEDOWN },
+	{ "enter", VTERM_KEY_ENTER }, { "tab", VTERM_KEY_TAB },
+	{ "backspace", VTERM_KEY_BACKSPACE }, { "escape", VTERM_KEY_ESCAPE },
+	{ "delete", VTERM_KEY_DEL }, { "insert", VTERM_KEY_INS },
+};
+
+/* Decode C escapes in src[0..n); returns NULL with *err set on a bad one. */
+static char *
+unescape(const char *src, size_t n, size_t *len, const char **err)
+{
+	char *out = xrealloc(NULL, n + 1);
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (src[i] != '\\') {
+			out[k++] = src[i];
+			continue;
+		}
+		if (++i == n) {
+			free(out);
+			*err = "string ends with a lone backslash";
+			return NULL;
+		}
+		switch (src[i]) {
+		case 'r': out[k++] = '\r'; break;
+		case 'n': out[k++] = '\n'; break;
+		case 't': out[k++] = '\t'; break;
+		case 'e': out[k++] = '\x1b'; break;
+		case '\\': out[k++] = '\\'; break;
+		case '"': out[k++] = '"'; break;
+		case 'x':
+			if (i + 2 < n && isxdigit((unsigned char)src[i + 1]) &&
+			    isxdigit((unsigned char)src[i + 2])) {
+				char hex[3] = { src[i + 1], src[i + 2], '\0' };
+
+				out[k++] = (char)strtol(hex, NULL, 16);
+				i += 2;
+				break;
+			}
+			/* fall through */
+		default:
+			free(out);
+			*err = "bad escape sequence in string";
+			return NULL;
+		}
+	}
+	out[k] = '\0';
+	*len = k;
+	return out;
+}
+
+static const char *
+skip_blanks(const char *p)
+{
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return p;
+}
+
+/* Next whitespace-separated word into buf; returns its length (0: none). */
+static size_t
+next_word(const char **pp, char *buf, size_t cap)
+{
+	const char *p = skip_blanks(*pp), *start = p;
+	size_t n;
+
+	while (*p && *p != ' ' && *p != '\t')
+		p++;
+	n = (size_t)(p - start);
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(buf, start, n);
+	buf[n] = '\0';
+	*pp = p;
+	return n;
+}
+
+/*
+ * A TEXT argument: quoted (ends at the closing quote) or bare (to the end
+ * of the line, or before the last `keep_last` words).
+ */
+static int
+parse_text(const char **pp, struct cmd *c, int keep_last, const char **err)
+{
+	const char *p = skip_blanks(*pp), *end;
+
+	if (*p == '"') {
+		for (end = ++p; *end && *end != '"'; end++)
+			if (*end == '\\' && end[1])
+				end++;
+		if (*end != '"') {
+			*err = "unterminated string";
+			return -1;
+		}
+		*pp = end + 1;
+	} else {
+		end = p + strlen(p);
+		while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+			end--;
+		for (int i = 0; i < keep_last; i++) {
+			while (end > p && end[-1] != ' ' && end[-1] != '\t')
+				end--;
+			while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+				end--;
+		}
+		*pp = end;
+	}
+	c->src = xstrndup(p, (size_t)(end - p));
+	c->text = unescape(p, (size_t)(end - p), &c->len, err);
+	if (c->text && c->len == 0)
+		*err = "empty TEXT";
+	return c->text && c->len > 0 ? 0 : -1;
+}
+
+static int
+parse_long(const char *w, long min, long max, long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtol(w, &end, 10);
+	return *w && !*end && !errno && *out >= min && *out <= max ? 0 : -1;
+}
+
+static int
+parse_secs(const char *w, double *out)
+{
+	char *end;
+
+	*out = strtod(w, &end);
+	return *w && !*end && *out > 0 && *out <= 86400 ? 0 : -1;
+}
+
+static char *
+read_file(FILE *f, size_t *len)
+{
+	char *buf = NULL;
+	size_t n = 0, cap = 0, k;
+
+	do {
+		if (cap - n < 4096)
+			buf = xrealloc(buf, cap = cap * 2 + 4096);
+		k = fread(buf + n, 1, cap - n - 1, f);
+		n += k;
+	} while (k > 0);
+	if (ferror(f)) {
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+static int
+parse_key(struct cmd *c, const char *name)
+{
+	c->mod = 0;
+	if (strcasecmp(name, "shift-tab") == 0) {
+		c->key = VTERM_KEY_TAB;
+		c->mod = VTERM_MOD_SHIFT;
+		return 0;
+	}
+	if (strncasecmp(name, "ctrl-", 5) == 0 && strlen(name) == 6 &&
+	    ((name[5] | 0x20) >= 'a' && (name[5] | 0x20) <= 'z')) {
+		c->key = 0;
+		c->uni = (uint32_t)(name[5] | 0x20);
+		c->mod = VTERM_MOD_CTRL;
+		return 0;
+	}
+	if (strcasecmp(name, "space") == 0) {
+		c->key = 0;
+		c->uni = ' ';
+		return 0;
+	}
+	if ((name[0] | 0x20) == 'f') {
+		long n;
+
+		if (parse_long(name + 1, 1, 12, &n) == 0) {
+			c->key = VTERM_KEY_FUNCTION((int)n);
+			return 0;
+		}
+	}
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		if (strcasecmp(name, keys[i].name) == 0) {
+			c->key = keys[i].key;
+			return 0;
+		}
+	return -1;
+}
+
+/* Parse the arguments of one command (p points past the command name). */
+static const char *
+parse_args(struct session *s, struct cmd *c, const char *p, char *errbuf)
+{
+	const char *err = NULL;
+	char w1[256], w2[256];
+
+	switch (c->op) {
+	case OP_WAIT_ROW:
+		if (!next_word(&p, w1, sizeof w1) || parse_long(w1, 0, 9999, &c->a))
+			return "wait-row needs a row number";
+		/* fall through */
+	case OP_WAIT: case OP_WAIT_GONE: case OP_ASSERT: case OP_ASSERT_NOT:
+	case OP_SEND:
+		if (parse_text(&p, c, 0, &err))
+			return err;
+		break;
+	case OP_WAIT_ATTR:
+		if (parse_text(&p, c, *skip_blanks(p) != '"', &err))
+			return err;
+		next_word(&p, w1, sizeof w1);
+		for (c->a = 0; c->a < 4 && strcmp(w1, attr_names[c->a]); c->a++)
+			;
+		if (c->a == 4)
+			return "wait-attr needs TEXT and reverse, bold, underline or color";
+		break;
+	case OP_SCREEN: {
+		char path[4096];
+		FILE *f;
+
+		if (parse_text(&p, c, 0, &err))
+			return err;
+		snprintf(path, sizeof path, "%s%s", c->text[0] == '/' ? "" : s->dir, c->text);
+		free(c->text);
+		c->text = NULL;
+		if ((f = fopen(path, "r"))) {
+			c->text = read_file(f, &c->len);
+			fclose(f);
+		}
+		if (!c->text) {
+			snprintf(errbuf, 256, "%.200s: %s", path, strerror(errno));
+			return errbuf;
+		}
+		break;
+	}
+	case OP_KEY:
+		if (!next_word(&p, w1, sizeof w1) || parse_key(c, w1))
+			return "unknown key name";
+		c->b = 1;
+		if (next_word(&p, w2, sizeof w2) && parse_long(w2, 1, 100000, &c->b))
+			return "bad key count";
+		break;
+	case OP_RESIZE:
+		if (!next_word(&p, w1, sizeof w1) || parse_long(w1, 2, 1000, &c->a) ||
+		    !next_word(&p, w2, sizeof w2) || parse_long(w2, 2, 1000, &c->b))
+			return "resize needs ROWS COLS";
+		break;
+	case OP_SIGNAL:
+		next_word(&p, w1, sizeof w1);
+		if ((c->a = signal_by_name(w1)) < 0)
+			return "unknown signal name";
+		break;
+	case OP_NOISE:
+		if (!next_word(&p, w1, sizeof w1) || parse_secs(w1, &c->secs) ||
+		    !next_word(&p, w2, sizeof w2) || parse_long(w2, 0, LONG_MAX, &c->a))
+			return "noise needs SECONDS SEED";
+		break;
+	case OP_SLEEP:
+		if (!next_word(&p, w1, sizeof w1) || parse_long(w1, 0, 3600000, &c->a))
+			return "sleep needs milliseconds";
+		break;
+	case OP_EXPECT_EXIT:
+		next_word(&p, w1, sizeof w1);
+		c->src = xstrndup(w1, strlen(w1));
+		if (strncmp(w1, "signal:", 7) == 0) {
+			c->b = 1;
+			if ((c->a = signal_by_name(w1 + 7)) < 0)
+				return "unknown signal name";
+		} else if (parse_long(w1, 0, 255, &c->a)) {
+			return "expect-exit needs an exit code or signal:NAME";
+		}
+		break;
+	case OP_BYTES_MAX:
+		if (!next_word(&p, w1, sizeof w1) || parse_long(w1, 0, LONG_MAX, &c->a))
+			return "expect-bytes-max needs a number";
+		break;
+	case OP_SET_TIMEOUT:
+		if (!next_word(&p, w1, sizeof w1) || parse_secs(w1, &c->secs))
+			return "set-timeout needs seconds";
+		break;
+	default:
+		break;
+	}
+	if (*skip_blanks(p))
+		return "unexpected text after the arguments";
+	return NULL;
+}
+
+/* Parse the whole script up front so syntax errors never start the child. */
+static int
+parse_script(struct session *s, char *text, struct cmd **cmds, int *ncmds)
+{
+	char *line = text, *next;
+
+	for (int lineno = 1; line; lineno++, line = next) {
+		struct cmd c = { .line = lineno };
+		char name[64];
+		const char *p = line, *err;
+		char errbuf[256];
+		size_t i;
+
+		if ((next = strchr(line, '\n')))
+			*next++ = '\0';
+		line[strcspn(line, "\r")] = '\0';
+		if (*skip_blanks(line) == '#' || !*skip_blanks(line))
+			continue;
+		next_word(&p, name, sizeof name);
+		for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
+			if (strcmp(name, commands[i].name) == 0)
+				break;
+		if (i == sizeof commands / sizeof commands[0])
+			err = "unknown command";
+		else {
+			c.op = commands[i].op;
+			err = parse_args(s, &c, p, errbuf);
+		}
+		*cmds = xrealloc(*cmds, (size_t)(*ncmds + 1) * sizeof **cmds);
+		(*cmds)[(*ncmds)++] = c;	/* kept even on error, so it is freed */
+		if (err) {
+			fprintf(stderr, "%s:%d: %s: %s\n", s->script, lineno, name, err);
+			return 2;
+		}
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ main */
+
+static int
+usage(void)
+{
+	fputs("usage: vtdrive [--rows R] [--cols C] [--timeout SECONDS] [--term TERM]\n"
+	    "               [--env NAME=VALUE]... [--unsetenv NAME]... [--dump-on-fail]\n"
+	    "               SCRIPT -- PROGRAM [ARGS...]\n", stderr);
+	return 2;
+}
+
+static int
+run(struct session *s, char **prog, const char *term, const struct envop *env,
+    int nenv, struct cmd *cmds, int ncmds)
+{
+	VTermScreenCallbacks cb = { .settermprop = on_termprop };
+	int r;
+
+	s->vt = vterm_new(s->rows, s->cols);
+	if (!s->vt) {
+		fputs("vtdrive: vterm_new failed\n", stderr);
+		return 2;
+	}
+	vterm_set_utf8(s->vt, 1);
+	vterm_output_set_callback(s->vt, on_output, s);
+	s->screen = vterm_obtain_screen(s->vt);
+	vterm_screen_set_callbacks(s->screen, &cb, s);
+	vterm_screen_enable_altscreen(s->screen, 1);
+	vterm_screen_reset(s->screen, 1);
+	s->cursor_visible = 1;
+	alloc_rowbuf(s);
+	if ((r = session_start(s, prog, term, env, nenv)))
+		return r;
+	for (int i = 0; i < ncmds; i++)
+		if ((r = run_cmd(s, &cmds[i])))
+			return r;
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct session s = { .rows = 24, .cols = 80, .timeout_ms = 10000,
+	    .master = -1, .slave = -1, .pidfd = -1 };
+	struct envop *env = xrealloc(NULL, (size_t)argc * sizeof *env);
+	struct cmd *cmds = NULL;
+	const char *term = "vt100";
+	char *text = NULL, *dir = NULL;
+	int i, nenv = 0, ncmds = 0, r = 2;
+	size_t len;
+	FILE *f;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+		long n;
+		double secs;
+
+		if (strcmp(opt, "--dump-on-fail") == 0) {
+			s.dump_on_fail = 1;
+			continue;
+		}
+		if (strncmp(opt, "--", 2) != 0) {
+			if (s.script)
+				goto out;
+			s.script = opt;
+			continue;
+		}
+		if (!val)
+			goto out;
+		i++;
+		if (strcmp(opt, "--rows") == 0 && !parse_long(val, 2, 1000, &n))
+			s.rows = (int)n;
+		else if (strcmp(opt, "--cols") == 0 && !parse_long(val, 2, 1000, &n))
+			s.cols = (int)n;
+		else if (strcmp(opt, "--timeout") == 0 && !parse_secs(val, &secs))
+			s.timeout_ms = (long)(secs * 1000);
+		else if (strcmp(opt, "--term") == 0)
+			term = val;
+		else if (strcmp(opt, "--env") == 0 && strchr(val, '=') > val)
+			env[nenv++] = (struct envop){ argv[i], 0 };
+		else if (strcmp(opt, "--unsetenv") == 0 && *val && !strchr(val, '='))
+			env[nenv++] = (struct envop){ argv[i], 1 };
+		else
+			goto out;
+	}
+	if (!s.script || i + 1 >= argc)
+		goto out;
+
+	f = strcmp(s.script, "-") == 0 ? stdin : fopen(s.script, "r");
+	if (!f) {
+		fprintf(stderr, "vtdrive: %s: %s\n", s.script, strerror(errno));
+		goto done;
+	}
+	text = read_file(f, &len);
+	if (f != stdin)
+		fclose(f);
+	if (!text) {
+		fprintf(stderr, "vtdrive: cannot read %s\n", s.script);
+		goto done;
+	}
+	/* screen FILEs are relative to the script's folder */
+	dir = xstrndup(s.script, strcmp(s.script, "-") && strrchr(s.script, '/') ?
+	    (size_t)(strrchr(s.script, '/') - s.script + 1) : 0);
+	s.dir = dir;
+	if (parse_script(&s, text, &cmds, &ncmds) == 0)
+		r = run(&s, argv + i + 1, term, env, nenv, cmds, ncmds);
+done:
+	session_end(&s);
+	for (int k = 0; k < ncmds; k++) {
+		free(cmds[k].src);
+		free(cmds[k].text);
+	}
+	free(cmds);
+	free(text);
+	free(dir);
+	free(env);
+	return r;
+out:
+	free(env);
+	return usage();
+}

@@ -1,0 +1,329 @@
+/*
+ * draw.c: the one place that turns a struct view into curses calls.
+ *
+ * Layout at 80x24 (row numbers from the top):
+ *   0   device header: program name, device date and time
+ *   1   device header: serial, model, firmware
+ *   3   screen title
+ *   5.. intro text, then the menu
+ *   22  status line
+ *   23  key hints
+ * A notice is a box centred over the body.
+ */
+#include "tui/draw.h"
+
+#include <limits.h>
+#include <menu.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui/theme.h"
+
+#define BODY_TOP 5
+#define BODY_LEFT 2
+
+/* The curses menu, kept while the entries stay the same. */
+static struct {
+	MENU *menu;
+	ITEM **items;
+	char **names;
+	char **notes;
+	size_t count;
+	WINDOW *sub;
+} cache;
+
+static void
+put_clipped(int y, int x, const char *text, int width, attr_t attr)
+{
+	if (width <= 0)
+		return;
+	attrset(attr);
+	mvaddnstr(y, x, text, width);
+	attrset(A_NORMAL);
+}
+
+/* Fills row Y with ATTR, so a coloured bar spans the whole width. */
+static void
+fill_row(int y, attr_t attr)
+{
+	attrset(attr);
+	mvhline(y, 0, ' ', COLS);
+	attrset(A_NORMAL);
+}
+
+static void
+draw_header(const struct view_header *h)
+{
+	char line[256];
+	attr_t attr = theme_attr(THEME_HEADER);
+	int time_len = h->time ? (int)strlen(h->time) : 0;
+
+	fill_row(0, attr);
+	fill_row(1, attr);
+	put_clipped(0, 1, "NVR recovery", COLS - time_len - 3, attr);
+	if (h->time != NULL && COLS > time_len + 1)
+		put_clipped(0, COLS - time_len - 1, h->time, time_len, attr);
+	snprintf(line, sizeof(line), "Serial: %s   Model: %s   Firmware: %s",
+	    h->serial ? h->serial : "?", h->model ? h->model : "?",
+	    h->firmware ? h->firmware : "?");
+	put_clipped(1, 1, line, COLS - 2, attr);
+}
+
+/*
+ * Writes TEXT from row Y, wrapped at spaces to WIDTH columns, stopping
+ * before row LIMIT. Returns the row after the last one written. With
+ * MEASURE set it only counts, so a box can be sized to its text.
+ */
+static int
+draw_wrapped(int y, int x, int width, int limit, const char *text,
+    attr_t attr, bool measure)
+{
+	const char *p = text;
+
+	while (*p != '\0' && y < limit) {
+		size_t line_len = strcspn(p, "\n");
+		size_t take = line_len;
+
+		if ((int)take > width) {
+			take = (size_t)width;
+			while (take > 0 && p[take] != ' ')
+				take--;
+			if (take == 0)
+				take = (size_t)width;
+		}
+		if (!measure)
+			put_clipped(y, x, p, (int)take, attr);
+		y++;
+		p += take;
+		while (*p == ' ')
+			p++;
+		if (*p == '\n' && take == line_len)
+			p++;
+	}
+	return y;
+}
+
+static void
+menu_forget(void)
+{
+	if (cache.menu != NULL) {
+		unpost_menu(cache.menu);
+		free_menu(cache.menu);
+	}
+	for (size_t i = 0; i < cache.count; i++) {
+		if (cache.items != NULL && cache.items[i] != NULL)
+			free_item(cache.items[i]);
+		if (cache.names != NULL)
+			free(cache.names[i]);
+		if (cache.notes != NULL)
+			free(cache.notes[i]);
+	}
+	free(cache.items);
+	free(cache.names);
+	free(cache.notes);
+	if (cache.sub != NULL)
+		delwin(cache.sub);
+	memset(&cache, 0, sizeof(cache));
+}
+
+static bool
+menu_same(const struct view_menu *m)
+{
+	if (cache.menu == NULL || cache.count != m->count)
+		return false;
+	for (size_t i = 0; i < m->count; i++) {
+		char name[128];
+		const char *note = m->items[i].note ? m->items[i].note : "";
+
+		snprintf(name, sizeof(name), "%s  %s", m->items[i].key,
+		    m->items[i].label);
+		if (strcmp(name, cache.names[i]) != 0 ||
+		    strcmp(note, cache.notes[i]) != 0)
+			return false;
+	}
+	return true;
+}
+
+static bool
+menu_build(const struct view_menu *m)
+{
+	menu_forget();
+	cache.count = m->count;
+	cache.items = calloc(m->count + 1, sizeof(*cache.items));
+	cache.names = calloc(m->count, sizeof(*cache.names));
+	cache.notes = calloc(m->count, sizeof(*cache.notes));
+	if (cache.items == NULL || cache.names == NULL || cache.notes == NULL)
+		goto fail;
+	for (size_t i = 0; i < m->count; i++) {
+		const struct view_menu_item *it = &m->items[i];
+
+		if (asprintf(&cache.names[i], "%s  %s", it->key,
+		    it->label) < 0) {
+			cache.names[i] = NULL;
+			goto fail;
+		}
+		cache.notes[i] = strdup(it->note ? it->note : "");
+		if (cache.notes[i] == NULL)
+			goto fail;
+		cache.items[i] = new_item(cache.names[i], cache.notes[i]);
+		if (cache.items[i] == NULL)
+			goto fail;
+	}
+	cache.menu = new_menu(cache.items);
+	if (cache.menu == NULL)
+		goto fail;
+	set_menu_mark(cache.menu, "> ");
+	set_menu_spacing(cache.menu, 3, 1, 1);
+	set_menu_format(cache.menu, (int)m->count, 1);
+	set_menu_fore(cache.menu, theme_attr(THEME_SELECTED));
+	set_menu_back(cache.menu, theme_attr(THEME_NORMAL));
+	return true;
+fail:
+	menu_forget();
+	return false;
+}
+
+/* Draws the menu at row Y with the curses menu library. */
+static int
+draw_menu(int y, const struct view_menu *m)
+{
+	int rows, cols;
+
+	if (m->count == 0)
+		return y;
+	if (!menu_same(m) && !menu_build(m))
+		return y;
+	unpost_menu(cache.menu);
+	if (cache.sub != NULL)
+		delwin(cache.sub);
+	scale_menu(cache.menu, &rows, &cols);
+	if (cols > COLS - BODY_LEFT - 2)
+		cols = COLS - BODY_LEFT - 2;
+	cache.sub = derwin(stdscr, rows, cols, y, BODY_LEFT);
+	if (cache.sub == NULL)
+		return y;
+	set_menu_win(cache.menu, stdscr);
+	set_menu_sub(cache.menu, cache.sub);
+	post_menu(cache.menu);
+	set_current_item(cache.menu, cache.items[m->selected < m->count ?
+	    m->selected : 0]);
+	return y + rows;
+}
+
+static void
+draw_notice(const struct view_notice *n)
+{
+	int width = COLS - 16, height, top, left, lines;
+	WINDOW *box_win;
+
+	lines = draw_wrapped(0, 0, width - 4, INT_MAX, n->text, A_NORMAL,
+	    true);
+	height = lines + 4;
+	if (height > LINES - BODY_TOP - 3)
+		height = LINES - BODY_TOP - 3;
+	top = BODY_TOP + (LINES - BODY_TOP - 3 - height) / 2;
+	left = (COLS - width) / 2;
+	box_win = derwin(stdscr, height, width, top, left);
+	if (box_win == NULL)
+		return;
+	wattrset(box_win, theme_attr(THEME_NOTICE));
+	for (int r = 0; r < height; r++)
+		mvwhline(box_win, r, 0, ' ', width);
+	box(box_win, 0, 0);
+	if (n->title != NULL) {
+		wattron(box_win, A_BOLD);
+		mvwprintw(box_win, 0, 2, " %.*s ", width - 6, n->title);
+		wattroff(box_win, A_BOLD);
+	}
+	delwin(box_win);
+	draw_wrapped(top + 2, left + 2, width - 4, top + height - 2, n->text,
+	    theme_attr(THEME_NOTICE), false);
+}
+
+static void
+draw_hints(const struct view *v)
+{
+	int x = 1;
+
+	fill_row(LINES - 1, theme_attr(THEME_HINT));
+	for (size_t i = 0; i < v->hint_count && x < COLS - 1; i++) {
+		const struct view_hint *h = &v->hints[i];
+		char keys[64];
+		const char *shown = h->keys;
+
+		if (h->action != ACTION_NONE) {
+			keys_names(v->context, h->action, keys, sizeof(keys));
+			shown = keys;
+		}
+		if (shown == NULL || shown[0] == '\0')
+			continue;
+		int need = (int)(strlen(shown) + 1 + strlen(h->label));
+		if (x + need > COLS - 1)
+			break;
+		put_clipped(LINES - 1, x, shown, COLS - 1 - x,
+		    theme_attr(THEME_HINT_KEY));
+		x += (int)strlen(shown) + 1;
+		put_clipped(LINES - 1, x, h->label, COLS - 1 - x,
+		    theme_attr(THEME_HINT));
+		x += (int)strlen(h->label) + 2;
+	}
+}
+
+static void
+draw_too_small(void)
+{
+	char line[96];
+
+	snprintf(line, sizeof(line), "terminal too small (need %dx%d, have "
+	    "%dx%d)", VIEW_MIN_COLS, VIEW_MIN_ROWS, COLS, LINES);
+	put_clipped(0, 0, line, COLS, A_BOLD);
+}
+
+bool
+draw_fits(void)
+{
+	return LINES >= VIEW_MIN_ROWS && COLS >= VIEW_MIN_COLS;
+}
+
+void
+draw_view(const struct view_header *header, const struct view *view)
+{
+	int y;
+
+	erase();
+	if (!draw_fits()) {
+		/* The menu's subwindow may now lie outside the screen. */
+		menu_forget();
+		draw_too_small();
+		wnoutrefresh(stdscr);
+		doupdate();
+		return;
+	}
+	draw_header(header);
+	if (view->title != NULL)
+		put_clipped(3, BODY_LEFT, view->title, COLS - 2 * BODY_LEFT,
+		    theme_attr(THEME_TITLE));
+	y = BODY_TOP;
+	if (view->intro != NULL)
+		y = draw_wrapped(y, BODY_LEFT, COLS - 2 * BODY_LEFT, LINES - 3,
+		    view->intro, theme_attr(THEME_NORMAL), false) + 1;
+	if (view->menu.count > 0)
+		draw_menu(y, &view->menu);
+	else
+		menu_forget();
+	if (view->notice.text != NULL)
+		draw_notice(&view->notice);
+	if (view->status != NULL)
+		put_clipped(LINES - 2, BODY_LEFT, view->status,
+		    COLS - 2 * BODY_LEFT, theme_attr(THEME_STATUS));
+	draw_hints(view);
+	wnoutrefresh(stdscr);
+	doupdate();
+}
+
+void
+draw_release(void)
+{
+	menu_forget();
+}

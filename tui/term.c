@@ -1,0 +1,330 @@
+/*
+ * term.c: curses start-up and teardown, input, signals.
+ *
+ * Invariants:
+ * 1. The signal handlers write one sig_atomic_t and nothing else.
+ * 2. term_end() is safe to call at any time, any number of times.
+ * 3. Keys are read as raw bytes (raw mode, no curses keypad decoding) and
+ *    decoded by tui/keys.c, so every terminal's sequences are handled the
+ *    same way and noise is dropped whole.
+ * 4. Input is read from a window nobody draws in, so curses' implicit
+ *    refresh inside wgetch() never repaints anything.
+ */
+#include "tui/term.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <term.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tui/draw.h"
+#include "tui/theme.h"
+
+#define HELD_STDERR_MAX (64 * 1024)
+
+static volatile sig_atomic_t pending_signal;
+
+static struct {
+	bool active;
+	SCREEN *screen;
+	FILE *in, *out;		/* for --tty; NULL on standard streams */
+	int in_fd;
+	WINDOW *input;
+	int escdelay_ms;
+	int saved_stderr;	/* -1 if standard error is not held */
+	int held_stderr;
+	struct keys_decoder decoder;
+	struct sigaction old_actions[3];
+} term = { .in_fd = -1, .saved_stderr = -1, .held_stderr = -1 };
+
+static const int exit_signals[3] = { SIGINT, SIGTERM, SIGHUP };
+
+static void
+on_exit_signal(int sig)
+{
+	pending_signal = sig;
+}
+
+static void
+install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_exit_signal;
+	sigemptyset(&sa.sa_mask);
+	/* No SA_RESTART: a signal must wake poll() at once. */
+	for (int i = 0; i < 3; i++)
+		sigaction(exit_signals[i], &sa, &term.old_actions[i]);
+}
+
+static void
+restore_signals(void)
+{
+	for (int i = 0; i < 3; i++)
+		sigaction(exit_signals[i], &term.old_actions[i], NULL);
+}
+
+/* Sends standard error to an unnamed temporary file until term_end. */
+static void
+hold_stderr(void)
+{
+	int fd = open("/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+
+	if (fd < 0) {
+		char name[] = "/tmp/nvr-recovery-stderr-XXXXXX";
+		fd = mkostemp(name, O_CLOEXEC);
+		if (fd < 0)
+			return;	/* unheld is better than not starting */
+		unlink(name);
+	}
+	fflush(stderr);
+	term.saved_stderr = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+	if (term.saved_stderr < 0 || dup2(fd, STDERR_FILENO) < 0) {
+		if (term.saved_stderr >= 0)
+			close(term.saved_stderr);
+		term.saved_stderr = -1;
+		close(fd);
+		return;
+	}
+	term.held_stderr = fd;
+}
+
+static void
+release_stderr(void)
+{
+	char buf[4096];
+	size_t total = 0;
+	ssize_t n;
+
+	if (term.saved_stderr < 0)
+		return;
+	fflush(stderr);
+	dup2(term.saved_stderr, STDERR_FILENO);
+	close(term.saved_stderr);
+	term.saved_stderr = -1;
+	if (lseek(term.held_stderr, 0, SEEK_SET) == 0) {
+		while (total < HELD_STDERR_MAX &&
+		    (n = read(term.held_stderr, buf, sizeof(buf))) > 0) {
+			if (write(STDERR_FILENO, buf, (size_t)n) != n)
+				break;
+			total += (size_t)n;
+		}
+	}
+	close(term.held_stderr);
+	term.held_stderr = -1;
+}
+
+static int
+open_tty(const char *path, struct nvr_error *err)
+{
+	int fd = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	int out_fd;
+
+	if (fd < 0)
+		return nvr_error_set(err, -errno, "cannot open %s: %s", path,
+		    strerror(errno));
+	if (!isatty(fd)) {
+		close(fd);
+		return nvr_error_set(err, -ENOTTY, "%s is not a terminal",
+		    path);
+	}
+	out_fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	term.in = out_fd >= 0 ? fdopen(fd, "r") : NULL;
+	term.out = term.in != NULL ? fdopen(out_fd, "w") : NULL;
+	if (term.out == NULL) {
+		int saved = errno;
+		if (term.in != NULL)
+			fclose(term.in);
+		else
+			close(fd);
+		if (out_fd >= 0 && term.in != NULL)
+			close(out_fd);
+		term.in = NULL;
+		return nvr_error_set(err, -saved, "cannot use %s: %s", path,
+		    strerror(saved));
+	}
+	return 0;
+}
+
+/* True if the terminal has an alternate screen that endwin leaves. */
+static bool
+has_alternate_screen(void)
+{
+	const char *smcup = tigetstr("smcup");
+
+	return smcup != NULL && smcup != (char *)-1 && smcup[0] != '\0';
+}
+
+int
+term_begin(const struct term_options *options, struct nvr_error *err)
+{
+	FILE *in = stdin, *out = stdout;
+	int rc;
+
+	if (term.active)
+		return 0;
+	if (options->tty_path != NULL) {
+		rc = open_tty(options->tty_path, err);
+		if (rc < 0)
+			return rc;
+		in = term.in;
+		out = term.out;
+	} else if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		return nvr_error_set(err, -ENOTTY, "standard input and output "
+		    "must be a terminal (or give --tty DEVICE)");
+	}
+	if (getenv("TERM") == NULL || getenv("TERM")[0] == '\0')
+		setenv("TERM", "vt100", 1);
+	/* A stray LINES or COLUMNS must not override the size the terminal
+	 * reports. (use_env(FALSE) would also ignore that report and fall
+	 * back to terminfo, which for TERM=linux has no size at all.) */
+	unsetenv("LINES");
+	unsetenv("COLUMNS");
+	term.screen = newterm(NULL, out, in);
+	if (term.screen == NULL) {
+		if (term.in != NULL) {
+			fclose(term.in);
+			fclose(term.out);
+			term.in = term.out = NULL;
+		}
+		return nvr_error_set(err, -EINVAL, "cannot start the terminal "
+		    "(TERM=%s unknown?)", getenv("TERM"));
+	}
+	set_term(term.screen);
+	term.in_fd = fileno(in);
+	term.active = true;
+	term.escdelay_ms = options->escdelay_ms;
+	atexit(term_end);
+	install_signals();
+	hold_stderr();
+
+	raw();
+	noecho();
+	nonl();
+	curs_set(0);
+	keypad(stdscr, FALSE);
+	leaveok(stdscr, TRUE);
+	set_escdelay(options->escdelay_ms);
+	theme_init(options->monochrome);
+	term.input = newwin(1, 1, 0, 0);
+	if (term.input != NULL) {
+		keypad(term.input, FALSE);
+		nodelay(term.input, TRUE);
+	}
+	keys_init(&term.decoder);
+	return 0;
+}
+
+void
+term_end(void)
+{
+	if (!term.active)
+		return;
+	term.active = false;
+	draw_release();
+	if (!has_alternate_screen()) {
+		/* Without an alternate screen the last picture would stay. */
+		erase();
+		wnoutrefresh(stdscr);
+		doupdate();
+	}
+	curs_set(1);
+	endwin();
+	if (term.input != NULL)
+		delwin(term.input);
+	term.input = NULL;
+	delscreen(term.screen);
+	term.screen = NULL;
+	if (term.in != NULL) {
+		fclose(term.in);
+		fclose(term.out);
+		term.in = term.out = NULL;
+	}
+	restore_signals();
+	release_stderr();
+}
+
+void
+term_repaint(void)
+{
+	clearok(curscr, TRUE);
+}
+
+static long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+term_next_event(struct term_event *ev, int timeout_ms)
+{
+	long deadline = now_ms() + timeout_ms;
+	int eof_reads = 0;
+
+	memset(ev, 0, sizeof(*ev));
+	for (;;) {
+		struct pollfd pfd = { .fd = term.in_fd, .events = POLLIN };
+		long wait;
+		int ch, r;
+
+		if (pending_signal != 0) {
+			ev->kind = TERM_EVENT_SIGNAL;
+			ev->signal = pending_signal;
+			return;
+		}
+		/* Non-blocking: also lets curses act on a pending SIGWINCH. */
+		ch = term.input ? wgetch(term.input) : ERR;
+		if (ch == KEY_RESIZE) {
+			ev->kind = TERM_EVENT_RESIZE;
+			return;
+		}
+		if (ch != ERR && ch >= 0 && ch <= 0xff) {
+			eof_reads = 0;
+			if (keys_feed(&term.decoder, (unsigned char)ch,
+			    &ev->key) && ev->key.code != KEYS_NONE) {
+				ev->kind = TERM_EVENT_KEY;
+				return;
+			}
+			continue;
+		}
+		if (ch != ERR)
+			continue;	/* a curses key code we never asked for */
+
+		wait = keys_pending(&term.decoder) ? term.escdelay_ms :
+		    deadline - now_ms();
+		if (wait < 0)
+			wait = 0;
+		r = poll(&pfd, 1, (int)wait);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r == 0) {
+			if (keys_flush(&term.decoder, &ev->key)) {
+				if (ev->key.code == KEYS_NONE)
+					continue;
+				ev->kind = TERM_EVENT_KEY;
+				return;
+			}
+			ev->kind = TERM_EVENT_TICK;
+			return;
+		}
+		if (r < 0 || (pfd.revents & (POLLERR | POLLNVAL)) ||
+		    ((pfd.revents & POLLHUP) && !(pfd.revents & POLLIN)) ||
+		    ++eof_reads > 2) {
+			/* Readable but curses read nothing: end of file. */
+			ev->kind = TERM_EVENT_HANGUP;
+			return;
+		}
+	}
+}

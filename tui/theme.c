@@ -1,0 +1,75 @@
+/* theme.c: attributes per role. */
+#include "tui/theme.h"
+
+static attr_t attrs[THEME_ROLE_COUNT];
+static bool color_in_use;
+
+struct color_role {
+	enum theme_role role;
+	short fg, bg;
+	attr_t extra;
+};
+
+static const struct color_role color_roles[] = {
+	{ THEME_HEADER, COLOR_WHITE, COLOR_BLUE, A_BOLD },
+	{ THEME_TITLE, COLOR_CYAN, -1, A_BOLD },
+	{ THEME_SELECTED, COLOR_BLACK, COLOR_CYAN, 0 },
+	{ THEME_DIM, COLOR_YELLOW, -1, 0 },
+	{ THEME_HINT, -1, -1, 0 },
+	{ THEME_HINT_KEY, COLOR_CYAN, -1, A_BOLD },
+	{ THEME_NOTICE, COLOR_WHITE, COLOR_BLUE, 0 },
+	{ THEME_STATUS, COLOR_YELLOW, -1, A_BOLD },
+};
+
+static void
+theme_monochrome(void)
+{
+	attrs[THEME_HEADER] = A_REVERSE;
+	attrs[THEME_TITLE] = A_BOLD;
+	attrs[THEME_SELECTED] = A_REVERSE;
+	attrs[THEME_DIM] = A_DIM;
+	attrs[THEME_HINT_KEY] = A_BOLD;
+	attrs[THEME_NOTICE] = A_NORMAL;
+	attrs[THEME_STATUS] = A_BOLD;
+}
+
+void
+theme_init(bool monochrome)
+{
+	for (int i = 0; i < THEME_ROLE_COUNT; i++)
+		attrs[i] = A_NORMAL;
+	color_in_use = false;
+	if (monochrome || !has_colors() || start_color() != OK) {
+		theme_monochrome();
+		return;
+	}
+	/* -1 keeps the terminal's own background and text colour. */
+	bool defaults = use_default_colors() == OK;
+	for (size_t i = 0; i < sizeof(color_roles) / sizeof(color_roles[0]);
+	    i++) {
+		const struct color_role *c = &color_roles[i];
+		short fg = c->fg, bg = c->bg;
+		if (!defaults) {
+			fg = fg < 0 ? COLOR_WHITE : fg;
+			bg = bg < 0 ? COLOR_BLACK : bg;
+		}
+		if (init_pair((short)(i + 1), fg, bg) != OK) {
+			theme_monochrome();
+			return;
+		}
+		attrs[c->role] = COLOR_PAIR((int)i + 1) | c->extra;
+	}
+	color_in_use = true;
+}
+
+attr_t
+theme_attr(enum theme_role role)
+{
+	return attrs[role];
+}
+
+bool
+theme_has_color(void)
+{
+	return color_in_use;
+}

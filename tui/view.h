@@ -1,0 +1,63 @@
+/*
+ * view.h: what a screen wants shown, as plain data. Screens fill a struct
+ * view; tui/draw.c turns it into curses calls. Screens never call curses,
+ * which keeps them testable and keeps every byte sent to the terminal in
+ * one place. All strings are borrowed: they must live until the next
+ * render.
+ */
+#ifndef NVR_TUI_VIEW_H
+#define NVR_TUI_VIEW_H
+
+#include <stddef.h>
+
+#include "tui/keys.h"
+
+#define VIEW_MIN_ROWS 24
+#define VIEW_MIN_COLS 80
+
+/* The device line at the top of every screen. */
+struct view_header {
+	const char *model;
+	const char *serial;
+	const char *firmware;
+	const char *time;	/* the device's date and time, formatted */
+};
+
+/* One entry of the key hint line: the keys bound to ACTION (or the
+ * literal KEYS when ACTION is ACTION_NONE), then LABEL. */
+struct view_hint {
+	enum keys_action action;
+	const char *keys;
+	const char *label;
+};
+
+struct view_menu_item {
+	const char *key;	/* the hotkey shown before the label: "1" */
+	const char *label;
+	const char *note;	/* shown dimmed after the label, or NULL */
+};
+
+struct view_menu {
+	const struct view_menu_item *items;
+	size_t count;		/* 0: no menu */
+	size_t selected;
+};
+
+/* A message box over the body, until the screen clears it. */
+struct view_notice {
+	const char *title;
+	const char *text;	/* '\n' separates lines; long lines wrap */
+};
+
+struct view {
+	const char *title;
+	const char *intro;	/* text above the menu; wraps; may be NULL */
+	struct view_menu menu;
+	struct view_notice notice;	/* shown if text is not NULL */
+	const char *status;	/* one line above the hints, or NULL */
+	const struct view_hint *hints;
+	size_t hint_count;
+	enum keys_context context;	/* how keys are read meanwhile */
+};
+
+#endif

@@ -1,0 +1,232 @@
+/*
+ * main.c: nvr-recovery's entry point. It reads top to bottom: harden the
+ * process, parse the command line, load and check the config (errors
+ * printed as FILE:LINE:COL, exit 78) and open the backends, all before the
+ * terminal is touched; then run the wizard and restore the terminal.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "backends/registry.h"
+#include "config/config.h"
+#include "tui/term.h"
+#include "wizard/wizard.h"
+
+#ifndef NVR_VERSION
+#define NVR_VERSION "0.1.0"
+#endif
+
+/* sysexits.h values, spelled out so each use says what it means. */
+#define EXIT_USAGE 64
+#define EXIT_NOINPUT 66
+#define EXIT_SOFTWARE 70
+#define EXIT_IOERR 74
+#define EXIT_CONFIG 78
+
+enum verb {
+	VERB_RUN,
+	VERB_CHECK_CONFIG,
+	VERB_HELP,
+	VERB_VERSION,
+};
+
+struct options {
+	enum verb verb;
+	const char *config_path;
+	const char *tty_path;
+};
+
+static void
+print_backend(const struct backend_impl *impl, void *arg)
+{
+	fprintf(arg, "  %-8s %-8s %s\n", impl->concern, impl->name,
+	    impl->summary);
+}
+
+static void
+usage(FILE *out)
+{
+	fprintf(out,
+	    "usage: nvr-recovery [--config FILE] [--tty DEVICE]\n"
+	    "       nvr-recovery --check-config FILE\n"
+	    "       nvr-recovery --help | --version\n"
+	    "\n"
+	    "Set up or recover the passwords of this video recorder.\n"
+	    "\n"
+	    "  -c, --config FILE        config to use (default %s)\n"
+	    "  -t, --tty DEVICE         run on that terminal, e.g. /dev/tty1\n"
+	    "  -C, --check-config FILE  check a config, print a summary, exit\n"
+	    "  -h, --help               show this help\n"
+	    "  -V, --version            show the version\n"
+	    "\n"
+	    "Backends in this build:\n", CONFIG_DEFAULT_PATH);
+	registry_each(print_backend, out);
+	fprintf(out,
+	    "\n"
+	    "Exit status: 0 done, 64 bad usage, 66 terminal device missing,\n"
+	    "74 terminal unusable, 78 config error, 128+N ended by signal N\n"
+	    "(130 for Ctrl-C, 129 for a hang-up). See nvr-recovery(8).\n");
+}
+
+static int
+parse_options(int argc, char **argv, struct options *opt)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "tty", required_argument, NULL, 't' },
+		{ "check-config", required_argument, NULL, 'C' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+
+	opt->verb = VERB_RUN;
+	opt->config_path = CONFIG_DEFAULT_PATH;
+	opt->tty_path = NULL;
+	while ((ch = getopt_long(argc, argv, "c:t:C:hV", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			opt->config_path = optarg;
+			break;
+		case 't':
+			opt->tty_path = optarg;
+			break;
+		case 'C':
+			opt->verb = VERB_CHECK_CONFIG;
+			opt->config_path = optarg;
+			break;
+		case 'h':
+			opt->verb = VERB_HELP;
+			return 0;
+		case 'V':
+			opt->verb = VERB_VERSION;
+			return 0;
+		default:
+			return -1;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "nvr-recovery: unexpected argument '%s'\n",
+		    argv[optind]);
+		return -1;
+	}
+	if (opt->verb == VERB_CHECK_CONFIG && opt->tty_path != NULL) {
+		fprintf(stderr, "nvr-recovery: --check-config does not take "
+		    "--tty\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* No core dumps: a dump of this process could hold passwords. */
+static void
+harden(void)
+{
+	struct rlimit none = { 0, 0 };
+
+	setrlimit(RLIMIT_CORE, &none);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	umask(077);
+	/* Descriptors leaked by whoever started us have no business here. */
+	closefrom(STDERR_FILENO + 1);
+}
+
+static bool
+monochrome_wanted(const struct config *cfg)
+{
+	const char *no_color = getenv("NO_COLOR");
+
+	return cfg->console.color == CONFIG_COLOR_NEVER ||
+	    (no_color != NULL && no_color[0] != '\0');
+}
+
+/* ESCDELAY in the environment wins, as it does for every curses program. */
+static int
+escdelay_ms(const struct config *cfg)
+{
+	const char *text = getenv("ESCDELAY");
+	char *end;
+	long ms;
+
+	if (text == NULL)
+		return cfg->console.escdelay_ms;
+	ms = strtol(text, &end, 10);
+	if (end == text || *end != '\0' || ms < 1 || ms > 10000)
+		return cfg->console.escdelay_ms;
+	return (int)ms;
+}
+
+static int
+run(const struct options *opt)
+{
+	struct config cfg;
+	struct device device = { 0 };
+	struct screen_context context = { .device = &device };
+	struct term_options term_opt = { .tty_path = opt->tty_path };
+	struct nvr_error err;
+	int code;
+
+	if (config_load(&cfg, opt->config_path) != 0 ||
+	    registry_open_device(&cfg.device, &device) != 0) {
+		diag_print(&cfg.diags, stderr);
+		config_free(&cfg);
+		return EXIT_CONFIG;
+	}
+	if (opt->verb == VERB_CHECK_CONFIG) {
+		printf("%s: ok (device: %s)\n", opt->config_path,
+		    config_section_string(&cfg.device, "backend"));
+		device_close(&device);
+		config_free(&cfg);
+		return 0;
+	}
+
+	context.available[SCREEN_MAIN_MENU] = true;
+	term_opt.escdelay_ms = escdelay_ms(&cfg);
+	term_opt.monochrome = monochrome_wanted(&cfg);
+	code = term_begin(&term_opt, &err);
+	if (code != 0) {
+		fprintf(stderr, "nvr-recovery: %s\n", err.message);
+		device_close(&device);
+		config_free(&cfg);
+		return code == -ENOENT ? EXIT_NOINPUT : EXIT_IOERR;
+	}
+	code = wizard_run(&context);
+	term_end();
+	device_close(&device);
+	config_free(&cfg);
+	return code;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options opt;
+
+	harden();
+	setlocale(LC_ALL, "");
+	if (parse_options(argc, argv, &opt) != 0) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	switch (opt.verb) {
+	case VERB_HELP:
+		usage(stdout);
+		return 0;
+	case VERB_VERSION:
+		printf("nvr-recovery %s\n", NVR_VERSION);
+		return 0;
+	default:
+		return run(&opt);
+	}
+	return EXIT_SOFTWARE;	/* not reached */
+}

@@ -1,0 +1,171 @@
+/*
+ * wizard.c: the main loop, and the table of screens this build has.
+ */
+#include "wizard/wizard.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "screens/main_menu.h"
+#include "tui/draw.h"
+#include "tui/term.h"
+
+#define STACK_MAX 8
+#define TICK_MAX_MS 60000
+
+/* The screens this build has, by id; NULL where a later issue adds one. */
+static const struct screen_class *const classes[SCREEN_COUNT] = {
+	[SCREEN_MAIN_MENU] = &main_menu_screen,
+};
+
+struct open_screen {
+	const struct screen_class *class;
+	void *state;
+};
+
+struct wizard {
+	const struct screen_context *context;
+	struct open_screen stack[STACK_MAX];
+	size_t depth;
+	struct device_info info;
+	char time_text[64];
+	int exit_code;
+};
+
+static bool
+push(struct wizard *w, enum screen_id id)
+{
+	const struct screen_class *class = classes[id];
+	void *state;
+
+	if (class == NULL || w->depth == STACK_MAX)
+		return false;
+	state = class->create(w->context);
+	if (state == NULL)
+		return false;
+	w->stack[w->depth].class = class;
+	w->stack[w->depth].state = state;
+	w->depth++;
+	return true;
+}
+
+static void
+pop(struct wizard *w)
+{
+	struct open_screen *top = &w->stack[--w->depth];
+
+	top->class->destroy(top->state);
+	memset(top, 0, sizeof(*top));
+}
+
+/* Reads the device's clock; returns ms until the shown minute changes. */
+static int
+update_time(struct wizard *w)
+{
+	struct nvr_error err;
+	struct timespec now;
+	struct tm tm;
+
+	if (device_read_time(w->context->device, &now, &err) != 0 ||
+	    localtime_r(&now.tv_sec, &tm) == NULL) {
+		snprintf(w->time_text, sizeof(w->time_text), "clock unreadable");
+		return TICK_MAX_MS;
+	}
+	strftime(w->time_text, sizeof(w->time_text), "%Y-%m-%d %H:%M %Z",
+	    &tm);
+	return (int)((60 - tm.tm_sec) * 1000 - now.tv_nsec / 1000000) + 50;
+}
+
+static void
+render(struct wizard *w, struct view *view)
+{
+	struct open_screen *top = &w->stack[w->depth - 1];
+	struct view_header header = {
+		.model = w->info.model,
+		.serial = w->info.serial,
+		.firmware = w->info.firmware,
+		.time = w->time_text,
+	};
+
+	memset(view, 0, sizeof(*view));
+	top->class->render(top->state, view);
+	draw_view(&header, view);
+}
+
+static bool
+follow(struct wizard *w, struct screen_result r)
+{
+	switch (r.kind) {
+	case SCREEN_OPEN:
+		/* A missing screen is the menu's business to explain; here it
+		 * can only mean out of memory, and staying put is safe. */
+		push(w, r.target);
+		return true;
+	case SCREEN_CLOSE:
+		if (w->depth > 1)
+			pop(w);
+		return true;
+	case SCREEN_QUIT:
+		w->exit_code = 0;
+		return false;
+	default:
+		return true;
+	}
+}
+
+int
+wizard_run(const struct screen_context *context)
+{
+	struct wizard w = { .context = context };
+	struct nvr_error err;
+	struct view view;
+	bool running = true;
+
+	if (device_read_info(context->device, &w.info, &err) != 0) {
+		snprintf(w.info.serial, sizeof(w.info.serial), "unreadable");
+		fprintf(stderr, "nvr-recovery: %s\n", err.message);
+	}
+	if (!push(&w, SCREEN_MAIN_MENU))
+		return 70;	/* EX_SOFTWARE: out of memory at start */
+
+	while (running) {
+		struct term_event ev;
+		int tick = update_time(&w);
+
+		render(&w, &view);
+		term_next_event(&ev, tick < TICK_MAX_MS ? tick : TICK_MAX_MS);
+		switch (ev.kind) {
+		case TERM_EVENT_SIGNAL:
+			w.exit_code = WIZARD_EXIT_SIGNAL_BASE + ev.signal;
+			running = false;
+			break;
+		case TERM_EVENT_HANGUP:
+			w.exit_code = WIZARD_EXIT_HANGUP;
+			running = false;
+			break;
+		case TERM_EVENT_KEY: {
+			struct keys_action_event act =
+			    keys_action(view.context, &ev.key);
+
+			if (act.action == ACTION_INTERRUPT) {
+				w.exit_code = WIZARD_EXIT_SIGNAL_BASE + SIGINT;
+				running = false;
+			} else if (act.action == ACTION_REDRAW) {
+				term_repaint();
+			} else if (draw_fits() && act.action != ACTION_NONE) {
+				struct open_screen *top = &w.stack[w.depth - 1];
+				running = follow(&w, top->class->handle(
+				    top->state, &act));
+			}
+			break;
+		}
+		default:	/* a tick or a resize: just draw again */
+			break;
+		}
+	}
+	while (w.depth > 0)
+		pop(&w);
+	return w.exit_code;
+}

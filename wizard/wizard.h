@@ -1,0 +1,19 @@
+/*
+ * wizard.h: the wizard's loop. It owns the stack of open screens, reads
+ * events from the terminal, turns keys into actions in the context the
+ * current screen asked for, and follows the results screens return.
+ */
+#ifndef NVR_WIZARD_WIZARD_H
+#define NVR_WIZARD_WIZARD_H
+
+#include "screens/screen.h"
+
+/* Exit codes besides 0; documented in nvr-recovery(8). */
+#define WIZARD_EXIT_SIGNAL_BASE 128	/* + the signal's number */
+#define WIZARD_EXIT_HANGUP (128 + 1)	/* as if by SIGHUP */
+
+/* Runs until the user quits or a signal or hang-up ends the session.
+ * The terminal must be started. Returns the process exit code. */
+int wizard_run(const struct screen_context *context);
+
+#endif
