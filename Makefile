@@ -42,6 +42,7 @@ CORE_SRC := \
 	wizard/wizard.c
 MAIN_SRC := wizard/main.c
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
+TEST_SUPPORT_SRC := tests/unit/support.c
 
 OBJ := build/obj
 ASAN_OBJ := build/asan/obj
@@ -73,14 +74,22 @@ build/nvr-recovery: $(CORE_OBJ) $(OBJ)/$(MAIN_SRC:.c=.o)
 build/asan/nvr-recovery: $(ASAN_CORE_OBJ) $(ASAN_OBJ)/$(MAIN_SRC:.c=.o)
 	$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^ $(LIBS)
 
-# Unit tests link the core objects with cmocka.
-build/tests/%: tests/unit/%.c $(CORE_OBJ) | build/.deps-ok
+# Unit tests link the core objects and their shared support code with
+# cmocka. The support object is built by the pattern rules above, with
+# cmocka's flags added to BASE_CFLAGS (an append to CFLAGS would be lost
+# when CFLAGS is given on the command line).
+$(TEST_SUPPORT_SRC:%.c=$(OBJ)/%.o) $(TEST_SUPPORT_SRC:%.c=$(ASAN_OBJ)/%.o): \
+	BASE_CFLAGS += $(shell $(PKG_CONFIG) --cflags $(TEST_PKGS))
+
+build/tests/%: tests/unit/%.c $(TEST_SUPPORT_SRC:%.c=$(OBJ)/%.o) \
+		$(CORE_OBJ) | build/.deps-ok
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(shell $(PKG_CONFIG) --cflags \
 		$(TEST_PKGS)) -o $@ $^ $(LIBS) \
 		$(shell $(PKG_CONFIG) --libs $(TEST_PKGS))
 
-build/asan/tests/%: tests/unit/%.c $(ASAN_CORE_OBJ) | build/.deps-ok
+build/asan/tests/%: tests/unit/%.c $(TEST_SUPPORT_SRC:%.c=$(ASAN_OBJ)/%.o) \
+		$(ASAN_CORE_OBJ) | build/.deps-ok
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(SANITIZE) $(shell $(PKG_CONFIG) \
 		--cflags $(TEST_PKGS)) -o $@ $^ $(LIBS) \
@@ -130,4 +139,5 @@ clean:
 	rm -rf build
 
 -include $(CORE_OBJ:.o=.d) $(ASAN_CORE_OBJ:.o=.d) $(OBJ)/wizard/main.d \
-	$(ASAN_OBJ)/wizard/main.d
+	$(ASAN_OBJ)/wizard/main.d $(TEST_SUPPORT_SRC:%.c=$(OBJ)/%.d) \
+	$(TEST_SUPPORT_SRC:%.c=$(ASAN_OBJ)/%.d)

@@ -111,6 +111,21 @@ utf8(struct keys_decoder *dec, unsigned char byte, struct keys_event *ev)
 	return emit(dec, ev, KEYS_CHAR, cp);
 }
 
+/* The cursor keys CSI and SS3 sequences share: A-D, Home and End. */
+static enum keys_code
+cursor_key(unsigned char final)
+{
+	switch (final) {
+	case 'A': return KEYS_UP;
+	case 'B': return KEYS_DOWN;
+	case 'C': return KEYS_RIGHT;
+	case 'D': return KEYS_LEFT;
+	case 'H': return KEYS_HOME;
+	case 'F': return KEYS_END;
+	default: return KEYS_NONE;
+	}
+}
+
 /* The key of a CSI sequence ending in FINAL with first parameter P. */
 static enum keys_code
 csi_key(unsigned char final, unsigned p, uint32_t *ch)
@@ -120,17 +135,10 @@ csi_key(unsigned char final, unsigned p, uint32_t *ch)
 		[18] = 7, [19] = 8, [20] = 9, [21] = 10, [23] = 11, [24] = 12,
 	};
 
-	switch (final) {
-	case 'A': return KEYS_UP;
-	case 'B': return KEYS_DOWN;
-	case 'C': return KEYS_RIGHT;
-	case 'D': return KEYS_LEFT;
-	case 'H': return KEYS_HOME;
-	case 'F': return KEYS_END;
-	case 'Z': return KEYS_BACKTAB;
-	case '~': break;
-	default: return KEYS_NONE;
-	}
+	if (final == 'Z')
+		return KEYS_BACKTAB;
+	if (final != '~')
+		return cursor_key(final);
 	switch (p) {
 	case 1: case 7: return KEYS_HOME;	/* 7, 8: rxvt */
 	case 2: return KEYS_INSERT;
@@ -150,16 +158,8 @@ csi_key(unsigned char final, unsigned p, uint32_t *ch)
 static enum keys_code
 ss3_key(unsigned char final, uint32_t *ch)
 {
-	switch (final) {
-	case 'A': return KEYS_UP;
-	case 'B': return KEYS_DOWN;
-	case 'C': return KEYS_RIGHT;
-	case 'D': return KEYS_LEFT;
-	case 'H': return KEYS_HOME;
-	case 'F': return KEYS_END;
-	case 'M': return KEYS_ENTER;	/* keypad Enter, application mode */
-	default: break;
-	}
+	if (final == 'M')
+		return KEYS_ENTER;	/* keypad Enter, application mode */
 	if (final >= 'P' && final <= 'S') {
 		*ch = (uint32_t)(final - 'P' + 1);
 		return KEYS_FN;
@@ -168,7 +168,7 @@ ss3_key(unsigned char final, uint32_t *ch)
 		*ch = (uint32_t)('0' + final - 'p');	/* keypad digits */
 		return KEYS_CHAR;
 	}
-	return KEYS_NONE;
+	return cursor_key(final);
 }
 
 /* Decodes BYTE inside an escape sequence; returns -1 if BYTE cannot be

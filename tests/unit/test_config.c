@@ -13,7 +13,6 @@
 #include <setjmp.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -31,88 +30,15 @@
 #include "config/diag.h"
 #include "config/document.h"
 #include "config/schema.h"
+#include "tests/unit/support.h"
 
 /* ------------------------------------------------------------------ */
 /* Fixture: a temporary folder holding config.yaml and friends.        */
 
-struct fx {
-	char dir[64];
-	char path[128];		/* dir/config.yaml */
-	struct config cfg;
-	bool loaded;		/* cfg needs config_free */
-};
-
 static int
 fx_setup(void **state)
 {
-	struct fx *fx = calloc(1, sizeof(*fx));
-
-	if (fx == NULL)
-		return -1;
-	snprintf(fx->dir, sizeof(fx->dir), "/tmp/nvr-test-config-XXXXXX");
-	if (mkdtemp(fx->dir) == NULL) {
-		free(fx);
-		return -1;
-	}
-	snprintf(fx->path, sizeof(fx->path), "%s/config.yaml", fx->dir);
-	*state = fx;
-	return 0;
-}
-
-static int
-remove_entry(const char *path, const struct stat *sb, int flag,
-    struct FTW *walk)
-{
-	(void)sb;
-	(void)flag;
-	(void)walk;
-	return remove(path);
-}
-
-static int
-fx_teardown(void **state)
-{
-	struct fx *fx = *state;
-
-	if (fx->loaded)
-		config_free(&fx->cfg);
-	nftw(fx->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-	free(fx);
-	return 0;
-}
-
-/* Writes LEN bytes to PATH with MODE (umask does not apply). */
-static void
-write_bytes(const char *path, const void *data, size_t len, mode_t mode)
-{
-	const char *p = data;
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-
-	assert_true(fd >= 0);
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-		assert_true(n > 0);
-		p += n;
-		len -= (size_t)n;
-	}
-	assert_int_equal(fchmod(fd, mode), 0);
-	assert_int_equal(close(fd), 0);
-}
-
-/* Writes TEXT as the fixture's config.yaml (0600) and loads it. */
-static int
-load_text(struct fx *fx, const char *text)
-{
-	write_bytes(fx->path, text, strlen(text), 0600);
-	fx->loaded = true;
-	return config_load(&fx->cfg, fx->path);
-}
-
-static int
-load_path(struct fx *fx, const char *path)
-{
-	fx->loaded = true;
-	return config_load(&fx->cfg, path);
+	return support_fx_setup(state, "config");
 }
 
 /* Finds a file of the source tree: from the working folder (the
@@ -145,7 +71,7 @@ source_file(const char *rel, char *out, size_t size)
 
 /* Copies source file SRC into the fixture's config.yaml, mode 0600. */
 static void
-copy_to_config(struct fx *fx, const char *src)
+copy_to_config(struct support_fx *fx, const char *src)
 {
 	char buf[65536];
 	FILE *in = fopen(src, "rb");
@@ -155,71 +81,13 @@ copy_to_config(struct fx *fx, const char *src)
 	len = fread(buf, 1, sizeof(buf), in);
 	assert_true(len < sizeof(buf));
 	assert_int_equal(fclose(in), 0);
-	write_bytes(fx->path, buf, len, 0600);
+	support_write_file(fx->path, buf, len, 0600);
 }
-
-/* ------------------------------------------------------------------ */
-/* Diagnostic assertions.                                              */
-
-static char *
-printed(const struct diag_list *list)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&buf, &len);
-
-	assert_non_null(out);
-	diag_print(list, out);
-	assert_int_equal(fclose(out), 0);
-	assert_non_null(buf);
-	return buf;
-}
-
-static void
-check_count(const struct diag_list *list, size_t want, const char *file,
-    int line)
-{
-	if (list->count == want)
-		return;
-	print_error("expected %zu diagnostic(s), got %zu:\n", want,
-	    list->count);
-	diag_print(list, stderr);
-	_fail(file, line);
-}
-
-/* Passes if LIST holds a diagnostic at LINE:COL whose message is TEXT
- * (EXACT) or contains it. */
-static void
-check_diag(const struct diag_list *list, unsigned want_line,
-    unsigned want_col, const char *text, bool exact, const char *file,
-    int line)
-{
-	for (size_t i = 0; i < list->count; i++) {
-		const struct diag *d = &list->items[i];
-		if (d->line != want_line || d->col != want_col ||
-		    d->message == NULL)
-			continue;
-		if (exact ? strcmp(d->message, text) == 0 :
-		    strstr(d->message, text) != NULL)
-			return;
-	}
-	print_error("no diagnostic %u:%u: %s%s; got:\n", want_line, want_col,
-	    exact ? "" : "...", text);
-	diag_print(list, stderr);
-	_fail(file, line);
-}
-
-#define assert_diag_count(list, n) \
-	check_count((list), (n), __FILE__, __LINE__)
-#define assert_diag(list, l, c, text) \
-	check_diag((list), (l), (c), (text), true, __FILE__, __LINE__)
-#define assert_diag_has(list, l, c, text) \
-	check_diag((list), (l), (c), (text), false, __FILE__, __LINE__)
 
 /* A config load that must fail with exactly one diagnostic. */
 #define assert_load_fails_once(fixture, text, l, c, msg) do { \
-	struct fx *lf_fx = (fixture); \
-	assert_int_equal(load_text(lf_fx, (text)), -1); \
+	struct support_fx *lf_fx = (fixture); \
+	assert_int_equal(support_load_text(lf_fx, (text)), -1); \
 	assert_diag_count(&lf_fx->cfg.diags, 1); \
 	assert_diag(&lf_fx->cfg.diags, (l), (c), (msg)); \
 } while (0)
@@ -244,7 +112,7 @@ test_diag_init_ok_null_file(void **state)
 	diag_init(&list, NULL);
 	assert_string_equal(list.file, "(config)");
 	assert_int_equal(list.count, 0);
-	out = printed(&list);
+	out = support_printed(&list);
 	assert_string_equal(out, "");
 	free(out);
 	diag_free(&list);
@@ -265,7 +133,7 @@ test_diag_add_ok_zero_position_is_1_1(void **state)
 	assert_int_equal(list.count, 1);
 	assert_int_equal(list.items[0].line, 1);
 	assert_int_equal(list.items[0].col, 1);
-	out = printed(&list);
+	out = support_printed(&list);
 	assert_string_equal(out, "x.yaml:1:1: at nowhere\n");
 	free(out);
 	diag_free(&list);
@@ -299,7 +167,7 @@ test_diag_print_ok_sorted_and_stable(void **state)
 	diag_add(&list, 2, 1, "first");
 	diag_add(&list, 7, 3, "fourth, same place as third");
 	diag_add(&list, 10, 1, "fifth");
-	out = printed(&list);
+	out = support_printed(&list);
 	assert_string_equal(out,
 	    "f.yaml:2:1: first\n"
 	    "f.yaml:2:5: second\n"
@@ -338,12 +206,12 @@ test_diag_print_ok_fmemopen(void **state)
 static void
 test_config_load_ok_demo(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 	char src[PATH_MAX];
 
 	assert_true(source_file("config/demo.yaml", src, sizeof(src)));
 	copy_to_config(fx, src);
-	assert_int_equal(load_path(fx, fx->path), 0);
+	assert_int_equal(support_load_path(fx, fx->path), 0);
 	assert_diag_count(&fx->cfg.diags, 0);
 	assert_non_null(fx->cfg.device.map);
 	assert_string_equal(fx->cfg.device.name, "device");
@@ -362,7 +230,7 @@ test_config_load_ok_demo(void **state)
 static void
 test_config_load_ok_example(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 	char src[PATH_MAX];
 
 	if (!source_file("config/example.yaml", src, sizeof(src))) {
@@ -370,7 +238,7 @@ test_config_load_ok_example(void **state)
 		return;
 	}
 	copy_to_config(fx, src);
-	assert_int_equal(load_path(fx, fx->path), 0);
+	assert_int_equal(support_load_path(fx, fx->path), 0);
 	assert_diag_count(&fx->cfg.diags, 0);
 	assert_non_null(fx->cfg.device.map);
 	assert_non_null(config_section_string(&fx->cfg.device, "backend"));
@@ -379,9 +247,9 @@ test_config_load_ok_example(void **state)
 static void
 test_config_load_ok_console_defaults(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 
-	assert_int_equal(load_text(fx, STATIC_DEVICE), 0);
+	assert_int_equal(support_load_text(fx, STATIC_DEVICE), 0);
 	assert_diag_count(&fx->cfg.diags, 0);
 	assert_int_equal(fx->cfg.console.escdelay_ms, 100);
 	assert_int_equal(fx->cfg.console.color, CONFIG_COLOR_AUTO);
@@ -390,9 +258,9 @@ test_config_load_ok_console_defaults(void **state)
 static void
 test_config_load_ok_console_settings(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 
-	assert_int_equal(load_text(fx, STATIC_DEVICE
+	assert_int_equal(support_load_text(fx, STATIC_DEVICE
 	    "console:\n"
 	    "  escdelay_ms: 250\n"
 	    "  color: never\n"), 0);
@@ -404,9 +272,9 @@ test_config_load_ok_console_settings(void **state)
 static void
 test_config_load_ok_console_bounds(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 
-	assert_int_equal(load_text(fx, STATIC_DEVICE
+	assert_int_equal(support_load_text(fx, STATIC_DEVICE
 	    "console:\n"
 	    "  escdelay_ms: 10\n"
 	    "  color: auto\n"), 0);
@@ -414,7 +282,7 @@ test_config_load_ok_console_bounds(void **state)
 	assert_int_equal(fx->cfg.console.color, CONFIG_COLOR_AUTO);
 	config_free(&fx->cfg);
 
-	assert_int_equal(load_text(fx, STATIC_DEVICE
+	assert_int_equal(support_load_text(fx, STATIC_DEVICE
 	    "console:\n"
 	    "  escdelay_ms: \"2000\"\n"), 0);
 	assert_int_equal(fx->cfg.console.escdelay_ms, 2000);
@@ -423,9 +291,9 @@ test_config_load_ok_console_bounds(void **state)
 static void
 test_config_load_ok_flow_style(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 
-	assert_int_equal(load_text(fx,
+	assert_int_equal(support_load_text(fx,
 	    "{device: {backend: static, model: M, serial: S, firmware: F},"
 	    " console: {color: never}}\n"), 0);
 	assert_diag_count(&fx->cfg.diags, 0);
@@ -436,9 +304,10 @@ test_config_load_ok_flow_style(void **state)
 static void
 test_config_load_ok_document_markers(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 
-	assert_int_equal(load_text(fx, "---\n" STATIC_DEVICE "...\n"), 0);
+	assert_int_equal(support_load_text(fx, "---\n" STATIC_DEVICE "...\n"),
+	    0);
 	assert_diag_count(&fx->cfg.diags, 0);
 }
 
@@ -446,9 +315,9 @@ test_config_load_ok_document_markers(void **state)
 static void
 test_config_load_ok_values_typed_by_schema(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 
-	assert_int_equal(load_text(fx,
+	assert_int_equal(support_load_text(fx,
 	    "device:\n"
 	    "  backend: static\n"
 	    "  model: no\n"
@@ -463,7 +332,7 @@ test_config_load_ok_values_typed_by_schema(void **state)
 	    "firmware"), "1.10");
 	config_free(&fx->cfg);
 
-	assert_int_equal(load_text(fx,
+	assert_int_equal(support_load_text(fx,
 	    "device:\n"
 	    "  backend: static\n"
 	    "  model: \"yes\"\n"
@@ -482,7 +351,7 @@ test_config_load_ok_values_typed_by_schema(void **state)
 static void
 test_config_load_ok_exactly_1mib(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 	size_t head = strlen(STATIC_DEVICE);
 	char *text = malloc(CONFIG_MAX_BYTES);
 
@@ -491,9 +360,9 @@ test_config_load_ok_exactly_1mib(void **state)
 	text[head] = '#';
 	memset(text + head + 1, 'x', CONFIG_MAX_BYTES - head - 2);
 	text[CONFIG_MAX_BYTES - 1] = '\n';
-	write_bytes(fx->path, text, CONFIG_MAX_BYTES, 0600);
+	support_write_file(fx->path, text, CONFIG_MAX_BYTES, 0600);
 	free(text);
-	assert_int_equal(load_path(fx, fx->path), 0);
+	assert_int_equal(support_load_path(fx, fx->path), 0);
 	assert_diag_count(&fx->cfg.diags, 0);
 }
 
@@ -503,9 +372,9 @@ test_config_load_ok_exactly_1mib(void **state)
 static void
 test_config_load_nok_missing_file(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 
-	assert_int_equal(load_path(fx, fx->path), -1);
+	assert_int_equal(support_load_path(fx, fx->path), -1);
 	assert_diag_count(&fx->cfg.diags, 1);
 	assert_diag(&fx->cfg.diags, 1, 1,
 	    "cannot open config: No such file or directory");
@@ -515,12 +384,13 @@ test_config_load_nok_missing_file(void **state)
 static void
 test_config_load_nok_not_a_folder(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 	char path[256];
 
-	write_bytes(fx->path, STATIC_DEVICE, strlen(STATIC_DEVICE), 0600);
+	support_write_file(fx->path, STATIC_DEVICE, strlen(STATIC_DEVICE),
+	    0600);
 	snprintf(path, sizeof(path), "%s/x.yaml", fx->path);
-	assert_int_equal(load_path(fx, path), -1);
+	assert_int_equal(support_load_path(fx, path), -1);
 	assert_diag_count(&fx->cfg.diags, 1);
 	assert_diag(&fx->cfg.diags, 1, 1, "cannot open config: Not a directory");
 }
@@ -528,9 +398,9 @@ test_config_load_nok_not_a_folder(void **state)
 static void
 test_config_load_nok_directory(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 
-	assert_int_equal(load_path(fx, fx->dir), -1);
+	assert_int_equal(support_load_path(fx, fx->dir), -1);
 	assert_diag_count(&fx->cfg.diags, 1);
 	assert_diag(&fx->cfg.diags, 1, 1, "config is not a regular file");
 }
@@ -538,9 +408,9 @@ test_config_load_nok_directory(void **state)
 static void
 test_config_load_nok_char_device(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 
-	assert_int_equal(load_path(fx, "/dev/null"), -1);
+	assert_int_equal(support_load_path(fx, "/dev/null"), -1);
 	assert_diag_count(&fx->cfg.diags, 1);
 	assert_diag(&fx->cfg.diags, 1, 1, "config is not a regular file");
 }
@@ -549,13 +419,13 @@ test_config_load_nok_char_device(void **state)
 static void
 test_config_load_nok_fifo(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 	int keep;
 
 	assert_int_equal(mkfifo(fx->path, 0600), 0);
 	keep = open(fx->path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	assert_true(keep >= 0);
-	assert_int_equal(load_path(fx, fx->path), -1);
+	assert_int_equal(support_load_path(fx, fx->path), -1);
 	close(keep);
 	assert_diag_count(&fx->cfg.diags, 1);
 	assert_diag(&fx->cfg.diags, 1, 1, "config is not a regular file");
@@ -569,7 +439,7 @@ test_config_load_nok_fifo(void **state)
 static void
 test_config_load_nok_fifo_without_writer(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 	int status = 0;
 	pid_t pid;
 
@@ -598,10 +468,11 @@ test_config_load_nok_fifo_without_writer(void **state)
 static void
 test_config_load_nok_group_writable(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 
-	write_bytes(fx->path, STATIC_DEVICE, strlen(STATIC_DEVICE), 0620);
-	assert_int_equal(load_path(fx, fx->path), -1);
+	support_write_file(fx->path, STATIC_DEVICE, strlen(STATIC_DEVICE),
+	    0620);
+	assert_int_equal(support_load_path(fx, fx->path), -1);
 	assert_diag_count(&fx->cfg.diags, 1);
 	assert_diag(&fx->cfg.diags, 1, 1, "refusing a config writable by "
 	    "group or others (mode 0620); run chmod go-w on it");
@@ -610,10 +481,11 @@ test_config_load_nok_group_writable(void **state)
 static void
 test_config_load_nok_other_writable(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 
-	write_bytes(fx->path, STATIC_DEVICE, strlen(STATIC_DEVICE), 0602);
-	assert_int_equal(load_path(fx, fx->path), -1);
+	support_write_file(fx->path, STATIC_DEVICE, strlen(STATIC_DEVICE),
+	    0602);
+	assert_int_equal(support_load_path(fx, fx->path), -1);
 	assert_diag_count(&fx->cfg.diags, 1);
 	assert_diag(&fx->cfg.diags, 1, 1, "refusing a config writable by "
 	    "group or others (mode 0602); run chmod go-w on it");
@@ -622,25 +494,27 @@ test_config_load_nok_other_writable(void **state)
 static void
 test_config_load_ok_group_readable(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 
-	write_bytes(fx->path, STATIC_DEVICE, strlen(STATIC_DEVICE), 0644);
-	assert_int_equal(load_path(fx, fx->path), 0);
+	support_write_file(fx->path, STATIC_DEVICE, strlen(STATIC_DEVICE),
+	    0644);
+	assert_int_equal(support_load_path(fx, fx->path), 0);
 	assert_diag_count(&fx->cfg.diags, 0);
 }
 
 static void
 test_config_load_nok_not_owned_by_root(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 
 	if (geteuid() != 0) {
 		skip();
 		return;
 	}
-	write_bytes(fx->path, STATIC_DEVICE, strlen(STATIC_DEVICE), 0600);
+	support_write_file(fx->path, STATIC_DEVICE, strlen(STATIC_DEVICE),
+	    0600);
 	assert_int_equal(chown(fx->path, 1234, (gid_t)-1), 0);
-	assert_int_equal(load_path(fx, fx->path), -1);
+	assert_int_equal(support_load_path(fx, fx->path), -1);
 	assert_diag_count(&fx->cfg.diags, 1);
 	assert_diag(&fx->cfg.diags, 1, 1, "refusing a config not owned by "
 	    "root (owner uid 1234); run chown root on it");
@@ -650,22 +524,23 @@ test_config_load_nok_not_owned_by_root(void **state)
 static void
 test_config_load_ok_root_owned_other_group(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 
 	if (geteuid() != 0) {
 		skip();
 		return;
 	}
-	write_bytes(fx->path, STATIC_DEVICE, strlen(STATIC_DEVICE), 0600);
+	support_write_file(fx->path, STATIC_DEVICE, strlen(STATIC_DEVICE),
+	    0600);
 	assert_int_equal(chown(fx->path, 0, 1234), 0);
-	assert_int_equal(load_path(fx, fx->path), 0);
+	assert_int_equal(support_load_path(fx, fx->path), 0);
 	assert_diag_count(&fx->cfg.diags, 0);
 }
 
 static void
 test_config_load_nok_larger_than_1mib(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 	size_t head = strlen(STATIC_DEVICE);
 	size_t size = CONFIG_MAX_BYTES + 1;
 	char *text = malloc(size);
@@ -675,9 +550,9 @@ test_config_load_nok_larger_than_1mib(void **state)
 	text[head] = '#';
 	memset(text + head + 1, 'x', size - head - 2);
 	text[size - 1] = '\n';
-	write_bytes(fx->path, text, size, 0600);
+	support_write_file(fx->path, text, size, 0600);
 	free(text);
-	assert_int_equal(load_path(fx, fx->path), -1);
+	assert_int_equal(support_load_path(fx, fx->path), -1);
 	assert_diag_count(&fx->cfg.diags, 1);
 	assert_diag(&fx->cfg.diags, 1, 1,
 	    "config is larger than 1048576 bytes");
@@ -724,9 +599,9 @@ test_config_load_nok_yaml_unclosed_quote(void **state)
 static void
 test_config_load_nok_yaml_unclosed_flow(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 
-	assert_int_equal(load_text(fx,
+	assert_int_equal(support_load_text(fx,
 	    "device: {backend: static, model: M\n"
 	    "console:\n"), -1);
 	assert_diag_count(&fx->cfg.diags, 1);
@@ -780,9 +655,10 @@ test_config_load_nok_yaml_invalid_utf8(void **state)
 static void
 test_config_load_ok_utf8_bom(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 
-	assert_int_equal(load_text(fx, "\xef\xbb\xbf" STATIC_DEVICE), 0);
+	assert_int_equal(support_load_text(fx, "\xef\xbb\xbf" STATIC_DEVICE),
+	    0);
 	assert_diag_count(&fx->cfg.diags, 0);
 }
 
@@ -884,10 +760,10 @@ test_config_load_nok_unknown_key_did_you_mean_top(void **state)
 static void
 test_config_load_nok_unknown_key_did_you_mean(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 	char *out, *want;
 
-	assert_int_equal(load_text(fx,
+	assert_int_equal(support_load_text(fx,
 	    "device:\n"
 	    "  backend: static\n"
 	    "  model: M\n"
@@ -898,7 +774,7 @@ test_config_load_nok_unknown_key_did_you_mean(void **state)
 	    "unknown key 'seriall' in device (did you mean 'serial'?)");
 	assert_diag(&fx->cfg.diags, 2, 3,
 	    "device is missing required key 'serial'");
-	out = printed(&fx->cfg.diags);
+	out = support_printed(&fx->cfg.diags);
 	assert_true(asprintf(&want,
 	    "%s:2:3: device is missing required key 'serial'\n"
 	    "%s:4:3: unknown key 'seriall' in device (did you mean "
@@ -911,9 +787,9 @@ test_config_load_nok_unknown_key_did_you_mean(void **state)
 static void
 test_config_load_nok_unknown_key_case(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 
-	assert_int_equal(load_text(fx,
+	assert_int_equal(support_load_text(fx,
 	    "Device:\n"
 	    "  backend: static\n"), -1);
 	assert_diag_count(&fx->cfg.diags, 2);
@@ -928,10 +804,10 @@ test_config_load_nok_unknown_key_case(void **state)
 static void
 test_config_load_nok_two_unknown_keys(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 	char *out, *want;
 
-	assert_int_equal(load_text(fx,
+	assert_int_equal(support_load_text(fx,
 	    "console:\n"
 	    "  colour: never\n"
 	    "device:\n"
@@ -945,7 +821,7 @@ test_config_load_nok_two_unknown_keys(void **state)
 	    "unknown key 'colour' in console (did you mean 'color'?)");
 	assert_diag(&fx->cfg.diags, 8, 3,
 	    "unknown key 'location' in device");
-	out = printed(&fx->cfg.diags);
+	out = support_printed(&fx->cfg.diags);
 	assert_true(asprintf(&want,
 	    "%s:2:3: unknown key 'colour' in console (did you mean "
 	    "'color'?)\n"
@@ -982,9 +858,9 @@ test_config_load_nok_unknown_key_did_you_mean_files(void **state)
 static void
 test_config_load_nok_key_not_text(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 
-	assert_int_equal(load_text(fx,
+	assert_int_equal(support_load_text(fx,
 	    STATIC_DEVICE
 	    "[a, b]: c\n"), -1);
 	assert_diag_count(&fx->cfg.diags, 1);
@@ -1031,9 +907,9 @@ test_config_load_nok_duplicate_backend(void **state)
 static void
 test_config_load_nok_wrong_type_list(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 
-	assert_int_equal(load_text(fx,
+	assert_int_equal(support_load_text(fx,
 	    "device:\n"
 	    "  backend: static\n"
 	    "  model:\n"
@@ -1051,9 +927,9 @@ test_config_load_nok_wrong_type_list(void **state)
 static void
 test_config_load_nok_wrong_type_mapping(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 
-	assert_int_equal(load_text(fx,
+	assert_int_equal(support_load_text(fx,
 	    "device:\n"
 	    "  backend: static\n"
 	    "  model:\n"
@@ -1070,7 +946,7 @@ test_config_load_nok_wrong_type_mapping(void **state)
 static void
 test_config_load_nok_wrong_type_device(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 
 	assert_load_fails_once(fx, "device: static\n", 1, 9,
 	    "device must be a mapping of keys (e.g. backend: ...), not text");
@@ -1116,14 +992,14 @@ test_config_load_nok_missing_serial(void **state)
 static void
 test_config_load_nok_missing_all_static_keys(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 	char *out, *want;
 
-	assert_int_equal(load_text(fx,
+	assert_int_equal(support_load_text(fx,
 	    "device:\n"
 	    "  backend: static\n"), -1);
 	assert_diag_count(&fx->cfg.diags, 3);
-	out = printed(&fx->cfg.diags);
+	out = support_printed(&fx->cfg.diags);
 	assert_true(asprintf(&want,
 	    "%s:2:3: device is missing required key 'model'\n"
 	    "%s:2:3: device is missing required key 'serial'\n"
@@ -1168,9 +1044,9 @@ test_config_load_nok_unknown_backend(void **state)
 static void
 test_config_load_nok_empty_value(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 
-	assert_int_equal(load_text(fx,
+	assert_int_equal(support_load_text(fx,
 	    "device:\n"
 	    "  backend: static\n"
 	    "  model:\n"
@@ -1227,7 +1103,7 @@ test_config_load_nok_int_out_of_range(void **state)
 		{ "9", 16 }, { "2001", 16 }, { "-100", 16 }, { "0", 16 },
 		{ "99999999999999999999", 16 },
 	};
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *text, *msg;
@@ -1255,7 +1131,7 @@ test_config_load_nok_int_not_a_number(void **state)
 	static const char *const shown[] = {
 		"fast", "100ms", "1e3", "0x64", "12.5", "",
 	};
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *text, *msg;
@@ -1286,7 +1162,7 @@ test_config_load_nok_int_list(void **state)
 static void
 test_config_load_nok_bad_enum(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 
 	assert_load_fails_once(fx,
 	    STATIC_DEVICE
@@ -1317,10 +1193,10 @@ test_config_load_nok_empty_console_value(void **state)
 static void
 test_config_load_nok_all_errors_collected(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 	char *out, *want;
 
-	assert_int_equal(load_text(fx,
+	assert_int_equal(support_load_text(fx,
 	    "device:\n"				/* 1 */
 	    "  backend: static\n"		/* 2 */
 	    "  model: [M]\n"			/* 3 */
@@ -1331,7 +1207,7 @@ test_config_load_nok_all_errors_collected(void **state)
 	    "  color: blue\n"			/* 8 */
 	    "extra: 1\n"), -1);			/* 9 */
 	assert_diag_count(&fx->cfg.diags, 6);
-	out = printed(&fx->cfg.diags);
+	out = support_printed(&fx->cfg.diags);
 	assert_true(asprintf(&want,
 	    "%1$s:2:3: device is missing required key 'firmware'\n"
 	    "%1$s:3:10: device.model must be text, not a list\n"
@@ -1692,7 +1568,8 @@ main(void)
 		cmocka_unit_test(test_diag_add_ok_many),
 		cmocka_unit_test(test_diag_print_ok_sorted_and_stable),
 		cmocka_unit_test(test_diag_print_ok_fmemopen),
-#define T(name) cmocka_unit_test_setup_teardown(name, fx_setup, fx_teardown)
+#define T(name) \
+	cmocka_unit_test_setup_teardown(name, fx_setup, support_fx_teardown)
 		T(test_config_load_ok_demo),
 		T(test_config_load_ok_example),
 		T(test_config_load_ok_console_defaults),

@@ -12,7 +12,6 @@
 #include <setjmp.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,116 +24,30 @@
 #include "backends/registry.h"
 #include "config/config.h"
 #include "config/diag.h"
+#include "tests/unit/support.h"
 
 /* ------------------------------------------------------------------ */
 /* Fixture                                                             */
 
-struct fx {
-	char dir[64];
-	char path[128];		/* dir/config.yaml */
-	struct config cfg;
-	bool loaded;
-	struct device dev;
-	struct device_info info;
-};
-
 static int
 fx_setup(void **state)
 {
-	struct fx *fx = calloc(1, sizeof(*fx));
-
-	if (fx == NULL)
-		return -1;
-	snprintf(fx->dir, sizeof(fx->dir), "/tmp/nvr-test-files-XXXXXX");
-	if (mkdtemp(fx->dir) == NULL) {
-		free(fx);
-		return -1;
-	}
-	snprintf(fx->path, sizeof(fx->path), "%s/config.yaml", fx->dir);
-	*state = fx;
-	return 0;
+	return support_fx_setup(state, "files");
 }
 
-static int
-remove_entry(const char *path, const struct stat *sb, int flag,
-    struct FTW *walk)
-{
-	(void)sb;
-	(void)flag;
-	(void)walk;
-	return remove(path);
-}
-
-static int
-fx_teardown(void **state)
-{
-	struct fx *fx = *state;
-
-	device_close(&fx->dev);
-	if (fx->loaded)
-		config_free(&fx->cfg);
-	nftw(fx->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-	free(fx);
-	return 0;
-}
-
-static void
-write_bytes(const char *path, const void *data, size_t len, mode_t mode)
-{
-	const char *p = data;
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-
-	assert_true(fd >= 0);
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-		assert_true(n > 0);
-		p += n;
-		len -= (size_t)n;
-	}
-	assert_int_equal(fchmod(fd, mode), 0);
-	assert_int_equal(close(fd), 0);
-}
-
-/* Writes LEN bytes as NAME in the fixture's folder. */
-static void
-put_file(struct fx *fx, const char *name, const void *data, size_t len)
-{
-	char path[256];
-
-	assert_true((size_t)snprintf(path, sizeof(path), "%s/%s", fx->dir,
-	    name) < sizeof(path));
-	write_bytes(path, data, len, 0644);
-}
-
-#define PUT(fx, name, literal) put_file((fx), (name), (literal), \
-	sizeof(literal) - 1)
-
-/* The absolute path of NAME in the fixture's folder; malloc'd. */
-static char *
-in_dir(struct fx *fx, const char *name)
-{
-	char *path;
-
-	assert_true(asprintf(&path, "%s/%s", fx->dir, name) > 0);
-	return path;
-}
+/* Writes the string LITERAL as NAME in the fixture's folder. */
+#define PUT(fx, name, literal) support_put_file((fx), (name), (literal), \
+	sizeof(literal) - 1, 0644)
 
 /* Loads TEXT as config.yaml (it must pass the schema check) and opens
  * its device; on success reads the info into fx->info. */
 static int
-open_text(struct fx *fx, const char *text)
+open_text(struct support_fx *fx, const char *text)
 {
 	struct nvr_error err;
 	int rc;
 
-	write_bytes(fx->path, text, strlen(text), 0600);
-	fx->loaded = true;
-	if (config_load(&fx->cfg, fx->path) != 0) {
-		print_error("config_load failed:\n");
-		diag_print(&fx->cfg.diags, stderr);
-		fail();
-	}
-	rc = registry_open_device(&fx->cfg.device, &fx->dev);
+	rc = support_open_text(fx, text);
 	if (rc == 0) {
 		assert_non_null(fx->dev.state);
 		assert_int_equal(device_read_info(&fx->dev, &fx->info, &err),
@@ -148,7 +61,8 @@ open_text(struct fx *fx, const char *text)
 
 /* Like open_text, for a config that must open; shows why if not. */
 static void
-open_ok(struct fx *fx, const char *text, const char *file, int line)
+open_ok(struct support_fx *fx, const char *text, const char *file,
+    int line)
 {
 	if (open_text(fx, text) == 0 && fx->cfg.diags.count == 0)
 		return;
@@ -162,76 +76,13 @@ open_ok(struct fx *fx, const char *text, const char *file, int line)
 /* ------------------------------------------------------------------ */
 /* Diagnostic assertions                                               */
 
-static char *
-printed(const struct diag_list *list)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&buf, &len);
-
-	assert_non_null(out);
-	diag_print(list, out);
-	assert_int_equal(fclose(out), 0);
-	assert_non_null(buf);
-	return buf;
-}
-
-static void
-check_count(const struct diag_list *list, size_t want, const char *file,
-    int line)
-{
-	if (list->count == want)
-		return;
-	print_error("expected %zu diagnostic(s), got %zu:\n", want,
-	    list->count);
-	diag_print(list, stderr);
-	_fail(file, line);
-}
-
-static void
-check_diag(const struct diag_list *list, unsigned want_line,
-    unsigned want_col, const char *text, const char *file, int line)
-{
-	for (size_t i = 0; i < list->count; i++) {
-		const struct diag *d = &list->items[i];
-		if (d->line == want_line && d->col == want_col &&
-		    d->message != NULL && strcmp(d->message, text) == 0)
-			return;
-	}
-	print_error("no diagnostic %u:%u: %s; got:\n", want_line, want_col,
-	    text);
-	diag_print(list, stderr);
-	_fail(file, line);
-}
-
-#define assert_diag_count(list, n) \
-	check_count((list), (n), __FILE__, __LINE__)
-#define assert_diag(list, l, c, text) \
-	check_diag((list), (l), (c), (text), __FILE__, __LINE__)
-
-/* MSG with its "%s", if any, replaced by DIR; malloc'd. */
-static char *
-expand(const char *msg, const char *dir)
-{
-	const char *at = strstr(msg, "%s");
-	char *out;
-
-	if (at == NULL)
-		out = strdup(msg);
-	else if (asprintf(&out, "%.*s%s%s", (int)(at - msg), msg, dir,
-	    at + 2) < 0)
-		out = NULL;
-	assert_non_null(out);
-	return out;
-}
-
 /* The open must fail with the one diagnostic at L:C reading MSG, where
  * a "%s" in MSG stands for the fixture's folder. */
 #define assert_open_fails_once(fixture, text, l, c, msg) do { \
-	struct fx *of_fx = (fixture); \
+	struct support_fx *of_fx = (fixture); \
 	char *of_msg; \
 	assert_int_equal(open_text(of_fx, (text)), -1); \
-	of_msg = expand((msg), of_fx->dir); \
+	of_msg = support_expand((msg), of_fx->dir); \
 	assert_diag_count(&of_fx->cfg.diags, 1); \
 	assert_diag(&of_fx->cfg.diags, (l), (c), of_msg); \
 	free(of_msg); \
@@ -244,7 +95,7 @@ expand(const char *msg, const char *dir)
 static void
 test_files_open_ok_relative_path(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 
 	PUT(fx, "serial.txt", "SN-REL-0001\n");
 	OPEN_OK(fx,
@@ -262,8 +113,8 @@ test_files_open_ok_relative_path(void **state)
 static void
 test_files_open_ok_relative_subfolder(void **state)
 {
-	struct fx *fx = *state;
-	char *sub = in_dir(fx, "id");
+	struct support_fx *fx = *state;
+	char *sub = support_in_dir(fx, "id");
 
 	assert_int_equal(mkdir(sub, 0700), 0);
 	free(sub);
@@ -285,7 +136,7 @@ test_files_open_ok_relative_subfolder(void **state)
 static void
 test_files_open_ok_config_path_relative(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 	struct nvr_error err;
 	int here = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	const char *text =
@@ -298,10 +149,9 @@ test_files_open_ok_config_path_relative(void **state)
 
 	assert_true(here >= 0);
 	PUT(fx, "serial.txt", "SN-CWD\n");
-	write_bytes(fx->path, text, strlen(text), 0600);
+	support_write_file(fx->path, text, strlen(text), 0600);
 	assert_int_equal(chdir(fx->dir), 0);
-	fx->loaded = true;
-	rc = config_load(&fx->cfg, "config.yaml");
+	rc = support_load_path(fx, "config.yaml");
 	if (rc == 0)
 		rc = registry_open_device(&fx->cfg.device, &fx->dev);
 	assert_int_equal(fchdir(here), 0);
@@ -314,7 +164,7 @@ test_files_open_ok_config_path_relative(void **state)
 static void
 test_files_open_ok_absolute_paths(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 	char *text;
 
 	PUT(fx, "a-serial", "SN-ABS\n");
@@ -336,7 +186,7 @@ test_files_open_ok_absolute_paths(void **state)
 static void
 test_files_open_ok_os_release(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 
 	PUT(fx, "os-release",
 	    "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\n"
@@ -362,7 +212,7 @@ test_files_open_ok_os_release(void **state)
 static void
 test_files_open_ok_key_value_unquoted_last_line(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 
 	/* VERSION_ID before VERSION: VERSION must not match VERSION_ID. */
 	PUT(fx, "release",
@@ -385,7 +235,7 @@ test_files_open_ok_key_value_unquoted_last_line(void **state)
 static void
 test_files_open_ok_device_tree(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 
 	PUT(fx, "serial-number", "SN123\0");
 	PUT(fx, "model", "Acme NVR-8\0acme,nvr8\0");
@@ -403,7 +253,7 @@ test_files_open_ok_device_tree(void **state)
 static void
 test_files_open_ok_first_line_trimmed(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 
 	PUT(fx, "serial", "SN-FIRST\nSN-SECOND\n");
 	PUT(fx, "model", "  NVR 8 \t\r\nother\r\n");
@@ -422,7 +272,7 @@ test_files_open_ok_first_line_trimmed(void **state)
 static void
 test_files_open_ok_control_characters(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 
 	PUT(fx, "serial", "SN\x01\x1b[31mX\x7f\xc3\xa9\n");
 	OPEN_OK(fx,
@@ -437,13 +287,13 @@ test_files_open_ok_control_characters(void **state)
 static void
 test_files_open_ok_63_chars(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 	char serial[65];
 
 	memset(serial, 'S', 63);
 	serial[63] = '\n';
 	serial[64] = '\0';
-	put_file(fx, "serial", serial, 64);
+	support_put_file(fx, "serial", serial, 64, 0644);
 	serial[63] = '\0';
 	OPEN_OK(fx,
 	    "device:\n"
@@ -458,12 +308,12 @@ test_files_open_ok_63_chars(void **state)
 static void
 test_files_open_ok_long_file(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 	char big[10000];
 
 	memset(big, 'x', sizeof(big));
 	memcpy(big, "SN-BIG\n", 7);
-	put_file(fx, "serial", big, sizeof(big));
+	support_put_file(fx, "serial", big, sizeof(big), 0644);
 	OPEN_OK(fx,
 	    "device:\n"
 	    "  backend: files\n"
@@ -477,7 +327,7 @@ test_files_open_ok_long_file(void **state)
 static void
 test_files_open_ok_values_typed_by_schema(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 
 	PUT(fx, "serial", "0012\n");
 	OPEN_OK(fx,
@@ -495,11 +345,11 @@ test_files_open_ok_values_typed_by_schema(void **state)
 static void
 test_files_read_info_ok_after_file_removed(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 	struct device_info info;
 	struct nvr_error err;
 	struct timespec now;
-	char *serial = in_dir(fx, "serial");
+	char *serial = support_in_dir(fx, "serial");
 
 	PUT(fx, "serial", "SN-KEPT\n");
 	OPEN_OK(fx,
@@ -542,7 +392,7 @@ test_files_open_nok_missing_serial_file(void **state)
 static void
 test_files_open_nok_missing_model_file(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 
 	PUT(fx, "serial", "SN\n");
 	assert_open_fails_once(fx,
@@ -559,7 +409,7 @@ test_files_open_nok_missing_model_file(void **state)
 static void
 test_files_open_ok_os_release_crlf(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 
 	PUT(fx, "os-release", "NAME=\"NVR OS\"\r\nVERSION_ID=\"4.2\"\r\n");
 	OPEN_OK(fx,
@@ -578,8 +428,8 @@ test_files_open_ok_os_release_crlf(void **state)
 static void
 test_files_open_nok_serial_file_is_fifo(void **state)
 {
-	struct fx *fx = *state;
-	char *fifo = in_dir(fx, "serial");
+	struct support_fx *fx = *state;
+	char *fifo = support_in_dir(fx, "serial");
 
 	assert_int_equal(mkfifo(fifo, 0600), 0);
 	free(fifo);
@@ -597,8 +447,8 @@ test_files_open_nok_serial_file_is_fifo(void **state)
 static void
 test_files_open_nok_serial_file_is_folder(void **state)
 {
-	struct fx *fx = *state;
-	char *sub = in_dir(fx, "sub");
+	struct support_fx *fx = *state;
+	char *sub = support_in_dir(fx, "sub");
 
 	assert_int_equal(mkdir(sub, 0700), 0);
 	free(sub);
@@ -614,7 +464,7 @@ test_files_open_nok_serial_file_is_folder(void **state)
 static void
 test_files_open_nok_model_and_model_file(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 
 	PUT(fx, "serial", "SN\n");
 	PUT(fx, "model", "NVR\n");
@@ -631,7 +481,7 @@ test_files_open_nok_model_and_model_file(void **state)
 static void
 test_files_open_nok_firmware_and_firmware_file(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 
 	PUT(fx, "serial", "SN\n");
 	assert_open_fails_once(fx,
@@ -649,7 +499,7 @@ test_files_open_nok_firmware_and_firmware_file(void **state)
 static void
 test_files_open_nok_neither_model_nor_model_file(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 
 	PUT(fx, "serial", "SN\n");
 	assert_open_fails_once(fx,
@@ -663,7 +513,7 @@ test_files_open_nok_neither_model_nor_model_file(void **state)
 static void
 test_files_open_nok_neither_firmware(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 
 	PUT(fx, "serial", "SN\n");
 	assert_open_fails_once(fx,
@@ -679,12 +529,12 @@ test_files_open_nok_neither_firmware(void **state)
 static void
 test_files_open_nok_serial_100_chars(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 	char serial[101];
 
 	memset(serial, '7', 100);
 	serial[100] = '\n';
-	put_file(fx, "serial", serial, sizeof(serial));
+	support_put_file(fx, "serial", serial, sizeof(serial), 0644);
 	assert_open_fails_once(fx,
 	    "device:\n"
 	    "  backend: files\n"
@@ -697,11 +547,11 @@ test_files_open_nok_serial_100_chars(void **state)
 static void
 test_files_open_nok_serial_64_chars(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 	char serial[64];
 
 	memset(serial, 'S', sizeof(serial));
-	put_file(fx, "serial", serial, sizeof(serial));
+	support_put_file(fx, "serial", serial, sizeof(serial), 0644);
 	assert_open_fails_once(fx,
 	    "device:\n"
 	    "  backend: files\n"
@@ -714,7 +564,7 @@ test_files_open_nok_serial_64_chars(void **state)
 static void
 test_files_open_nok_literal_too_long(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 	char model[81], *text;
 
 	PUT(fx, "serial", "SN\n");
@@ -734,7 +584,7 @@ test_files_open_nok_literal_too_long(void **state)
 static void
 test_files_open_nok_empty_file(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 
 	PUT(fx, "serial", "");
 	assert_open_fails_once(fx,
@@ -750,7 +600,7 @@ test_files_open_nok_empty_file(void **state)
 static void
 test_files_open_nok_blank_first_line(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 
 	PUT(fx, "serial", " \t \nSN-ON-LINE-2\n");
 	PUT(fx, "model", "\0NVR");
@@ -762,8 +612,8 @@ test_files_open_nok_blank_first_line(void **state)
 	    "  firmware: F\n"), -1);
 	assert_diag_count(&fx->cfg.diags, 2);
 	{
-		char *serial = in_dir(fx, "serial");
-		char *model = in_dir(fx, "model");
+		char *serial = support_in_dir(fx, "serial");
+		char *model = support_in_dir(fx, "model");
 		char *msg1, *msg2;
 
 		assert_true(asprintf(&msg1, "device.serial_file: serial from "
@@ -782,7 +632,7 @@ test_files_open_nok_blank_first_line(void **state)
 static void
 test_files_open_nok_missing_variable(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 
 	PUT(fx, "serial", "SN\n");
 	PUT(fx, "os-release", "VERSION_ID=12\nID=debian\n");
@@ -800,7 +650,7 @@ test_files_open_nok_missing_variable(void **state)
 static void
 test_files_open_nok_empty_variable(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 
 	PUT(fx, "serial", "SN\n");
 	PUT(fx, "os-release", "VERSION_ID=\"\"\n");
@@ -818,7 +668,7 @@ test_files_open_nok_empty_variable(void **state)
 static void
 test_files_open_nok_key_without_file(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 
 	PUT(fx, "serial", "SN\n");
 	assert_open_fails_once(fx,
@@ -835,7 +685,7 @@ test_files_open_nok_key_without_file(void **state)
 static void
 test_files_open_nok_all_errors_collected(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 	char *out, *want;
 
 	PUT(fx, "model", "NVR\n");
@@ -847,7 +697,7 @@ test_files_open_nok_all_errors_collected(void **state)
 	    "  model_file: model\n"),		/* 5 */
 	    -1);
 	assert_diag_count(&fx->cfg.diags, 3);
-	out = printed(&fx->cfg.diags);
+	out = support_printed(&fx->cfg.diags);
 	assert_true(asprintf(&want,
 	    "%1$s:2:3: device: give firmware or firmware_file\n"
 	    "%1$s:3:16: device.serial_file: cannot open %2$s/missing: No "
@@ -865,16 +715,14 @@ test_files_open_nok_all_errors_collected(void **state)
 static void
 test_files_config_load_nok_missing_serial_file(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 	const char *text =
 	    "device:\n"
 	    "  backend: files\n"
 	    "  model: M\n"
 	    "  firmware: F\n";
 
-	write_bytes(fx->path, text, strlen(text), 0600);
-	fx->loaded = true;
-	assert_int_equal(config_load(&fx->cfg, fx->path), -1);
+	assert_int_equal(support_load_text(fx, text), -1);
 	assert_diag_count(&fx->cfg.diags, 1);
 	assert_diag(&fx->cfg.diags, 2, 3,
 	    "device is missing required key 'serial_file'");
@@ -884,7 +732,7 @@ test_files_config_load_nok_missing_serial_file(void **state)
 static void
 test_files_config_load_nok_literal_serial(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 	const char *text =
 	    "device:\n"
 	    "  backend: files\n"
@@ -893,9 +741,7 @@ test_files_config_load_nok_literal_serial(void **state)
 	    "  model: M\n"
 	    "  firmware: F\n";
 
-	write_bytes(fx->path, text, strlen(text), 0600);
-	fx->loaded = true;
-	assert_int_equal(config_load(&fx->cfg, fx->path), -1);
+	assert_int_equal(support_load_text(fx, text), -1);
 	assert_diag_count(&fx->cfg.diags, 1);
 	assert_diag(&fx->cfg.diags, 4, 3, "unknown key 'serial' in device");
 }
@@ -903,7 +749,7 @@ test_files_config_load_nok_literal_serial(void **state)
 static void
 test_files_config_load_nok_empty_values(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 	const char *text =
 	    "device:\n"
 	    "  backend: files\n"
@@ -912,9 +758,7 @@ test_files_config_load_nok_empty_values(void **state)
 	    "  firmware_file: [a, b]\n"
 	    "  firmware_key: {a: b}\n";
 
-	write_bytes(fx->path, text, strlen(text), 0600);
-	fx->loaded = true;
-	assert_int_equal(config_load(&fx->cfg, fx->path), -1);
+	assert_int_equal(support_load_text(fx, text), -1);
 	assert_diag_count(&fx->cfg.diags, 4);
 	assert_diag(&fx->cfg.diags, 3, 15, "device.serial_file has no value");
 	assert_diag(&fx->cfg.diags, 4, 15, "device.model_file is empty");
@@ -927,7 +771,8 @@ test_files_config_load_nok_empty_values(void **state)
 int
 main(void)
 {
-#define T(name) cmocka_unit_test_setup_teardown(name, fx_setup, fx_teardown)
+#define T(name) \
+	cmocka_unit_test_setup_teardown(name, fx_setup, support_fx_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_files_open_ok_relative_path),
 		T(test_files_open_ok_relative_subfolder),

@@ -11,13 +11,10 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <ftw.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -26,139 +23,16 @@
 #include "config/config.h"
 #include "config/diag.h"
 #include "config/document.h"
+#include "tests/unit/support.h"
 
 /* ------------------------------------------------------------------ */
 /* Fixture                                                             */
 
-struct fx {
-	char dir[64];
-	char path[128];		/* dir/config.yaml */
-	struct config cfg;
-	bool loaded;
-	struct device dev;
-};
-
 static int
 fx_setup(void **state)
 {
-	struct fx *fx = calloc(1, sizeof(*fx));
-
-	if (fx == NULL)
-		return -1;
-	snprintf(fx->dir, sizeof(fx->dir), "/tmp/nvr-test-registry-XXXXXX");
-	if (mkdtemp(fx->dir) == NULL) {
-		free(fx);
-		return -1;
-	}
-	snprintf(fx->path, sizeof(fx->path), "%s/config.yaml", fx->dir);
-	*state = fx;
-	return 0;
+	return support_fx_setup(state, "registry");
 }
-
-static int
-remove_entry(const char *path, const struct stat *sb, int flag,
-    struct FTW *walk)
-{
-	(void)sb;
-	(void)flag;
-	(void)walk;
-	return remove(path);
-}
-
-static int
-fx_teardown(void **state)
-{
-	struct fx *fx = *state;
-
-	device_close(&fx->dev);
-	if (fx->loaded)
-		config_free(&fx->cfg);
-	nftw(fx->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-	free(fx);
-	return 0;
-}
-
-static void
-write_bytes(const char *path, const void *data, size_t len, mode_t mode)
-{
-	const char *p = data;
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-
-	assert_true(fd >= 0);
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-		assert_true(n > 0);
-		p += n;
-		len -= (size_t)n;
-	}
-	assert_int_equal(fchmod(fd, mode), 0);
-	assert_int_equal(close(fd), 0);
-}
-
-/* Writes TEXT as config.yaml, loads it (the schema check must pass) and
- * opens its device. Returns registry_open_device's result. */
-static int
-open_text(struct fx *fx, const char *text)
-{
-	write_bytes(fx->path, text, strlen(text), 0600);
-	fx->loaded = true;
-	if (config_load(&fx->cfg, fx->path) != 0) {
-		print_error("config_load failed:\n");
-		diag_print(&fx->cfg.diags, stderr);
-		fail();
-	}
-	return registry_open_device(&fx->cfg.device, &fx->dev);
-}
-
-/* ------------------------------------------------------------------ */
-/* Diagnostic assertions                                               */
-
-static char *
-printed(const struct diag_list *list)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&buf, &len);
-
-	assert_non_null(out);
-	diag_print(list, out);
-	assert_int_equal(fclose(out), 0);
-	assert_non_null(buf);
-	return buf;
-}
-
-static void
-check_count(const struct diag_list *list, size_t want, const char *file,
-    int line)
-{
-	if (list->count == want)
-		return;
-	print_error("expected %zu diagnostic(s), got %zu:\n", want,
-	    list->count);
-	diag_print(list, stderr);
-	_fail(file, line);
-}
-
-static void
-check_diag(const struct diag_list *list, unsigned want_line,
-    unsigned want_col, const char *text, const char *file, int line)
-{
-	for (size_t i = 0; i < list->count; i++) {
-		const struct diag *d = &list->items[i];
-		if (d->line == want_line && d->col == want_col &&
-		    d->message != NULL && strcmp(d->message, text) == 0)
-			return;
-	}
-	print_error("no diagnostic %u:%u: %s; got:\n", want_line, want_col,
-	    text);
-	diag_print(list, stderr);
-	_fail(file, line);
-}
-
-#define assert_diag_count(list, n) \
-	check_count((list), (n), __FILE__, __LINE__)
-#define assert_diag(list, l, c, text) \
-	check_diag((list), (l), (c), (text), __FILE__, __LINE__)
 
 /* A config section parsed from TEXT without the schema check, to reach
  * registry_open_device with settings config_load would refuse. */
@@ -408,12 +282,12 @@ test_registry_each_ok(void **state)
 static void
 test_registry_open_device_ok_round_trip(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 	struct device_info info;
 	struct nvr_error err = { "" };
 	struct timespec before, now, after;
 
-	assert_int_equal(open_text(fx,
+	assert_int_equal(support_open_text(fx,
 	    "device:\n"
 	    "  backend: static\n"
 	    "  model: NVR-8CH\n"
@@ -450,11 +324,11 @@ test_registry_open_device_ok_round_trip(void **state)
 static void
 test_registry_open_device_ok_demo(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 	struct device_info info;
 	struct nvr_error err;
 
-	assert_int_equal(open_text(fx,
+	assert_int_equal(support_open_text(fx,
 	    "device:\n"
 	    "  backend: static\n"
 	    "  model: DEMO-NVR-8\n"
@@ -470,11 +344,11 @@ test_registry_open_device_ok_demo(void **state)
 static void
 test_registry_open_device_ok_values_typed_by_schema(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 	struct device_info info;
 	struct nvr_error err;
 
-	assert_int_equal(open_text(fx,
+	assert_int_equal(support_open_text(fx,
 	    "device:\n"
 	    "  backend: static\n"
 	    "  model: no\n"
@@ -487,7 +361,7 @@ test_registry_open_device_ok_values_typed_by_schema(void **state)
 	device_close(&fx->dev);
 	config_free(&fx->cfg);
 
-	assert_int_equal(open_text(fx,
+	assert_int_equal(support_open_text(fx,
 	    "device:\n"
 	    "  backend: static\n"
 	    "  model: \"yes\"\n"
@@ -502,7 +376,7 @@ test_registry_open_device_ok_values_typed_by_schema(void **state)
 static void
 test_registry_open_device_ok_63_chars(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 	struct device_info info;
 	struct nvr_error err;
 	char serial[64], *text;
@@ -515,7 +389,7 @@ test_registry_open_device_ok_63_chars(void **state)
 	    "  model: M\n"
 	    "  serial: %s\n"
 	    "  firmware: F\n", serial) > 0);
-	assert_int_equal(open_text(fx, text), 0);
+	assert_int_equal(support_open_text(fx, text), 0);
 	free(text);
 	assert_int_equal(device_read_info(&fx->dev, &info, &err), 0);
 	assert_string_equal(info.serial, serial);
@@ -525,11 +399,11 @@ test_registry_open_device_ok_63_chars(void **state)
 static void
 test_registry_open_device_ok_printable_only(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 	struct device_info info;
 	struct nvr_error err;
 
-	assert_int_equal(open_text(fx,
+	assert_int_equal(support_open_text(fx,
 	    "device:\n"
 	    "  backend: static\n"
 	    "  model: \"  NVR 8  \"\n"
@@ -545,7 +419,7 @@ test_registry_open_device_ok_printable_only(void **state)
 static void
 test_registry_open_device_nok_serial_too_long(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 	char serial[101], *text;
 
 	memset(serial, '7', 100);
@@ -556,7 +430,7 @@ test_registry_open_device_nok_serial_too_long(void **state)
 	    "  model: M\n"
 	    "  serial: %s\n"
 	    "  firmware: F\n", serial) > 0);
-	assert_int_equal(open_text(fx, text), -1);
+	assert_int_equal(support_open_text(fx, text), -1);
 	free(text);
 	assert_null(fx->dev.ops);
 	assert_null(fx->dev.state);
@@ -569,9 +443,9 @@ test_registry_open_device_nok_serial_too_long(void **state)
 static void
 test_registry_open_device_nok_blank_value(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 
-	assert_int_equal(open_text(fx,
+	assert_int_equal(support_open_text(fx,
 	    "device:\n"
 	    "  backend: static\n"
 	    "  model: \"  \"\n"
@@ -585,7 +459,7 @@ test_registry_open_device_nok_blank_value(void **state)
 static void
 test_registry_open_device_nok_64_chars(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 	char value[65], *text;
 
 	memset(value, 'M', 64);
@@ -596,7 +470,7 @@ test_registry_open_device_nok_64_chars(void **state)
 	    "  model: \"%s\"\n"
 	    "  serial: S\n"
 	    "  firmware: F\n", value) > 0);
-	assert_int_equal(open_text(fx, text), -1);
+	assert_int_equal(support_open_text(fx, text), -1);
 	free(text);
 	assert_diag_count(&fx->cfg.diags, 1);
 	assert_diag(&fx->cfg.diags, 3, 10,
@@ -607,7 +481,7 @@ test_registry_open_device_nok_64_chars(void **state)
 static void
 test_registry_open_device_nok_all_too_long(void **state)
 {
-	struct fx *fx = *state;
+	struct support_fx *fx = *state;
 	char value[70], *text, *out, *want;
 
 	memset(value, 'x', 69);
@@ -618,10 +492,10 @@ test_registry_open_device_nok_all_too_long(void **state)
 	    "  firmware: %s\n"
 	    "  serial: %s\n"
 	    "  model: %s\n", value, value, value) > 0);
-	assert_int_equal(open_text(fx, text), -1);
+	assert_int_equal(support_open_text(fx, text), -1);
 	free(text);
 	assert_diag_count(&fx->cfg.diags, 3);
-	out = printed(&fx->cfg.diags);
+	out = support_printed(&fx->cfg.diags);
 	assert_true(asprintf(&want,
 	    "%1$s:3:13: device.firmware: longer than 63 characters\n"
 	    "%1$s:4:11: device.serial: longer than 63 characters\n"
@@ -761,7 +635,8 @@ main(void)
 		cmocka_unit_test(test_registry_keys_nok_unknown_name),
 		cmocka_unit_test(test_registry_keys_nok_unknown_concern),
 		cmocka_unit_test(test_registry_each_ok),
-#define T(name) cmocka_unit_test_setup_teardown(name, fx_setup, fx_teardown)
+#define T(name) \
+	cmocka_unit_test_setup_teardown(name, fx_setup, support_fx_teardown)
 		T(test_registry_open_device_ok_round_trip),
 		T(test_registry_open_device_ok_demo),
 		T(test_registry_open_device_ok_values_typed_by_schema),

@@ -1,0 +1,83 @@
+/*
+ * support.h: what the cmocka unit tests share: a fresh folder per test
+ * (removed in teardown) holding config.yaml, loading a config or opening
+ * its device from text, and assertions on diagnostics at their exact
+ * line, column and text.
+ */
+#ifndef NVR_TESTS_UNIT_SUPPORT_H
+#define NVR_TESTS_UNIT_SUPPORT_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdbool.h>
+#include <sys/types.h>
+#include <cmocka.h>
+
+#include "backends/device.h"
+#include "config/config.h"
+#include "config/diag.h"
+
+/* The state of a test run with support_fx_setup/support_fx_teardown. */
+struct support_fx {
+	char dir[64];		/* the test's own folder under /tmp */
+	char path[128];		/* dir/config.yaml */
+	struct config cfg;
+	bool loaded;		/* cfg needs config_free */
+	struct device dev;	/* closed in teardown */
+	struct device_info info;
+};
+
+/* cmocka setup: a fresh /tmp/nvr-test-NAME-XXXXXX folder in *STATE. */
+int support_fx_setup(void **state, const char *name);
+
+/* cmocka teardown: closes the device, frees the config, removes dir. */
+int support_fx_teardown(void **state);
+
+/* Writes LEN bytes to PATH with MODE (umask does not apply). */
+void support_write_file(const char *path, const void *data, size_t len,
+    mode_t mode);
+
+/* The absolute path of NAME in the fixture's folder; malloc'd. */
+char *support_in_dir(const struct support_fx *fx, const char *name);
+
+/* Writes LEN bytes as NAME in the fixture's folder, with MODE. */
+void support_put_file(const struct support_fx *fx, const char *name,
+    const void *data, size_t len, mode_t mode);
+
+/* Loads the config at PATH into fx->cfg; config_load's result. */
+int support_load_path(struct support_fx *fx, const char *path);
+
+/* Writes TEXT as the fixture's config.yaml (0600) and loads it. */
+int support_load_text(struct support_fx *fx, const char *text);
+
+/* Loads TEXT (the schema check must pass) and opens its device into
+ * fx->dev; registry_open_device's result. */
+int support_open_text(struct support_fx *fx, const char *text);
+
+/* LIST as diag_print prints it; malloc'd. */
+char *support_printed(const struct diag_list *list);
+
+/* MSG with its "%s", if any, replaced by DIR; malloc'd. */
+char *support_expand(const char *msg, const char *dir);
+
+/* Fails at FILE:LINE unless LIST holds WANT diagnostics. */
+void support_check_count(const struct diag_list *list, size_t want,
+    const char *file, int line);
+
+/* Fails at FILE:LINE unless LIST holds a diagnostic at WANT_LINE:WANT_COL
+ * whose message is TEXT (EXACT) or contains it. */
+void support_check_diag(const struct diag_list *list, unsigned want_line,
+    unsigned want_col, const char *text, bool exact, const char *file,
+    int line);
+
+#define assert_diag_count(list, n) \
+	support_check_count((list), (n), __FILE__, __LINE__)
+#define assert_diag(list, l, c, text) \
+	support_check_diag((list), (l), (c), (text), true, __FILE__, __LINE__)
+#define assert_diag_has(list, l, c, text) \
+	support_check_diag((list), (l), (c), (text), false, __FILE__, \
+	    __LINE__)
+
+#endif
