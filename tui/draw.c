@@ -270,6 +270,7 @@ draw_hints(const struct view *v)
 	}
 }
 
+
 static void
 draw_too_small(void)
 {
@@ -277,7 +278,9 @@ draw_too_small(void)
 
 	snprintf(line, sizeof(line), "terminal too small (need %dx%d, have "
 	    "%dx%d)", VIEW_MIN_COLS, VIEW_MIN_ROWS, COLS, LINES);
-	put_clipped(0, 0, line, COLS, A_BOLD);
+	/* One line where it fits; wrapped on a very narrow terminal, so the
+	 * size it has is never cut off. */
+	draw_wrapped(0, 0, COLS, LINES, line, A_BOLD, false);
 }
 
 bool

@@ -7,8 +7,9 @@
  * 3. Keys are read as raw bytes (raw mode, no curses keypad decoding) and
  *    decoded by tui/keys.c, so every terminal's sequences are handled the
  *    same way and noise is dropped whole.
- * 4. Input is read from a window nobody draws in, so curses' implicit
- *    refresh inside wgetch() never repaints anything.
+ * 4. Input is read through a 1x1 pad: wgetch() refreshes an ordinary
+ *    window first (even a fresh, empty one, which would blank the cell it
+ *    covers), but never a pad.
  */
 #include "tui/term.h"
 
@@ -214,7 +215,7 @@ term_begin(const struct term_options *options, struct nvr_error *err)
 	leaveok(stdscr, TRUE);
 	set_escdelay(options->escdelay_ms);
 	theme_init(options->monochrome);
-	term.input = newwin(1, 1, 0, 0);
+	term.input = newpad(1, 1);
 	if (term.input != NULL) {
 		keypad(term.input, FALSE);
 		nodelay(term.input, TRUE);

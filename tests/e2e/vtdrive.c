@@ -10,22 +10,28 @@
  *           [--env NAME=VALUE]... [--unsetenv NAME]... [--dump-on-fail]
  *           SCRIPT -- PROGRAM [ARGS...]
  *
- * Script commands (one per line, `#` comment lines and blank lines ignored):
+ * Script commands (one per line; blank lines and lines starting with `#`
+ * are ignored):
  *   wait TEXT, wait-gone TEXT, assert TEXT, assert-not TEXT,
  *   wait-row N TEXT, wait-attr TEXT reverse|bold|underline|color,
  *   send TEXT, key NAME [COUNT], resize ROWS COLS, signal NAME,
- *   noise SECONDS SEED, sleep MS, expect-exit CODE|signal:NAME,
+ *   noise SECONDS SEED [exclude BYTES], sleep MS, expect-exit CODE|signal:NAME,
  *   expect-running, expect-tty-sane, screen FILE, dump, bytes,
  *   bytes-reset, expect-bytes-max N, set-timeout SECONDS
- * TEXT is either bare (to the end of the line, trailing blanks dropped) or
- * in double quotes; both forms understand \r \n \t \e \\ \" \xHH.
+ * TEXT is bare (to the end of the line, trailing blanks dropped) or in
+ * double quotes; both forms understand \r \n \t \e \\ \" \xHH.  Keys:
+ * up down left right home end pgup pgdn enter tab shift-tab backspace
+ * escape delete insert space f1..f12 ctrl-a..ctrl-z.  In a screen FILE,
+ * `{*}` matches any text.  A wait fails at once if the child has exited
+ * and all its output has been read, as the screen cannot change any more.
+ * --dump-on-fail adds the terminal state and a map of cell attributes to
+ * the screen that every failure prints.
  *
  * Exit status: 0 all commands passed, 1 an assertion failed, 2 usage or
  * setup error.
  */
 #include <ctype.h>
 #include <errno.h>
-#include <getopt.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
@@ -94,6 +100,9 @@ struct session {
 	char *rowbuf;		/* one rendered row and its byte -> column map */
 	int *rowcol;
 };
+
+/* The child, for the watchdog's signal handler only. */
+static pid_t watchdog_child;
 
 static const struct { const char *name; int sig; } signals[] = {
 	{ "INT", SIGINT }, { "TERM", SIGTERM }, { "HUP", SIGHUP },
@@ -218,11 +227,11 @@ render_row(struct session *s, int row)
 	for (int col = 0; col < s->cols; col++) {
 		VTermScreenCell cell;
 		VTermPos pos = { row, col };
+		size_t start = n;
 
 		vterm_screen_get_cell(s->screen, pos, &cell);
 		if (cell.chars[0] == (uint32_t)-1)
 			continue;	/* right half of a wide character */
-		size_t start = n;
 		if (cell.chars[0] == 0)
 			s->rowbuf[n++] = ' ';
 		for (int i = 0; i < VTERM_MAX_CHARS_PER_CELL && cell.chars[i]; i++)
@@ -236,20 +245,19 @@ render_row(struct session *s, int row)
 	return n;
 }
 
+/* The screen as text, framed by lines of dashes as wide as the screen. */
 static void
 dump_screen(struct session *s, FILE *f)
 {
-	for (int i = 0; i < s->cols; i++)
-		fputc('-', f);
-	fputc('\n', f);
-	for (int row = 0; row < s->rows; row++) {
-		size_t n = render_row(s, row);
-		fwrite(s->rowbuf, 1, n, f);
+	for (int row = -1; row <= s->rows; row++) {
+		if (row < 0 || row == s->rows) {
+			for (int i = 0; i < s->cols; i++)
+				fputc('-', f);
+		} else {
+			fwrite(s->rowbuf, 1, render_row(s, row), f);
+		}
 		fputc('\n', f);
 	}
-	for (int i = 0; i < s->cols; i++)
-		fputc('-', f);
-	fputc('\n', f);
 }
 
 static int
@@ -383,18 +391,45 @@ on_termprop(VTermProp prop, VTermValue *val, void *user)
 	return 1;
 }
 
+/*
+ * libvterm 0.1.4 loops forever on some output (REP, ESC[b, with nothing
+ * printed before).  Rather than hang a CI run, give up loudly.
+ */
+static void
+on_watchdog(int sig)
+{
+	static const char msg[] = "vtdrive: libvterm hangs on the child's output, giving up\n";
+	ssize_t r = write(STDERR_FILENO, msg, sizeof msg - 1);
+
+	(void)sig;
+	(void)r;
+	if (watchdog_child > 0) {
+		kill(watchdog_child, SIGKILL);
+		waitpid(watchdog_child, NULL, 0);
+	}
+	_exit(2);
+}
+
+/*
+ * Feed the child's output to libvterm.  Bounded, so that a flooding child
+ * cannot starve our writes.  libvterm 0.1.4 strncpy()s past the end of its
+ * input inside some malformed OSC/DCS strings, so the data is followed by
+ * a NUL, which stops that read.
+ */
 static int
 read_master(struct session *s)
 {
-	char buf[4096];
+	char buf[4096 + 1];
 
-	/* Bounded so a flooding child cannot starve our writes. */
 	for (int i = 0; i < 4 && !s->eof; i++) {
-		ssize_t n = read(s->master, buf, sizeof buf);
+		ssize_t n = read(s->master, buf, sizeof buf - 1);
 
 		if (n > 0) {
+			buf[n] = '\0';
 			s->bytes += (unsigned long long)n;
+			alarm(10);
 			vterm_input_write(s->vt, buf, (size_t)n);
+			alarm(0);
 		} else if (n == 0 || errno == EIO) {
 			s->eof = 1;	/* every slave fd is closed */
 		} else if (errno == EAGAIN || errno == EWOULDBLOCK) {
@@ -449,6 +484,7 @@ check_child(struct session *s)
 	if (r < 0)
 		return sys_error(s, "waitpid");
 	s->exited = 1;
+	watchdog_child = 0;
 	s->have_tios = tcgetattr(s->slave, &s->exit_tios) == 0;
 	close(s->slave);
 	s->slave = -1;
@@ -518,17 +554,7 @@ drain(struct session *s)
 	return 0;
 }
 
-/* After the exit: read the rest of the output, until EIO or the deadline. */
-static int
-settle(struct session *s, long deadline)
-{
-	while (!s->eof && now_ms() < deadline)
-		if (pump(s, deadline - now_ms(), 0))
-			return 2;
-	return 0;
-}
-
-static void
+_Noreturn static void
 child_exec(const struct session *s, int slave, int errfd, char **argv,
     const char *term, const struct envop *env, int nenv)
 {
@@ -596,6 +622,7 @@ session_start(struct session *s, char **argv, const char *term,
 		fprintf(stderr, "vtdrive: cannot start %s: %s\n", argv[0], strerror(err));
 		return 2;
 	}
+	watchdog_child = s->pid;
 #ifdef SYS_pidfd_open
 	s->pidfd = (int)syscall(SYS_pidfd_open, s->pid, 0);
 #endif
@@ -692,7 +719,8 @@ send_all(struct session *s)
 		if (s->exited)
 			return fail(s, NULL, "child exited before its input was written");
 		if (now_ms() >= deadline)
-			return fail(s, NULL, "timeout: pty accepted no input (%zu bytes left)", s->outlen);
+			return fail(s, NULL, "timeout: pty accepted no input (%zu bytes left)",
+			    s->outlen);
 		if (pump(s, deadline - now_ms(), 0))
 			return 2;
 	}
@@ -702,11 +730,13 @@ send_all(struct session *s)
 static int
 press_key(struct session *s, const struct cmd *c)
 {
+	char ctl = (char)(c->uni & 0x1f);
+
 	for (long i = 0; i < c->b; i++) {
 		if (c->key)
 			vterm_keyboard_key(s->vt, (VTermKey)c->key, (VTermModifier)c->mod);
 		else if (c->mod == VTERM_MOD_CTRL && strchr("ijm", (int)c->uni))
-			on_output((char []){ (char)(c->uni & 0x1f) }, 1, s);	/* libvterm would send CSI u */
+			on_output(&ctl, 1, s);	/* libvterm would send CSI 105;5u */
 		else
 			vterm_keyboard_unichar(s->vt, c->uni, (VTermModifier)c->mod);
 	}
@@ -774,7 +804,7 @@ noise_burst(uint64_t *rng, char *buf)
 }
 
 /*
- * Write noise for c->secs seconds.  Bursts go straight to the master, only
+ * Write noise for c->secs seconds, leaving out the bytes in c->text.  Bursts go straight to the master, only
  * when poll says there is room and no real bytes are queued; the unwritten
  * part of a short write is dropped.  Output is drained all the while.
  */
@@ -789,8 +819,11 @@ run_noise(struct session *s, const struct cmd *c)
 		if (s->exited)
 			return fail(s, NULL, "child exited during noise");
 		if (s->writable && s->outlen == 0) {
-			size_t n = noise_burst(&rng, burst);
+			size_t n = 0, len = noise_burst(&rng, burst);
 
+			for (size_t i = 0; i < len; i++)	/* drop excluded bytes */
+				if (!c->text || !memchr(c->text, burst[i], c->len))
+					burst[n++] = burst[i];
 			if (write(s->master, burst, n) < 0 && errno != EAGAIN &&
 			    errno != EWOULDBLOCK && errno != EINTR && errno != EIO)
 				return sys_error(s, "write to pty");
@@ -828,7 +861,12 @@ wait_exit(struct session *s, const char *what)
 		if (pump(s, deadline - now_ms(), 0))
 			return 2;
 	}
-	return settle(s, now_ms() + s->timeout_ms);
+	/* Read what is left, until EIO: then the final screen is complete. */
+	deadline = now_ms() + s->timeout_ms;
+	while (!s->eof && now_ms() < deadline)
+		if (pump(s, deadline - now_ms(), 0))
+			return 2;
+	return 0;
 }
 
 static int
@@ -910,19 +948,14 @@ split_expected(const struct cmd *c, int *count)
 	return v;
 }
 
-/* Compare the screen with a FILE; on mismatch fail with a line diff. */
+/* True if the screen matches the NWANT lines of WANT; with DIFF set,
+ * writes a line diff (expected -, actual +) there. */
 static int
-compare_screen(struct session *s, const struct cmd *c)
+screen_matches(struct session *s, char **want, int nwant, FILE *diff)
 {
-	char **want, **have, *diff = NULL;
-	int nwant, nhave = 0, bad = 0, r = 0;
-	size_t difflen;
-	FILE *f;
+	int nhave = 0, bad = 0;
+	char **have = xrealloc(NULL, (size_t)s->rows * sizeof *have);
 
-	if (drain(s))
-		return 2;
-	want = split_expected(c, &nwant);
-	have = xrealloc(NULL, (size_t)s->rows * sizeof *have);
 	for (int row = 0; row < s->rows; row++) {
 		size_t n = render_row(s, row);
 
@@ -930,30 +963,65 @@ compare_screen(struct session *s, const struct cmd *c)
 		if (n > 0)
 			nhave = row + 1;
 	}
-	if (!(f = open_memstream(&diff, &difflen)))
-		r = sys_error(s, "open_memstream");
-	else
-		fprintf(f, "--- %s (expected)\n+++ screen (actual)\n", c->src);
-	for (int i = 0; f && (i < nwant || i < nhave); i++) {
+	for (int i = 0; i < nwant || i < nhave; i++) {
 		if (i < nwant && i < nhave && line_match(want[i], have[i])) {
-			fprintf(f, " %s\n", have[i]);
+			if (diff)
+				fprintf(diff, " %s\n", have[i]);
 			continue;
 		}
 		bad = 1;
-		if (i < nwant)
-			fprintf(f, "-%s\n", want[i]);
-		if (i < nhave)
-			fprintf(f, "+%s\n", have[i]);
+		if (diff && i < nwant)
+			fprintf(diff, "-%s\n", want[i]);
+		if (diff && i < nhave)
+			fprintf(diff, "+%s\n", have[i]);
 	}
-	if (f && fclose(f) == 0 && bad)
-		r = fail(s, diff, "screen does not match %s", c->src);
-	free(diff);
-	for (int i = 0; i < nwant; i++)
-		free(want[i]);
 	for (int i = 0; i < s->rows; i++)
 		free(have[i]);
-	free(want);
 	free(have);
+	return !bad;
+}
+
+/* Wait until the screen matches a FILE, as wait does for text (output may
+ * still be arriving); on timeout fail with a line diff. */
+static int
+compare_screen(struct session *s, const struct cmd *c)
+{
+	long deadline = now_ms() + s->timeout_ms;
+	char **want, *diff = NULL;
+	int nwant, r = 0;
+	size_t difflen;
+	FILE *f;
+
+	want = split_expected(c, &nwant);
+	for (;;) {
+		if (drain(s)) {
+			r = 2;
+			goto out;
+		}
+		if (screen_matches(s, want, nwant, NULL))
+			goto out;
+		if ((s->exited && s->eof) || now_ms() >= deadline)
+			break;
+		if (pump(s, deadline - now_ms(), 0)) {
+			r = 2;
+			goto out;
+		}
+	}
+	if (!(f = open_memstream(&diff, &difflen))) {
+		r = sys_error(s, "open_memstream");
+		goto out;
+	}
+	fprintf(f, "--- %s (expected)\n+++ screen (actual)\n", c->src);
+	screen_matches(s, want, nwant, f);
+	if (fclose(f) == 0)
+		r = fail(s, diff, "screen does not match %s", c->src);
+	else
+		r = sys_error(s, "open_memstream");
+	free(diff);
+out:
+	for (int i = 0; i < nwant; i++)
+		free(want[i]);
+	free(want);
 	return r;
 }
 
@@ -1302,7 +1370,10 @@ parse_args(struct session *s, struct cmd *c, const char *p, char *errbuf)
 	case OP_NOISE:
 		if (!next_word(&p, w1, sizeof w1) || parse_secs(w1, &c->secs) ||
 		    !next_word(&p, w2, sizeof w2) || parse_long(w2, 0, LONG_MAX, &c->a))
-			return "noise needs SECONDS SEED";
+			return "noise needs SECONDS SEED [exclude BYTES]";
+		if (next_word(&p, w1, sizeof w1) &&
+		    (strcmp(w1, "exclude") != 0 || parse_text(&p, c, 0, &err)))
+			return err ? err : "noise needs SECONDS SEED [exclude BYTES]";
 		break;
 	case OP_SLEEP:
 		if (!next_word(&p, w1, sizeof w1) || parse_long(w1, 0, 3600000, &c->a))
@@ -1389,8 +1460,11 @@ run(struct session *s, char **prog, const char *term, const struct envop *env,
     int nenv, struct cmd *cmds, int ncmds)
 {
 	VTermScreenCallbacks cb = { .settermprop = on_termprop };
+	struct sigaction sa = { .sa_handler = on_watchdog };
 	int r;
 
+	if (sigaction(SIGALRM, &sa, NULL) != 0)
+		return sys_error(s, "sigaction");
 	s->vt = vterm_new(s->rows, s->cols);
 	if (!s->vt) {
 		fputs("vtdrive: vterm_new failed\n", stderr);
