@@ -35,7 +35,8 @@ LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
 
 CORE_SRC := \
 	config/diag.c config/document.c config/schema.c config/config.c \
-	backends/nvr_error.c backends/device.c backends/device_static.c \
+	backends/nvr_error.c backends/atomic_file.c backends/device.c \
+	backends/device_static.c \
 	backends/device_files.c backends/registry.c \
 	tui/keys.c tui/theme.c tui/draw.c tui/term.c \
 	screens/main_menu.c \
@@ -93,6 +94,25 @@ build/asan/tests/%: tests/unit/%.c $(TEST_SUPPORT_SRC:%.c=$(ASAN_OBJ)/%.o) \
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(SANITIZE) $(shell $(PKG_CONFIG) \
 		--cflags $(TEST_PKGS)) -o $@ $^ $(LIBS) \
+		$(shell $(PKG_CONFIG) --libs $(TEST_PKGS))
+
+# The crash test kills a writer at each failpoint, so it builds its own
+# atomic_file.c with them; the core objects have none.
+CRASH_SRC := tests/unit/test_atomic_crash.c backends/atomic_file.c \
+	backends/nvr_error.c
+CRASH_DEPS := $(CRASH_SRC) backends/atomic_file.h backends/failpoint.h \
+	backends/nvr_error.h
+
+build/tests/test_atomic_crash: $(CRASH_DEPS) | build/.deps-ok
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -DNVR_FAILPOINTS $(shell \
+		$(PKG_CONFIG) --cflags $(TEST_PKGS)) -o $@ $(CRASH_SRC) \
+		$(shell $(PKG_CONFIG) --libs $(TEST_PKGS))
+
+build/asan/tests/test_atomic_crash: $(CRASH_DEPS) | build/.deps-ok
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(SANITIZE) -DNVR_FAILPOINTS $(shell \
+		$(PKG_CONFIG) --cflags $(TEST_PKGS)) -o $@ $(CRASH_SRC) \
 		$(shell $(PKG_CONFIG) --libs $(TEST_PKGS))
 
 build/vtdrive: tests/e2e/vtdrive.c | build/.deps-ok
