@@ -18,7 +18,7 @@ DOCDIR ?= $(PREFIX)/share/doc/nvr-recovery
 CC ?= cc
 CFLAGS ?= -O2 -g
 PKG_CONFIG ?= pkg-config
-PKGS := ncursesw menuw yaml-0.1
+PKGS := ncursesw menuw yaml-0.1 libxcrypt libsodium
 TEST_PKGS := cmocka
 DRIVER_PKGS := vterm
 
@@ -36,8 +36,8 @@ LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
 CORE_SRC := \
 	config/diag.c config/document.c config/schema.c config/config.c \
 	backends/nvr_error.c backends/atomic_file.c backends/device.c \
-	backends/device_static.c \
-	backends/device_files.c backends/registry.c \
+	backends/device_static.c backends/device_files.c \
+	backends/accounts_shadow.c backends/registry.c \
 	tui/keys.c tui/theme.c tui/draw.c tui/term.c \
 	screens/main_menu.c \
 	wizard/wizard.c
@@ -50,7 +50,7 @@ ASAN_OBJ := build/asan/obj
 CORE_OBJ := $(CORE_SRC:%.c=$(OBJ)/%.o)
 ASAN_CORE_OBJ := $(CORE_SRC:%.c=$(ASAN_OBJ)/%.o)
 
-.PHONY: all deps demo check unit unit-asan e2e install clean
+.PHONY: all deps demo demo-reset check unit unit-asan e2e install clean
 .DELETE_ON_ERROR:
 
 all: build/nvr-recovery
@@ -107,13 +107,23 @@ build/tests/test_atomic_crash: $(CRASH_DEPS) | build/.deps-ok
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) -DNVR_FAILPOINTS $(shell \
 		$(PKG_CONFIG) --cflags $(TEST_PKGS)) -o $@ $(CRASH_SRC) \
-		$(shell $(PKG_CONFIG) --libs $(TEST_PKGS))
+		$(LIBS) $(shell $(PKG_CONFIG) --libs $(TEST_PKGS))
 
 build/asan/tests/test_atomic_crash: $(CRASH_DEPS) | build/.deps-ok
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(SANITIZE) -DNVR_FAILPOINTS $(shell \
 		$(PKG_CONFIG) --cflags $(TEST_PKGS)) -o $@ $(CRASH_SRC) \
-		$(shell $(PKG_CONFIG) --libs $(TEST_PKGS))
+		$(LIBS) $(shell $(PKG_CONFIG) --libs $(TEST_PKGS))
+
+# test_accounts_shadow checks the hashes it writes with this small program
+# of its own, linked with libxcrypt only.
+build/tests/crypt_check: tests/unit/crypt_check.c | build/.deps-ok
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(shell $(PKG_CONFIG) --cflags \
+		libxcrypt) -o $@ $< $(shell $(PKG_CONFIG) --libs libxcrypt)
+
+build/tests/test_accounts_shadow build/asan/tests/test_accounts_shadow: | \
+		build/tests/crypt_check
 
 build/vtdrive: tests/e2e/vtdrive.c | build/.deps-ok
 	@mkdir -p $(@D)
@@ -122,19 +132,31 @@ build/vtdrive: tests/e2e/vtdrive.c | build/.deps-ok
 		$(DRIVER_PKGS)) -lutil
 
 # The demo device lives in build/demo: git cannot keep file modes, and
-# the wizard refuses a config others could write.
+# the wizard refuses a config others could write. Its accounts are seeded
+# from config/demo/ once, so a change made in the demo holds between runs.
 build/demo/config.yaml: config/demo.yaml
 	@mkdir -p $(@D)
 	install -m 0600 $< $@
 
-demo: build/nvr-recovery build/demo/config.yaml
+build/demo/root/etc/shadow:
+	@mkdir -p $(@D)
+	install -m 0644 config/demo/etc/passwd $(@D)/passwd
+	install -m 0640 config/demo/etc/shadow $@
+
+DEMO_FILES := build/demo/config.yaml build/demo/root/etc/shadow
+
+demo: build/nvr-recovery $(DEMO_FILES)
 	build/nvr-recovery --config build/demo/config.yaml $(ARGS)
+
+demo-reset:
+	rm -rf build/demo
+	$(MAKE) $(DEMO_FILES)
 
 UNIT_BINS := $(UNIT_TESTS:%=build/tests/%)
 ASAN_UNIT_BINS := $(UNIT_TESTS:%=build/asan/tests/%)
 
 check: build/nvr-recovery build/asan/nvr-recovery build/vtdrive \
-		build/demo/config.yaml $(UNIT_BINS) $(ASAN_UNIT_BINS)
+		$(DEMO_FILES) $(UNIT_BINS) $(ASAN_UNIT_BINS)
 	tests/run-all $(UNIT_BINS) $(ASAN_UNIT_BINS)
 
 unit: $(UNIT_BINS)
@@ -144,7 +166,7 @@ unit-asan: $(ASAN_UNIT_BINS)
 	tests/run-all --unit-only $(ASAN_UNIT_BINS)
 
 e2e: build/nvr-recovery build/asan/nvr-recovery build/vtdrive \
-		build/demo/config.yaml
+		$(DEMO_FILES)
 	tests/run-all --e2e-only
 
 install: build/nvr-recovery

@@ -22,6 +22,7 @@
 #include <libgen.h>
 #include <limits.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -411,6 +412,7 @@ atomic_file_replace(const char *path, const void *data, size_t len,
 			rc = replace_one(backup, old, old_len, uid, gid, mode,
 			    &backup_stages, err);
 			free(backup);
+			sodium_memzero(old, old_len);	/* it may hold hashes */
 			free(old);
 			if (rc != 0)
 				return rc;

@@ -7,6 +7,7 @@
 static const struct backend_impl *const implementations[] = {
 	&device_static_impl,
 	&device_files_impl,
+	&accounts_shadow_impl,
 };
 
 #define IMPLEMENTATION_COUNT \
@@ -66,24 +67,52 @@ registry_each(void (*fn)(const struct backend_impl *impl, void *arg),
 		fn(implementations[i], arg);
 }
 
+/* The implementation SETTINGS' backend: key names for CONCERN. */
+static const struct backend_impl *
+impl_for(const struct config_section *settings, const char *concern)
+{
+	const char *name = config_section_string(settings, "backend");
+	const struct backend_impl *impl = name ? registry_find(concern, name) :
+	    NULL;
+
+	if (impl == NULL)
+		config_section_error(settings, "backend", "unknown backend");
+	return impl;
+}
+
 int
 registry_open_device(const struct config_section *settings,
     struct device *dev)
 {
-	const char *name = config_section_string(settings, "backend");
-	const struct backend_impl *impl;
+	const struct backend_impl *impl = impl_for(settings, "device");
 
 	dev->ops = NULL;
 	dev->state = NULL;
-	impl = name ? registry_find("device", name) : NULL;
-	if (impl == NULL) {
-		config_section_error(settings, "backend", "unknown backend");
+	if (impl == NULL)
 		return -1;
-	}
 	dev->ops = impl->ops;
 	dev->state = dev->ops->open(settings);
 	if (dev->state == NULL) {
 		dev->ops = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+int
+registry_open_accounts(const struct config_section *settings,
+    struct accounts *accounts)
+{
+	const struct backend_impl *impl = impl_for(settings, "accounts");
+
+	accounts->ops = NULL;
+	accounts->state = NULL;
+	if (impl == NULL)
+		return -1;
+	accounts->ops = impl->ops;
+	accounts->state = accounts->ops->open(settings);
+	if (accounts->state == NULL) {
+		accounts->ops = NULL;
 		return -1;
 	}
 	return 0;

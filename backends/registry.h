@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 
+#include "backends/accounts.h"
 #include "backends/backend.h"
 #include "backends/device.h"
 
@@ -32,5 +33,9 @@ void registry_each(void (*fn)(const struct backend_impl *impl, void *arg),
  */
 int registry_open_device(const struct config_section *settings,
     struct device *dev);
+
+/* Opens the accounts backend SETTINGS names, likewise. */
+int registry_open_accounts(const struct config_section *settings,
+    struct accounts *accounts);
 
 #endif

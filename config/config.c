@@ -34,6 +34,8 @@ static const struct schema_key top_keys[] = {
 	{ .name = "device", .type = SCHEMA_BACKEND, .concern = "device",
 	  .required = true, .help = "where model, serial and firmware "
 	  "come from" },
+	{ .name = "accounts", .type = SCHEMA_BACKEND, .concern = "accounts",
+	  .help = "where the accounts and their passwords are kept" },
 	{ .name = "console", .type = SCHEMA_MAP, .children = console_keys,
 	  .help = "terminal settings" },
 	{ 0 },
@@ -138,6 +140,9 @@ config_load(struct config *cfg, const char *path)
 	cfg->device.doc = &cfg->doc;
 	cfg->device.map = document_lookup(&cfg->doc, root, "device", NULL);
 	cfg->device.name = "device";
+	cfg->accounts.doc = &cfg->doc;
+	cfg->accounts.map = document_lookup(&cfg->doc, root, "accounts", NULL);
+	cfg->accounts.name = "accounts";
 	read_console(cfg, root);
 	return 0;
 }

@@ -30,6 +30,7 @@ struct config {
 	struct diag_list diags;
 	struct config_document doc;
 	struct config_section device;	/* device: */
+	struct config_section accounts;	/* accounts:, map NULL if absent */
 	struct console_settings console;
 };
 

@@ -150,6 +150,40 @@ monochrome_wanted(const struct config *cfg)
 	    (no_color != NULL && no_color[0] != '\0');
 }
 
+static void
+close_backends(struct config *cfg, struct device *device,
+    struct accounts *accounts)
+{
+	if (accounts->ops != NULL)
+		accounts->ops->close(accounts->state);
+	accounts->ops = NULL;
+	device_close(device);
+	config_free(cfg);
+}
+
+/* Loads the config and opens every backend it names; on any problem
+ * prints them all as FILE:LINE:COL and returns -1 with nothing left open. */
+static int
+open_backends(const struct options *opt, struct config *cfg,
+    struct device *device, struct accounts *accounts)
+{
+	int rc = config_load(cfg, opt->config_path);
+
+	if (rc == 0) {
+		/* Both are opened even if the first fails, so every problem
+		 * is reported in one run. */
+		rc = registry_open_device(&cfg->device, device);
+		if (cfg->accounts.map != NULL &&
+		    registry_open_accounts(&cfg->accounts, accounts) != 0)
+			rc = -1;
+	}
+	if (rc != 0) {
+		diag_print(&cfg->diags, stderr);
+		close_backends(cfg, device, accounts);
+	}
+	return rc;
+}
+
 /* ESCDELAY in the environment wins, as it does for every curses program. */
 static int
 escdelay_ms(const struct config *cfg)
@@ -171,22 +205,22 @@ run(const struct options *opt)
 {
 	struct config cfg;
 	struct device device = { 0 };
+	struct accounts accounts = { 0 };
 	struct screen_context context = { .device = &device };
 	struct term_options term_opt = { .tty_path = opt->tty_path };
 	struct nvr_error err;
 	int code;
 
-	if (config_load(&cfg, opt->config_path) != 0 ||
-	    registry_open_device(&cfg.device, &device) != 0) {
-		diag_print(&cfg.diags, stderr);
-		config_free(&cfg);
+	if (open_backends(opt, &cfg, &device, &accounts) != 0)
 		return EXIT_CONFIG;
-	}
 	if (opt->verb == VERB_CHECK_CONFIG) {
-		printf("%s: ok (device: %s)\n", opt->config_path,
+		printf("%s: ok (device: %s", opt->config_path,
 		    config_section_string(&cfg.device, "backend"));
-		device_close(&device);
-		config_free(&cfg);
+		if (accounts.ops != NULL)
+			printf(", accounts: %s", config_section_string(
+			    &cfg.accounts, "backend"));
+		printf(")\n");
+		close_backends(&cfg, &device, &accounts);
 		return 0;
 	}
 
@@ -196,14 +230,12 @@ run(const struct options *opt)
 	code = term_begin(&term_opt, &err);
 	if (code != 0) {
 		fprintf(stderr, "nvr-recovery: %s\n", err.message);
-		device_close(&device);
-		config_free(&cfg);
+		close_backends(&cfg, &device, &accounts);
 		return code == -ENOENT ? EXIT_NOINPUT : EXIT_IOERR;
 	}
 	code = wizard_run(&context);
 	term_end();
-	device_close(&device);
-	config_free(&cfg);
+	close_backends(&cfg, &device, &accounts);
 	return code;
 }
 

@@ -245,7 +245,7 @@ test_registry_keys_nok_unknown_concern(void **state)
 
 struct seen {
 	unsigned count;
-	bool is_static, is_files;
+	bool is_static, is_files, is_shadow;
 };
 
 static void
@@ -262,6 +262,9 @@ count_impl(const struct backend_impl *impl, void *arg)
 		seen->is_static = true;
 	if (strcmp(impl->name, "files") == 0)
 		seen->is_files = true;
+	if (strcmp(impl->concern, "accounts") == 0 &&
+	    strcmp(impl->name, "shadow") == 0)
+		seen->is_shadow = true;
 }
 
 static void
@@ -271,9 +274,10 @@ test_registry_each_ok(void **state)
 
 	(void)state;
 	registry_each(count_impl, &seen);
-	assert_int_equal(seen.count, 2);
+	assert_int_equal(seen.count, 3);
 	assert_true(seen.is_static);
 	assert_true(seen.is_files);
+	assert_true(seen.is_shadow);
 }
 
 /* ------------------------------------------------------------------ */
