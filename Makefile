@@ -17,6 +17,10 @@ DOCDIR ?= $(PREFIX)/share/doc/nvr-recovery
 
 CC ?= cc
 CFLAGS ?= -O2 -g
+# The hardening Debian's dpkg-buildflags gives, for a tool that runs as
+# root; CPPFLAGS and LDFLAGS from the environment are honoured too.
+HARDEN := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
+HARDEN_LD := -pie -Wl,-z,relro,-z,now
 PKG_CONFIG ?= pkg-config
 PKGS := ncursesw menuw yaml-0.1 libxcrypt libsodium
 TEST_PKGS := cmocka
@@ -30,8 +34,9 @@ SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer \
 # Recursive (=) so pkg-config runs when a recipe needs it, after
 # build/.deps-ok has installed what was missing.
 BASE_CFLAGS = -std=c11 -D_GNU_SOURCE -DNVR_VERSION='"$(VERSION)"' -I. \
-	$(WARNINGS) $(shell $(PKG_CONFIG) --cflags $(PKGS))
-LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
+	$(WARNINGS) $(HARDEN) $(CPPFLAGS) \
+	$(shell $(PKG_CONFIG) --cflags $(PKGS))
+LIBS = $(HARDEN_LD) $(LDFLAGS) $(shell $(PKG_CONFIG) --libs $(PKGS))
 
 CORE_SRC := \
 	config/diag.c config/document.c config/schema.c config/config.c \

@@ -44,11 +44,17 @@ static int
 read_small_file(const char *path, char *buf, size_t *len,
     struct nvr_error *err)
 {
-	/* O_NONBLOCK: a FIFO or device must be refused, not waited on. */
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	size_t used = 0;
+	/* Checked before the open, not only after: opening a device node
+	 * (a watchdog, a tape) can act on it. O_NONBLOCK covers a FIFO that
+	 * appears in between. */
 	struct stat st;
+	int fd = stat(path, &st) != 0 ? -1 : !S_ISREG(st.st_mode) ? -2 :
+	    open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	size_t used = 0;
 
+	if (fd == -2)
+		return nvr_error_set(err, -EINVAL, "%s is not a regular file",
+		    path);
 	if (fd < 0)
 		return nvr_error_set(err, -errno, "cannot open %s: %s", path,
 		    strerror(errno));

@@ -17,13 +17,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "backends/registry.h"
 #include "config/schema.h"
 
 static const char *const color_choices[] = { "auto", "never", NULL };
 
 static const struct schema_key console_keys[] = {
-	{ .name = "escdelay_ms", .type = SCHEMA_INT, .min = 10, .max = 2000,
+	{ .name = "escdelay_ms", .type = SCHEMA_INT,
+	  .min = CONFIG_ESCDELAY_MIN, .max = CONFIG_ESCDELAY_MAX,
 	  .help = "how long a lone Esc waits for the rest of a key sequence" },
 	{ .name = "color", .type = SCHEMA_ENUM, .choices = color_choices,
 	  .help = "auto, or never for bold and reverse only" },
@@ -116,7 +116,8 @@ read_console(struct config *cfg, yaml_node_t *root)
 }
 
 int
-config_load(struct config *cfg, const char *path)
+config_load(struct config *cfg, const char *path,
+    schema_backend_keys_fn backend_keys)
 {
 	yaml_node_t *root;
 	FILE *in;
@@ -133,8 +134,7 @@ config_load(struct config *cfg, const char *path)
 		return -1;
 
 	root = document_root(&cfg->doc);
-	if (schema_check(&cfg->doc, root, "", top_keys,
-	    registry_keys) != 0)
+	if (schema_check(&cfg->doc, root, "", top_keys, backend_keys) != 0)
 		return -1;
 
 	cfg->device.doc = &cfg->doc;

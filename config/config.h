@@ -12,9 +12,12 @@
 
 #include "config/diag.h"
 #include "config/document.h"
+#include "config/schema.h"
 
 #define CONFIG_DEFAULT_PATH "/etc/nvr-recovery/config.yaml"
 #define CONFIG_MAX_BYTES (1024 * 1024)
+#define CONFIG_ESCDELAY_MIN 10		/* ms */
+#define CONFIG_ESCDELAY_MAX 2000
 
 enum config_color {
 	CONFIG_COLOR_AUTO,	/* colour if the terminal has it */
@@ -34,9 +37,11 @@ struct config {
 	struct console_settings console;
 };
 
-/* Loads and checks PATH. Returns 0, or -1 with cfg->diags filled. The
- * config must be freed either way. */
-int config_load(struct config *cfg, const char *path);
+/* Loads and checks PATH; BACKEND_KEYS gives each backend's settings
+ * (registry_keys: the config knows no backend itself). Returns 0, or -1
+ * with cfg->diags filled. The config must be freed either way. */
+int config_load(struct config *cfg, const char *path,
+    schema_backend_keys_fn backend_keys);
 
 void config_free(struct config *cfg);
 

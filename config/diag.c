@@ -37,6 +37,7 @@ diag_vadd(struct diag_list *list, unsigned line, unsigned col,
 		struct diag *grown = realloc(list->items, cap * sizeof(*grown));
 		if (grown == NULL) {
 			free(msg);
+			list->dropped++;
 			return;
 		}
 		list->items = grown;
@@ -58,6 +59,36 @@ diag_compare(const void *a, const void *b)
 	if (x->col != y->col)
 		return x->col < y->col ? -1 : 1;
 	return 0;
+}
+
+/* Writes TEXT with every byte a terminal would act on escaped. */
+static void
+put_escaped(const char *text, FILE *out)
+{
+	const unsigned char *p = (const unsigned char *)text;
+
+	while (*p != '\0') {
+		size_t n = 1;
+
+		if (*p >= 0xc2 && *p <= 0xf4) {
+			/* A whole, valid UTF-8 character is printed as is,
+			 * unless it is a C1 control (U+0080 to U+009F). */
+			size_t want = *p < 0xe0 ? 2 : *p < 0xf0 ? 3 : 4;
+			while (n < want && (p[n] & 0xc0) == 0x80)
+				n++;
+			if (n == want && !(*p == 0xc2 && p[1] < 0xa0)) {
+				fwrite(p, 1, n, out);
+				p += n;
+				continue;
+			}
+			n = 1;
+		}
+		if (*p < 0x20 || *p >= 0x7f)
+			fprintf(out, "\\x%02x", *p);
+		else
+			fputc(*p, out);
+		p += n;
+	}
 }
 
 void
@@ -82,10 +113,18 @@ diag_print(const struct diag_list *list, FILE *out)
 		}
 		items = sorted;
 	}
-	for (size_t i = 0; i < list->count; i++)
-		fprintf(out, "%s:%u:%u: %s\n", list->file, items[i].line,
-		    items[i].col, items[i].message ? items[i].message :
-		    "out of memory while reporting an error");
+	for (size_t i = 0; i < list->count; i++) {
+		put_escaped(list->file, out);
+		fprintf(out, ":%u:%u: ", items[i].line, items[i].col);
+		put_escaped(items[i].message ? items[i].message :
+		    "out of memory while reporting an error", out);
+		fputc('\n', out);
+	}
+	if (list->dropped > 0) {
+		put_escaped(list->file, out);
+		fprintf(out, ": %zu more errors not shown (out of memory)\n",
+		    list->dropped);
+	}
 	free(sorted);
 }
 

@@ -23,6 +23,7 @@ struct diag_list {
 	struct diag *items;
 	size_t count;
 	size_t capacity;
+	size_t dropped;		/* lost to out-of-memory; still errors */
 };
 
 /* Starts an empty list for FILE (copied). */
@@ -35,7 +36,9 @@ void diag_add(struct diag_list *list, unsigned line, unsigned col,
 void diag_vadd(struct diag_list *list, unsigned line, unsigned col,
     const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
 
-/* Prints every diagnostic in order of position, one per line. */
+/* Prints every diagnostic in order of position, one per line. Bytes that
+ * a terminal would act on (controls, C1, broken UTF-8) are printed as
+ * \xNN: a config's keys and values are not trusted to draw. */
 void diag_print(const struct diag_list *list, FILE *out);
 
 void diag_free(struct diag_list *list);

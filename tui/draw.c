@@ -81,6 +81,8 @@ draw_wrapped(int y, int x, int width, int limit, const char *text,
 {
 	const char *p = text;
 
+	if (width <= 0)
+		return y;
 	while (*p != '\0' && y < limit) {
 		size_t line_len = strcspn(p, "\n");
 		size_t take = line_len;
@@ -184,30 +186,38 @@ fail:
 	return false;
 }
 
-/* Draws the menu at row Y with the curses menu library. */
+/* Draws the menu at row Y with the curses menu library, in at most the
+ * rows above the status line (it scrolls if there are more entries). */
 static int
 draw_menu(int y, const struct view_menu *m)
 {
-	int rows, cols;
+	int rows, cols, room = LINES - 3 - y;
+	WINDOW *sub;
 
-	if (m->count == 0)
+	if (m->count == 0 || room < 1)
 		return y;
 	if (!menu_same(m) && !menu_build(m))
 		return y;
 	unpost_menu(cache.menu);
-	if (cache.sub != NULL)
-		delwin(cache.sub);
+	set_menu_format(cache.menu, (int)m->count < room ? (int)m->count :
+	    room, 1);
 	scale_menu(cache.menu, &rows, &cols);
 	if (cols > COLS - BODY_LEFT - 2)
 		cols = COLS - BODY_LEFT - 2;
-	cache.sub = derwin(stdscr, rows, cols, y, BODY_LEFT);
-	if (cache.sub == NULL)
+	sub = derwin(stdscr, rows, cols, y, BODY_LEFT);
+	if (sub == NULL)
 		return y;
 	set_menu_win(cache.menu, stdscr);
-	set_menu_sub(cache.menu, cache.sub);
-	post_menu(cache.menu);
+	/* The menu must let go of the old subwindow before it is freed. */
+	set_menu_sub(cache.menu, sub);
+	if (cache.sub != NULL)
+		delwin(cache.sub);
+	cache.sub = sub;
 	set_current_item(cache.menu, cache.items[m->selected < m->count ?
 	    m->selected : 0]);
+	post_menu(cache.menu);
+	/* The menu library untouches what it draws in; the erase() that
+	 * starts every frame has touched all of stdscr, so it is sent. */
 	return y + rows;
 }
 

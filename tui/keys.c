@@ -179,7 +179,7 @@ sequence(struct keys_decoder *dec, unsigned char byte, struct keys_event *ev)
 	uint32_t ch = 0;
 	enum keys_code code;
 
-	if (byte < 0x20 || byte >= 0x7f)
+	if ((byte < 0x20 || byte >= 0x7f) && dec->state != STATE_ESC)
 		return -1;
 	if (++dec->length > KEYS_SEQUENCE_MAX) {
 		dec->state = STATE_DROP;
@@ -197,8 +197,11 @@ sequence(struct keys_decoder *dec, unsigned char byte, struct keys_event *ev)
 			dec->state = STATE_SS3;
 			return 0;
 		}
-		/* Alt + key: not a binding anywhere, dropped. */
-		return emit(dec, ev, KEYS_NONE, 0);
+		/* Esc, then a key typed quickly after it (or Alt + key): the
+		 * Esc counts, and the key is decoded afresh by keys_next. */
+		dec->held = byte;
+		dec->has_held = true;
+		return emit(dec, ev, KEYS_ESC, 0);
 	case STATE_CSI:
 		if (byte == '[' && dec->length == 3) {
 			dec->state = STATE_CSI_LINUX;
@@ -265,9 +268,18 @@ keys_feed(struct keys_decoder *dec, unsigned char byte, struct keys_event *ev)
 }
 
 bool
+keys_next(struct keys_decoder *dec, struct keys_event *ev)
+{
+	if (!dec->has_held)
+		return false;
+	dec->has_held = false;
+	return keys_feed(dec, dec->held, ev);
+}
+
+bool
 keys_pending(const struct keys_decoder *dec)
 {
-	return dec->state != STATE_GROUND;
+	return dec->state != STATE_GROUND || dec->has_held;
 }
 
 bool
@@ -275,6 +287,8 @@ keys_flush(struct keys_decoder *dec, struct keys_event *ev)
 {
 	int state = dec->state;
 
+	if (keys_next(dec, ev))
+		return true;
 	if (state == STATE_GROUND)
 		return false;
 	return emit(dec, ev, state == STATE_ESC ? KEYS_ESC : KEYS_NONE, 0);
@@ -334,7 +348,10 @@ static bool
 binding_matches(const struct binding *b, enum keys_context context,
     const struct keys_event *ev)
 {
-	if (!(b->contexts & (unsigned)context) || b->code != ev->code)
+	/* ALL bindings (^C, ^L, Enter, Esc) hold even if a screen forgot to
+	 * set its context: ^C must never go dead. */
+	if ((b->contexts != ALL && !(b->contexts & (unsigned)context)) ||
+	    b->code != ev->code)
 		return false;
 	if (ev->code == KEYS_CHAR || ev->code == KEYS_CTRL)
 		return b->ch == ev->ch;

@@ -7,9 +7,10 @@
  *    and SS3 sequences of vt100, vt220, xterm, linux and PuTTY) into key
  *    events. ncurses' own keypad decoding is not used: it only knows the
  *    sequences of the TERM it was given, and a technician's PuTTY rarely
- *    matches the TERM on the NVR. Unknown or broken sequences are consumed
- *    whole and dropped, so line noise never turns into a stray Esc
- *    followed by letters.
+ *    matches the TERM on the NVR. Unknown or broken CSI and SS3 sequences
+ *    are consumed whole and dropped, so line noise never turns into a
+ *    stray Esc followed by letters; an Esc followed by a byte that starts
+ *    no sequence is an Esc, then that key (type-ahead on a serial line).
  * 2. keys_action() maps an event to an action through one binding table,
  *    per context (a menu takes letters as choices, a text field as text).
  *    The hint line is drawn from the same table, so it cannot disagree
@@ -63,6 +64,8 @@ struct keys_decoder {
 	bool param_seen;	/* a ';' ended the first parameter */
 	size_t length;		/* bytes in the current sequence */
 	bool after_cr;		/* a CR was the last byte: drop one LF */
+	unsigned char held;	/* a byte to decode after an Esc */
+	bool has_held;
 };
 
 void keys_init(struct keys_decoder *dec);
@@ -75,7 +78,14 @@ void keys_init(struct keys_decoder *dec);
 bool keys_feed(struct keys_decoder *dec, unsigned char byte,
     struct keys_event *ev);
 
-/* True if bytes are waiting for the rest of a sequence. */
+/*
+ * An Esc followed by a byte that starts no sequence gives two keys: the Esc
+ * comes from keys_feed, and the other from keys_next, which the caller
+ * calls after every event until it returns false.
+ */
+bool keys_next(struct keys_decoder *dec, struct keys_event *ev);
+
+/* True if bytes are waiting for the rest of a sequence, or in keys_next. */
 bool keys_pending(const struct keys_decoder *dec);
 
 /*

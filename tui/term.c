@@ -2,7 +2,9 @@
  * term.c: curses start-up and teardown, input, signals.
  *
  * Invariants:
- * 1. The signal handlers write one sig_atomic_t and nothing else.
+ * 1. The signal handlers write one sig_atomic_t and nothing else. The
+ *    signals stay blocked except inside ppoll(), so one that arrives
+ *    between the check of the flag and the wait still wakes the wait.
  * 2. term_end() is safe to call at any time, any number of times.
  * 3. Keys are read as raw bytes (raw mode, no curses keypad decoding) and
  *    decoded by tui/keys.c, so every terminal's sequences are handled the
@@ -18,6 +20,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +46,8 @@ static struct {
 	int held_stderr;
 	struct keys_decoder decoder;
 	struct sigaction old_actions[3];
+	sigset_t old_mask;	/* the mask before term_begin */
+	sigset_t wait_mask;	/* the mask while waiting: ours unblocked */
 } term = { .in_fd = -1, .saved_stderr = -1, .held_stderr = -1 };
 
 static const int exit_signals[3] = { SIGINT, SIGTERM, SIGHUP };
@@ -61,9 +66,26 @@ install_signals(void)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_exit_signal;
 	sigemptyset(&sa.sa_mask);
-	/* No SA_RESTART: a signal must wake poll() at once. */
+	/* No SA_RESTART: a signal must wake the wait at once. */
 	for (int i = 0; i < 3; i++)
 		sigaction(exit_signals[i], &sa, &term.old_actions[i]);
+}
+
+/* Blocks our signals and curses' SIGWINCH outside ppoll(). */
+static void
+block_signals(void)
+{
+	sigset_t block;
+
+	sigemptyset(&block);
+	for (int i = 0; i < 3; i++)
+		sigaddset(&block, exit_signals[i]);
+	sigaddset(&block, SIGWINCH);
+	sigprocmask(SIG_BLOCK, &block, &term.old_mask);
+	term.wait_mask = term.old_mask;
+	for (int i = 0; i < 3; i++)
+		sigdelset(&term.wait_mask, exit_signals[i]);
+	sigdelset(&term.wait_mask, SIGWINCH);
 }
 
 static void
@@ -71,6 +93,7 @@ restore_signals(void)
 {
 	for (int i = 0; i < 3; i++)
 		sigaction(exit_signals[i], &term.old_actions[i], NULL);
+	sigprocmask(SIG_SETMASK, &term.old_mask, NULL);
 }
 
 /* Sends standard error to an unnamed temporary file until term_end. */
@@ -143,10 +166,10 @@ open_tty(const char *path, struct nvr_error *err)
 	if (term.out == NULL) {
 		int saved = errno;
 		if (term.in != NULL)
-			fclose(term.in);
+			fclose(term.in);	/* closes fd */
 		else
 			close(fd);
-		if (out_fd >= 0 && term.in != NULL)
+		if (out_fd >= 0)
 			close(out_fd);
 		term.in = NULL;
 		return nvr_error_set(err, -saved, "cannot use %s: %s", path,
@@ -205,6 +228,7 @@ term_begin(const struct term_options *options, struct nvr_error *err)
 	term.escdelay_ms = options->escdelay_ms;
 	atexit(term_end);
 	install_signals();
+	block_signals();
 	hold_stderr();
 
 	raw();
@@ -213,13 +237,15 @@ term_begin(const struct term_options *options, struct nvr_error *err)
 	curs_set(0);
 	keypad(stdscr, FALSE);
 	leaveok(stdscr, TRUE);
-	set_escdelay(options->escdelay_ms);
 	theme_init(options->monochrome);
 	term.input = newpad(1, 1);
-	if (term.input != NULL) {
-		keypad(term.input, FALSE);
-		nodelay(term.input, TRUE);
+	if (term.input == NULL) {
+		term_end();
+		return nvr_error_set(err, -ENOMEM, "cannot start the terminal: "
+		    "out of memory");
 	}
+	keypad(term.input, FALSE);
+	nodelay(term.input, TRUE);
 	keys_init(&term.decoder);
 	return 0;
 }
@@ -259,25 +285,28 @@ term_repaint(void)
 	clearok(curscr, TRUE);
 }
 
-static long
+/* 64 bits: a 32-bit long of milliseconds wraps after 24 days of uptime,
+ * and NVRs run for years. */
+static int64_t
 now_ms(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 void
 term_next_event(struct term_event *ev, int timeout_ms)
 {
-	long deadline = now_ms() + timeout_ms;
+	int64_t deadline = now_ms() + timeout_ms;
 	int eof_reads = 0;
 
 	memset(ev, 0, sizeof(*ev));
 	for (;;) {
 		struct pollfd pfd = { .fd = term.in_fd, .events = POLLIN };
-		long wait;
+		struct timespec wait_ts;
+		int64_t wait;
 		int ch, r;
 
 		if (pending_signal != 0) {
@@ -285,8 +314,14 @@ term_next_event(struct term_event *ev, int timeout_ms)
 			ev->signal = pending_signal;
 			return;
 		}
+		if (keys_next(&term.decoder, &ev->key)) {
+			if (ev->key.code == KEYS_NONE)
+				continue;
+			ev->kind = TERM_EVENT_KEY;
+			return;
+		}
 		/* Non-blocking: also lets curses act on a pending SIGWINCH. */
-		ch = term.input ? wgetch(term.input) : ERR;
+		ch = wgetch(term.input);
 		if (ch == KEY_RESIZE) {
 			ev->kind = TERM_EVENT_RESIZE;
 			return;
@@ -307,7 +342,9 @@ term_next_event(struct term_event *ev, int timeout_ms)
 		    deadline - now_ms();
 		if (wait < 0)
 			wait = 0;
-		r = poll(&pfd, 1, (int)wait);
+		wait_ts.tv_sec = (time_t)(wait / 1000);
+		wait_ts.tv_nsec = (long)(wait % 1000) * 1000000L;
+		r = ppoll(&pfd, 1, &wait_ts, &term.wait_mask);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r == 0) {

@@ -2,7 +2,6 @@
 #include "tui/theme.h"
 
 static attr_t attrs[THEME_ROLE_COUNT];
-static bool color_in_use;
 
 struct color_role {
 	enum theme_role role;
@@ -27,7 +26,7 @@ theme_monochrome(void)
 	attrs[THEME_HEADER] = A_REVERSE;
 	attrs[THEME_TITLE] = A_BOLD;
 	attrs[THEME_SELECTED] = A_REVERSE;
-	attrs[THEME_DIM] = A_DIM;
+	/* No A_DIM: a vt100 cannot show it, and the text says enough. */
 	attrs[THEME_HINT_KEY] = A_BOLD;
 	attrs[THEME_NOTICE] = A_NORMAL;
 	attrs[THEME_STATUS] = A_BOLD;
@@ -38,7 +37,6 @@ theme_init(bool monochrome)
 {
 	for (int i = 0; i < THEME_ROLE_COUNT; i++)
 		attrs[i] = A_NORMAL;
-	color_in_use = false;
 	if (monochrome || !has_colors() || start_color() != OK) {
 		theme_monochrome();
 		return;
@@ -59,7 +57,6 @@ theme_init(bool monochrome)
 		}
 		attrs[c->role] = COLOR_PAIR((int)i + 1) | c->extra;
 	}
-	color_in_use = true;
 }
 
 attr_t
@@ -68,8 +65,3 @@ theme_attr(enum theme_role role)
 	return attrs[role];
 }
 
-bool
-theme_has_color(void)
-{
-	return color_in_use;
-}

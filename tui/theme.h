@@ -27,7 +27,4 @@ void theme_init(bool monochrome);
 
 attr_t theme_attr(enum theme_role role);
 
-/* True when colours are in use. */
-bool theme_has_color(void);
-
 #endif

@@ -5,6 +5,7 @@
  * terminal is touched; then run the wizard and restore the terminal.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <locale.h>
 #include <stdio.h>
@@ -72,8 +73,9 @@ usage(FILE *out)
 	fprintf(out,
 	    "\n"
 	    "Exit status: 0 done, 64 bad usage, 66 terminal device missing,\n"
-	    "74 terminal unusable, 78 config error, 128+N ended by signal N\n"
-	    "(130 for Ctrl-C, 129 for a hang-up). See nvr-recovery(8).\n");
+	    "70 internal error, 74 terminal unusable, 78 config error,\n"
+	    "128+N ended by signal N (130 for Ctrl-C, 129 for a hang-up).\n"
+	    "See nvr-recovery(8).\n");
 }
 
 static int
@@ -87,6 +89,7 @@ parse_options(int argc, char **argv, struct options *opt)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	bool config_given = false;
 	int ch;
 
 	opt->verb = VERB_RUN;
@@ -97,6 +100,7 @@ parse_options(int argc, char **argv, struct options *opt)
 		switch (ch) {
 		case 'c':
 			opt->config_path = optarg;
+			config_given = true;
 			break;
 		case 't':
 			opt->tty_path = optarg;
@@ -120,9 +124,11 @@ parse_options(int argc, char **argv, struct options *opt)
 		    argv[optind]);
 		return -1;
 	}
-	if (opt->verb == VERB_CHECK_CONFIG && opt->tty_path != NULL) {
-		fprintf(stderr, "nvr-recovery: --check-config does not take "
-		    "--tty\n");
+	if (opt->verb == VERB_CHECK_CONFIG && (opt->tty_path != NULL ||
+	    config_given)) {
+		/* --config would silently replace the file being checked. */
+		fprintf(stderr, "nvr-recovery: --check-config takes no --tty "
+		    "or --config\n");
 		return -1;
 	}
 	return 0;
@@ -133,6 +139,13 @@ static void
 harden(void)
 {
 	struct rlimit none = { 0, 0 };
+
+	/* A closed 0, 1 or 2 would be reused by the next open (the --tty
+	 * device, a config file) and written to by accident. */
+	for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++)
+		if (fcntl(fd, F_GETFD) == -1 && errno == EBADF &&
+		    open("/dev/null", O_RDWR) != fd)
+			_exit(EXIT_IOERR);
 
 	setrlimit(RLIMIT_CORE, &none);
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
@@ -167,7 +180,7 @@ static int
 open_backends(const struct options *opt, struct config *cfg,
     struct device *device, struct accounts *accounts)
 {
-	int rc = config_load(cfg, opt->config_path);
+	int rc = config_load(cfg, opt->config_path, registry_keys);
 
 	if (rc == 0) {
 		/* Both are opened even if the first fails, so every problem
@@ -195,7 +208,8 @@ escdelay_ms(const struct config *cfg)
 	if (text == NULL)
 		return cfg->console.escdelay_ms;
 	ms = strtol(text, &end, 10);
-	if (end == text || *end != '\0' || ms < 1 || ms > 10000)
+	if (end == text || *end != '\0' || ms < CONFIG_ESCDELAY_MIN ||
+	    ms > CONFIG_ESCDELAY_MAX)
 		return cfg->console.escdelay_ms;
 	return (int)ms;
 }

@@ -128,7 +128,7 @@ wizard_run(const struct screen_context *context)
 		fprintf(stderr, "nvr-recovery: %s\n", err.message);
 	}
 	if (!push(&w, SCREEN_MAIN_MENU))
-		return 70;	/* EX_SOFTWARE: out of memory at start */
+		return WIZARD_EXIT_SOFTWARE;
 
 	while (running) {
 		struct term_event ev;

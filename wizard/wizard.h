@@ -9,6 +9,7 @@
 #include "screens/screen.h"
 
 /* Exit codes besides 0; documented in nvr-recovery(8). */
+#define WIZARD_EXIT_SOFTWARE 70		/* EX_SOFTWARE: out of memory */
 #define WIZARD_EXIT_SIGNAL_BASE 128	/* + the signal's number */
 #define WIZARD_EXIT_HANGUP (128 + 1)	/* as if by SIGHUP */
 

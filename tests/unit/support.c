@@ -96,7 +96,7 @@ int
 support_load_path(struct support_fx *fx, const char *path)
 {
 	fx->loaded = true;
-	return config_load(&fx->cfg, path);
+	return config_load(&fx->cfg, path, registry_keys);
 }
 
 int

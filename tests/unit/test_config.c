@@ -452,7 +452,7 @@ test_config_load_nok_fifo_without_writer(void **state)
 		int rc;
 
 		alarm(3);
-		rc = config_load(&cfg, fx->path);
+		rc = config_load(&cfg, fx->path, registry_keys);
 		_exit(rc == -1 && cfg.diags.count == 1 &&
 		    strcmp(cfg.diags.items[0].message,
 		    "config is not a regular file") == 0 ? 0 : 1);
