@@ -180,6 +180,32 @@ test_diag_print_ok_sorted_and_stable(void **state)
 	diag_free(&list);
 }
 
+/* What a config says is not trusted to reach the terminal: controls, C1
+ * and broken UTF-8 are printed escaped; whole UTF-8 text is kept. */
+static void
+test_diag_print_ok_escapes_terminal_controls(void **state)
+{
+	struct diag_list list;
+	char *out;
+
+	(void)state;
+	diag_init(&list, "f\x1b[2J.yaml");
+	diag_add(&list, 1, 1, "unknown key '\x1b]2;pwned\x07'");
+	diag_add(&list, 2, 1, "fake\nf.yaml:1:1: ok");
+	diag_add(&list, 3, 1, "C1 \xc2\x9b" "31m, raw \x9b, cut \xe2\x82, "
+	    "del \x7f");
+	diag_add(&list, 4, 1, "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x94\x91");
+	out = support_printed(&list);
+	assert_string_equal(out,
+	    "f\\x1b[2J.yaml:1:1: unknown key '\\x1b]2;pwned\\x07'\n"
+	    "f\\x1b[2J.yaml:2:1: fake\\x0af.yaml:1:1: ok\n"
+	    "f\\x1b[2J.yaml:3:1: C1 \\xc2\\x9b31m, raw \\x9b, cut "
+	    "\\xe2\\x82, del \\x7f\n"
+	    "f\\x1b[2J.yaml:4:1: caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x94\x91\n");
+	free(out);
+	diag_free(&list);
+}
+
 static void
 test_diag_print_ok_fmemopen(void **state)
 {
@@ -1567,6 +1593,7 @@ main(void)
 		cmocka_unit_test(test_diag_add_ok_zero_position_is_1_1),
 		cmocka_unit_test(test_diag_add_ok_many),
 		cmocka_unit_test(test_diag_print_ok_sorted_and_stable),
+		cmocka_unit_test(test_diag_print_ok_escapes_terminal_controls),
 		cmocka_unit_test(test_diag_print_ok_fmemopen),
 #define T(name) \
 	cmocka_unit_test_setup_teardown(name, fx_setup, support_fx_teardown)
