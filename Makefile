@@ -22,7 +22,7 @@ CFLAGS ?= -O2 -g
 HARDEN := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 HARDEN_LD := -pie -Wl,-z,relro,-z,now
 PKG_CONFIG ?= pkg-config
-PKGS := ncursesw menuw yaml-0.1 libxcrypt libsodium
+PKGS := ncursesw menuw yaml-0.1 libxcrypt libsodium pwquality
 TEST_PKGS := cmocka
 DRIVER_PKGS := vterm
 
@@ -42,9 +42,9 @@ CORE_SRC := \
 	config/diag.c config/document.c config/schema.c config/config.c \
 	backends/nvr_error.c backends/atomic_file.c backends/device.c \
 	backends/device_static.c backends/device_files.c \
-	backends/accounts_shadow.c backends/registry.c \
+	backends/accounts_shadow.c backends/registry.c backends/policy.c \
 	tui/keys.c tui/theme.c tui/draw.c tui/term.c \
-	screens/main_menu.c \
+	screens/main_menu.c screens/change_password.c backends/secret.c \
 	wizard/wizard.c
 MAIN_SRC := wizard/main.c
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))

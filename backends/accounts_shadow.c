@@ -25,6 +25,7 @@
 #include <time.h>
 
 #include "backends/atomic_file.h"
+#include "backends/policy.h"
 
 #define SHADOW_FIELDS 9
 #define PASSWD_FIELDS 7
@@ -49,6 +50,8 @@ static const struct schema_key shadow_keys[] = {
 	  .help = "the method's cost; 0 or absent: libxcrypt's default" },
 	{ .name = "lock_timeout_ms", .type = SCHEMA_INT, .min = 0,
 	  .max = 600000, .help = "how long to wait for passwd's lock" },
+	{ .name = "policy", .type = SCHEMA_MAP, .children = policy_keys,
+	  .help = "password strength rules" },
 	{ 0 },
 };
 

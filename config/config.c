@@ -25,6 +25,9 @@ static const struct schema_key console_keys[] = {
 	{ .name = "escdelay_ms", .type = SCHEMA_INT,
 	  .min = CONFIG_ESCDELAY_MIN, .max = CONFIG_ESCDELAY_MAX,
 	  .help = "how long a lone Esc waits for the rest of a key sequence" },
+	{ .name = "idle_timeout_s", .type = SCHEMA_INT, .min = 5,
+	  .max = 86400, .help = "seconds without a key before any open form "
+	  "is wiped and the main menu shown" },
 	{ .name = "color", .type = SCHEMA_ENUM, .choices = color_choices,
 	  .help = "auto, or never for bold and reverse only" },
 	{ 0 },
@@ -105,11 +108,14 @@ read_console(struct config *cfg, yaml_node_t *root)
 	const char *color;
 
 	cfg->console.escdelay_ms = 100;
+	cfg->console.idle_timeout_s = 300;
 	cfg->console.color = CONFIG_COLOR_AUTO;
 	if (!config_section_child(&top, "console", &console))
 		return;
 	cfg->console.escdelay_ms = (int)config_section_int(&console,
 	    "escdelay_ms", cfg->console.escdelay_ms);
+	cfg->console.idle_timeout_s = (int)config_section_int(&console,
+	    "idle_timeout_s", cfg->console.idle_timeout_s);
 	color = config_section_string(&console, "color");
 	if (color != NULL && strcmp(color, "never") == 0)
 		cfg->console.color = CONFIG_COLOR_NEVER;

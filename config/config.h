@@ -26,6 +26,7 @@ enum config_color {
 
 struct console_settings {
 	int escdelay_ms;	/* how long a lone Esc waits for more bytes */
+	int idle_timeout_s;	/* no key this long: forms wiped, main menu */
 	enum config_color color;
 };
 

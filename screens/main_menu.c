@@ -35,6 +35,7 @@ struct main_menu {
 	enum main_menu_state state;
 	size_t selected;
 	bool available[SCREEN_COUNT];
+	bool built[SCREEN_COUNT];
 	struct view_menu_item items[ENTRY_COUNT];
 	char notice[160];
 	const char *status;
@@ -62,14 +63,19 @@ main_menu_create(const struct screen_context *context)
 
 	if (m == NULL)
 		return NULL;
-	for (size_t i = 0; i < SCREEN_COUNT; i++)
+	for (size_t i = 0; i < SCREEN_COUNT; i++) {
 		m->available[i] = context->available[i];
+		m->built[i] = context->built[i];
+	}
 	for (size_t i = 0; i < ENTRY_COUNT; i++) {
+		enum screen_id target = entries[i].target;
+
 		m->items[i].key = entries[i].key;
 		m->items[i].label = entries[i].label;
-		if (entries[i].target != SCREEN_COUNT &&
-		    !m->available[entries[i].target])
-			m->items[i].note = "not available in this build";
+		if (target != SCREEN_COUNT && !m->available[target])
+			m->items[i].note = m->built[target] ?
+			    "not set up on this device" :
+			    "not available in this build";
 	}
 	return m;
 }
@@ -86,6 +92,11 @@ activate(struct main_menu *m, size_t index)
 	} else if (m->available[e->target]) {
 		r.kind = SCREEN_OPEN;
 		r.target = e->target;
+	} else if (m->built[e->target]) {
+		snprintf(m->notice, sizeof(m->notice), "%s is not set up on "
+		    "this device: its config has no section for it.\n\n"
+		    "Press Enter to go back to the menu.", e->label);
+		m->state = MAIN_MENU_UNAVAILABLE;
 	} else {
 		snprintf(m->notice, sizeof(m->notice), "%s is not available "
 		    "in this build.\n\nPress Enter to go back to the menu.",

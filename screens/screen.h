@@ -10,7 +10,9 @@
 
 #include <stdbool.h>
 
+#include "backends/accounts.h"
 #include "backends/device.h"
+#include "backends/policy.h"
 #include "tui/keys.h"
 #include "tui/view.h"
 
@@ -39,7 +41,11 @@ struct screen_result {
 /* What screens may use: the open backends, and what this build has. */
 struct screen_context {
 	const struct device *device;
-	bool available[SCREEN_COUNT];	/* screens this build can open */
+	const struct accounts *accounts;	/* NULL if not configured */
+	const struct policy *policy;		/* with accounts */
+	bool built[SCREEN_COUNT];	/* screens this build has */
+	bool available[SCREEN_COUNT];	/* ... and the config gives them
+					 * what they need */
 };
 
 struct screen_class {
@@ -52,7 +58,7 @@ struct screen_class {
 	    const struct keys_action_event *ev);
 	/* Fills VIEW; strings stay owned by the screen. */
 	void (*render)(void *self, struct view *view);
-	/* Wipes and frees the state; NULL is allowed. */
+	/* Wipes what the state holds of secrets and frees it. */
 	void (*destroy)(void *self);
 };
 

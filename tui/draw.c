@@ -198,7 +198,6 @@ draw_menu(int y, const struct view_menu *m)
 		return y;
 	if (!menu_same(m) && !menu_build(m))
 		return y;
-	unpost_menu(cache.menu);
 	set_menu_format(cache.menu, (int)m->count < room ? (int)m->count :
 	    room, 1);
 	scale_menu(cache.menu, &rows, &cols);
@@ -219,6 +218,43 @@ draw_menu(int y, const struct view_menu *m)
 	/* The menu library untouches what it draws in; the erase() that
 	 * starts every frame has touched all of stdscr, so it is sent. */
 	return y + rows;
+}
+
+#define FIELD_LABEL_WIDTH 22
+#define FIELD_WIDTH 32
+
+/* Draws the fields from row Y, two rows each; returns the row after them
+ * and where the cursor belongs (row -1 if no field is focused). */
+static int
+draw_fields(int y, const struct view *v, int *cursor_y, int *cursor_x)
+{
+	*cursor_y = -1;
+	for (size_t i = 0; i < v->field_count && y < LINES - 4; i++) {
+		const struct view_field *f = &v->fields[i];
+		int x = BODY_LEFT + FIELD_LABEL_WIDTH;
+		size_t shown = f->masked < FIELD_WIDTH ? f->masked :
+		    FIELD_WIDTH;
+
+		put_clipped(y, BODY_LEFT, f->label, FIELD_LABEL_WIDTH - 1,
+		    f->focused ? theme_attr(THEME_TITLE) : A_NORMAL);
+		attrset(theme_attr(THEME_FIELD));
+		mvaddch(y, x - 1, '[');
+		for (size_t k = 0; k < FIELD_WIDTH; k++)
+			mvaddch(y, x + (int)k, k < shown ? '*' : ' ');
+		mvaddch(y, x + FIELD_WIDTH, ']');
+		attrset(A_NORMAL);
+		if (f->focused) {
+			*cursor_y = y;
+			*cursor_x = x + (int)(shown < FIELD_WIDTH ? shown :
+			    FIELD_WIDTH - 1);
+		}
+		if (f->note != NULL)
+			put_clipped(y + 1, x, f->note, COLS - x - 1,
+			    f->note_is_problem ? theme_attr(THEME_STATUS) :
+			    A_NORMAL);
+		y += 2;
+	}
+	return y;
 }
 
 static void
@@ -302,17 +338,25 @@ draw_fits(void)
 void
 draw_view(const struct view_header *header, const struct view *view)
 {
-	int y;
+	int y, cursor_y = -1, cursor_x = 0;
 
 	erase();
 	if (!draw_fits()) {
 		/* The menu's subwindow may now lie outside the screen. */
 		menu_forget();
+		leaveok(stdscr, TRUE);
+		curs_set(0);
 		draw_too_small();
 		wnoutrefresh(stdscr);
 		doupdate();
 		return;
 	}
+	/* Before anything is drawn: unposting a menu erases the cells it
+	 * covered, which may now belong to this view's text or fields. */
+	if (view->menu.count == 0)
+		menu_forget();
+	else if (cache.menu != NULL)
+		unpost_menu(cache.menu);
 	draw_header(header);
 	if (view->title != NULL)
 		put_clipped(3, BODY_LEFT, view->title, COLS - 2 * BODY_LEFT,
@@ -321,16 +365,26 @@ draw_view(const struct view_header *header, const struct view *view)
 	if (view->intro != NULL)
 		y = draw_wrapped(y, BODY_LEFT, COLS - 2 * BODY_LEFT, LINES - 3,
 		    view->intro, theme_attr(THEME_NORMAL), false) + 1;
+	if (view->field_count > 0)
+		y = draw_fields(y, view, &cursor_y, &cursor_x) + 1;
 	if (view->menu.count > 0)
 		draw_menu(y, &view->menu);
-	else
-		menu_forget();
 	if (view->notice.text != NULL)
 		draw_notice(&view->notice);
 	if (view->status != NULL)
 		put_clipped(LINES - 2, BODY_LEFT, view->status,
 		    COLS - 2 * BODY_LEFT, theme_attr(THEME_STATUS));
 	draw_hints(view);
+	/* The cursor shows only where a secret is typed; curs_set sends
+	 * nothing when the state does not change. */
+	if (cursor_y >= 0 && view->notice.text == NULL) {
+		leaveok(stdscr, FALSE);
+		move(cursor_y, cursor_x);
+		curs_set(1);
+	} else {
+		leaveok(stdscr, TRUE);
+		curs_set(0);
+	}
 	wnoutrefresh(stdscr);
 	doupdate();
 }

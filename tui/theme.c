@@ -18,6 +18,7 @@ static const struct color_role color_roles[] = {
 	{ THEME_HINT_KEY, COLOR_CYAN, -1, A_BOLD },
 	{ THEME_NOTICE, COLOR_WHITE, COLOR_BLUE, 0 },
 	{ THEME_STATUS, COLOR_YELLOW, -1, A_BOLD },
+	{ THEME_FIELD, COLOR_WHITE, COLOR_BLACK, A_BOLD },
 };
 
 static void
@@ -30,6 +31,7 @@ theme_monochrome(void)
 	attrs[THEME_HINT_KEY] = A_BOLD;
 	attrs[THEME_NOTICE] = A_NORMAL;
 	attrs[THEME_STATUS] = A_BOLD;
+	attrs[THEME_FIELD] = A_BOLD;
 }
 
 void

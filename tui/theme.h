@@ -19,6 +19,7 @@ enum theme_role {
 	THEME_HINT_KEY,		/* key names within it */
 	THEME_NOTICE,		/* a message box */
 	THEME_STATUS,		/* one-line status above the hints */
+	THEME_FIELD,		/* where a secret is typed */
 	THEME_ROLE_COUNT,
 };
 

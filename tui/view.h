@@ -8,6 +8,7 @@
 #ifndef NVR_TUI_VIEW_H
 #define NVR_TUI_VIEW_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "tui/keys.h"
@@ -43,6 +44,16 @@ struct view_menu {
 	size_t selected;
 };
 
+/* A secret being typed. The view never holds the secret, only how many
+ * characters it has, shown as '*'. */
+struct view_field {
+	const char *label;
+	size_t masked;		/* characters typed */
+	bool focused;		/* the cursor is here */
+	const char *note;	/* one line under the field, or NULL */
+	bool note_is_problem;	/* drawn to stand out */
+};
+
 /* A message box over the body, until the screen clears it. */
 struct view_notice {
 	const char *title;
@@ -52,6 +63,8 @@ struct view_notice {
 struct view {
 	const char *title;
 	const char *intro;	/* text above the menu; wraps; may be NULL */
+	const struct view_field *fields;	/* drawn after the intro */
+	size_t field_count;
 	struct view_menu menu;
 	struct view_notice notice;	/* shown if text is not NULL */
 	const char *status;	/* one line above the hints, or NULL */

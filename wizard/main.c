@@ -11,11 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sodium.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "backends/policy.h"
 #include "backends/registry.h"
 #include "config/config.h"
 #include "tui/term.h"
@@ -163,36 +165,60 @@ monochrome_wanted(const struct config *cfg)
 	    (no_color != NULL && no_color[0] != '\0');
 }
 
+/* Everything the config names, open. */
+struct backends {
+	struct device device;
+	struct accounts accounts;	/* ops NULL if not configured */
+	struct policy *policy;		/* with accounts */
+};
+
 static void
-close_backends(struct config *cfg, struct device *device,
-    struct accounts *accounts)
+close_backends(struct config *cfg, struct backends *b)
 {
-	if (accounts->ops != NULL)
-		accounts->ops->close(accounts->state);
-	accounts->ops = NULL;
-	device_close(device);
+	policy_close(b->policy);
+	b->policy = NULL;
+	if (b->accounts.ops != NULL)
+		b->accounts.ops->close(b->accounts.state);
+	b->accounts.ops = NULL;
+	device_close(&b->device);
 	config_free(cfg);
+}
+
+/* The accounts backend and its policy: mapping, if accounts: is there. */
+static int
+open_accounts(struct config *cfg, struct backends *b)
+{
+	struct config_section policy_settings;
+	struct nvr_error err;
+	int rc = registry_open_accounts(&cfg->accounts, &b->accounts);
+
+	if (policy_open(&b->policy, config_section_child(&cfg->accounts,
+	    "policy", &policy_settings) ? &policy_settings : NULL, &err) != 0) {
+		config_section_error(&cfg->accounts, "policy", "%s",
+		    err.message);
+		rc = -1;
+	}
+	return rc;
 }
 
 /* Loads the config and opens every backend it names; on any problem
  * prints them all as FILE:LINE:COL and returns -1 with nothing left open. */
 static int
 open_backends(const struct options *opt, struct config *cfg,
-    struct device *device, struct accounts *accounts)
+    struct backends *b)
 {
 	int rc = config_load(cfg, opt->config_path, registry_keys);
 
 	if (rc == 0) {
-		/* Both are opened even if the first fails, so every problem
-		 * is reported in one run. */
-		rc = registry_open_device(&cfg->device, device);
-		if (cfg->accounts.map != NULL &&
-		    registry_open_accounts(&cfg->accounts, accounts) != 0)
+		/* All are opened even if one fails, so every problem is
+		 * reported in one run. */
+		rc = registry_open_device(&cfg->device, &b->device);
+		if (cfg->accounts.map != NULL && open_accounts(cfg, b) != 0)
 			rc = -1;
 	}
 	if (rc != 0) {
 		diag_print(&cfg->diags, stderr);
-		close_backends(cfg, device, accounts);
+		close_backends(cfg, b);
 	}
 	return rc;
 }
@@ -218,38 +244,43 @@ static int
 run(const struct options *opt)
 {
 	struct config cfg;
-	struct device device = { 0 };
-	struct accounts accounts = { 0 };
-	struct screen_context context = { .device = &device };
+	struct backends b = { .policy = NULL };
+	struct screen_context context = { .device = &b.device };
 	struct term_options term_opt = { .tty_path = opt->tty_path };
 	struct nvr_error err;
 	int code;
 
-	if (open_backends(opt, &cfg, &device, &accounts) != 0)
+	if (open_backends(opt, &cfg, &b) != 0)
 		return EXIT_CONFIG;
 	if (opt->verb == VERB_CHECK_CONFIG) {
 		printf("%s: ok (device: %s", opt->config_path,
 		    config_section_string(&cfg.device, "backend"));
-		if (accounts.ops != NULL)
+		if (b.accounts.ops != NULL)
 			printf(", accounts: %s", config_section_string(
 			    &cfg.accounts, "backend"));
 		printf(")\n");
-		close_backends(&cfg, &device, &accounts);
+		close_backends(&cfg, &b);
 		return 0;
 	}
 
 	context.available[SCREEN_MAIN_MENU] = true;
+	wizard_built(context.built);
+	if (b.accounts.ops != NULL) {
+		context.accounts = &b.accounts;
+		context.policy = b.policy;
+		context.available[SCREEN_CHANGE_PASSWORD] = true;
+	}
 	term_opt.escdelay_ms = escdelay_ms(&cfg);
 	term_opt.monochrome = monochrome_wanted(&cfg);
 	code = term_begin(&term_opt, &err);
 	if (code != 0) {
 		fprintf(stderr, "nvr-recovery: %s\n", err.message);
-		close_backends(&cfg, &device, &accounts);
+		close_backends(&cfg, &b);
 		return code == -ENOENT ? EXIT_NOINPUT : EXIT_IOERR;
 	}
-	code = wizard_run(&context);
+	code = wizard_run(&context, cfg.console.idle_timeout_s);
 	term_end();
-	close_backends(&cfg, &device, &accounts);
+	close_backends(&cfg, &b);
 	return code;
 }
 
@@ -259,6 +290,10 @@ main(int argc, char **argv)
 	struct options opt;
 
 	harden();
+	if (sodium_init() < 0) {
+		fprintf(stderr, "nvr-recovery: cannot start libsodium\n");
+		return EXIT_SOFTWARE;
+	}
 	setlocale(LC_ALL, "");
 	if (parse_options(argc, argv, &opt) != 0) {
 		usage(stderr);

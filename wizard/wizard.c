@@ -4,10 +4,12 @@
 #include "wizard/wizard.h"
 
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include "screens/change_password.h"
 #include "screens/main_menu.h"
 #include "tui/draw.h"
 #include "tui/term.h"
@@ -18,7 +20,15 @@
 /* The screens this build has, by id; NULL where a later issue adds one. */
 static const struct screen_class *const classes[SCREEN_COUNT] = {
 	[SCREEN_MAIN_MENU] = &main_menu_screen,
+	[SCREEN_CHANGE_PASSWORD] = &change_password_screen,
 };
+
+void
+wizard_built(bool built[SCREEN_COUNT])
+{
+	for (int i = 0; i < SCREEN_COUNT; i++)
+		built[i] = classes[i] != NULL;
+}
 
 struct open_screen {
 	const struct screen_class *class;
@@ -115,10 +125,21 @@ follow(struct wizard *w, struct screen_result r)
 	}
 }
 
+static int64_t
+monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 int
-wizard_run(const struct screen_context *context)
+wizard_run(const struct screen_context *context, int idle_timeout_s)
 {
 	struct wizard w = { .context = context };
+	int64_t idle_ms = (int64_t)idle_timeout_s * 1000;
+	int64_t last_key = monotonic_ms();
 	struct nvr_error err;
 	struct view view;
 	bool running = true;
@@ -133,9 +154,21 @@ wizard_run(const struct screen_context *context)
 	while (running) {
 		struct term_event ev;
 		int tick = update_time(&w);
+		int64_t idle_left = last_key + idle_ms - monotonic_ms();
 
+		if (idle_left <= 0 && w.depth > 1) {
+			/* Whoever comes next to the console or the serial line
+			 * sees the main menu and nothing that was typed. */
+			while (w.depth > 1)
+				pop(&w);
+			continue;
+		}
+		if (w.depth > 1 && idle_left < tick)
+			tick = (int)idle_left;
 		render(&w, &view);
 		term_next_event(&ev, tick < TICK_MAX_MS ? tick : TICK_MAX_MS);
+		if (ev.kind == TERM_EVENT_KEY)
+			last_key = monotonic_ms();
 		switch (ev.kind) {
 		case TERM_EVENT_SIGNAL:
 			w.exit_code = WIZARD_EXIT_SIGNAL_BASE + ev.signal;

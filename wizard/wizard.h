@@ -13,8 +13,13 @@
 #define WIZARD_EXIT_SIGNAL_BASE 128	/* + the signal's number */
 #define WIZARD_EXIT_HANGUP (128 + 1)	/* as if by SIGHUP */
 
+/* Sets BUILT[id] for every screen this build has. */
+void wizard_built(bool built[SCREEN_COUNT]);
+
 /* Runs until the user quits or a signal or hang-up ends the session.
- * The terminal must be started. Returns the process exit code. */
-int wizard_run(const struct screen_context *context);
+ * After IDLE_TIMEOUT_S seconds without a key, every screen above the main
+ * menu is closed (wiping what was typed). The terminal must be started.
+ * Returns the process exit code. */
+int wizard_run(const struct screen_context *context, int idle_timeout_s);
 
 #endif

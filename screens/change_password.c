@@ -1,0 +1,413 @@
+/*
+ * change_password.c: method 1 of every recovery guide. Pick the account,
+ * type its current password, type a new one (checked against the policy
+ * while it is typed) and type it again; saved through the accounts
+ * backend.
+ *
+ * Invariants:
+ * 1. Secrets live only in the screen's struct secret buffers, are wiped
+ *    when a step is left backwards, when the screen closes, and after
+ *    they are used; the view sees only their length.
+ * 2. A wrong current password says so without saying more, and the form
+ *    stays where it was.
+ * 3. Nothing is saved until the new password has been typed twice alike
+ *    and the policy accepts it.
+ */
+#include "screens/change_password.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "backends/secret.h"
+
+#define ACCOUNTS_MAX 16
+
+enum change_password_state {
+	CHANGE_CHOOSE,		/* which account */
+	CHANGE_CURRENT,		/* its current password */
+	CHANGE_NEW,		/* the new one */
+	CHANGE_AGAIN,		/* the new one again */
+	CHANGE_DONE,		/* saved: say so */
+	CHANGE_FAILED,		/* the backend could not save: say why */
+};
+
+enum field_index { FIELD_CURRENT, FIELD_NEW, FIELD_AGAIN, FIELD_COUNT };
+
+struct change_password {
+	enum change_password_state state;
+	const struct screen_context *context;
+	struct account accounts[ACCOUNTS_MAX];
+	size_t account_count;
+	size_t selected;
+	struct view_menu_item items[ACCOUNTS_MAX];
+	char item_keys[ACCOUNTS_MAX][4];
+	char item_notes[ACCOUNTS_MAX][48];
+	struct secret secrets[FIELD_COUNT];
+	struct view_field fields[FIELD_COUNT];
+	char note[FIELD_COUNT][128];
+	char intro[256];
+	char message[320];
+	const char *status;
+};
+
+static const struct view_hint choose_hints[] = {
+	{ ACTION_DOWN, NULL, "down" },
+	{ ACTION_UP, NULL, "up" },
+	{ ACTION_NONE, "1-9", "choose" },
+	{ ACTION_CONFIRM, NULL, "open" },
+	{ ACTION_BACK, NULL, "back" },
+};
+
+static const struct view_hint typing_hints[] = {
+	{ ACTION_CONFIRM, NULL, "next" },
+	{ ACTION_ERASE_LEFT, NULL, "erase" },
+	{ ACTION_ERASE_ALL, NULL, "clear" },
+	{ ACTION_BACK, NULL, "back" },
+	{ ACTION_INTERRUPT, NULL, "quit" },
+};
+
+static const struct view_hint message_hints[] = {
+	{ ACTION_CONFIRM, NULL, "back to the menu" },
+};
+
+static const struct account *
+chosen(const struct change_password *c)
+{
+	return &c->accounts[c->selected];
+}
+
+static void
+clear_from(struct change_password *c, enum field_index first)
+{
+	for (int i = first; i < FIELD_COUNT; i++) {
+		secret_clear(&c->secrets[i]);
+		c->note[i][0] = '\0';
+	}
+}
+
+static void
+start_typing(struct change_password *c)
+{
+	const struct account *a = chosen(c);
+
+	clear_from(c, FIELD_CURRENT);
+	snprintf(c->intro, sizeof(c->intro), "Changing the password of %s. "
+	    "Type the current password, then the new one twice. Nothing is "
+	    "shown as you type but a * for each character.", a->name);
+	c->state = CHANGE_CURRENT;
+}
+
+static void *
+change_password_create(const struct screen_context *context)
+{
+	struct change_password *c = calloc(1, sizeof(*c));
+	struct nvr_error err;
+
+	if (c == NULL)
+		return NULL;
+	c->context = context;
+	for (int i = 0; i < FIELD_COUNT; i++)
+		secret_init(&c->secrets[i]);
+	if (context->accounts->ops->list(context->accounts->state,
+	    c->accounts, ACCOUNTS_MAX, &c->account_count, &err) != 0) {
+		snprintf(c->message, sizeof(c->message), "The accounts cannot "
+		    "be read: %s", err.message);
+		c->state = CHANGE_FAILED;
+		return c;
+	}
+	if (c->account_count == 0) {
+		snprintf(c->message, sizeof(c->message), "There is no account "
+		    "whose password can be changed here.");
+		c->state = CHANGE_FAILED;
+		return c;
+	}
+	for (size_t i = 0; i < c->account_count; i++) {
+		const struct account *a = &c->accounts[i];
+
+		/* Digits choose, as in the main menu; past 9, move and Enter. */
+		snprintf(c->item_keys[i], sizeof(c->item_keys[i]), "%s",
+		    i < 9 ? (const char[]){ (char)('1' + i), '\0' } : " ");
+		c->items[i].key = c->item_keys[i];
+		c->items[i].label = a->name;
+		snprintf(c->item_notes[i], sizeof(c->item_notes[i]), "%s%s",
+		    a->admin ? "administrator" : "",
+		    a->password == ACCOUNT_PASSWORD_SET ? "" :
+		    a->admin ? ", no password yet" : "no password yet");
+		c->items[i].note = c->item_notes[i];
+	}
+	c->state = CHANGE_CHOOSE;
+	if (c->account_count == 1 &&
+	    c->accounts[0].password == ACCOUNT_PASSWORD_SET)
+		start_typing(c);
+	return c;
+}
+
+/* Types into, or erases from, the focused secret. */
+static void
+edit(struct secret *s, const struct keys_action_event *ev)
+{
+	switch (ev->action) {
+	case ACTION_INSERT:
+		(void)secret_append(s, ev->ch);
+		break;
+	case ACTION_ERASE_LEFT:
+		secret_erase_last(s);
+		break;
+	case ACTION_ERASE_ALL:
+		secret_clear(s);
+		break;
+	default:
+		break;
+	}
+}
+
+/* The policy's word on the new password, as its field's note. */
+static bool
+check_policy(struct change_password *c)
+{
+	struct secret *s = &c->secrets[FIELD_NEW];
+
+	if (s->length == 0) {
+		c->note[FIELD_NEW][0] = '\0';
+		return false;
+	}
+	if (policy_check(c->context->policy, secret_text(s),
+	    secret_text(&c->secrets[FIELD_CURRENT]), chosen(c)->name,
+	    c->note[FIELD_NEW], sizeof(c->note[FIELD_NEW])) != 0)
+		return false;
+	snprintf(c->note[FIELD_NEW], sizeof(c->note[FIELD_NEW]),
+	    "Strong enough.");
+	return true;
+}
+
+static void
+format_now(const struct change_password *c, char *buf, size_t size)
+{
+	struct nvr_error err;
+	struct timespec now;
+	struct tm tm;
+
+	if (device_read_time(c->context->device, &now, &err) != 0 ||
+	    localtime_r(&now.tv_sec, &tm) == NULL)
+		snprintf(buf, size, "just now");
+	else
+		strftime(buf, size, "on %Y-%m-%d at %H:%M %Z", &tm);
+}
+
+static void
+save(struct change_password *c)
+{
+	const struct accounts *accounts = c->context->accounts;
+	struct nvr_error err;
+	char when[64];
+
+	if (accounts->ops->set_password(accounts->state, chosen(c)->name,
+	    secret_text(&c->secrets[FIELD_NEW]), &err) != 0) {
+		snprintf(c->message, sizeof(c->message), "The new password "
+		    "was NOT saved: %s.\n\nThe old password still works.",
+		    err.message);
+		c->state = CHANGE_FAILED;
+	} else {
+		format_now(c, when, sizeof(when));
+		snprintf(c->message, sizeof(c->message), "The password of %s "
+		    "was changed %s.\n\nUse the new password from now on.",
+		    chosen(c)->name, when);
+		c->state = CHANGE_DONE;
+	}
+	clear_from(c, FIELD_CURRENT);
+}
+
+static struct screen_result
+on_confirm(struct change_password *c)
+{
+	struct screen_result stay = { .kind = SCREEN_STAY };
+	const struct accounts *accounts = c->context->accounts;
+	struct nvr_error err;
+
+	switch (c->state) {
+	case CHANGE_CURRENT:
+		if (c->secrets[FIELD_CURRENT].length == 0)
+			break;
+		if (accounts->ops->verify(accounts->state, chosen(c)->name,
+		    secret_text(&c->secrets[FIELD_CURRENT]), &err) != 0) {
+			secret_clear(&c->secrets[FIELD_CURRENT]);
+			snprintf(c->note[FIELD_CURRENT],
+			    sizeof(c->note[FIELD_CURRENT]), "That is not the "
+			    "current password of %s. Try again.",
+			    chosen(c)->name);
+			break;
+		}
+		snprintf(c->note[FIELD_CURRENT], sizeof(c->note[FIELD_CURRENT]),
+		    "Correct.");
+		c->state = CHANGE_NEW;
+		break;
+	case CHANGE_NEW:
+		if (check_policy(c))
+			c->state = CHANGE_AGAIN;
+		else if (c->secrets[FIELD_NEW].length > 0)
+			c->status = "The new password does not meet the rules "
+			    "yet: see the note under it.";
+		break;
+	case CHANGE_AGAIN:
+		if (!secret_equal(&c->secrets[FIELD_NEW],
+		    &c->secrets[FIELD_AGAIN])) {
+			clear_from(c, FIELD_NEW);
+			snprintf(c->note[FIELD_NEW], sizeof(c->note[FIELD_NEW]),
+			    "The two did not match. Type the new password "
+			    "again.");
+			c->state = CHANGE_NEW;
+			break;
+		}
+		save(c);
+		break;
+	default:
+		break;
+	}
+	return stay;
+}
+
+static struct screen_result
+change_password_handle(void *self, const struct keys_action_event *ev)
+{
+	struct change_password *c = self;
+	struct screen_result r = { .kind = SCREEN_STAY };
+
+	c->status = NULL;
+	switch (c->state) {
+	case CHANGE_CHOOSE:
+		if (ev->action == ACTION_BACK || ev->action == ACTION_QUIT) {
+			r.kind = SCREEN_CLOSE;
+		} else if ((ev->action == ACTION_UP ||
+		    ev->action == ACTION_PREVIOUS) && c->selected > 0) {
+			c->selected--;
+		} else if ((ev->action == ACTION_DOWN ||
+		    ev->action == ACTION_NEXT) &&
+		    c->selected + 1 < c->account_count) {
+			c->selected++;
+		} else if (ev->action == ACTION_CONFIRM ||
+		    (ev->action == ACTION_HOTKEY && ev->ch >= '1' &&
+		    ev->ch < '1' + c->account_count && ev->ch <= '9')) {
+			if (ev->action == ACTION_HOTKEY)
+				c->selected = ev->ch - '1';
+			if (chosen(c)->password == ACCOUNT_PASSWORD_SET)
+				start_typing(c);
+			else
+				c->status = "This account has no password yet, "
+				    "so there is none to change.";
+		}
+		return r;
+	case CHANGE_DONE:
+	case CHANGE_FAILED:
+		if (ev->action == ACTION_CONFIRM || ev->action == ACTION_BACK)
+			r.kind = SCREEN_CLOSE;
+		return r;
+	default:
+		break;
+	}
+
+	/* Typing one of the three secrets. */
+	enum field_index field = c->state == CHANGE_CURRENT ? FIELD_CURRENT :
+	    c->state == CHANGE_NEW ? FIELD_NEW : FIELD_AGAIN;
+	switch (ev->action) {
+	case ACTION_CONFIRM:
+	case ACTION_NEXT:
+		return on_confirm(c);
+	case ACTION_BACK:
+		/* One step back, wiping the step left. */
+		clear_from(c, field);
+		if (field == FIELD_CURRENT) {
+			if (c->account_count > 1 ||
+			    chosen(c)->password != ACCOUNT_PASSWORD_SET)
+				c->state = CHANGE_CHOOSE;
+			else
+				r.kind = SCREEN_CLOSE;
+		} else {
+			clear_from(c, field - 1);
+			c->state = field == FIELD_NEW ? CHANGE_CURRENT :
+			    CHANGE_NEW;
+		}
+		return r;
+	default:
+		edit(&c->secrets[field], ev);
+		if (field == FIELD_NEW)
+			(void)check_policy(c);
+		else
+			c->note[field][0] = '\0';
+		return r;
+	}
+}
+
+static void
+change_password_render(void *self, struct view *view)
+{
+	static const char *const labels[FIELD_COUNT] = {
+		"Current password", "New password", "New password again",
+	};
+	struct change_password *c = self;
+
+	view->title = "Change password";
+	view->status = c->status;
+	switch (c->state) {
+	case CHANGE_CHOOSE:
+		view->intro = "Whose password do you want to change?";
+		view->menu.items = c->items;
+		view->menu.count = c->account_count;
+		view->menu.selected = c->selected;
+		view->hints = choose_hints;
+		view->hint_count = sizeof(choose_hints) /
+		    sizeof(choose_hints[0]);
+		view->context = KEYS_CONTEXT_MENU;
+		return;
+	case CHANGE_DONE:
+	case CHANGE_FAILED:
+		view->notice.title = c->state == CHANGE_DONE ?
+		    "Password changed" : "Not changed";
+		view->notice.text = c->message;
+		view->hints = message_hints;
+		view->hint_count = 1;
+		view->context = KEYS_CONTEXT_MESSAGE;
+		return;
+	default:
+		break;
+	}
+	view->intro = c->intro;
+	for (int i = 0; i < FIELD_COUNT; i++) {
+		struct view_field *f = &c->fields[i];
+
+		f->label = labels[i];
+		f->masked = c->secrets[i].chars;
+		f->focused = (i == FIELD_CURRENT && c->state == CHANGE_CURRENT) ||
+		    (i == FIELD_NEW && c->state == CHANGE_NEW) ||
+		    (i == FIELD_AGAIN && c->state == CHANGE_AGAIN);
+		f->note = c->note[i][0] ? c->note[i] : NULL;
+		f->note_is_problem = c->note[i][0] &&
+		    strcmp(c->note[i], "Correct.") != 0 &&
+		    strcmp(c->note[i], "Strong enough.") != 0;
+	}
+	view->fields = c->fields;
+	view->field_count = FIELD_COUNT;
+	view->hints = typing_hints;
+	view->hint_count = sizeof(typing_hints) / sizeof(typing_hints[0]);
+	view->context = KEYS_CONTEXT_TEXT;
+}
+
+static void
+change_password_destroy(void *self)
+{
+	struct change_password *c = self;
+
+	for (int i = 0; i < FIELD_COUNT; i++)
+		secret_release(&c->secrets[i]);
+	free(c);
+}
+
+const struct screen_class change_password_screen = {
+	.id = SCREEN_CHANGE_PASSWORD,
+	.title = "Change password",
+	.create = change_password_create,
+	.handle = change_password_handle,
+	.render = change_password_render,
+	.destroy = change_password_destroy,
+};
