@@ -1,7 +1,9 @@
 # nvr-recovery: build, demo, tests.
 #
 #   make            build build/nvr-recovery
-#   make demo       run the wizard on the built-in demo device (ARGS=...)
+#   make demo       run the wizard on the built-in demo device (ARGS=...;
+#                   FIRSTBOOT=1 for a copy with no admin password)
+#   make demo-reset the demo device's accounts as shipped
 #   make check      unit tests (plain and under ASan+UBSan) and end-to-end
 #                   tests in a real terminal emulator
 #   make install    install under $(DESTDIR)$(PREFIX)
@@ -150,8 +152,17 @@ build/demo/root/etc/shadow:
 
 DEMO_FILES := build/demo/config.yaml build/demo/root/etc/shadow
 
+# FIRSTBOOT=1: a throwaway copy whose admin has no password ('!'), which
+# opens on first-boot setup.
 demo: build/nvr-recovery $(DEMO_FILES)
+ifeq ($(FIRSTBOOT),1)
+	rm -rf build/demo-firstboot
+	cp -a build/demo build/demo-firstboot
+	sed -i 's/^admin:[^:]*:/admin:!:/' build/demo-firstboot/root/etc/shadow
+	build/nvr-recovery --config build/demo-firstboot/config.yaml $(ARGS)
+else
 	build/nvr-recovery --config build/demo/config.yaml $(ARGS)
+endif
 
 demo-reset:
 	rm -rf build/demo

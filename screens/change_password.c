@@ -37,6 +37,7 @@ enum field_index { FIELD_CURRENT, FIELD_NEW, FIELD_AGAIN, FIELD_COUNT };
 
 struct change_password {
 	enum change_password_state state;
+	bool first_boot;	/* no current password; cannot be left */
 	const struct screen_context *context;
 	struct account accounts[ACCOUNTS_MAX];
 	size_t account_count;
@@ -70,6 +71,14 @@ static const struct view_hint typing_hints[] = {
 
 static const struct view_hint message_hints[] = {
 	{ ACTION_CONFIRM, NULL, "back to the menu" },
+};
+
+static const struct view_hint first_boot_hints[] = {
+	{ ACTION_CONFIRM, NULL, "next" },
+	{ ACTION_ERASE_LEFT, NULL, "erase" },
+	{ ACTION_ERASE_ALL, NULL, "clear" },
+	{ ACTION_BACK, NULL, "back" },
+	{ ACTION_INTERRUPT, NULL, "leave without setting it" },
 };
 
 static const struct account *
@@ -173,8 +182,8 @@ check_policy(struct change_password *c)
 		c->note[FIELD_NEW][0] = '\0';
 		return false;
 	}
-	if (policy_check(c->context->policy, secret_text(s),
-	    secret_text(&c->secrets[FIELD_CURRENT]), chosen(c)->name,
+	if (policy_check(c->context->policy, secret_text(s), c->first_boot ?
+	    NULL : secret_text(&c->secrets[FIELD_CURRENT]), chosen(c)->name,
 	    c->note[FIELD_NEW], sizeof(c->note[FIELD_NEW])) != 0)
 		return false;
 	snprintf(c->note[FIELD_NEW], sizeof(c->note[FIELD_NEW]),
@@ -209,6 +218,13 @@ save(struct change_password *c)
 		    "was NOT saved: %s.\n\nThe old password still works.",
 		    err.message);
 		c->state = CHANGE_FAILED;
+	} else if (c->first_boot) {
+		format_now(c, when, sizeof(when));
+		snprintf(c->message, sizeof(c->message), "The password of %s "
+		    "was set %s.\n\nKeep it somewhere safe. Security questions, "
+		    "which let you recover it, come in a later version of this "
+		    "tool.", chosen(c)->name, when);
+		c->state = CHANGE_DONE;
 	} else {
 		format_now(c, when, sizeof(when));
 		snprintf(c->message, sizeof(c->message), "The password of %s "
@@ -268,6 +284,29 @@ on_confirm(struct change_password *c)
 	return stay;
 }
 
+/*
+ * First-boot setup: the admin account (listed first) has no usable
+ * password, and the law forbids shipping a default one, so the owner sets
+ * it before anything else.
+ */
+static void *
+first_boot_create(const struct screen_context *context)
+{
+	struct change_password *c = change_password_create(context);
+
+	if (c == NULL || c->state == CHANGE_FAILED)
+		return c;
+	c->first_boot = true;
+	c->selected = 0;
+	clear_from(c, FIELD_CURRENT);
+	snprintf(c->intro, sizeof(c->intro), "This recorder has no password "
+	    "for its administrator account, %s, yet. Choose one now: it "
+	    "protects your cameras and recordings. Type it twice. Nothing is "
+	    "shown as you type but a * for each character.", chosen(c)->name);
+	c->state = CHANGE_NEW;
+	return c;
+}
+
 static struct screen_result
 change_password_handle(void *self, const struct keys_action_event *ev)
 {
@@ -299,8 +338,16 @@ change_password_handle(void *self, const struct keys_action_event *ev)
 		}
 		return r;
 	case CHANGE_DONE:
-	case CHANGE_FAILED:
 		if (ev->action == ACTION_CONFIRM || ev->action == ACTION_BACK)
+			r.kind = SCREEN_CLOSE;
+		return r;
+	case CHANGE_FAILED:
+		if (ev->action != ACTION_CONFIRM && ev->action != ACTION_BACK)
+			return r;
+		/* First boot cannot be skipped: try again. */
+		if (c->first_boot && c->account_count > 0)
+			c->state = CHANGE_NEW;
+		else
 			r.kind = SCREEN_CLOSE;
 		return r;
 	default:
@@ -317,7 +364,10 @@ change_password_handle(void *self, const struct keys_action_event *ev)
 	case ACTION_BACK:
 		/* One step back, wiping the step left. */
 		clear_from(c, field);
-		if (field == FIELD_CURRENT) {
+		if (c->first_boot && field == FIELD_NEW) {
+			c->status = "The administrator password must be set "
+			    "first. To leave without it, press Ctrl-C.";
+		} else if (field == FIELD_CURRENT) {
 			if (c->account_count > 1 ||
 			    chosen(c)->password != ACCOUNT_PASSWORD_SET)
 				c->state = CHANGE_CHOOSE;
@@ -347,7 +397,8 @@ change_password_render(void *self, struct view *view)
 	};
 	struct change_password *c = self;
 
-	view->title = "Change password";
+	view->title = c->first_boot ? "First-time setup: administrator "
+	    "password" : "Change password";
 	view->status = c->status;
 	switch (c->state) {
 	case CHANGE_CHOOSE:
@@ -362,8 +413,8 @@ change_password_render(void *self, struct view *view)
 		return;
 	case CHANGE_DONE:
 	case CHANGE_FAILED:
-		view->notice.title = c->state == CHANGE_DONE ?
-		    "Password changed" : "Not changed";
+		view->notice.title = c->state == CHANGE_FAILED ? "Not saved" :
+		    c->first_boot ? "Password set" : "Password changed";
 		view->notice.text = c->message;
 		view->hints = message_hints;
 		view->hint_count = 1;
@@ -390,6 +441,14 @@ change_password_render(void *self, struct view *view)
 	view->field_count = FIELD_COUNT;
 	view->hints = typing_hints;
 	view->hint_count = sizeof(typing_hints) / sizeof(typing_hints[0]);
+	if (c->first_boot) {
+		/* No current password to show. */
+		view->fields = c->fields + FIELD_NEW;
+		view->field_count = FIELD_COUNT - FIELD_NEW;
+		view->hints = first_boot_hints;
+		view->hint_count = sizeof(first_boot_hints) /
+		    sizeof(first_boot_hints[0]);
+	}
 	view->context = KEYS_CONTEXT_TEXT;
 }
 
@@ -402,6 +461,15 @@ change_password_destroy(void *self)
 		secret_release(&c->secrets[i]);
 	free(c);
 }
+
+const struct screen_class first_boot_screen = {
+	.id = SCREEN_FIRST_BOOT,
+	.title = "First-time setup",
+	.create = first_boot_create,
+	.handle = change_password_handle,
+	.render = change_password_render,
+	.destroy = change_password_destroy,
+};
 
 const struct screen_class change_password_screen = {
 	.id = SCREEN_CHANGE_PASSWORD,

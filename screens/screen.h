@@ -23,6 +23,7 @@ enum screen_id {
 	SCREEN_SUPPORT,
 	SCREEN_QUESTIONS,
 	SCREEN_FACTORY_RESET,
+	SCREEN_FIRST_BOOT,	/* not in the menu: opened at start */
 	SCREEN_COUNT,
 };
 
@@ -43,6 +44,7 @@ struct screen_context {
 	const struct device *device;
 	const struct accounts *accounts;	/* NULL if not configured */
 	const struct policy *policy;		/* with accounts */
+	bool first_boot;		/* the admin has no usable password */
 	bool built[SCREEN_COUNT];	/* screens this build has */
 	bool available[SCREEN_COUNT];	/* ... and the config gives them
 					 * what they need */

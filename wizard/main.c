@@ -223,6 +223,22 @@ open_backends(const struct options *opt, struct config *cfg,
 	return rc;
 }
 
+/* True if the admin account (listed first) has no usable password: empty
+ * or locked. A store that cannot be read is not first boot; the change
+ * password screen will say what is wrong. */
+static bool
+admin_needs_password(const struct accounts *accounts)
+{
+	struct account admin;
+	struct nvr_error err;
+	size_t count;
+
+	if (accounts->ops->list(accounts->state, &admin, 1, &count, &err) != 0)
+		return false;
+	return count == 1 && admin.admin &&
+	    admin.password != ACCOUNT_PASSWORD_SET;
+}
+
 /* ESCDELAY in the environment wins, as it does for every curses program. */
 static int
 escdelay_ms(const struct config *cfg)
@@ -269,6 +285,7 @@ run(const struct options *opt)
 		context.accounts = &b.accounts;
 		context.policy = b.policy;
 		context.available[SCREEN_CHANGE_PASSWORD] = true;
+		context.first_boot = admin_needs_password(&b.accounts);
 	}
 	term_opt.escdelay_ms = escdelay_ms(&cfg);
 	term_opt.monochrome = monochrome_wanted(&cfg);

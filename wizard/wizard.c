@@ -21,6 +21,7 @@
 static const struct screen_class *const classes[SCREEN_COUNT] = {
 	[SCREEN_MAIN_MENU] = &main_menu_screen,
 	[SCREEN_CHANGE_PASSWORD] = &change_password_screen,
+	[SCREEN_FIRST_BOOT] = &first_boot_screen,
 };
 
 void
@@ -125,6 +126,12 @@ follow(struct wizard *w, struct screen_result r)
 	}
 }
 
+static bool
+first_boot_open(const struct wizard *w)
+{
+	return w->depth > 1 && w->stack[1].class == &first_boot_screen;
+}
+
 static int64_t
 monotonic_ms(void)
 {
@@ -150,6 +157,13 @@ wizard_run(const struct screen_context *context, int idle_timeout_s)
 	}
 	if (!push(&w, SCREEN_MAIN_MENU))
 		return WIZARD_EXIT_SOFTWARE;
+	/* First-boot setup sits on the menu: until it is done, Esc and the
+	 * idle timeout cannot reach the menu, only Ctrl-C leaves. */
+	if (context->first_boot && !push(&w, SCREEN_FIRST_BOOT)) {
+		while (w.depth > 0)
+			pop(&w);
+		return WIZARD_EXIT_SOFTWARE;
+	}
 
 	while (running) {
 		struct term_event ev;
@@ -158,9 +172,15 @@ wizard_run(const struct screen_context *context, int idle_timeout_s)
 
 		if (idle_left <= 0 && w.depth > 1) {
 			/* Whoever comes next to the console or the serial line
-			 * sees the main menu and nothing that was typed. */
+			 * sees the main menu, or a fresh first-boot form, and
+			 * nothing that was typed. */
+			bool setup = first_boot_open(&w);
+
 			while (w.depth > 1)
 				pop(&w);
+			if (setup)
+				push(&w, SCREEN_FIRST_BOOT);
+			last_key = monotonic_ms();
 			continue;
 		}
 		if (w.depth > 1 && idle_left < tick)
