@@ -44,9 +44,10 @@ CORE_SRC := \
 	config/diag.c config/document.c config/schema.c config/config.c \
 	backends/nvr_error.c backends/atomic_file.c backends/device.c \
 	backends/device_static.c backends/device_files.c \
-	backends/accounts_shadow.c backends/registry.c backends/policy.c \
+	backends/accounts_shadow.c backends/attempts.c backends/policy.c \
+	backends/secret.c backends/registry.c \
 	tui/keys.c tui/theme.c tui/draw.c tui/term.c \
-	screens/main_menu.c screens/change_password.c backends/secret.c \
+	screens/main_menu.c screens/change_password.c \
 	wizard/wizard.c
 MAIN_SRC := wizard/main.c
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))

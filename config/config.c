@@ -33,12 +33,28 @@ static const struct schema_key console_keys[] = {
 	{ 0 },
 };
 
+static const struct schema_key attempts_keys[] = {
+	{ .name = "free_tries", .type = SCHEMA_INT, .min = 1, .max = 100,
+	  .help = "wrong tries before any wait (default 5)" },
+	{ .name = "first_wait_s", .type = SCHEMA_INT, .min = 1,
+	  .max = 86400, .help = "the first wait, doubled at each failure "
+	  "after it (default 30)" },
+	{ .name = "max_wait_s", .type = SCHEMA_INT, .min = 1,
+	  .max = 604800, .help = "the longest wait (default 3600)" },
+	{ 0 },
+};
+
 static const struct schema_key top_keys[] = {
 	{ .name = "device", .type = SCHEMA_BACKEND, .concern = "device",
 	  .required = true, .help = "where model, serial and firmware "
 	  "come from" },
 	{ .name = "accounts", .type = SCHEMA_BACKEND, .concern = "accounts",
 	  .help = "where the accounts and their passwords are kept" },
+	{ .name = "state_dir", .type = SCHEMA_PATH,
+	  .help = "where the wizard keeps its state (default "
+	  CONFIG_DEFAULT_STATE_DIR ")" },
+	{ .name = "attempts", .type = SCHEMA_MAP, .children = attempts_keys,
+	  .help = "the budget of wrong tries per account" },
 	{ .name = "console", .type = SCHEMA_MAP, .children = console_keys,
 	  .help = "terminal settings" },
 	{ 0 },
@@ -121,6 +137,30 @@ read_console(struct config *cfg, yaml_node_t *root)
 		cfg->console.color = CONFIG_COLOR_NEVER;
 }
 
+static int
+read_top(struct config *cfg, yaml_node_t *root)
+{
+	struct config_section top = { .doc = &cfg->doc, .map = root,
+	    .name = "config" };
+	struct config_section attempts;
+
+	cfg->attempts.free_tries = 5;
+	cfg->attempts.first_wait_s = 30;
+	cfg->attempts.max_wait_s = 3600;
+	if (config_section_child(&top, "attempts", &attempts)) {
+		cfg->attempts.free_tries = (int)config_section_int(&attempts,
+		    "free_tries", cfg->attempts.free_tries);
+		cfg->attempts.first_wait_s = (int)config_section_int(
+		    &attempts, "first_wait_s", cfg->attempts.first_wait_s);
+		cfg->attempts.max_wait_s = (int)config_section_int(&attempts,
+		    "max_wait_s", cfg->attempts.max_wait_s);
+	}
+	cfg->state_dir = config_section_string(&top, "state_dir") ?
+	    config_section_path(&top, "state_dir") :
+	    strdup(CONFIG_DEFAULT_STATE_DIR);
+	return cfg->state_dir != NULL ? 0 : -1;
+}
+
 int
 config_load(struct config *cfg, const char *path,
     schema_backend_keys_fn backend_keys)
@@ -150,12 +190,14 @@ config_load(struct config *cfg, const char *path,
 	cfg->accounts.map = document_lookup(&cfg->doc, root, "accounts", NULL);
 	cfg->accounts.name = "accounts";
 	read_console(cfg, root);
-	return 0;
+	return read_top(cfg, root);
 }
 
 void
 config_free(struct config *cfg)
 {
+	free(cfg->state_dir);
+	cfg->state_dir = NULL;
 	document_free(&cfg->doc);
 	diag_free(&cfg->diags);
 }

@@ -30,12 +30,23 @@ struct console_settings {
 	enum config_color color;
 };
 
+#define CONFIG_DEFAULT_STATE_DIR "/var/lib/nvr-recovery"
+
+/* The attempts: mapping: one budget of wrong tries per account. */
+struct attempts_config {
+	int free_tries;		/* failures before any wait */
+	int first_wait_s;	/* the first wait, doubled after */
+	int max_wait_s;		/* the longest wait */
+};
+
 struct config {
 	struct diag_list diags;
 	struct config_document doc;
 	struct config_section device;	/* device: */
 	struct config_section accounts;	/* accounts:, map NULL if absent */
 	struct console_settings console;
+	char *state_dir;	/* state_dir:, resolved; malloc'd */
+	struct attempts_config attempts;
 };
 
 /* Loads and checks PATH; BACKEND_KEYS gives each backend's settings

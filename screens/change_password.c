@@ -47,7 +47,7 @@ struct change_password {
 	char item_notes[ACCOUNTS_MAX][48];
 	struct secret secrets[FIELD_COUNT];
 	struct view_field fields[FIELD_COUNT];
-	char note[FIELD_COUNT][128];
+	char note[FIELD_COUNT][320];	/* one line, clipped when drawn */
 	char intro[256];
 	char message[320];
 	const char *status;
@@ -235,29 +235,79 @@ save(struct change_password *c)
 	clear_from(c, FIELD_CURRENT);
 }
 
+/* "30 seconds", "2 minutes", "1 hour": rounded up, never "0". */
+static void
+format_wait(long seconds, char *buf, size_t size)
+{
+	if (seconds < 120)
+		snprintf(buf, size, "%ld second%s", seconds,
+		    seconds == 1 ? "" : "s");
+	else if (seconds < 7200)
+		snprintf(buf, size, "%ld minutes", (seconds + 59) / 60);
+	else
+		snprintf(buf, size, "%ld hours", (seconds + 3599) / 3600);
+}
+
+/*
+ * Checks the current password against the account's budget of wrong
+ * tries: while a wait runs, nothing is checked at all.
+ */
+static void
+check_current(struct change_password *c)
+{
+	const struct accounts *accounts = c->context->accounts;
+	char *note = c->note[FIELD_CURRENT], wait_text[32];
+	size_t size = sizeof(c->note[FIELD_CURRENT]);
+	const char *name = chosen(c)->name;
+	struct nvr_error err;
+	long wait;
+
+	if (attempts_wait(c->context->attempts, name, &wait, &err) != 0) {
+		secret_clear(&c->secrets[FIELD_CURRENT]);
+		snprintf(note, size, "Cannot check now: %s", err.message);
+		return;
+	}
+	if (wait > 0) {
+		secret_clear(&c->secrets[FIELD_CURRENT]);
+		format_wait(wait, wait_text, sizeof(wait_text));
+		snprintf(note, size, "Too many wrong passwords for %s: wait %s, "
+		    "then try again.", name, wait_text);
+		return;
+	}
+	if (accounts->ops->verify(accounts->state, name,
+	    secret_text(&c->secrets[FIELD_CURRENT]), &err) == 0) {
+		/* Kept (and wiped later) so the policy can compare the new
+		 * password with it. */
+		(void)attempts_succeeded(c->context->attempts, name, &err);
+		snprintf(note, size, "Correct.");
+		c->state = CHANGE_NEW;
+		return;
+	}
+	secret_clear(&c->secrets[FIELD_CURRENT]);
+	if (attempts_failed(c->context->attempts, name, &wait, &err) != 0) {
+		snprintf(note, size, "Wrong, and it could not be counted: %s",
+		    err.message);
+		return;
+	}
+	if (wait > 0) {
+		format_wait(wait, wait_text, sizeof(wait_text));
+		snprintf(note, size, "Not the current password of %s. Wait %s "
+		    "before the next try.", name, wait_text);
+	} else {
+		snprintf(note, size, "That is not the current password of %s. "
+		    "Try again.", name);
+	}
+}
+
 static struct screen_result
 on_confirm(struct change_password *c)
 {
 	struct screen_result stay = { .kind = SCREEN_STAY };
-	const struct accounts *accounts = c->context->accounts;
-	struct nvr_error err;
 
 	switch (c->state) {
 	case CHANGE_CURRENT:
-		if (c->secrets[FIELD_CURRENT].length == 0)
-			break;
-		if (accounts->ops->verify(accounts->state, chosen(c)->name,
-		    secret_text(&c->secrets[FIELD_CURRENT]), &err) != 0) {
-			secret_clear(&c->secrets[FIELD_CURRENT]);
-			snprintf(c->note[FIELD_CURRENT],
-			    sizeof(c->note[FIELD_CURRENT]), "That is not the "
-			    "current password of %s. Try again.",
-			    chosen(c)->name);
-			break;
-		}
-		snprintf(c->note[FIELD_CURRENT], sizeof(c->note[FIELD_CURRENT]),
-		    "Correct.");
-		c->state = CHANGE_NEW;
+		if (c->secrets[FIELD_CURRENT].length > 0)
+			check_current(c);
 		break;
 	case CHANGE_NEW:
 		if (check_policy(c))

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 
 #include "backends/accounts.h"
+#include "backends/attempts.h"
 #include "backends/device.h"
 #include "backends/policy.h"
 #include "tui/keys.h"
@@ -44,6 +45,7 @@ struct screen_context {
 	const struct device *device;
 	const struct accounts *accounts;	/* NULL if not configured */
 	const struct policy *policy;		/* with accounts */
+	struct attempts *attempts;		/* with accounts */
 	bool first_boot;		/* the admin has no usable password */
 	bool built[SCREEN_COUNT];	/* screens this build has */
 	bool available[SCREEN_COUNT];	/* ... and the config gives them

@@ -248,10 +248,12 @@ draw_fields(int y, const struct view *v, int *cursor_y, int *cursor_x)
 			*cursor_x = x + (int)(shown < FIELD_WIDTH ? shown :
 			    FIELD_WIDTH - 1);
 		}
+		/* Notes start near the left edge, not under the box: the
+		 * policy's and the budget's sentences are up to 76 columns. */
 		if (f->note != NULL)
-			put_clipped(y + 1, x, f->note, COLS - x - 1,
-			    f->note_is_problem ? theme_attr(THEME_STATUS) :
-			    A_NORMAL);
+			put_clipped(y + 1, BODY_LEFT + 1, f->note,
+			    COLS - BODY_LEFT - 2, f->note_is_problem ?
+			    theme_attr(THEME_STATUS) : A_NORMAL);
 		y += 2;
 	}
 	return y;

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "backends/attempts.h"
 #include "backends/policy.h"
 #include "backends/registry.h"
 #include "config/config.h"
@@ -170,6 +171,7 @@ struct backends {
 	struct device device;
 	struct accounts accounts;	/* ops NULL if not configured */
 	struct policy *policy;		/* with accounts */
+	struct attempts *attempts;	/* with accounts */
 };
 
 static void
@@ -177,6 +179,8 @@ close_backends(struct config *cfg, struct backends *b)
 {
 	policy_close(b->policy);
 	b->policy = NULL;
+	attempts_close(b->attempts);
+	b->attempts = NULL;
 	if (b->accounts.ops != NULL)
 		b->accounts.ops->close(b->accounts.state);
 	b->accounts.ops = NULL;
@@ -192,10 +196,20 @@ open_accounts(struct config *cfg, struct backends *b)
 	struct nvr_error err;
 	int rc = registry_open_accounts(&cfg->accounts, &b->accounts);
 
+	struct attempts_settings budget = {
+		.free_tries = cfg->attempts.free_tries,
+		.first_wait_s = cfg->attempts.first_wait_s,
+		.max_wait_s = cfg->attempts.max_wait_s,
+	};
+
 	if (policy_open(&b->policy, config_section_child(&cfg->accounts,
 	    "policy", &policy_settings) ? &policy_settings : NULL, &err) != 0) {
 		config_section_error(&cfg->accounts, "policy", "%s",
 		    err.message);
+		rc = -1;
+	}
+	if (attempts_open(&b->attempts, cfg->state_dir, &budget, &err) != 0) {
+		config_section_error(&cfg->accounts, NULL, "%s", err.message);
 		rc = -1;
 	}
 	return rc;
@@ -284,6 +298,7 @@ run(const struct options *opt)
 	if (b.accounts.ops != NULL) {
 		context.accounts = &b.accounts;
 		context.policy = b.policy;
+		context.attempts = b.attempts;
 		context.available[SCREEN_CHANGE_PASSWORD] = true;
 		context.first_boot = admin_needs_password(&b.accounts);
 	}

@@ -1,0 +1,255 @@
+/*
+ * attempts.c: the wrong-try counter, in STATE_DIR/attempts.
+ *
+ * Invariants:
+ * 1. The file is changed only through atomic_file, under its own lock
+ *    (STATE_DIR/attempts.lock), and read again under that lock before
+ *    each change, so two wizards (console and serial) count together.
+ * 2. A file that does not parse is refused as FILE:LINE and never
+ *    rewritten; until it is fixed nobody may try (fail closed).
+ * 3. The wait is computed from the wall clock, which an NVR often has
+ *    wrong; a clock set back never makes a wait longer than its full
+ *    length, and one set forward can only shorten it (the console user
+ *    cannot set the clock from here).
+ *
+ * Format: a line "# nvr-recovery attempts 1", then per account
+ * "NAME FAILURES LAST_FAILURE" (seconds since the epoch).
+ */
+#include "backends/attempts.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "backends/atomic_file.h"
+
+#define HEADER "# nvr-recovery attempts 1\n"
+#define FILE_MAX (256 * 1024)
+#define ENTRIES_MAX 1024
+#define NAME_MAX_BYTES 32
+
+struct entry {
+	char name[NAME_MAX_BYTES + 1];
+	long failures;
+	long long last;
+};
+
+struct attempts {
+	char *dir, *path, *lock_path;
+	struct attempts_settings settings;
+	struct entry entries[ENTRIES_MAX];
+	size_t count;
+};
+
+int
+attempts_open(struct attempts **out, const char *state_dir,
+    const struct attempts_settings *settings, struct nvr_error *err)
+{
+	struct attempts *a = calloc(1, sizeof(*a));
+
+	*out = NULL;
+	if (a == NULL || (a->dir = strdup(state_dir)) == NULL ||
+	    asprintf(&a->path, "%s/attempts", state_dir) < 0 ||
+	    asprintf(&a->lock_path, "%s/attempts.lock", state_dir) < 0) {
+		attempts_close(a);
+		return nvr_error_set(err, -ENOMEM, "out of memory");
+	}
+	a->settings = *settings;
+	*out = a;
+	return 0;
+}
+
+/* Loads the file into A->entries; a missing file is no failures. */
+static int
+load(struct attempts *a, struct nvr_error *err)
+{
+	char *text, *line, *next;
+	size_t len;
+	unsigned number = 1;
+	int rc = atomic_file_read(a->path, FILE_MAX, &text, &len, err);
+
+	a->count = 0;
+	if (rc == -ENOENT)
+		return 0;
+	if (rc != 0)
+		return rc;
+	if (strncmp(text, HEADER, strlen(HEADER)) != 0) {
+		free(text);
+		return nvr_error_set(err, -EINVAL, "%s:1: not an attempts "
+		    "file of this version", a->path);
+	}
+	for (line = text + strlen(HEADER); *line != '\0'; line = next) {
+		struct entry *e = &a->entries[a->count];
+		int used = 0;
+
+		number++;
+		next = strchr(line, '\n');
+		if (next == NULL) {
+			rc = nvr_error_set(err, -EINVAL, "%s:%u: the last line "
+			    "is cut short", a->path, number);
+			break;
+		}
+		*next++ = '\0';
+		if (a->count == ENTRIES_MAX ||
+		    sscanf(line, "%32s %ld %lld%n", e->name, &e->failures,
+		    &e->last, &used) != 3 || line[used] != '\0' ||
+		    e->failures < 0) {
+			rc = nvr_error_set(err, -EINVAL, "%s:%u: not "
+			    "NAME FAILURES LAST_FAILURE", a->path, number);
+			break;
+		}
+		a->count++;
+	}
+	free(text);
+	return rc;
+}
+
+static struct entry *
+find(struct attempts *a, const char *name)
+{
+	for (size_t i = 0; i < a->count; i++)
+		if (strcmp(a->entries[i].name, name) == 0)
+			return &a->entries[i];
+	return NULL;
+}
+
+/* The full wait that FAILURES failures earn. */
+static long
+full_wait(const struct attempts_settings *s, long failures)
+{
+	long wait = s->first_wait_s;
+
+	if (failures < s->free_tries)
+		return 0;
+	for (long i = s->free_tries; i < failures && wait < s->max_wait_s; i++)
+		wait *= 2;
+	return wait < s->max_wait_s ? wait : s->max_wait_s;
+}
+
+static long
+remaining(const struct attempts *a, const struct entry *e)
+{
+	long wait = full_wait(&a->settings, e->failures);
+	long long left = e->last + wait - (long long)time(NULL);
+
+	if (left <= 0)
+		return 0;
+	return left < wait ? (long)left : wait;	/* clock set back */
+}
+
+int
+attempts_wait(struct attempts *a, const char *name, long *wait_s,
+    struct nvr_error *err)
+{
+	const struct entry *e;
+	int rc = load(a, err);
+
+	*wait_s = 0;
+	if (rc != 0)
+		return rc;
+	e = find(a, name);
+	if (e != NULL)
+		*wait_s = remaining(a, e);
+	return 0;
+}
+
+static int
+save(struct attempts *a, struct nvr_error *err)
+{
+	struct atomic_write_options options = { .mode = 0600 };
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	int rc;
+
+	if (out == NULL)
+		return nvr_error_set(err, -ENOMEM, "out of memory");
+	fputs(HEADER, out);
+	for (size_t i = 0; i < a->count; i++)
+		if (a->entries[i].failures > 0)
+			fprintf(out, "%s %ld %lld\n", a->entries[i].name,
+			    a->entries[i].failures, a->entries[i].last);
+	if (fclose(out) != 0) {
+		free(text);
+		return nvr_error_set(err, -ENOMEM, "out of memory");
+	}
+	rc = atomic_file_replace(a->path, text, len, &options, err);
+	free(text);
+	return rc;
+}
+
+/* Counts a failure for NAME, or forgets its failures, under the lock. */
+static int
+update(struct attempts *a, const char *name, bool failed, long *wait_s,
+    struct nvr_error *err)
+{
+	struct atomic_lock lock;
+	struct entry *e;
+	int rc;
+
+	if (strlen(name) > NAME_MAX_BYTES || strpbrk(name, " \t\n") != NULL)
+		return nvr_error_set(err, -EINVAL, "bad account name");
+	if (mkdir(a->dir, 0700) != 0 && errno != EEXIST)
+		return nvr_error_set(err, -errno, "cannot make %s: %s", a->dir,
+		    strerror(errno));
+	rc = atomic_lock_take(&lock, a->lock_path, NULL, 15000, err);
+	if (rc != 0)
+		return rc;
+	rc = load(a, err);
+	if (rc != 0)
+		goto out;
+	e = find(a, name);
+	if (e == NULL && failed) {
+		if (a->count == ENTRIES_MAX) {
+			rc = nvr_error_set(err, -ENOSPC, "%s is full", a->path);
+			goto out;
+		}
+		e = &a->entries[a->count++];
+		memset(e, 0, sizeof(*e));
+		snprintf(e->name, sizeof(e->name), "%s", name);
+	}
+	if (e == NULL)
+		goto out;	/* a success with nothing to forget */
+	if (failed) {
+		e->failures++;
+		e->last = (long long)time(NULL);
+	} else {
+		e->failures = 0;
+	}
+	rc = save(a, err);
+	/* The wait just earned is whole: no second may pass in between. */
+	if (rc == 0 && wait_s != NULL)
+		*wait_s = full_wait(&a->settings, e->failures);
+out:
+	atomic_lock_release(&lock);
+	return rc;
+}
+
+int
+attempts_failed(struct attempts *a, const char *name, long *wait_s,
+    struct nvr_error *err)
+{
+	*wait_s = 0;
+	return update(a, name, true, wait_s, err);
+}
+
+int
+attempts_succeeded(struct attempts *a, const char *name,
+    struct nvr_error *err)
+{
+	return update(a, name, false, NULL, err);
+}
+
+void
+attempts_close(struct attempts *a)
+{
+	if (a == NULL)
+		return;
+	free(a->dir);
+	free(a->path);
+	free(a->lock_path);
+	free(a);
+}
