@@ -181,6 +181,23 @@ save(struct attempts *a, struct nvr_error *err)
 	return rc;
 }
 
+/* True if NAME can be one word of a line: 1 to 32 printable ASCII bytes
+ * without spaces (a control byte or blank would break the file, and a
+ * broken file stops everyone). */
+static bool
+name_fits(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n == 0 || n > NAME_MAX_BYTES)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)name[i] <= 0x20 ||
+		    (unsigned char)name[i] >= 0x7f)
+			return false;
+	return true;
+}
+
 /* Counts a failure for NAME, or forgets its failures, under the lock. */
 static int
 update(struct attempts *a, const char *name, bool failed, long *wait_s,
@@ -190,7 +207,7 @@ update(struct attempts *a, const char *name, bool failed, long *wait_s,
 	struct entry *e;
 	int rc;
 
-	if (strlen(name) > NAME_MAX_BYTES || strpbrk(name, " \t\n") != NULL)
+	if (!name_fits(name))
 		return nvr_error_set(err, -EINVAL, "bad account name");
 	if (mkdir(a->dir, 0700) != 0 && errno != EEXIST)
 		return nvr_error_set(err, -errno, "cannot make %s: %s", a->dir,
