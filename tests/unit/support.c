@@ -54,6 +54,22 @@ support_fx_teardown(void **state)
 	return 0;
 }
 
+void *
+support_fx_wrap(size_t size, const char *name, struct support_fx **fx)
+{
+	void *outer = calloc(1, size);
+	void *inner = NULL;
+
+	if (outer == NULL)
+		return NULL;
+	if (support_fx_setup(&inner, name) != 0) {
+		free(outer);
+		return NULL;
+	}
+	*fx = inner;
+	return outer;
+}
+
 void
 support_write_file(const char *path, const void *data, size_t len,
     mode_t mode)
@@ -70,6 +86,35 @@ support_write_file(const char *path, const void *data, size_t len,
 	}
 	assert_int_equal(fchmod(fd, mode), 0);
 	assert_int_equal(close(fd), 0);
+}
+
+char *
+support_slurp(const char *path, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	size_t used = 0, size = 256;
+	char *buf = malloc(size);
+
+	assert_true(fd >= 0);
+	assert_non_null(buf);
+	for (;;) {
+		ssize_t n;
+
+		if (used + 1 == size) {
+			size *= 2;
+			buf = realloc(buf, size);
+			assert_non_null(buf);
+		}
+		n = read(fd, buf + used, size - used - 1);
+		assert_true(n >= 0);
+		if (n == 0)
+			break;
+		used += (size_t)n;
+	}
+	assert_int_equal(close(fd), 0);
+	buf[used] = '\0';
+	*len = used;
+	return buf;
 }
 
 char *

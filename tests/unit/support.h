@@ -35,9 +35,16 @@ int support_fx_setup(void **state, const char *name);
 /* cmocka teardown: closes the device, frees the config, removes dir. */
 int support_fx_teardown(void **state);
 
+/* A zeroed SIZE-byte test state wrapping a fresh fixture (as from
+ * support_fx_setup with NAME) stored in *FX; NULL if either fails. */
+void *support_fx_wrap(size_t size, const char *name, struct support_fx **fx);
+
 /* Writes LEN bytes to PATH with MODE (umask does not apply). */
 void support_write_file(const char *path, const void *data, size_t len,
     mode_t mode);
+
+/* All of PATH, read without the code under test; malloc'd, NUL added. */
+char *support_slurp(const char *path, size_t *len);
 
 /* The absolute path of NAME in the fixture's folder; malloc'd. */
 char *support_in_dir(const struct support_fx *fx, const char *name);

@@ -65,15 +65,11 @@ static int fx_teardown(void **state);
 static int
 fx_setup(void **state)
 {
-	struct shadow_fx *t = calloc(1, sizeof(*t));
-	void *inner = NULL;
+	struct support_fx *inner = NULL;
+	struct shadow_fx *t = support_fx_wrap(sizeof(*t), "shadow", &inner);
 
 	if (t == NULL)
 		return -1;
-	if (support_fx_setup(&inner, "shadow") != 0) {
-		free(t);
-		return -1;
-	}
 	t->fx = inner;
 	t->holder_fd = -1;
 	if (asprintf(&t->etc, "%s/etc", t->fx->dir) < 0 ||

@@ -39,43 +39,13 @@ fx_setup(void **state)
 	return support_fx_setup(state, "atomic");
 }
 
-/* All of PATH, read without the code under test; malloc'd, NUL added. */
-static char *
-slurp(const char *path, size_t *len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	size_t used = 0, size = 256;
-	char *buf = malloc(size);
-
-	assert_true(fd >= 0);
-	assert_non_null(buf);
-	for (;;) {
-		ssize_t n;
-
-		if (used + 1 == size) {
-			size *= 2;
-			buf = realloc(buf, size);
-			assert_non_null(buf);
-		}
-		n = read(fd, buf + used, size - used - 1);
-		assert_true(n >= 0);
-		if (n == 0)
-			break;
-		used += (size_t)n;
-	}
-	assert_int_equal(close(fd), 0);
-	buf[used] = '\0';
-	*len = used;
-	return buf;
-}
-
 /* Fails unless PATH holds exactly the LEN bytes at WANT. */
 static void
 check_contents(const char *path, const void *want, size_t len,
     const char *file, int line)
 {
 	size_t got_len;
-	char *got = slurp(path, &got_len);
+	char *got = support_slurp(path, &got_len);
 
 	if (got_len != len || memcmp(got, want, len) != 0) {
 		print_error("%s holds %zu bytes \"%s\", expected %zu\n", path,

@@ -99,36 +99,6 @@ wait_of(struct attempts *a, const char *name)
 	return wait;
 }
 
-/* All of PATH, read without the code under test; malloc'd, NUL added. */
-static char *
-slurp(const char *path, size_t *len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	size_t used = 0, size = 256;
-	char *buf = malloc(size);
-
-	assert_true(fd >= 0);
-	assert_non_null(buf);
-	for (;;) {
-		ssize_t n;
-
-		if (used + 1 == size) {
-			size *= 2;
-			buf = realloc(buf, size);
-			assert_non_null(buf);
-		}
-		n = read(fd, buf + used, size - used - 1);
-		assert_true(n >= 0);
-		if (n == 0)
-			break;
-		used += (size_t)n;
-	}
-	assert_int_equal(close(fd), 0);
-	buf[used] = '\0';
-	*len = used;
-	return buf;
-}
-
 struct parsed {
 	char name[64];
 	long failures;
@@ -144,7 +114,7 @@ static size_t
 parse_file(const char *path, struct parsed *out, size_t max)
 {
 	size_t len, count = 0;
-	char *text = slurp(path, &len);
+	char *text = support_slurp(path, &len);
 	char *line, *next;
 
 	assert_int_equal(strlen(text), len);
@@ -272,7 +242,7 @@ check_refused(const struct support_fx *fx, const char *text, unsigned line)
 	assert_int_equal(attempts_succeeded(a, "admin", &err), -EINVAL);
 	assert_int_equal(strncmp(err.message, prefix, strlen(prefix)), 0);
 
-	after = slurp(path, &len);
+	after = support_slurp(path, &len);
 	assert_int_equal(len, strlen(text));
 	assert_memory_equal(after, text, len);
 	assert_file_mode(path, 0600);
@@ -726,7 +696,7 @@ test_attempts_succeeded_ok_resets(void **state)
 	assert_int_equal(attempts_succeeded(a, "root", &err), 0);
 	{
 		size_t len;
-		char *text = slurp(path, &len);
+		char *text = support_slurp(path, &len);
 
 		assert_string_equal(text, HEADER);
 		free(text);

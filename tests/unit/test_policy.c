@@ -48,15 +48,11 @@ struct policy_fx {
 static int
 fx_setup(void **state)
 {
-	struct policy_fx *t = calloc(1, sizeof(*t));
-	void *inner = NULL;
+	struct support_fx *inner = NULL;
+	struct policy_fx *t = support_fx_wrap(sizeof(*t), "policy", &inner);
 
 	if (t == NULL)
 		return -1;
-	if (support_fx_setup(&inner, "policy") != 0) {
-		free(t);
-		return -1;
-	}
 	t->fx = inner;
 	*state = t;
 	return 0;
