@@ -45,7 +45,7 @@ CORE_SRC := \
 	backends/nvr_error.c backends/atomic_file.c backends/device.c \
 	backends/device_static.c backends/device_files.c \
 	backends/accounts_shadow.c backends/attempts.c backends/policy.c \
-	backends/secret.c backends/registry.c \
+	backends/secret.c backends/audit.c backends/registry.c \
 	tui/keys.c tui/theme.c tui/draw.c tui/term.c \
 	screens/main_menu.c screens/change_password.c \
 	wizard/wizard.c
@@ -139,6 +139,10 @@ build/vtdrive: tests/e2e/vtdrive.c | build/.deps-ok
 		$(DRIVER_PKGS)) -o $@ $< $(shell $(PKG_CONFIG) --libs \
 		$(DRIVER_PKGS)) -lutil
 
+build/syslog-recv: tests/e2e/syslog_recv.c | build/.deps-ok
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -o $@ $< $(HARDEN_LD)
+
 # The demo device lives in build/demo: git cannot keep file modes, and
 # the wizard refuses a config others could write. Its accounts are seeded
 # from config/demo/ once, so a change made in the demo holds between runs.
@@ -173,7 +177,7 @@ UNIT_BINS := $(UNIT_TESTS:%=build/tests/%)
 ASAN_UNIT_BINS := $(UNIT_TESTS:%=build/asan/tests/%)
 
 check: build/nvr-recovery build/asan/nvr-recovery build/vtdrive \
-		$(DEMO_FILES) $(UNIT_BINS) $(ASAN_UNIT_BINS)
+		build/syslog-recv $(DEMO_FILES) $(UNIT_BINS) $(ASAN_UNIT_BINS)
 	tests/run-all $(UNIT_BINS) $(ASAN_UNIT_BINS)
 
 unit: $(UNIT_BINS)
@@ -183,7 +187,7 @@ unit-asan: $(ASAN_UNIT_BINS)
 	tests/run-all --unit-only $(ASAN_UNIT_BINS)
 
 e2e: build/nvr-recovery build/asan/nvr-recovery build/vtdrive \
-		$(DEMO_FILES)
+		build/syslog-recv $(DEMO_FILES)
 	tests/run-all --e2e-only
 
 install: build/nvr-recovery

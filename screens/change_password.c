@@ -20,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "backends/audit.h"
 #include "backends/secret.h"
 
 #define ACCOUNTS_MAX 16
@@ -219,6 +220,7 @@ save(struct change_password *c)
 		    err.message);
 		c->state = CHANGE_FAILED;
 	} else if (c->first_boot) {
+		audit_log(AUDIT_FIRST_PASSWORD_SET, chosen(c)->name, 0);
 		format_now(c, when, sizeof(when));
 		snprintf(c->message, sizeof(c->message), "The password of %s "
 		    "was set %s.\n\nKeep it somewhere safe. Security questions, "
@@ -226,6 +228,7 @@ save(struct change_password *c)
 		    "tool.", chosen(c)->name, when);
 		c->state = CHANGE_DONE;
 	} else {
+		audit_log(AUDIT_PASSWORD_CHANGED, chosen(c)->name, 0);
 		format_now(c, when, sizeof(when));
 		snprintf(c->message, sizeof(c->message), "The password of %s "
 		    "was changed %s.\n\nUse the new password from now on.",
@@ -269,6 +272,7 @@ check_current(struct change_password *c)
 	}
 	if (wait > 0) {
 		secret_clear(&c->secrets[FIELD_CURRENT]);
+		audit_log(AUDIT_LOCKED_OUT, name, wait);
 		format_wait(wait, wait_text, sizeof(wait_text));
 		snprintf(note, size, "Too many wrong passwords for %s: wait %s, "
 		    "then try again.", name, wait_text);
@@ -284,12 +288,14 @@ check_current(struct change_password *c)
 		return;
 	}
 	secret_clear(&c->secrets[FIELD_CURRENT]);
+	audit_log(AUDIT_WRONG_PASSWORD, name, 0);
 	if (attempts_failed(c->context->attempts, name, &wait, &err) != 0) {
 		snprintf(note, size, "Wrong, and it could not be counted: %s",
 		    err.message);
 		return;
 	}
 	if (wait > 0) {
+		audit_log(AUDIT_LOCKED_OUT, name, wait);
 		format_wait(wait, wait_text, sizeof(wait_text));
 		snprintf(note, size, "Not the current password of %s. Wait %s "
 		    "before the next try.", name, wait_text);

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "backends/attempts.h"
+#include "backends/audit.h"
 #include "backends/policy.h"
 #include "backends/registry.h"
 #include "config/config.h"
@@ -327,6 +328,7 @@ main(int argc, char **argv)
 		return EXIT_SOFTWARE;
 	}
 	setlocale(LC_ALL, "");
+	audit_open();
 	if (parse_options(argc, argv, &opt) != 0) {
 		usage(stderr);
 		return EXIT_USAGE;

@@ -1,0 +1,45 @@
+/*
+ * audit.c: security events through syslog(3), facility authpriv, as
+ * passwd and login log theirs. An account name comes from a file, so it
+ * is logged with anything but printable ASCII replaced, and no message
+ * ever holds a password or a hash.
+ */
+#include "backends/audit.h"
+
+#include <stdio.h>
+#include <syslog.h>
+
+void
+audit_open(void)
+{
+	/* LOG_NDELAY: connect now, while every descriptor is still ours. */
+	openlog("nvr-recovery", LOG_PID | LOG_NDELAY, LOG_AUTHPRIV);
+}
+
+void
+audit_log(enum audit_event event, const char *account, long seconds)
+{
+	char name[40];
+	size_t i;
+
+	for (i = 0; account[i] != '\0' && i < sizeof(name) - 1; i++)
+		name[i] = (account[i] > 0x20 && account[i] < 0x7f) ?
+		    account[i] : '?';
+	name[i] = '\0';
+	switch (event) {
+	case AUDIT_PASSWORD_CHANGED:
+		syslog(LOG_NOTICE, "password changed for %s", name);
+		break;
+	case AUDIT_FIRST_PASSWORD_SET:
+		syslog(LOG_NOTICE, "first password set for %s (first-boot "
+		    "setup)", name);
+		break;
+	case AUDIT_WRONG_PASSWORD:
+		syslog(LOG_WARNING, "wrong current password for %s", name);
+		break;
+	case AUDIT_LOCKED_OUT:
+		syslog(LOG_WARNING, "%s locked out for %ld s after repeated "
+		    "wrong passwords", name, seconds);
+		break;
+	}
+}

@@ -1,0 +1,22 @@
+/*
+ * audit.h: security events to syslog (facility authpriv), so the owner or
+ * the vendor can later see what was done on the console. Never a secret:
+ * only the event and the account's name.
+ */
+#ifndef NVR_BACKENDS_AUDIT_H
+#define NVR_BACKENDS_AUDIT_H
+
+enum audit_event {
+	AUDIT_PASSWORD_CHANGED,
+	AUDIT_FIRST_PASSWORD_SET,
+	AUDIT_WRONG_PASSWORD,
+	AUDIT_LOCKED_OUT,	/* a wait started, or a try came during one */
+};
+
+/* Opens the connection to syslog; call once at start. */
+void audit_open(void);
+
+/* Logs EVENT for ACCOUNT; SECONDS is the wait for AUDIT_LOCKED_OUT. */
+void audit_log(enum audit_event event, const char *account, long seconds);
+
+#endif
