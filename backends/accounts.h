@@ -23,7 +23,16 @@ enum account_password {
 	ACCOUNT_PASSWORD_SET,		/* a hash that can be checked */
 	ACCOUNT_PASSWORD_EMPTY,		/* no password at all */
 	ACCOUNT_PASSWORD_LOCKED,	/* '!' or '*': none usable */
+	ACCOUNT_PASSWORD_DEFAULT,	/* a factory default anyone can look
+					 * up (it can still be checked) */
 };
+
+/* True if the account's password can be checked (set, even if default). */
+static inline bool
+account_password_checkable(enum account_password p)
+{
+	return p == ACCOUNT_PASSWORD_SET || p == ACCOUNT_PASSWORD_DEFAULT;
+}
 
 struct account {
 	char name[ACCOUNT_NAME_MAX + 1];

@@ -29,6 +29,7 @@
 
 #define SHADOW_FIELDS 9
 #define PASSWD_FIELDS 7
+#define DEFAULTS_MAX 8
 /* Bytes, as libxcrypt takes them (its limit counts the NUL). */
 #define PASSWORD_MAX (CRYPT_MAX_PASSPHRASE_SIZE - 1)
 
@@ -48,6 +49,9 @@ static const struct schema_key shadow_keys[] = {
 	  .help = "yescrypt (default), sha512 or bcrypt" },
 	{ .name = "hash_cost", .type = SCHEMA_INT, .min = 0, .max = 999999999,
 	  .help = "the method's cost; 0 or absent: libxcrypt's default" },
+	{ .name = "default_passwords", .type = SCHEMA_LIST,
+	  .help = "factory passwords: an admin still using one gets "
+	  "first-boot setup" },
 	{ .name = "lock_timeout_ms", .type = SCHEMA_INT, .min = 0,
 	  .max = 600000, .help = "how long to wait for passwd's lock" },
 	{ .name = "policy", .type = SCHEMA_MAP, .children = policy_keys,
@@ -65,6 +69,8 @@ struct shadow_store {
 	unsigned long cost;
 	int lock_timeout_ms;
 	char dummy_hash[CRYPT_OUTPUT_SIZE];	/* for unknown accounts */
+	char *defaults[DEFAULTS_MAX];	/* factory passwords, public */
+	size_t default_count;
 };
 
 /* One line of a colon-separated file, split in place. */
@@ -183,6 +189,9 @@ find_shadow_fn(const struct record *rec, void *arg)
 	return 1;
 }
 
+static bool is_default(const struct shadow_store *st, const char *hash,
+    size_t hash_len);
+
 struct list_state {
 	const struct shadow_store *store;
 	const char *shadow;
@@ -233,6 +242,9 @@ list_fn(const struct record *rec, void *arg)
 	a->uid = (uid_t)uid;
 	a->admin = admin;
 	a->password = password_state(f.found.field[1], f.found.field_len[1]);
+	if (admin && a->password == ACCOUNT_PASSWORD_SET &&
+	    is_default(ls->store, f.found.field[1], f.found.field_len[1]))
+		a->password = ACCOUNT_PASSWORD_DEFAULT;
 	return 0;
 }
 
@@ -312,6 +324,27 @@ hash_matches(const char *password, const char *hash, size_t hash_len,
 	    sodium_memcmp(out, hash, hash_len) == 0;
 }
 
+/* True if HASH is that of one of the configured factory passwords. One
+ * hash computation per default: they are few, and only the admin's is
+ * checked. */
+static bool
+is_default(const struct shadow_store *st, const char *hash, size_t hash_len)
+{
+	struct crypt_data *data;
+	bool found = false;
+
+	if (st->default_count == 0)
+		return false;
+	data = calloc(1, sizeof(*data));
+	if (data == NULL)
+		return false;
+	for (size_t i = 0; i < st->default_count && !found; i++)
+		found = hash_matches(st->defaults[i], hash, hash_len, data);
+	sodium_memzero(data, sizeof(*data));
+	free(data);
+	return found;
+}
+
 static int
 shadow_verify(void *state, const char *name, const char *password,
     struct nvr_error *err)
@@ -342,7 +375,7 @@ shadow_verify(void *state, const char *name, const char *password,
 		    st->shadow_path, find_shadow_fn, &f, err);
 	if (rc < 0 && rc != -ENOENT)
 		goto out;
-	if (f.seen && account.password == ACCOUNT_PASSWORD_SET)
+	if (f.seen && account_password_checkable(account.password))
 		match = hash_matches(password, f.found.field[1],
 		    f.found.field_len[1], data);
 	else
@@ -485,6 +518,8 @@ shadow_close(void *state)
 	free(st->passwd_path);
 	free(st->shadow_path);
 	free(st->lock_path);
+	for (size_t i = 0; i < st->default_count; i++)
+		free(st->defaults[i]);
 	free(st);
 }
 
@@ -553,6 +588,24 @@ shadow_open(const struct config_section *settings)
 		size_t n = strlen(root);
 		while (n > 0 && root[n - 1] == '/')
 			root[--n] = '\0';
+	}
+	if (ok) {
+		const char *defaults[DEFAULTS_MAX];
+		size_t n = config_section_list(settings, "default_passwords",
+		    defaults, DEFAULTS_MAX);
+
+		if (n > DEFAULTS_MAX) {
+			config_section_error(settings, "default_passwords",
+			    "at most %d passwords", DEFAULTS_MAX);
+			ok = false;
+		}
+		for (size_t i = 0; ok && i < n; i++) {
+			st->defaults[i] = strdup(defaults[i]);
+			if (st->defaults[i] == NULL)
+				ok = false;
+			else
+				st->default_count++;
+		}
 	}
 	if (ok && (asprintf(&st->passwd_path, "%s/etc/passwd",
 	    root ? root : "") < 0 || asprintf(&st->shadow_path,

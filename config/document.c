@@ -224,6 +224,26 @@ config_section_bool(const struct config_section *sec, const char *key,
 	return strcmp(value, "true") == 0;
 }
 
+size_t
+config_section_list(const struct config_section *sec, const char *key,
+    const char **items, size_t max)
+{
+	yaml_node_t *node = document_lookup(sec->doc, sec->map, key, NULL);
+	yaml_document_t *yaml = (yaml_document_t *)&sec->doc->yaml;
+	size_t count = 0;
+
+	if (node == NULL || node->type != YAML_SEQUENCE_NODE)
+		return 0;
+	for (yaml_node_item_t *item = node->data.sequence.items.start;
+	    item < node->data.sequence.items.top; item++) {
+		if (count < max)
+			items[count] = document_scalar(
+			    yaml_document_get_node(yaml, *item));
+		count++;
+	}
+	return count;
+}
+
 bool
 config_section_child(const struct config_section *sec, const char *key,
     struct config_section *child)

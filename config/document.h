@@ -68,6 +68,11 @@ long config_section_int(const struct config_section *sec, const char *key,
     long fallback);
 bool config_section_bool(const struct config_section *sec, const char *key,
     bool fallback);
+/* The items of a list setting, in order: fills up to MAX pointers into
+ * the document (valid while it lives) and returns how many there are
+ * (0 if absent). */
+size_t config_section_list(const struct config_section *sec, const char *key,
+    const char **items, size_t max);
 /* A nested mapping; false if absent. */
 bool config_section_child(const struct config_section *sec, const char *key,
     struct config_section *child);

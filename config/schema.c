@@ -191,6 +191,31 @@ check_enum(struct checker *ck, yaml_node_t *value, const char *path,
 	    text);
 }
 
+/* A list of text items, each reported at its own position. */
+static void
+check_list(struct checker *ck, yaml_node_t *value, const char *path)
+{
+	yaml_document_t *yaml = (yaml_document_t *)&ck->doc->yaml;
+
+	if (value->type != YAML_SEQUENCE_NODE) {
+		report(ck, value, "%s must be a list (e.g. [a, b]), not %s",
+		    path, node_kind(value));
+		return;
+	}
+	for (yaml_node_item_t *item = value->data.sequence.items.start;
+	    item < value->data.sequence.items.top; item++) {
+		yaml_node_t *node = yaml_document_get_node(yaml, *item);
+		const char *text = document_scalar(node);
+
+		if (text == NULL || is_null(node) || text[0] == '\0')
+			report(ck, node, "each item of %s must be text, not %s",
+			    path, text == NULL ? node_kind(node) : "empty");
+		else if (strlen(text) != node->data.scalar.length)
+			report(ck, node, "an item of %s contains a NUL byte",
+			    path);
+	}
+}
+
 static void
 check_value(struct checker *ck, yaml_node_t *value, const char *where,
     const struct schema_key *key)
@@ -211,6 +236,9 @@ check_value(struct checker *ck, yaml_node_t *value, const char *where,
 			    "%s", path, node_kind(value));
 		else
 			check_map(ck, value, path, key->children, NULL);
+		return;
+	case SCHEMA_LIST:
+		check_list(ck, value, path);
 		return;
 	case SCHEMA_BACKEND:
 		if (value->type != YAML_MAPPING_NODE)

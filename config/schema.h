@@ -18,6 +18,7 @@ enum schema_type {
 	SCHEMA_BOOL,		/* true or false */
 	SCHEMA_ENUM,		/* one of choices */
 	SCHEMA_MAP,		/* nested mapping checked against children */
+	SCHEMA_LIST,		/* a list of non-empty text items */
 	SCHEMA_BACKEND,		/* mapping whose 'backend' key picks the
 				 * implementation that gives its keys */
 };

@@ -49,7 +49,7 @@ struct change_password {
 	struct secret secrets[FIELD_COUNT];
 	struct view_field fields[FIELD_COUNT];
 	char note[FIELD_COUNT][320];	/* one line, clipped when drawn */
-	char intro[256];
+	char intro[400];
 	char message[320];
 	const char *status;
 };
@@ -141,15 +141,18 @@ change_password_create(const struct screen_context *context)
 		    i < 9 ? (const char[]){ (char)('1' + i), '\0' } : " ");
 		c->items[i].key = c->item_keys[i];
 		c->items[i].label = a->name;
-		snprintf(c->item_notes[i], sizeof(c->item_notes[i]), "%s%s",
+		snprintf(c->item_notes[i], sizeof(c->item_notes[i]), "%s%s%s",
 		    a->admin ? "administrator" : "",
+		    a->password == ACCOUNT_PASSWORD_SET || !a->admin ? "" :
+		    ", ",
 		    a->password == ACCOUNT_PASSWORD_SET ? "" :
-		    a->admin ? ", no password yet" : "no password yet");
+		    a->password == ACCOUNT_PASSWORD_DEFAULT ?
+		    "factory password" : "no password yet");
 		c->items[i].note = c->item_notes[i];
 	}
 	c->state = CHANGE_CHOOSE;
 	if (c->account_count == 1 &&
-	    c->accounts[0].password == ACCOUNT_PASSWORD_SET)
+	    account_password_checkable(c->accounts[0].password))
 		start_typing(c);
 	return c;
 }
@@ -355,10 +358,13 @@ first_boot_create(const struct screen_context *context)
 	c->first_boot = true;
 	c->selected = 0;
 	clear_from(c, FIELD_CURRENT);
-	snprintf(c->intro, sizeof(c->intro), "This recorder has no password "
-	    "for its administrator account, %s, yet. Choose one now: it "
-	    "protects your cameras and recordings. Type it twice. Nothing is "
-	    "shown as you type but a * for each character.", chosen(c)->name);
+	snprintf(c->intro, sizeof(c->intro), "%s %s, %s. Choose a password "
+	    "now: it protects your cameras and recordings. Type it twice. "
+	    "Nothing is shown as you type but a * for each character.",
+	    "The administrator account of this recorder,", chosen(c)->name,
+	    chosen(c)->password == ACCOUNT_PASSWORD_DEFAULT ? "still has its "
+	    "factory password, which anyone can look up" : "has no password "
+	    "yet");
 	c->state = CHANGE_NEW;
 	return c;
 }
@@ -386,7 +392,7 @@ change_password_handle(void *self, const struct keys_action_event *ev)
 		    ev->ch < '1' + c->account_count && ev->ch <= '9')) {
 			if (ev->action == ACTION_HOTKEY)
 				c->selected = ev->ch - '1';
-			if (chosen(c)->password == ACCOUNT_PASSWORD_SET)
+			if (account_password_checkable(chosen(c)->password))
 				start_typing(c);
 			else
 				c->status = "This account has no password yet, "
@@ -425,7 +431,7 @@ change_password_handle(void *self, const struct keys_action_event *ev)
 			    "first. To leave without it, press Ctrl-C.";
 		} else if (field == FIELD_CURRENT) {
 			if (c->account_count > 1 ||
-			    chosen(c)->password != ACCOUNT_PASSWORD_SET)
+			    !account_password_checkable(chosen(c)->password))
 				c->state = CHANGE_CHOOSE;
 			else
 				r.kind = SCREEN_CLOSE;

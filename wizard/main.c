@@ -251,7 +251,8 @@ admin_needs_password(const struct accounts *accounts)
 	if (accounts->ops->list(accounts->state, &admin, 1, &count, &err) != 0)
 		return false;
 	return count == 1 && admin.admin &&
-	    admin.password != ACCOUNT_PASSWORD_SET;
+	    admin.password != ACCOUNT_PASSWORD_SET;	/* empty, locked or
+							 * a factory default */
 }
 
 /* ESCDELAY in the environment wins, as it does for every curses program. */

@@ -140,6 +140,8 @@ support_put_file(const struct support_fx *fx, const char *name,
 int
 support_load_path(struct support_fx *fx, const char *path)
 {
+	if (fx->loaded)
+		config_free(&fx->cfg);	/* a test may load twice */
 	fx->loaded = true;
 	return config_load(&fx->cfg, path, registry_keys);
 }

@@ -1094,6 +1094,55 @@ test_open_nok_hash_cost_bcrypt(void **state)
 	    "default) or from 4 to 31 for bcrypt");
 }
 
+/* An admin whose hash is that of a listed factory password is DEFAULT:
+ * first-boot setup, yet the password still verifies. Others are not
+ * checked against the list. */
+static void
+test_list_ok_default_password(void **state)
+{
+	struct shadow_fx *t = *state;
+	struct account accounts[4];
+	struct nvr_error err = { "" };
+	size_t count;
+
+	open_standard(t, "  default_passwords: [12345, " ADMIN_OLD ", bob-pw]\n");
+	assert_rc(0, do_list(t, accounts, 4, &count, &err), err);
+	assert_account(&accounts[0], "admin", 1000, true,
+	    ACCOUNT_PASSWORD_DEFAULT);
+	assert_account(&accounts[1], "bob", 1001, false,
+	    ACCOUNT_PASSWORD_SET);
+	assert_rc(0, do_verify(t, "admin", ADMIN_OLD, &err), err);
+	assert_rc(0, do_set(t, "admin", "Quiet-Harbour-Light-7", &err), err);
+	assert_rc(0, do_list(t, accounts, 4, &count, &err), err);
+	assert_account(&accounts[0], "admin", 1000, true,
+	    ACCOUNT_PASSWORD_SET);
+}
+
+/* default_passwords is a list of text, each item checked where it is. */
+static void
+test_open_nok_default_passwords_not_a_list(void **state)
+{
+	struct shadow_fx *t = *state;
+	char *text;
+
+	write_standard(t);
+	text = config_text(t->fx->dir, "admin", "  default_passwords: 12345\n");
+	assert_int_equal(support_load_text(t->fx, text), -1);
+	free(text);
+	assert_diag_count(&t->fx->cfg.diags, 1);
+	assert_diag(&t->fx->cfg.diags, 13, 22, "accounts.default_passwords "
+	    "must be a list (e.g. [a, b]), not text");
+	text = config_text(t->fx->dir, "admin",
+	    "  default_passwords: [a, [b], \"\"]\n");
+	assert_int_equal(support_load_text(t->fx, text), -1);
+	free(text);
+	assert_diag_count(&t->fx->cfg.diags, 2);
+	assert_diag(&t->fx->cfg.diags, 13, 26, "each item of "
+	    "accounts.default_passwords must be text, not a list");
+	assert_diag(&t->fx->cfg.diags, 13, 31, "each item of "
+	    "accounts.default_passwords must be text, not empty");
+}
+
 /* The cheap ends of each range are accepted (the dear ends would make
  * the open's own hash take minutes). */
 static void
@@ -2279,6 +2328,8 @@ main(void)
 		T(test_list_ok_admin_last),
 		T(test_list_ok_admin_first_when_truncated),
 		T(test_list_ok_range_bounds),
+		T(test_list_ok_default_password),
+		T(test_open_nok_default_passwords_not_a_list),
 		T(test_verify_ok_admin_after_many_accounts),
 		T(test_list_ok_no_shadow_line),
 		T(test_list_ok_admin_without_shadow_line),
