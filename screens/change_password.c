@@ -525,8 +525,6 @@ change_password_destroy(void *self)
 }
 
 const struct screen_class first_boot_screen = {
-	.id = SCREEN_FIRST_BOOT,
-	.title = "First-time setup",
 	.create = first_boot_create,
 	.handle = change_password_handle,
 	.render = change_password_render,
@@ -534,8 +532,6 @@ const struct screen_class first_boot_screen = {
 };
 
 const struct screen_class change_password_screen = {
-	.id = SCREEN_CHANGE_PASSWORD,
-	.title = "Change password",
 	.create = change_password_create,
 	.handle = change_password_handle,
 	.render = change_password_render,

@@ -194,8 +194,6 @@ main_menu_destroy(void *self)
 }
 
 const struct screen_class main_menu_screen = {
-	.id = SCREEN_MAIN_MENU,
-	.title = "Main menu",
 	.create = main_menu_create,
 	.handle = main_menu_handle,
 	.render = main_menu_render,

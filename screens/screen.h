@@ -53,8 +53,6 @@ struct screen_context {
 };
 
 struct screen_class {
-	enum screen_id id;
-	const char *title;
 	/* Allocates the screen's state; NULL on out-of-memory. */
 	void *(*create)(const struct screen_context *context);
 	/* Acts on EV and says what comes next. */

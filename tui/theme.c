@@ -13,7 +13,6 @@ static const struct color_role color_roles[] = {
 	{ THEME_HEADER, COLOR_WHITE, COLOR_BLUE, A_BOLD },
 	{ THEME_TITLE, COLOR_CYAN, -1, A_BOLD },
 	{ THEME_SELECTED, COLOR_BLACK, COLOR_CYAN, 0 },
-	{ THEME_DIM, COLOR_YELLOW, -1, 0 },
 	{ THEME_HINT, -1, -1, 0 },
 	{ THEME_HINT_KEY, COLOR_CYAN, -1, A_BOLD },
 	{ THEME_NOTICE, COLOR_WHITE, COLOR_BLUE, 0 },
@@ -27,7 +26,6 @@ theme_monochrome(void)
 	attrs[THEME_HEADER] = A_REVERSE;
 	attrs[THEME_TITLE] = A_BOLD;
 	attrs[THEME_SELECTED] = A_REVERSE;
-	/* No A_DIM: a vt100 cannot show it, and the text says enough. */
 	attrs[THEME_HINT_KEY] = A_BOLD;
 	attrs[THEME_NOTICE] = A_NORMAL;
 	attrs[THEME_STATUS] = A_BOLD;

@@ -14,7 +14,6 @@ enum theme_role {
 	THEME_HEADER,		/* device line at the top */
 	THEME_TITLE,		/* the screen's name */
 	THEME_SELECTED,		/* the highlighted menu entry */
-	THEME_DIM,		/* notes such as "not available" */
 	THEME_HINT,		/* the key hint line */
 	THEME_HINT_KEY,		/* key names within it */
 	THEME_NOTICE,		/* a message box */
