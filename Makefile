@@ -38,7 +38,12 @@ SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer \
 BASE_CFLAGS = -std=c11 -D_GNU_SOURCE -DNVR_VERSION='"$(VERSION)"' -I. \
 	$(WARNINGS) $(HARDEN) $(CPPFLAGS) \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS))
-LIBS = $(HARDEN_LD) $(LDFLAGS) $(shell $(PKG_CONFIG) --libs $(PKGS))
+# Debian 12's libunistring ships no .pc file: ask pkg-config first, and
+# fall back to the plain library name.
+UNISTRING_LIBS = $(shell $(PKG_CONFIG) --libs libunistring 2>/dev/null || \
+	echo -lunistring)
+LIBS = $(HARDEN_LD) $(LDFLAGS) $(shell $(PKG_CONFIG) --libs $(PKGS)) \
+	$(UNISTRING_LIBS)
 
 CORE_SRC := \
 	config/diag.c config/document.c config/schema.c config/config.c \
@@ -46,8 +51,12 @@ CORE_SRC := \
 	backends/device_static.c backends/device_files.c \
 	backends/accounts_shadow.c backends/attempts.c backends/policy.c \
 	backends/secret.c backends/audit.c backends/registry.c \
+	backends/answer.c backends/recovery.c backends/recovery_file.c \
+	common/code32.c \
 	tui/keys.c tui/theme.c tui/draw.c tui/term.c \
-	screens/main_menu.c screens/change_password.c \
+	screens/main_menu.c screens/change_password.c screens/proof.c \
+	screens/account_menu.c screens/input.c screens/questions.c \
+	screens/forgot_password.c \
 	wizard/wizard.c
 MAIN_SRC := wizard/main.c
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))

@@ -140,14 +140,36 @@ remaining(const struct attempts *a, const struct entry *e)
 	return left < wait ? (long)left : wait;	/* clock set back */
 }
 
+/* True if NAME can be one word of a line: 1 to 32 printable ASCII bytes
+ * without spaces (a control byte or blank would break the file, and a
+ * broken file stops everyone). */
+static bool
+name_fits(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n == 0 || n > NAME_MAX_BYTES)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)name[i] <= 0x20 ||
+		    (unsigned char)name[i] >= 0x7f)
+			return false;
+	return true;
+}
+
 int
 attempts_wait(struct attempts *a, const char *name, long *wait_s,
     struct nvr_error *err)
 {
 	const struct entry *e;
-	int rc = load(a, err);
+	int rc;
 
 	*wait_s = 0;
+	/* A name whose failures could not be counted gets no tries. */
+	if (!name_fits(name))
+		return nvr_error_set(err, -EINVAL, "tries of an account named "
+		    "so cannot be counted");
+	rc = load(a, err);
 	if (rc != 0)
 		return rc;
 	e = find(a, name);
@@ -179,23 +201,6 @@ save(struct attempts *a, struct nvr_error *err)
 	rc = atomic_file_replace(a->path, text, len, &options, err);
 	free(text);
 	return rc;
-}
-
-/* True if NAME can be one word of a line: 1 to 32 printable ASCII bytes
- * without spaces (a control byte or blank would break the file, and a
- * broken file stops everyone). */
-static bool
-name_fits(const char *name)
-{
-	size_t n = strlen(name);
-
-	if (n == 0 || n > NAME_MAX_BYTES)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)name[i] <= 0x20 ||
-		    (unsigned char)name[i] >= 0x7f)
-			return false;
-	return true;
 }
 
 /* Counts a failure for NAME, or forgets its failures, under the lock. */

@@ -24,7 +24,9 @@ int attempts_open(struct attempts **out, const char *state_dir,
 
 /* Sets *WAIT_S to the seconds NAME must wait before another try (0: may
  * try now). A state file that does not parse is an error (fail closed:
- * no try until it is fixed), never rewritten. */
+ * no try until it is fixed), never rewritten; so is a NAME a line cannot
+ * hold (empty, blanks, controls, non-ASCII), whose failures could not be
+ * counted. */
 int attempts_wait(struct attempts *a, const char *name, long *wait_s,
     struct nvr_error *err);
 

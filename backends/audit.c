@@ -39,7 +39,31 @@ audit_log(enum audit_event event, const char *account, long seconds)
 		break;
 	case AUDIT_LOCKED_OUT:
 		syslog(LOG_WARNING, "%s locked out for %ld s after repeated "
-		    "wrong passwords", name, seconds);
+		    "wrong tries", name, seconds);
+		break;
+	case AUDIT_PASSWORD_RECOVERED:
+		syslog(LOG_NOTICE, "password of %s set after recovery", name);
+		break;
+	case AUDIT_WRONG_ANSWERS:
+		syslog(LOG_WARNING, "wrong security answers for %s", name);
+		break;
+	case AUDIT_WRONG_KEY:
+		syslog(LOG_WARNING, "wrong recovery key for %s", name);
+		break;
+	case AUDIT_RECOVERY_USED:
+		syslog(LOG_NOTICE, "%s proved with %s", name, seconds ?
+		    "the recovery key, which is now used up" :
+		    "security answers");
+		break;
+	case AUDIT_QUESTIONS_SET:
+		syslog(LOG_NOTICE, "security questions set for %s", name);
+		break;
+	case AUDIT_PASSWORD_RESET:
+		syslog(LOG_NOTICE, "password of %s reset by the administrator "
+		    "after a recovery", name);
+		break;
+	case AUDIT_KEY_CREATED:
+		syslog(LOG_NOTICE, "new recovery key created for %s", name);
 		break;
 	}
 }

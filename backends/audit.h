@@ -11,6 +11,14 @@ enum audit_event {
 	AUDIT_FIRST_PASSWORD_SET,
 	AUDIT_WRONG_PASSWORD,
 	AUDIT_LOCKED_OUT,	/* a wait started, or a try came during one */
+	AUDIT_PASSWORD_RECOVERED,	/* set after answers or a key */
+	AUDIT_WRONG_ANSWERS,
+	AUDIT_WRONG_KEY,
+	AUDIT_RECOVERY_USED,	/* seconds: 0 answers, 1 key */
+	AUDIT_QUESTIONS_SET,
+	AUDIT_KEY_CREATED,
+	AUDIT_PASSWORD_RESET,	/* another account's, by the administrator
+				 * after a recovery, without its current one */
 };
 
 /* Opens the connection to syslog; call once at start. */

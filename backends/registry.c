@@ -8,6 +8,7 @@ static const struct backend_impl *const implementations[] = {
 	&device_static_impl,
 	&device_files_impl,
 	&accounts_shadow_impl,
+	&recovery_file_impl,
 };
 
 #define IMPLEMENTATION_COUNT \
@@ -113,6 +114,25 @@ registry_open_accounts(const struct config_section *settings,
 	accounts->state = accounts->ops->open(settings);
 	if (accounts->state == NULL) {
 		accounts->ops = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+int
+registry_open_recovery(const struct config_section *settings,
+    const char *state_dir, struct recovery *recovery)
+{
+	const struct backend_impl *impl = impl_for(settings, "recovery");
+
+	recovery->ops = NULL;
+	recovery->state = NULL;
+	if (impl == NULL)
+		return -1;
+	recovery->ops = impl->ops;
+	recovery->state = recovery->ops->open(settings, state_dir);
+	if (recovery->state == NULL) {
+		recovery->ops = NULL;
 		return -1;
 	}
 	return 0;

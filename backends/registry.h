@@ -11,6 +11,7 @@
 #include "backends/accounts.h"
 #include "backends/backend.h"
 #include "backends/device.h"
+#include "backends/recovery.h"
 
 /* The implementation NAME of CONCERN, or NULL. */
 const struct backend_impl *registry_find(const char *concern,
@@ -37,5 +38,10 @@ int registry_open_device(const struct config_section *settings,
 /* Opens the accounts backend SETTINGS names, likewise. */
 int registry_open_accounts(const struct config_section *settings,
     struct accounts *accounts);
+
+/* Opens the recovery backend SETTINGS names, likewise; its store
+ * defaults to a file in STATE_DIR. */
+int registry_open_recovery(const struct config_section *settings,
+    const char *state_dir, struct recovery *recovery);
 
 #endif

@@ -35,7 +35,7 @@ static const struct schema_key console_keys[] = {
 
 static const struct schema_key attempts_keys[] = {
 	{ .name = "free_tries", .type = SCHEMA_INT, .min = 1, .max = 100,
-	  .help = "wrong tries before any wait (default 5)" },
+	  .help = "wrong tries before any wait (default 3)" },
 	{ .name = "first_wait_s", .type = SCHEMA_INT, .min = 1,
 	  .max = 86400, .help = "the first wait, doubled at each failure "
 	  "after it (default 30)" },
@@ -50,6 +50,8 @@ static const struct schema_key top_keys[] = {
 	  "come from" },
 	{ .name = "accounts", .type = SCHEMA_BACKEND, .concern = "accounts",
 	  .help = "where the accounts and their passwords are kept" },
+	{ .name = "recovery", .type = SCHEMA_BACKEND, .concern = "recovery",
+	  .help = "security questions and recovery keys" },
 	{ .name = "state_dir", .type = SCHEMA_PATH,
 	  .help = "where the wizard keeps its state (default "
 	  CONFIG_DEFAULT_STATE_DIR ")" },
@@ -144,7 +146,7 @@ read_top(struct config *cfg, yaml_node_t *root)
 	    .name = "config" };
 	struct config_section attempts;
 
-	cfg->attempts.free_tries = 5;
+	cfg->attempts.free_tries = 3;
 	cfg->attempts.first_wait_s = 30;
 	cfg->attempts.max_wait_s = 3600;
 	if (config_section_child(&top, "attempts", &attempts)) {
@@ -189,6 +191,9 @@ config_load(struct config *cfg, const char *path,
 	cfg->accounts.doc = &cfg->doc;
 	cfg->accounts.map = document_lookup(&cfg->doc, root, "accounts", NULL);
 	cfg->accounts.name = "accounts";
+	cfg->recovery.doc = &cfg->doc;
+	cfg->recovery.map = document_lookup(&cfg->doc, root, "recovery", NULL);
+	cfg->recovery.name = "recovery";
 	read_console(cfg, root);
 	return read_top(cfg, root);
 }

@@ -44,6 +44,7 @@ struct config {
 	struct config_document doc;
 	struct config_section device;	/* device: */
 	struct config_section accounts;	/* accounts:, map NULL if absent */
+	struct config_section recovery;	/* recovery:, map NULL if absent */
 	struct console_settings console;
 	char *state_dir;	/* state_dir:, resolved; malloc'd */
 	struct attempts_config attempts;

@@ -22,6 +22,8 @@
 
 #include "backends/audit.h"
 #include "backends/secret.h"
+#include "screens/input.h"
+#include "screens/proof.h"
 
 #define ACCOUNTS_MAX 16
 
@@ -39,6 +41,12 @@ enum field_index { FIELD_CURRENT, FIELD_NEW, FIELD_AGAIN, FIELD_COUNT };
 struct change_password {
 	enum change_password_state state;
 	bool first_boot;	/* no current password; cannot be left */
+	bool proven;		/* the owner proved who they are another way
+				 * (recovery): no current password asked */
+	bool offer_questions;	/* the done notice offers to set them up */
+	bool authorized;	/* reviewing accounts after the administrator
+				 * recovered: any may be set without its
+				 * current password */
 	const struct screen_context *context;
 	struct account accounts[ACCOUNTS_MAX];
 	size_t account_count;
@@ -72,6 +80,15 @@ static const struct view_hint typing_hints[] = {
 
 static const struct view_hint message_hints[] = {
 	{ ACTION_CONFIRM, NULL, "back to the menu" },
+};
+
+static const struct view_hint continue_hints[] = {
+	{ ACTION_CONFIRM, NULL, "continue" },
+};
+
+static const struct view_hint offer_hints[] = {
+	{ ACTION_CONFIRM, NULL, "set up security questions now" },
+	{ ACTION_BACK, NULL, "later" },
 };
 
 static const struct view_hint first_boot_hints[] = {
@@ -151,29 +168,34 @@ change_password_create(const struct screen_context *context)
 		c->items[i].note = c->item_notes[i];
 	}
 	c->state = CHANGE_CHOOSE;
+	if (context->handoff->review) {
+		/* The administrator has just recovered their password and
+		 * may set any other account's without knowing it. */
+		c->authorized = true;
+		return c;
+	}
+	if (context->handoff->proven[0] != '\0') {
+		/* Opened by Forgot password: the owner has just proved who
+		 * they are, so no current password is asked. */
+		for (size_t i = 0; i < c->account_count; i++)
+			if (strcmp(c->accounts[i].name,
+			    context->handoff->proven) == 0)
+				c->selected = i;
+		if (strcmp(chosen(c)->name, context->handoff->proven) == 0) {
+			c->proven = true;
+			clear_from(c, FIELD_CURRENT);
+			snprintf(c->intro, sizeof(c->intro), "You have proved "
+			    "who you are. Choose a new password for %s and "
+			    "type it twice. Nothing is shown as you type but "
+			    "a * for each character.", chosen(c)->name);
+			c->state = CHANGE_NEW;
+			return c;
+		}
+	}
 	if (c->account_count == 1 &&
 	    account_password_checkable(c->accounts[0].password))
 		start_typing(c);
 	return c;
-}
-
-/* Types into, or erases from, the focused secret. */
-static void
-edit(struct secret *s, const struct keys_action_event *ev)
-{
-	switch (ev->action) {
-	case ACTION_INSERT:
-		(void)secret_append(s, ev->ch);
-		break;
-	case ACTION_ERASE_LEFT:
-		secret_erase_last(s);
-		break;
-	case ACTION_ERASE_ALL:
-		secret_clear(s);
-		break;
-	default:
-		break;
-	}
 }
 
 /* The policy's word on the new password, as its field's note. */
@@ -186,8 +208,9 @@ check_policy(struct change_password *c)
 		c->note[FIELD_NEW][0] = '\0';
 		return false;
 	}
-	if (policy_check(c->context->policy, secret_text(s), c->first_boot ?
-	    NULL : secret_text(&c->secrets[FIELD_CURRENT]), chosen(c)->name,
+	if (policy_check(c->context->policy, secret_text(s), c->first_boot ||
+	    c->proven ? NULL : secret_text(&c->secrets[FIELD_CURRENT]),
+	    chosen(c)->name,
 	    c->note[FIELD_NEW], sizeof(c->note[FIELD_NEW])) != 0)
 		return false;
 	snprintf(c->note[FIELD_NEW], sizeof(c->note[FIELD_NEW]),
@@ -225,10 +248,27 @@ save(struct change_password *c)
 	} else if (c->first_boot) {
 		audit_log(AUDIT_FIRST_PASSWORD_SET, chosen(c)->name, 0);
 		format_now(c, when, sizeof(when));
+		c->offer_questions = c->context->recovery != NULL;
 		snprintf(c->message, sizeof(c->message), "The password of %s "
-		    "was set %s.\n\nKeep it somewhere safe. Security questions, "
-		    "which let you recover it, come in a later version of this "
-		    "tool.", chosen(c)->name, when);
+		    "was set %s.\n\nKeep it somewhere safe.%s", chosen(c)->name,
+		    when, c->offer_questions ? " If you ever forget it, "
+		    "security questions or a recovery key let you set a new "
+		    "one. Set them up now: it takes two minutes." : "");
+		/* The questions screen may skip asking for it again. */
+		if (c->offer_questions)
+			snprintf(c->context->handoff->proven,
+			    sizeof(c->context->handoff->proven), "%s",
+			    chosen(c)->name);
+		c->state = CHANGE_DONE;
+	} else if (c->proven) {
+		audit_log(c->authorized ? AUDIT_PASSWORD_RESET :
+		    AUDIT_PASSWORD_RECOVERED, chosen(c)->name, 0);
+		format_now(c, when, sizeof(when));
+		snprintf(c->message, sizeof(c->message), "The password of %s "
+		    "was set %s.\n\nUse the new password from now on.",
+		    chosen(c)->name, when);
+		if (!c->authorized)
+			c->context->handoff->password_set = true;
 		c->state = CHANGE_DONE;
 	} else {
 		audit_log(AUDIT_PASSWORD_CHANGED, chosen(c)->name, 0);
@@ -241,19 +281,6 @@ save(struct change_password *c)
 	clear_from(c, FIELD_CURRENT);
 }
 
-/* "30 seconds", "2 minutes", "1 hour": rounded up, never "0". */
-static void
-format_wait(long seconds, char *buf, size_t size)
-{
-	if (seconds < 120)
-		snprintf(buf, size, "%ld second%s", seconds,
-		    seconds == 1 ? "" : "s");
-	else if (seconds < 7200)
-		snprintf(buf, size, "%ld minutes", (seconds + 59) / 60);
-	else
-		snprintf(buf, size, "%ld hours", (seconds + 3599) / 3600);
-}
-
 /*
  * Checks the current password against the account's budget of wrong
  * tries: while a wait runs, nothing is checked at all.
@@ -262,50 +289,29 @@ static void
 check_current(struct change_password *c)
 {
 	const struct accounts *accounts = c->context->accounts;
-	char *note = c->note[FIELD_CURRENT], wait_text[32];
+	char *note = c->note[FIELD_CURRENT], wrong[160];
 	size_t size = sizeof(c->note[FIELD_CURRENT]);
 	const char *name = chosen(c)->name;
 	struct nvr_error err;
-	long wait;
 
-	if (attempts_wait(c->context->attempts, name, &wait, &err) != 0) {
+	if (!proof_may_try(c->context, name, note, size)) {
 		secret_clear(&c->secrets[FIELD_CURRENT]);
-		snprintf(note, size, "Cannot check now: %s", err.message);
-		return;
-	}
-	if (wait > 0) {
-		secret_clear(&c->secrets[FIELD_CURRENT]);
-		audit_log(AUDIT_LOCKED_OUT, name, wait);
-		format_wait(wait, wait_text, sizeof(wait_text));
-		snprintf(note, size, "Too many wrong passwords for %s: wait %s, "
-		    "then try again.", name, wait_text);
 		return;
 	}
 	if (accounts->ops->verify(accounts->state, name,
 	    secret_text(&c->secrets[FIELD_CURRENT]), &err) == 0) {
 		/* Kept (and wiped later) so the policy can compare the new
 		 * password with it. */
-		(void)attempts_succeeded(c->context->attempts, name, &err);
+		proof_succeeded(c->context, name);
 		snprintf(note, size, "Correct.");
 		c->state = CHANGE_NEW;
 		return;
 	}
 	secret_clear(&c->secrets[FIELD_CURRENT]);
 	audit_log(AUDIT_WRONG_PASSWORD, name, 0);
-	if (attempts_failed(c->context->attempts, name, &wait, &err) != 0) {
-		snprintf(note, size, "Wrong, and it could not be counted: %s",
-		    err.message);
-		return;
-	}
-	if (wait > 0) {
-		audit_log(AUDIT_LOCKED_OUT, name, wait);
-		format_wait(wait, wait_text, sizeof(wait_text));
-		snprintf(note, size, "Not the current password of %s. Wait %s "
-		    "before the next try.", name, wait_text);
-	} else {
-		snprintf(note, size, "That is not the current password of %s. "
-		    "Try again.", name);
-	}
+	snprintf(wrong, sizeof(wrong), "That is not the current password of "
+	    "%s.", name);
+	proof_failed(c->context, name, wrong, note, size);
 }
 
 static struct screen_result
@@ -392,7 +398,16 @@ change_password_handle(void *self, const struct keys_action_event *ev)
 		    ev->ch < '1' + c->account_count && ev->ch <= '9')) {
 			if (ev->action == ACTION_HOTKEY)
 				c->selected = ev->ch - '1';
-			if (account_password_checkable(chosen(c)->password))
+			if (c->authorized) {
+				clear_from(c, FIELD_CURRENT);
+				c->proven = true;
+				snprintf(c->intro, sizeof(c->intro), "Choose a "
+				    "new password for %s and type it twice. "
+				    "Tell its user the new one in person.",
+				    chosen(c)->name);
+				c->state = CHANGE_NEW;
+			} else if (account_password_checkable(
+			    chosen(c)->password))
 				start_typing(c);
 			else
 				c->status = "This account has no password yet, "
@@ -400,8 +415,18 @@ change_password_handle(void *self, const struct keys_action_event *ev)
 		}
 		return r;
 	case CHANGE_DONE:
-		if (ev->action == ACTION_CONFIRM || ev->action == ACTION_BACK)
+		if (c->offer_questions && ev->action == ACTION_CONFIRM) {
+			r.kind = SCREEN_OPEN;
+			r.target = SCREEN_QUESTIONS;
+		} else if (c->authorized && (ev->action == ACTION_CONFIRM ||
+		    ev->action == ACTION_BACK)) {
+			/* Reviewing: on to the next account. */
+			c->proven = false;
+			c->state = CHANGE_CHOOSE;
+		} else if (ev->action == ACTION_CONFIRM ||
+		    ev->action == ACTION_BACK) {
 			r.kind = SCREEN_CLOSE;
+		}
 		return r;
 	case CHANGE_FAILED:
 		if (ev->action != ACTION_CONFIRM && ev->action != ACTION_BACK)
@@ -429,6 +454,13 @@ change_password_handle(void *self, const struct keys_action_event *ev)
 		if (c->first_boot && field == FIELD_NEW) {
 			c->status = "The administrator password must be set "
 			    "first. To leave without it, press Ctrl-C.";
+		} else if (c->proven && field == FIELD_NEW) {
+			if (c->authorized) {
+				c->proven = false;
+				c->state = CHANGE_CHOOSE;
+			} else {
+				r.kind = SCREEN_CLOSE;
+			}
 		} else if (field == FIELD_CURRENT) {
 			if (c->account_count > 1 ||
 			    !account_password_checkable(chosen(c)->password))
@@ -442,7 +474,7 @@ change_password_handle(void *self, const struct keys_action_event *ev)
 		}
 		return r;
 	default:
-		edit(&c->secrets[field], ev);
+		input_edit(&c->secrets[field], ev);
 		if (field == FIELD_NEW)
 			(void)check_policy(c);
 		else
@@ -460,11 +492,16 @@ change_password_render(void *self, struct view *view)
 	struct change_password *c = self;
 
 	view->title = c->first_boot ? "First-time setup: administrator "
-	    "password" : "Change password";
+	    "password" : c->authorized ? "New passwords for the other "
+	    "accounts" : c->proven ? "Forgot password: set a new password" :
+	    "Change password";
 	view->status = c->status;
 	switch (c->state) {
 	case CHANGE_CHOOSE:
-		view->intro = "Whose password do you want to change?";
+		view->intro = c->authorized ? "Anyone who knew the old "
+		    "administrator password may also know the others. Choose "
+		    "an account to give it a new password, or Esc when done." :
+		    "Whose password do you want to change?";
 		view->menu.items = c->items;
 		view->menu.count = c->account_count;
 		view->menu.selected = c->selected;
@@ -476,10 +513,15 @@ change_password_render(void *self, struct view *view)
 	case CHANGE_DONE:
 	case CHANGE_FAILED:
 		view->notice.title = c->state == CHANGE_FAILED ? "Not saved" :
-		    c->first_boot ? "Password set" : "Password changed";
+		    c->first_boot || c->proven ? "Password set" :
+		    "Password changed";
 		view->notice.text = c->message;
-		view->hints = message_hints;
+		view->hints = c->proven ? continue_hints : message_hints;
 		view->hint_count = 1;
+		if (c->state == CHANGE_DONE && c->offer_questions) {
+			view->hints = offer_hints;
+			view->hint_count = 2;
+		}
 		view->context = KEYS_CONTEXT_MESSAGE;
 		return;
 	default:
@@ -503,13 +545,15 @@ change_password_render(void *self, struct view *view)
 	view->field_count = FIELD_COUNT;
 	view->hints = typing_hints;
 	view->hint_count = sizeof(typing_hints) / sizeof(typing_hints[0]);
-	if (c->first_boot) {
+	if (c->first_boot || c->proven) {
 		/* No current password to show. */
 		view->fields = c->fields + FIELD_NEW;
 		view->field_count = FIELD_COUNT - FIELD_NEW;
-		view->hints = first_boot_hints;
-		view->hint_count = sizeof(first_boot_hints) /
-		    sizeof(first_boot_hints[0]);
+		if (c->first_boot) {
+			view->hints = first_boot_hints;
+			view->hint_count = sizeof(first_boot_hints) /
+			    sizeof(first_boot_hints[0]);
+		}
 	}
 	view->context = KEYS_CONTEXT_TEXT;
 }
@@ -521,7 +565,22 @@ change_password_destroy(void *self)
 
 	for (int i = 0; i < FIELD_COUNT; i++)
 		secret_release(&c->secrets[i]);
+	/* What first boot handed on ends with it. */
+	if (c->offer_questions)
+		memset(c->context->handoff, 0, sizeof(*c->context->handoff));
 	free(c);
+}
+
+/* Back from the questions screen that first boot offered: done. */
+static struct screen_result
+first_boot_resume(void *self)
+{
+	struct change_password *c = self;
+	struct screen_result r = { .kind = SCREEN_STAY };
+
+	if (c->state == CHANGE_DONE)
+		r.kind = SCREEN_CLOSE;
+	return r;
 }
 
 const struct screen_class first_boot_screen = {
@@ -529,6 +588,7 @@ const struct screen_class first_boot_screen = {
 	.handle = change_password_handle,
 	.render = change_password_render,
 	.destroy = change_password_destroy,
+	.resume = first_boot_resume,
 };
 
 const struct screen_class change_password_screen = {

@@ -14,6 +14,7 @@
 #include "backends/attempts.h"
 #include "backends/device.h"
 #include "backends/policy.h"
+#include "backends/recovery.h"
 #include "tui/keys.h"
 #include "tui/view.h"
 
@@ -33,6 +34,8 @@ enum screen_result_kind {
 	SCREEN_OPEN,		/* open target on top of this one */
 	SCREEN_CLOSE,		/* back to the screen below */
 	SCREEN_QUIT,		/* leave the wizard */
+	SCREEN_WORK,		/* draw this screen (it says what it is
+				 * doing), then call its work() */
 };
 
 struct screen_result {
@@ -46,10 +49,25 @@ struct screen_context {
 	const struct accounts *accounts;	/* NULL if not configured */
 	const struct policy *policy;		/* with accounts */
 	struct attempts *attempts;		/* with accounts */
+	const struct recovery *recovery;	/* NULL if not configured */
+	/* The account whose owner has just proved who they are (set a
+	 * first password, or recovered one), so the screen opened next may
+	 * skip asking for the password again. A screen that uses it
+	 * empties it; the wizard empties it when the screen that set it
+	 * closes. */
+	struct screen_handoff *handoff;
 	bool first_boot;		/* the admin has no usable password */
 	bool built[SCREEN_COUNT];	/* screens this build has */
 	bool available[SCREEN_COUNT];	/* ... and the config gives them
 					 * what they need */
+};
+
+struct screen_handoff {
+	char proven[ACCOUNT_NAME_MAX + 1];	/* "" when none */
+	bool used_key;		/* proven with the recovery key, now spent */
+	bool password_set;	/* the proven account's password was set */
+	bool review;		/* list the others to set their passwords:
+				 * the proven account is the administrator */
 };
 
 struct screen_class {
@@ -62,6 +80,12 @@ struct screen_class {
 	void (*render)(void *self, struct view *view);
 	/* Wipes what the state holds of secrets and frees it. */
 	void (*destroy)(void *self);
+	/* Optional. Does the slow part (hashing answers takes a second or
+	 * more) after the screen has been drawn saying so, and says what
+	 * comes next. Keys typed meanwhile wait in the terminal. */
+	struct screen_result (*work)(void *self);
+	/* Optional. Called when the screen above this one has closed. */
+	struct screen_result (*resume)(void *self);
 };
 
 #endif

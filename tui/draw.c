@@ -17,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unictype.h>
+#include <wchar.h>
 
 #include "tui/theme.h"
 
@@ -33,13 +35,25 @@ static struct {
 	WINDOW *sub;
 } cache;
 
+/* The most bytes of TEXT, at most N, that end on a UTF-8 character's
+ * boundary, so a clipped or wrapped line never cuts a character in two. */
+static size_t
+whole_chars(const char *text, size_t n)
+{
+	if (strnlen(text, n + 1) <= n)
+		return strlen(text);
+	while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
+		n--;
+	return n;
+}
+
 static void
 put_clipped(int y, int x, const char *text, int width, attr_t attr)
 {
 	if (width <= 0)
 		return;
 	attrset(attr);
-	mvaddnstr(y, x, text, width);
+	mvaddnstr(y, x, text, (int)whole_chars(text, (size_t)width));
 	attrset(A_NORMAL);
 }
 
@@ -92,7 +106,7 @@ draw_wrapped(int y, int x, int width, int limit, const char *text,
 			while (take > 0 && p[take] != ' ')
 				take--;
 			if (take == 0)
-				take = (size_t)width;
+				take = whole_chars(p, (size_t)width);
 		}
 		if (!measure)
 			put_clipped(y, x, p, (int)take, attr);
@@ -223,6 +237,75 @@ draw_menu(int y, const struct view_menu *m)
 #define FIELD_LABEL_WIDTH 22
 #define FIELD_WIDTH 32
 
+enum char_kind {
+	CHAR_SHOWN,	/* sent as it is */
+	CHAR_MARK,	/* a combining mark: sent after its base only */
+	CHAR_HIDDEN,	/* zero width and no mark (a format control such as a
+			 * right-to-left override): never sent */
+	CHAR_BAD,	/* not UTF-8, or unprintable: shown as '?' */
+};
+
+/* The length, columns and kind of the UTF-8 character at P. */
+static size_t
+char_at(const char *p, int *columns, enum char_kind *kind)
+{
+	mbstate_t ps;
+	wchar_t wc;
+	size_t n;
+
+	memset(&ps, 0, sizeof(ps));
+	n = mbrtowc(&wc, p, strlen(p), &ps);
+	*columns = 1;
+	*kind = CHAR_BAD;
+	if (n == (size_t)-1 || n == (size_t)-2 || n == 0)
+		return 1;
+	if (wcwidth(wc) > 0) {
+		*columns = wcwidth(wc);
+		*kind = CHAR_SHOWN;
+	} else if (wcwidth(wc) == 0) {
+		*columns = 0;
+		*kind = uc_is_general_category((ucs4_t)wc, UC_CATEGORY_M) ?
+		    CHAR_MARK : CHAR_HIDDEN;
+	}
+	return n;
+}
+
+/*
+ * Writes the end of UTF-8 TEXT that fits WIDTH columns at Y, X (a long
+ * answer scrolls left as it is typed, like a shell's line). Returns the
+ * columns used. What is not printable UTF-8 shows as '?'.
+ */
+static int
+draw_text_tail(int y, int x, int width, const char *text)
+{
+	const char *start = text;
+	int total = 0, columns;
+	enum char_kind kind;
+	bool after_base = false;
+
+	for (const char *p = text; *p != '\0';) {
+		p += char_at(p, &columns, &kind);
+		total += columns;
+	}
+	while (total > width && *start != '\0') {
+		start += char_at(start, &columns, &kind);
+		total -= columns;
+	}
+	move(y, x);
+	for (const char *p = start; *p != '\0';) {
+		size_t n = char_at(p, &columns, &kind);
+
+		/* A mark whose base scrolled away would sit on the '['. */
+		if (kind == CHAR_SHOWN || (kind == CHAR_MARK && after_base))
+			addnstr(p, (int)n);
+		else if (kind == CHAR_BAD)
+			addch('?');
+		after_base |= kind == CHAR_SHOWN || kind == CHAR_BAD;
+		p += n;
+	}
+	return total;
+}
+
 /* Draws the fields from row Y, two rows each; returns the row after them
  * and where the cursor belongs (row -1 if no field is focused). */
 static int
@@ -232,21 +315,24 @@ draw_fields(int y, const struct view *v, int *cursor_y, int *cursor_x)
 	for (size_t i = 0; i < v->field_count && y < LINES - 4; i++) {
 		const struct view_field *f = &v->fields[i];
 		int x = BODY_LEFT + FIELD_LABEL_WIDTH;
-		size_t shown = f->masked < FIELD_WIDTH ? f->masked :
-		    FIELD_WIDTH;
+		int width = f->wide ? COLS - x - 2 : FIELD_WIDTH;
+		int shown = f->masked < (size_t)width ? (int)f->masked : width;
 
 		put_clipped(y, BODY_LEFT, f->label, FIELD_LABEL_WIDTH - 1,
 		    f->focused ? theme_attr(THEME_TITLE) : A_NORMAL);
 		attrset(theme_attr(THEME_FIELD));
 		mvaddch(y, x - 1, '[');
-		for (size_t k = 0; k < FIELD_WIDTH; k++)
-			mvaddch(y, x + (int)k, k < shown ? '*' : ' ');
-		mvaddch(y, x + FIELD_WIDTH, ']');
+		for (int k = 0; k < width; k++)
+			mvaddch(y, x + k, k < shown && f->text == NULL ?
+			    '*' : ' ');
+		mvaddch(y, x + width, ']');
+		/* Room for the cursor after the text. */
+		if (f->text != NULL)
+			shown = draw_text_tail(y, x, width - 1, f->text);
 		attrset(A_NORMAL);
 		if (f->focused) {
 			*cursor_y = y;
-			*cursor_x = x + (int)(shown < FIELD_WIDTH ? shown :
-			    FIELD_WIDTH - 1);
+			*cursor_x = x + (shown < width ? shown : width - 1);
 		}
 		/* Notes start near the left edge, not under the box: the
 		 * policy's and the budget's sentences are up to 76 columns. */

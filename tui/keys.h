@@ -121,6 +121,7 @@ enum keys_action {
 	ACTION_ERASE_LEFT,
 	ACTION_ERASE_RIGHT,
 	ACTION_ERASE_ALL,
+	ACTION_REVEAL,		/* show or hide what is typed in a field */
 	ACTION_HOTKEY,		/* a menu's letter or digit, in ch */
 	ACTION_INSERT,		/* a character typed into a field, in ch */
 };

@@ -280,6 +280,15 @@ term_end(void)
 }
 
 void
+term_discard_input(void)
+{
+	if (!term.active)
+		return;
+	flushinp();
+	keys_init(&term.decoder);
+}
+
+void
 term_repaint(void)
 {
 	clearok(curscr, TRUE);

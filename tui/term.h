@@ -53,6 +53,11 @@ void term_end(void);
 /* Waits up to TIMEOUT_MS for the next event. */
 void term_next_event(struct term_event *ev, int timeout_ms);
 
+/* Drops keys typed but not read yet: after a slow step (hashing takes
+ * seconds on an NVR), an Enter pressed twice must not dismiss what the
+ * step shows before anyone has seen it. */
+void term_discard_input(void);
+
 /* Makes the next draw repaint every cell (Ctrl-L). */
 void term_repaint(void);
 

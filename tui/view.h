@@ -44,11 +44,14 @@ struct view_menu {
 	size_t selected;
 };
 
-/* A secret being typed. The view never holds the secret, only how many
- * characters it has, shown as '*'. */
+/* A field being typed. A secret's view holds only how many characters it
+ * has, shown as '*', unless the owner asked to see it (text set). */
 struct view_field {
 	const char *label;
-	size_t masked;		/* characters typed */
+	size_t masked;		/* characters typed, shown as '*' */
+	const char *text;	/* UTF-8 shown instead of the mask, or NULL */
+	bool wide;		/* as wide as the screen allows, for long
+				 * answers and questions */
 	bool focused;		/* the cursor is here */
 	const char *note;	/* one line under the field, or NULL */
 	bool note_is_problem;	/* drawn to stand out */

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <langinfo.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include "backends/attempts.h"
+#include "backends/answer.h"
 #include "backends/audit.h"
 #include "backends/policy.h"
 #include "backends/registry.h"
@@ -39,6 +41,7 @@
 enum verb {
 	VERB_RUN,
 	VERB_CHECK_CONFIG,
+	VERB_MEASURE_KDF,
 	VERB_HELP,
 	VERB_VERSION,
 };
@@ -62,6 +65,7 @@ usage(FILE *out)
 	fprintf(out,
 	    "usage: nvr-recovery [--config FILE] [--tty DEVICE]\n"
 	    "       nvr-recovery --check-config FILE\n"
+	    "       nvr-recovery [--config FILE] --measure-kdf\n"
 	    "       nvr-recovery --help | --version\n"
 	    "\n"
 	    "Set up or recover the passwords of this video recorder.\n"
@@ -69,6 +73,8 @@ usage(FILE *out)
 	    "  -c, --config FILE        config to use (default %s)\n"
 	    "  -t, --tty DEVICE         run on that terminal, e.g. /dev/tty1\n"
 	    "  -C, --check-config FILE  check a config, print a summary, exit\n"
+	    "  -M, --measure-kdf        time hashing one security answer at\n"
+	    "                           the config's answer_cost, exit\n"
 	    "  -h, --help               show this help\n"
 	    "  -V, --version            show the version\n"
 	    "\n"
@@ -89,6 +95,7 @@ parse_options(int argc, char **argv, struct options *opt)
 		{ "config", required_argument, NULL, 'c' },
 		{ "tty", required_argument, NULL, 't' },
 		{ "check-config", required_argument, NULL, 'C' },
+		{ "measure-kdf", no_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -99,7 +106,7 @@ parse_options(int argc, char **argv, struct options *opt)
 	opt->verb = VERB_RUN;
 	opt->config_path = CONFIG_DEFAULT_PATH;
 	opt->tty_path = NULL;
-	while ((ch = getopt_long(argc, argv, "c:t:C:hV", longopts,
+	while ((ch = getopt_long(argc, argv, "c:t:C:MhV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -112,6 +119,9 @@ parse_options(int argc, char **argv, struct options *opt)
 		case 'C':
 			opt->verb = VERB_CHECK_CONFIG;
 			opt->config_path = optarg;
+			break;
+		case 'M':
+			opt->verb = VERB_MEASURE_KDF;
 			break;
 		case 'h':
 			opt->verb = VERB_HELP;
@@ -173,6 +183,7 @@ struct backends {
 	struct accounts accounts;	/* ops NULL if not configured */
 	struct policy *policy;		/* with accounts */
 	struct attempts *attempts;	/* with accounts */
+	struct recovery recovery;	/* ops NULL if not configured */
 };
 
 static void
@@ -182,6 +193,9 @@ close_backends(struct config *cfg, struct backends *b)
 	b->policy = NULL;
 	attempts_close(b->attempts);
 	b->attempts = NULL;
+	if (b->recovery.ops != NULL)
+		b->recovery.ops->close(b->recovery.state);
+	b->recovery.ops = NULL;
 	if (b->accounts.ops != NULL)
 		b->accounts.ops->close(b->accounts.state);
 	b->accounts.ops = NULL;
@@ -230,29 +244,22 @@ open_backends(const struct options *opt, struct config *cfg,
 		rc = registry_open_device(&cfg->device, &b->device);
 		if (cfg->accounts.map != NULL && open_accounts(cfg, b) != 0)
 			rc = -1;
+		if (cfg->recovery.map != NULL && cfg->accounts.map == NULL) {
+			config_section_error(&cfg->recovery, NULL, "recovery: "
+			    "needs an accounts: section (whose passwords it "
+			    "recovers)");
+			rc = -1;
+		} else if (cfg->recovery.map != NULL &&
+		    registry_open_recovery(&cfg->recovery, cfg->state_dir,
+		    &b->recovery) != 0) {
+			rc = -1;
+		}
 	}
 	if (rc != 0) {
 		diag_print(&cfg->diags, stderr);
 		close_backends(cfg, b);
 	}
 	return rc;
-}
-
-/* True if the admin account (listed first) has no usable password: empty
- * or locked. A store that cannot be read is not first boot; the change
- * password screen will say what is wrong. */
-static bool
-admin_needs_password(const struct accounts *accounts)
-{
-	struct account admin;
-	struct nvr_error err;
-	size_t count;
-
-	if (accounts->ops->list(accounts->state, &admin, 1, &count, &err) != 0)
-		return false;
-	return count == 1 && admin.admin &&
-	    admin.password != ACCOUNT_PASSWORD_SET;	/* empty, locked or
-							 * a factory default */
 }
 
 /* ESCDELAY in the environment wins, as it does for every curses program. */
@@ -272,12 +279,66 @@ escdelay_ms(const struct config *cfg)
 	return (int)ms;
 }
 
+/* Reads the recovery store, which the wizard reads only when a recovery
+ * screen needs it, so that --check-config reports a broken one. */
+static int
+check_recovery_store(const struct backends *b)
+{
+	struct recovery_enrollment none;
+	struct nvr_error err;
+
+	if (b->recovery.ops == NULL || b->recovery.ops->enrollment(
+	    b->recovery.state, "", &none, &err) == 0)
+		return 0;
+	fprintf(stderr, "%s\n", err.message);
+	return EXIT_CONFIG;
+}
+
+/* Prints what one answer costs on this device at the config's settings,
+ * so an integrator can tune answer_cost for the NVR's CPU. */
+static int
+measure_kdf(const struct config *cfg, const struct backends *b)
+{
+	const struct recovery_settings *settings;
+	double times[3], t;
+
+	if (b->recovery.ops == NULL) {
+		fprintf(stderr, "%s: no recovery: section, nothing to "
+		    "measure\n", cfg->diags.file);
+		return EXIT_CONFIG;
+	}
+	settings = b->recovery.ops->settings(b->recovery.state);
+	for (int i = 0; i < 3; i++) {
+		if (answer_measure(&settings->cost, &times[i]) != 0) {
+			fprintf(stderr, "nvr-recovery: hashing failed (out of "
+			    "memory?)\n");
+			return EXIT_SOFTWARE;
+		}
+	}
+	/* The median of three: one slow run (a cold cache) is ignored. */
+	for (int i = 0; i < 2; i++)
+		for (int k = 0; k < 2 - i; k++)
+			if (times[k] > times[k + 1]) {
+				t = times[k];
+				times[k] = times[k + 1];
+				times[k + 1] = t;
+			}
+	printf("argon2id, %llu passes over %zu KiB: %.3f s per answer "
+	    "(median of 3)\n%d questions: about %.1f s to enroll or to check "
+	    "them\n", settings->cost.ops, settings->cost.memory_bytes / 1024,
+	    times[1], settings->question_count,
+	    times[1] * settings->question_count);
+	return 0;
+}
+
 static int
 run(const struct options *opt)
 {
 	struct config cfg;
 	struct backends b = { .policy = NULL };
-	struct screen_context context = { .device = &b.device };
+	struct screen_handoff handoff = { .proven = "" };
+	struct screen_context context = { .device = &b.device,
+	    .handoff = &handoff };
 	struct term_options term_opt = { .tty_path = opt->tty_path };
 	struct nvr_error err;
 	int code;
@@ -290,11 +351,20 @@ run(const struct options *opt)
 		if (b.accounts.ops != NULL)
 			printf(", accounts: %s", config_section_string(
 			    &cfg.accounts, "backend"));
+		if (b.recovery.ops != NULL)
+			printf(", recovery: %s", config_section_string(
+			    &cfg.recovery, "backend"));
 		printf(")\n");
+		code = check_recovery_store(&b);
 		close_backends(&cfg, &b);
-		return 0;
+		return code;
 	}
 
+	if (opt->verb == VERB_MEASURE_KDF) {
+		code = measure_kdf(&cfg, &b);
+		close_backends(&cfg, &b);
+		return code;
+	}
 	context.available[SCREEN_MAIN_MENU] = true;
 	wizard_built(context.built);
 	if (b.accounts.ops != NULL) {
@@ -302,7 +372,12 @@ run(const struct options *opt)
 		context.policy = b.policy;
 		context.attempts = b.attempts;
 		context.available[SCREEN_CHANGE_PASSWORD] = true;
-		context.first_boot = admin_needs_password(&b.accounts);
+		context.first_boot = wizard_admin_needs_password(&b.accounts);
+	}
+	if (b.recovery.ops != NULL) {
+		context.recovery = &b.recovery;
+		context.available[SCREEN_FORGOT_PASSWORD] = true;
+		context.available[SCREEN_QUESTIONS] = true;
 	}
 	term_opt.escdelay_ms = escdelay_ms(&cfg);
 	term_opt.monochrome = monochrome_wanted(&cfg);
@@ -329,6 +404,12 @@ main(int argc, char **argv)
 		return EXIT_SOFTWARE;
 	}
 	setlocale(LC_ALL, "");
+	/* Answers and questions are UTF-8 whatever the NVR's locale says
+	 * (often none: C); glibc always has C.UTF-8. */
+	if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0 &&
+	    setlocale(LC_CTYPE, "C.UTF-8") == NULL)
+		fprintf(stderr, "nvr-recovery: no UTF-8 locale (C.UTF-8): "
+		    "letters outside ASCII will show as '?'\n");
 	audit_open();
 	if (parse_options(argc, argv, &opt) != 0) {
 		usage(stderr);

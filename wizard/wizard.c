@@ -10,7 +10,9 @@
 #include <time.h>
 
 #include "screens/change_password.h"
+#include "screens/forgot_password.h"
 #include "screens/main_menu.h"
+#include "screens/questions.h"
 #include "tui/draw.h"
 #include "tui/term.h"
 
@@ -21,6 +23,8 @@
 static const struct screen_class *const classes[SCREEN_COUNT] = {
 	[SCREEN_MAIN_MENU] = &main_menu_screen,
 	[SCREEN_CHANGE_PASSWORD] = &change_password_screen,
+	[SCREEN_FORGOT_PASSWORD] = &forgot_password_screen,
+	[SCREEN_QUESTIONS] = &questions_screen,
 	[SCREEN_FIRST_BOOT] = &first_boot_screen,
 };
 
@@ -69,6 +73,10 @@ pop(struct wizard *w)
 
 	top->class->destroy(top->state);
 	memset(top, 0, sizeof(*top));
+	/* Back at the menu, nobody has proved anything (the screens that
+	 * set the handoff clear it too; this is the backstop). */
+	if (w->depth <= 1)
+		memset(w->context->handoff, 0, sizeof(*w->context->handoff));
 }
 
 /* Reads the device's clock; returns ms until the shown minute changes. */
@@ -105,25 +113,68 @@ render(struct wizard *w, struct view *view)
 	draw_view(&header, view);
 }
 
+static struct open_screen *
+top_screen(struct wizard *w)
+{
+	return &w->stack[w->depth - 1];
+}
+
+/* Follows R and whatever the screens it reaches say next. */
 static bool
 follow(struct wizard *w, struct screen_result r)
 {
-	switch (r.kind) {
-	case SCREEN_OPEN:
-		/* A missing screen is the menu's business to explain; here it
-		 * can only mean out of memory, and staying put is safe. */
-		push(w, r.target);
-		return true;
-	case SCREEN_CLOSE:
-		if (w->depth > 1)
+	struct view view;
+
+	for (;;) {
+		struct open_screen *top = top_screen(w);
+
+		switch (r.kind) {
+		case SCREEN_OPEN:
+			/* A missing screen is the menu's business to
+			 * explain; here it can only mean out of memory, and
+			 * staying put is safe. */
+			push(w, r.target);
+			return true;
+		case SCREEN_CLOSE:
+			if (w->depth <= 1)
+				return true;
 			pop(w);
-		return true;
-	case SCREEN_QUIT:
-		w->exit_code = 0;
-		return false;
-	default:
-		return true;
+			top = top_screen(w);
+			if (top->class->resume == NULL)
+				return true;
+			r = top->class->resume(top->state);
+			continue;
+		case SCREEN_QUIT:
+			w->exit_code = 0;
+			return false;
+		case SCREEN_WORK:
+			render(w, &view);
+			r = top->class->work != NULL ?
+			    top->class->work(top->state) :
+			    (struct screen_result){ .kind = SCREEN_STAY };
+			term_discard_input();
+			continue;
+		default:
+			return true;
+		}
 	}
+}
+
+/* True if the admin account (listed first) has no usable password: empty
+ * or locked. A store that cannot be read is not first boot; the change
+ * password screen will say what is wrong. */
+bool
+wizard_admin_needs_password(const struct accounts *accounts)
+{
+	struct account admin;
+	struct nvr_error err;
+	size_t count;
+
+	if (accounts->ops->list(accounts->state, &admin, 1, &count, &err) != 0)
+		return false;
+	return count == 1 && admin.admin &&
+	    admin.password != ACCOUNT_PASSWORD_SET;	/* empty, locked or
+							 * a factory default */
 }
 
 static bool
@@ -178,7 +229,11 @@ wizard_run(const struct screen_context *context, int idle_timeout_s)
 
 			while (w.depth > 1)
 				pop(&w);
-			if (setup)
+			/* Only while the password is still missing: once
+			 * set, the next person must not get a form that sets
+			 * it without knowing it. */
+			if (setup && wizard_admin_needs_password(
+			    context->accounts))
 				push(&w, SCREEN_FIRST_BOOT);
 			last_key = monotonic_ms();
 			continue;
@@ -208,7 +263,7 @@ wizard_run(const struct screen_context *context, int idle_timeout_s)
 			} else if (act.action == ACTION_REDRAW) {
 				term_repaint();
 			} else if (draw_fits() && act.action != ACTION_NONE) {
-				struct open_screen *top = &w.stack[w.depth - 1];
+				struct open_screen *top = top_screen(&w);
 				running = follow(&w, top->class->handle(
 				    top->state, &act));
 			}

@@ -17,7 +17,9 @@
  *   send TEXT, key NAME [COUNT], resize ROWS COLS, signal NAME,
  *   noise SECONDS SEED [exclude BYTES], sleep MS, expect-exit CODE|signal:NAME,
  *   expect-running, expect-tty-sane, screen FILE, dump, bytes,
- *   bytes-reset, expect-bytes-max N, set-timeout SECONDS
+ *   bytes-reset, expect-bytes-max N, set-timeout SECONDS,
+ *   grab REGEX (waits for a row matching the POSIX extended REGEX and keeps
+ *   the match), send-grabbed [lower] [nodash] (types what grab kept)
  * TEXT is bare (to the end of the line, trailing blanks dropped) or in
  * double quotes; both forms understand \r \n \t \e \\ \" \xHH.  Keys:
  * up down left right home end pgup pgdn enter tab shift-tab backspace
@@ -35,6 +37,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <regex.h>
 #include <pty.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -57,6 +60,7 @@ enum op {
 	OP_WAIT_ATTR, OP_SEND, OP_KEY, OP_RESIZE, OP_SIGNAL, OP_NOISE,
 	OP_SLEEP, OP_EXPECT_EXIT, OP_EXPECT_RUNNING, OP_TTY_SANE, OP_SCREEN,
 	OP_DUMP, OP_BYTES, OP_BYTES_RESET, OP_BYTES_MAX, OP_SET_TIMEOUT,
+	OP_GRAB, OP_SEND_GRABBED,
 };
 
 enum attr { ATTR_REVERSE, ATTR_BOLD, ATTR_UNDERLINE, ATTR_COLOR };
@@ -72,6 +76,7 @@ struct cmd {
 	double secs;		/* noise, set-timeout */
 	int key, mod;		/* key: a VTermKey, or 0 for the character uni */
 	uint32_t uni;
+	regex_t *re;		/* grab */
 };
 
 struct envop {
@@ -99,6 +104,7 @@ struct session {
 	int line;
 	char *rowbuf;		/* one rendered row and its byte -> column map */
 	int *rowcol;
+	char grabbed[256];	/* what the last grab matched */
 };
 
 /* The child, for the watchdog's signal handler only. */
@@ -666,6 +672,19 @@ condition(struct session *s, const struct cmd *c)
 		return c->a < s->rows && row_contains(s, (int)c->a, c->text, c->len, -1);
 	case OP_WAIT_ATTR:
 		return screen_contains(s, c->text, c->len, (int)c->a);
+	case OP_GRAB:
+		for (int row = 0; row < s->rows; row++) {
+			regmatch_t m[1];
+
+			render_row(s, row);
+			if (regexec(c->re, s->rowbuf, 1, m, 0) == 0) {
+				snprintf(s->grabbed, sizeof s->grabbed, "%.*s",
+				    (int)(m[0].rm_eo - m[0].rm_so),
+				    s->rowbuf + m[0].rm_so);
+				return 1;
+			}
+		}
+		return 0;
 	default:
 		return screen_contains(s, c->text, c->len, -1);
 	}
@@ -1034,7 +1053,22 @@ run_cmd(struct session *s, const struct cmd *c)
 	case OP_WAIT_GONE:
 	case OP_WAIT_ROW:
 	case OP_WAIT_ATTR:
+	case OP_GRAB:
 		return wait_for(s, c);
+	case OP_SEND_GRABBED: {
+		char text[sizeof s->grabbed];
+		size_t n = 0;
+
+		if (s->exited)
+			return fail(s, NULL, "child has exited, cannot send");
+		for (const char *g = s->grabbed; *g; g++) {
+			if ((c->a & 2) && *g == '-')
+				continue;
+			text[n++] = (c->a & 1) ? (char)tolower((unsigned char)*g) : *g;
+		}
+		on_output(text, n, s);
+		return send_all(s);
+	}
 	case OP_ASSERT:
 	case OP_ASSERT_NOT:
 		if (drain(s))
@@ -1108,6 +1142,7 @@ static const struct { const char *name; enum op op; } commands[] = {
 	{ "expect-tty-sane", OP_TTY_SANE }, { "screen", OP_SCREEN },
 	{ "dump", OP_DUMP }, { "bytes", OP_BYTES }, { "bytes-reset", OP_BYTES_RESET },
 	{ "expect-bytes-max", OP_BYTES_MAX }, { "set-timeout", OP_SET_TIMEOUT },
+	{ "grab", OP_GRAB }, { "send-grabbed", OP_SEND_GRABBED },
 };
 
 static const struct { const char *name; int key; } keys[] = {
@@ -1397,6 +1432,23 @@ parse_args(struct session *s, struct cmd *c, const char *p, char *errbuf)
 	case OP_SET_TIMEOUT:
 		if (!next_word(&p, w1, sizeof w1) || parse_secs(w1, &c->secs))
 			return "set-timeout needs seconds";
+		break;
+	case OP_GRAB:
+		if (parse_text(&p, c, 0, &err))
+			return err;
+		c->re = xrealloc(NULL, sizeof *c->re);
+		if (regcomp(c->re, c->text, REG_EXTENDED) != 0)
+			return "grab needs a POSIX extended regular expression";
+		break;
+	case OP_SEND_GRABBED:
+		while (next_word(&p, w1, sizeof w1)) {
+			if (strcmp(w1, "lower") == 0)
+				c->a |= 1;
+			else if (strcmp(w1, "nodash") == 0)
+				c->a |= 2;
+			else
+				return "send-grabbed takes lower and nodash";
+		}
 		break;
 	default:
 		break;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -223,4 +224,14 @@ support_check_diag(const struct diag_list *list, unsigned want_line,
 	    exact ? "" : "...", text);
 	diag_print(list, stderr);
 	_fail(file, line);
+}
+
+double
+support_ms_since(const struct timespec *start)
+{
+	struct timespec now;
+
+	assert_int_equal(clock_gettime(CLOCK_MONOTONIC, &now), 0);
+	return (double)(now.tv_sec - start->tv_sec) * 1e3 +
+	    (double)(now.tv_nsec - start->tv_nsec) / 1e6;
 }

@@ -13,6 +13,7 @@
 #include <setjmp.h>
 #include <stdbool.h>
 #include <sys/types.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "backends/device.h"
@@ -62,6 +63,9 @@ int support_load_text(struct support_fx *fx, const char *text);
 /* Loads TEXT (the schema check must pass) and opens its device into
  * fx->dev; registry_open_device's result. */
 int support_open_text(struct support_fx *fx, const char *text);
+
+/* Milliseconds of CLOCK_MONOTONIC since START. */
+double support_ms_since(const struct timespec *start);
 
 /* LIST as diag_print prints it; malloc'd. */
 char *support_printed(const struct diag_list *list);

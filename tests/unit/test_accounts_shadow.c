@@ -852,16 +852,6 @@ dead_pid(void)
 	return pid;
 }
 
-static double
-ms_since(const struct timespec *start)
-{
-	struct timespec now;
-
-	assert_int_equal(clock_gettime(CLOCK_MONOTONIC, &now), 0);
-	return (double)(now.tv_sec - start->tv_sec) * 1e3 +
-	    (double)(now.tv_nsec - start->tv_nsec) / 1e6;
-}
-
 /* ------------------------------------------------------------------ */
 /* open                                                                */
 
@@ -1810,7 +1800,7 @@ time_verify(struct shadow_fx *t, const char *extra, const char *label)
 	for (int i = 0; i < rounds; i++)
 		assert_rc(0, do_verify(t, "admin", "timing pass-phrase", &err),
 		    err);
-	ms = ms_since(&start) / rounds;
+	ms = support_ms_since(&start) / rounds;
 	/* The setting: the hash up to its last '$'. */
 	*strrchr(hash, '$') = '\0';
 	fprintf(stderr, "# verify with %s (setting %s$): %.1f ms per call%s\n",
@@ -2229,7 +2219,7 @@ test_set_password_nok_pwd_lock_held(void **state)
 	start_holder(t, true);
 	assert_int_equal(clock_gettime(CLOCK_MONOTONIC, &start), 0);
 	assert_rc(-EBUSY, do_set(t, "admin", ADMIN_NEW, &err), err);
-	waited = ms_since(&start);
+	waited = support_ms_since(&start);
 	assert_true(waited >= LOCK_TIMEOUT_MS);
 	assert_non_null(strstr(err.message, t->pwd_lock_path));
 	assert_file_is(t->shadow_path, old, old_len);

@@ -433,6 +433,19 @@ test_attempts_failed_nok_bad_name(void **state)
 		    -EINVAL);
 		assert_int_equal(wait, 0);
 		assert_string_not_equal(err.message, "");
+		/* Fail closed: tries that cannot be counted are not
+		 * allowed at all. */
+		err.message[0] = '\0';
+		assert_int_equal(attempts_wait(a, bad[i], &wait, &err),
+		    -EINVAL);
+		assert_string_not_equal(err.message, "");
+	}
+	{
+		struct nvr_error err = { "" };
+		long wait = -1;
+
+		assert_int_equal(attempts_wait(a, "b\xc3\xa9" "atrice", &wait,
+		    &err), -EINVAL);
 	}
 	assert_false(exists(dir));
 	free(dir);

@@ -434,6 +434,7 @@ test_keys_action_ok_reachable_without_function_keys(void **state)
 		{ KEYS_CONTEXT_TEXT, ACTION_ERASE_RIGHT },
 		{ KEYS_CONTEXT_TEXT, ACTION_NEXT },
 		{ KEYS_CONTEXT_TEXT, ACTION_BACK },
+		{ KEYS_CONTEXT_TEXT, ACTION_REVEAL },
 		{ KEYS_CONTEXT_MESSAGE, ACTION_CONFIRM },
 	};
 

@@ -245,7 +245,7 @@ test_registry_keys_nok_unknown_concern(void **state)
 
 struct seen {
 	unsigned count;
-	bool is_static, is_files, is_shadow;
+	bool is_static, is_files, is_shadow, is_recovery_file;
 };
 
 static void
@@ -265,6 +265,9 @@ count_impl(const struct backend_impl *impl, void *arg)
 	if (strcmp(impl->concern, "accounts") == 0 &&
 	    strcmp(impl->name, "shadow") == 0)
 		seen->is_shadow = true;
+	if (strcmp(impl->concern, "recovery") == 0 &&
+	    strcmp(impl->name, "file") == 0)
+		seen->is_recovery_file = true;
 }
 
 static void
@@ -274,10 +277,11 @@ test_registry_each_ok(void **state)
 
 	(void)state;
 	registry_each(count_impl, &seen);
-	assert_int_equal(seen.count, 3);
+	assert_int_equal(seen.count, 4);
 	assert_true(seen.is_static);
 	assert_true(seen.is_files);
 	assert_true(seen.is_shadow);
+	assert_true(seen.is_recovery_file);
 }
 
 /* ------------------------------------------------------------------ */

@@ -1,0 +1,583 @@
+/*
+ * forgot_password.c: method 2 of every recovery guide. Pick the account;
+ * answer its security questions, or type its one-time recovery key; then
+ * set a new password (the change-password form, opened without asking for
+ * the current one). Afterwards, offer what a careful owner does next: a
+ * new key if the old one was used, and new passwords for the accounts
+ * others may know.
+ *
+ * Invariants:
+ * 1. Every try counts against the account's one budget of wrong tries,
+ *    checked before anything is hashed; a try during a wait checks
+ *    nothing.
+ * 2. Wrong answers are reported as a set: never which one was wrong.
+ * 3. A typo the key's check symbols catch is not a try: it is reported
+ *    by group, and nothing is hashed.
+ * 4. What the owner proved lives in the handoff only while this screen
+ *    is open.
+ */
+#include "screens/forgot_password.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backends/audit.h"
+#include "backends/secret.h"
+#include "screens/account_menu.h"
+#include "screens/input.h"
+#include "screens/proof.h"
+
+enum forgot_state {
+	FORGOT_CHOOSE,		/* which account */
+	FORGOT_NOTHING,		/* nothing set up: point to support */
+	FORGOT_METHOD,		/* answers or key */
+	FORGOT_ANSWER,		/* answer STEP */
+	FORGOT_CHECKING,	/* hashing the answers (work) */
+	FORGOT_KEY,		/* typing the key */
+	FORGOT_KEY_CHECKING,	/* hashing the key (work) */
+	FORGOT_AFTER,		/* proven: what next */
+	FORGOT_FAILED,		/* cannot go on: say why */
+};
+
+enum method { METHOD_ANSWERS, METHOD_KEY, METHOD_COUNT };
+
+enum after_entry {
+	AFTER_PASSWORD,		/* set the new password (again) */
+	AFTER_PROTECT,		/* questions and a new key */
+	AFTER_REVIEW,		/* the other accounts' passwords */
+	AFTER_DONE,
+	AFTER_COUNT,
+};
+
+struct forgot {
+	enum forgot_state state;
+	const struct screen_context *context;
+	struct account_menu accounts;
+	const char *name;
+	bool admin;
+	struct recovery_enrollment enrolled;
+	size_t step;
+	struct secret answers[RECOVERY_QUESTIONS_MAX];
+	struct secret key;
+	bool reveal;
+
+	struct view_menu_item method_items[METHOD_COUNT];
+	size_t method_selected;
+	struct view_menu_item after_items[AFTER_COUNT];
+	size_t after_map[AFTER_COUNT], after_count, after_selected;
+
+	struct view_field field;
+	char note[240];
+	char intro[900];	/* built by render for the state shown */
+	char after_intro[600];
+	char message[600];
+	char status[200];
+};
+
+static const struct view_hint key_hints[] = {
+	{ ACTION_CONFIRM, NULL, "check" },
+	{ ACTION_ERASE_LEFT, NULL, "erase" },
+	{ ACTION_ERASE_ALL, NULL, "clear" },
+	{ ACTION_BACK, NULL, "back" },
+};
+
+static void
+wipe(struct forgot *f)
+{
+	for (size_t i = 0; i < RECOVERY_QUESTIONS_MAX; i++)
+		secret_clear(&f->answers[i]);
+	secret_clear(&f->key);
+	f->reveal = false;
+}
+
+static void
+fail(struct forgot *f, const char *what, const char *why)
+{
+	wipe(f);
+	snprintf(f->message, sizeof(f->message), "%s: %s", what, why);
+	f->state = FORGOT_FAILED;
+}
+
+static void
+start_answers(struct forgot *f)
+{
+	wipe(f);
+	f->step = 0;
+	f->state = FORGOT_ANSWER;
+}
+
+static void
+start_key(struct forgot *f)
+{
+	wipe(f);
+	f->state = FORGOT_KEY;
+}
+
+/* After choosing the account: what can it use? */
+static void
+open_methods(struct forgot *f)
+{
+	struct nvr_error err;
+	const struct recovery *rec = f->context->recovery;
+
+	f->note[0] = '\0';
+	if (!account_password_checkable(
+	    f->accounts.accounts[f->accounts.selected].password)) {
+		/* Locked on purpose, or never set: recovery must not open
+		 * an account an administrator closed. */
+		snprintf(f->status, sizeof(f->status), "%s has no password in "
+		    "use, so there is none to recover.", f->name);
+		f->state = f->accounts.count > 1 ? FORGOT_CHOOSE :
+		    FORGOT_FAILED;
+		snprintf(f->message, sizeof(f->message), "%s", f->status);
+		return;
+	}
+	if (rec->ops->enrollment(rec->state, f->name, &f->enrolled,
+	    &err) != 0) {
+		fail(f, "The security questions cannot be read", err.message);
+		return;
+	}
+	if (f->enrolled.question_count == 0 && !f->enrolled.has_key) {
+		snprintf(f->message, sizeof(f->message), "%s has no "
+		    "security questions and no recovery key (a recovery key "
+		    "works only once), so neither can be used now.\n\nUse "
+		    "\"Support & reset code\" in the main menu instead: it shows this recorder's serial "
+		    "number and a request code to give the vendor's support, "
+		    "who can send a reset code.", f->name);
+		f->state = FORGOT_NOTHING;
+		return;
+	}
+	f->method_items[METHOD_ANSWERS].key = "1";
+	f->method_items[METHOD_ANSWERS].label = "Answer the security questions";
+	f->method_items[METHOD_ANSWERS].note =
+	    f->enrolled.question_count > 0 ? NULL : "none set up";
+	f->method_items[METHOD_KEY].key = "2";
+	f->method_items[METHOD_KEY].label = "Type the recovery key";
+	f->method_selected = f->enrolled.question_count > 0 ? METHOD_ANSWERS :
+	    METHOD_KEY;
+	f->state = FORGOT_METHOD;
+}
+
+static void *
+forgot_create(const struct screen_context *context)
+{
+	struct forgot *f = calloc(1, sizeof(*f));
+
+	if (f == NULL)
+		return NULL;
+	f->context = context;
+	for (size_t i = 0; i < RECOVERY_QUESTIONS_MAX; i++)
+		secret_init(&f->answers[i]);
+	secret_init(&f->key);
+	memset(context->handoff, 0, sizeof(*context->handoff));
+	if (!account_menu_load(&f->accounts, context, f->message,
+	    sizeof(f->message))) {
+		f->state = FORGOT_FAILED;
+		return f;
+	}
+	for (size_t i = 0; i < f->accounts.count; i++)
+		snprintf(f->accounts.notes[i], sizeof(f->accounts.notes[i]),
+		    "%s", f->accounts.accounts[i].admin ? "administrator" : "");
+	f->state = FORGOT_CHOOSE;
+	if (f->accounts.count == 1) {
+		f->name = f->accounts.accounts[0].name;
+		f->admin = f->accounts.accounts[0].admin;
+		open_methods(f);
+	}
+	return f;
+}
+
+/* What next, once proven; entries depend on how and who. */
+static void
+open_after(struct forgot *f, const char *status)
+{
+	static const char *const labels[AFTER_COUNT] = {
+		[AFTER_PASSWORD] = "Set the new password",
+		[AFTER_PROTECT] = "Set up questions or a new recovery key",
+		[AFTER_REVIEW] = "Give the other accounts new passwords",
+		[AFTER_DONE] = "Back to the main menu",
+	};
+	static const char *const keys[] = { "1", "2", "3", "4" };
+	const struct screen_handoff *h = f->context->handoff;
+
+	f->after_count = 0;
+	for (size_t e = 0; e < AFTER_COUNT; e++) {
+		if ((e == AFTER_PASSWORD && h->password_set) ||
+		    (e == AFTER_REVIEW && (!f->admin || !h->password_set ||
+		    f->accounts.count < 2)))
+			continue;
+		f->after_items[f->after_count].key = keys[f->after_count];
+		f->after_items[f->after_count].label = labels[e];
+		f->after_items[f->after_count].note = e == AFTER_PROTECT &&
+		    h->used_key ? "the used key is gone" : NULL;
+		f->after_map[f->after_count++] = e;
+	}
+	f->after_selected = 0;
+	snprintf(f->after_intro, sizeof(f->after_intro), "%s\n\nWhat next?%s",
+	    status, !h->password_set && h->used_key ? " The recovery key is "
+	    "used up: set the new password now." : h->password_set &&
+	    f->admin && f->accounts.count > 1 ? " Anyone who knew the old "
+	    "administrator password may know the other accounts' passwords "
+	    "too: give them new ones." : "");
+	f->state = FORGOT_AFTER;
+}
+
+/* Proven: hand the account on and open the new-password form. */
+static struct screen_result
+proven(struct forgot *f, bool used_key)
+{
+	struct screen_handoff *h = f->context->handoff;
+	struct screen_result r = { .kind = SCREEN_OPEN,
+	    .target = SCREEN_CHANGE_PASSWORD };
+
+	wipe(f);
+	proof_succeeded(f->context, f->name);
+	audit_log(AUDIT_RECOVERY_USED, f->name, used_key ? 1 : 0);
+	snprintf(h->proven, sizeof(h->proven), "%s", f->name);
+	h->used_key = used_key;
+	h->password_set = false;
+	h->review = false;
+	open_after(f, "You have proved who you are.");
+	return r;
+}
+
+static struct screen_result
+check_answers(struct forgot *f)
+{
+	const struct recovery *rec = f->context->recovery;
+	struct screen_result stay = { .kind = SCREEN_STAY };
+	struct nvr_error err;
+	int rc;
+
+	if (!proof_may_try(f->context, f->name, f->note, sizeof(f->note))) {
+		start_answers(f);
+		return stay;
+	}
+	rc = rec->ops->check_answers(rec->state, f->name, f->answers,
+	    f->enrolled.question_count, &err);
+	if (rc == 0)
+		return proven(f, false);
+	start_answers(f);
+	if (rc != -EACCES) {
+		fail(f, "The answers cannot be checked", err.message);
+		return stay;
+	}
+	audit_log(AUDIT_WRONG_ANSWERS, f->name, 0);
+	proof_failed(f->context, f->name, "One or more answers are wrong.",
+	    f->note, sizeof(f->note));
+	return stay;
+}
+
+static struct screen_result
+check_key(struct forgot *f)
+{
+	const struct recovery *rec = f->context->recovery;
+	struct screen_result stay = { .kind = SCREEN_STAY };
+	struct secret canonical;
+	struct nvr_error err;
+	size_t bad_group;
+	int rc;
+
+	f->state = FORGOT_KEY;
+	if (!proof_may_try(f->context, f->name, f->note, sizeof(f->note)))
+		return stay;
+	secret_init(&canonical);
+	rc = recovery_key_parse(secret_text(&f->key), &canonical, &bad_group);
+	if (rc == 0)
+		rc = rec->ops->use_key(rec->state, f->name,
+		    secret_text(&canonical), &err);
+	secret_release(&canonical);
+	if (rc == 0)
+		return proven(f, true);
+	if (rc == -ENOENT) {
+		secret_clear(&f->key);
+		snprintf(f->note, sizeof(f->note), "%s has no recovery key "
+		    "now: it was used already, or replaced.", f->name);
+	} else if (rc == -EACCES) {
+		secret_clear(&f->key);
+		audit_log(AUDIT_WRONG_KEY, f->name, 0);
+		proof_failed(f->context, f->name, "That is not the recovery "
+		    "key of this account.", f->note, sizeof(f->note));
+	} else if (rc == -EINVAL) {
+		/* Kept as typed, so the owner can fix the group. */
+		if (bad_group > 0)
+			snprintf(f->note, sizeof(f->note), "Group %zu has a "
+			    "typo: compare it with the written key.",
+			    bad_group);
+		else
+			snprintf(f->note, sizeof(f->note), "A recovery key "
+			    "has 5 groups of 5 letters and digits.");
+	} else {
+		fail(f, "The key cannot be checked", err.message);
+	}
+	return stay;
+}
+
+static struct screen_result
+on_after(struct forgot *f)
+{
+	struct screen_handoff *h = f->context->handoff;
+	struct screen_result r = { .kind = SCREEN_OPEN };
+
+	switch (f->after_map[f->after_selected]) {
+	case AFTER_PASSWORD:
+		h->review = false;
+		r.target = SCREEN_CHANGE_PASSWORD;
+		break;
+	case AFTER_PROTECT:
+		h->review = false;
+		r.target = SCREEN_QUESTIONS;
+		break;
+	case AFTER_REVIEW:
+		h->review = true;
+		r.target = SCREEN_CHANGE_PASSWORD;
+		break;
+	default:
+		r.kind = SCREEN_CLOSE;
+		break;
+	}
+	return r;
+}
+
+static struct screen_result
+forgot_handle(void *self, const struct keys_action_event *ev)
+{
+	struct forgot *f = self;
+	struct screen_result r = { .kind = SCREEN_STAY };
+	bool back = ev->action == ACTION_BACK;
+
+	f->status[0] = '\0';
+	switch (f->state) {
+	case FORGOT_CHOOSE:
+		if (back || ev->action == ACTION_QUIT) {
+			r.kind = SCREEN_CLOSE;
+		} else if (account_menu_handle(&f->accounts, ev)) {
+			const struct account *a =
+			    &f->accounts.accounts[f->accounts.selected];
+
+			f->name = a->name;
+			f->admin = a->admin;
+			open_methods(f);
+		}
+		return r;
+	case FORGOT_METHOD:
+		if (back || ev->action == ACTION_QUIT) {
+			if (f->accounts.count > 1)
+				f->state = FORGOT_CHOOSE;
+			else
+				r.kind = SCREEN_CLOSE;
+		} else if (input_menu_move(&f->method_selected, METHOD_COUNT, ev)) {
+			/* Say so now, not after three answers. */
+			if (!proof_may_try(f->context, f->name, f->status,
+			    sizeof(f->status)))
+				return r;
+			if (f->method_selected == METHOD_KEY)
+				start_key(f);
+			else if (f->enrolled.question_count > 0)
+				start_answers(f);
+			else
+				snprintf(f->status, sizeof(f->status), "No "
+				    "security questions were set up for %s.",
+				    f->name);
+		}
+		return r;
+	case FORGOT_AFTER:
+		if ((back || ev->action == ACTION_QUIT) &&
+		    f->context->handoff->used_key &&
+		    !f->context->handoff->password_set) {
+			/* Leaving now would waste the key for nothing. */
+			snprintf(f->status, sizeof(f->status), "The key is used "
+			    "up: set the new password (1), or choose Back to "
+			    "the main menu.");
+		} else if (back || ev->action == ACTION_QUIT)
+			r.kind = SCREEN_CLOSE;
+		else if (input_menu_move(&f->after_selected, f->after_count, ev))
+			r = on_after(f);
+		return r;
+	case FORGOT_NOTHING:
+	case FORGOT_FAILED:
+		if (ev->action == ACTION_CONFIRM || back)
+			r.kind = SCREEN_CLOSE;
+		return r;
+	case FORGOT_KEY:
+		if (ev->action == ACTION_CONFIRM) {
+			if (f->key.length > 0) {
+				f->state = FORGOT_KEY_CHECKING;
+				r.kind = SCREEN_WORK;
+			}
+		} else if (back) {
+			wipe(f);
+			f->note[0] = '\0';
+			f->state = FORGOT_METHOD;
+		} else {
+			input_edit(&f->key, ev);
+			f->note[0] = '\0';
+		}
+		return r;
+	case FORGOT_ANSWER:
+		break;
+	default:
+		return r;
+	}
+
+	/* Answering question STEP. */
+	switch (ev->action) {
+	case ACTION_CONFIRM:
+	case ACTION_NEXT:
+		if (f->answers[f->step].length == 0)
+			break;
+		f->note[0] = '\0';
+		f->reveal = false;
+		if (f->step + 1 < f->enrolled.question_count) {
+			f->step++;
+		} else {
+			f->state = FORGOT_CHECKING;
+			r.kind = SCREEN_WORK;
+		}
+		break;
+	case ACTION_REVEAL:
+		f->reveal = !f->reveal;
+		break;
+	case ACTION_BACK:
+		secret_clear(&f->answers[f->step]);
+		f->reveal = false;
+		if (f->step == 0)
+			f->state = FORGOT_METHOD;
+		else
+			f->step--;
+		break;
+	default:
+		input_edit(&f->answers[f->step], ev);
+		break;
+	}
+	return r;
+}
+
+static struct screen_result
+forgot_work(void *self)
+{
+	struct forgot *f = self;
+
+	if (f->state == FORGOT_CHECKING)
+		return check_answers(f);
+	if (f->state == FORGOT_KEY_CHECKING)
+		return check_key(f);
+	return (struct screen_result){ .kind = SCREEN_STAY };
+}
+
+/* Back from the new-password form or the questions screen. */
+static struct screen_result
+forgot_resume(void *self)
+{
+	struct forgot *f = self;
+	const struct screen_handoff *h = f->context->handoff;
+
+	if (f->state == FORGOT_AFTER)
+		open_after(f, h->password_set ? "The new password is set." :
+		    "The password was not changed yet.");
+	return (struct screen_result){ .kind = SCREEN_STAY };
+}
+
+static void
+forgot_render(void *self, struct view *view)
+{
+	struct forgot *f = self;
+
+	view->title = "Forgot password";
+	view->status = f->status[0] ? f->status : NULL;
+	switch (f->state) {
+	case FORGOT_CHOOSE:
+		view->intro = "Whose password was forgotten?";
+		account_menu_render(&f->accounts, view);
+		return;
+	case FORGOT_METHOD:
+	case FORGOT_AFTER:
+		snprintf(f->intro, sizeof(f->intro), "How do you want to prove "
+		    "that %s is yours?", f->name);
+		view->intro = f->state == FORGOT_METHOD ? f->intro :
+		    f->after_intro;
+		if (f->state == FORGOT_METHOD) {
+			view->menu.items = f->method_items;
+			view->menu.count = METHOD_COUNT;
+			view->menu.selected = f->method_selected;
+		} else {
+			view->menu.items = f->after_items;
+			view->menu.count = f->after_count;
+			view->menu.selected = f->after_selected;
+		}
+		INPUT_HINTS(view, input_menu_hints);
+		view->context = KEYS_CONTEXT_MENU;
+		return;
+	case FORGOT_NOTHING:
+	case FORGOT_FAILED:
+		view->notice.title = f->state == FORGOT_NOTHING ?
+		    "Nothing set up" : "Not done";
+		view->notice.text = f->message;
+		view->hints = input_back_hints;
+		view->hint_count = 1;
+		view->context = KEYS_CONTEXT_MESSAGE;
+		return;
+	case FORGOT_CHECKING:
+	case FORGOT_KEY_CHECKING:
+		view->intro = "Checking... (this takes a few seconds)";
+		view->context = KEYS_CONTEXT_MESSAGE;
+		return;
+	default:
+		break;
+	}
+	memset(&f->field, 0, sizeof(f->field));
+	f->field.focused = true;
+	f->field.wide = true;
+	f->field.note = f->note[0] ? f->note : NULL;
+	f->field.note_is_problem = true;
+	view->fields = &f->field;
+	view->field_count = 1;
+	view->context = KEYS_CONTEXT_TEXT;
+	if (f->state == FORGOT_KEY) {
+		snprintf(f->intro, sizeof(f->intro), "Type the recovery key of "
+		    "%s as it was written down: 25 letters and digits in 5 "
+		    "groups. Small or capital letters and the dashes do not "
+		    "matter. The key works once.", f->name);
+		view->intro = f->intro;
+		f->field.label = "Recovery key";
+		/* Shown as typed: it is checked group by group, and a used
+		 * key is worth nothing. */
+		f->field.text = secret_text(&f->key);
+		INPUT_HINTS(view, key_hints);
+		return;
+	}
+	snprintf(f->intro, sizeof(f->intro), "Question %zu of %zu: %s",
+	    f->step + 1, f->enrolled.question_count,
+	    f->enrolled.questions[f->step]);
+	view->intro = f->intro;
+	f->field.label = "Answer";
+	f->field.masked = f->answers[f->step].chars;
+	f->field.text = f->reveal ? secret_text(&f->answers[f->step]) : NULL;
+	INPUT_HINTS(view, input_answer_hints);
+	if (f->reveal)
+		view->status = "The answer is shown: ^T hides it.";
+}
+
+static void
+forgot_destroy(void *self)
+{
+	struct forgot *f = self;
+
+	for (size_t i = 0; i < RECOVERY_QUESTIONS_MAX; i++)
+		secret_release(&f->answers[i]);
+	secret_release(&f->key);
+	/* What was proven ends with this screen. */
+	memset(f->context->handoff, 0, sizeof(*f->context->handoff));
+	free(f);
+}
+
+const struct screen_class forgot_password_screen = {
+	.create = forgot_create,
+	.handle = forgot_handle,
+	.render = forgot_render,
+	.destroy = forgot_destroy,
+	.work = forgot_work,
+	.resume = forgot_resume,
+};

@@ -1,0 +1,33 @@
+/*
+ * input.h: what the screens do alike with keys: typing into a field,
+ * moving in a menu, and the hint lines that go with them.
+ */
+#ifndef NVR_SCREENS_INPUT_H
+#define NVR_SCREENS_INPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "backends/secret.h"
+#include "screens/screen.h"
+
+/* Types into, or erases from, S as EV says; other actions are ignored. */
+void input_edit(struct secret *s, const struct keys_action_event *ev);
+
+/* Moves *SELECTED in a menu of COUNT entries (digits 1-9 choose at once).
+ * Returns true when an entry was chosen. */
+bool input_menu_move(size_t *selected, size_t count,
+    const struct keys_action_event *ev);
+
+/* Sets VIEW's hints to the array H. */
+#define INPUT_HINTS(view, h) \
+	((view)->hints = (h), (view)->hint_count = sizeof(h) / sizeof((h)[0]))
+
+/* A menu: move, choose, back. */
+extern const struct view_hint input_menu_hints[4];
+/* An answer: next, clear, show/hide, back, quit. */
+extern const struct view_hint input_answer_hints[5];
+/* A notice that leads back. */
+extern const struct view_hint input_back_hints[1];
+
+#endif

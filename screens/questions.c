@@ -1,0 +1,732 @@
+/*
+ * questions.c: Security questions setup. After proving who they are (the
+ * current password, or having just set a first password or recovered
+ * one), the owner enrolls N questions, each picked from the configured
+ * list or written themselves, each answer typed twice; or creates a
+ * one-time recovery key, shown once, and optionally saved to a USB stick.
+ *
+ * Invariants:
+ * 1. Answers, the password and the key text live only in struct secret
+ *    buffers, wiped when a step is left backwards, after they are saved
+ *    and when the screen closes. An answer is shown only while the owner
+ *    holds it revealed with ^T.
+ * 2. Nothing is saved until every answer has been typed twice alike and
+ *    the owner has seen the summary and pressed Enter.
+ */
+#include "screens/questions.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+
+#include "backends/audit.h"
+#include "backends/secret.h"
+#include "screens/account_menu.h"
+#include "screens/input.h"
+#include "screens/proof.h"
+
+enum questions_state {
+	QUESTIONS_CHOOSE,	/* which account */
+	QUESTIONS_PASSWORD,	/* its current password */
+	QUESTIONS_OVERVIEW,	/* what it has; set questions or a key */
+	QUESTIONS_PICK,		/* question STEP: from the list, or own */
+	QUESTIONS_OWN,		/* writing an own question */
+	QUESTIONS_ANSWER,	/* its answer */
+	QUESTIONS_AGAIN,	/* the answer again */
+	QUESTIONS_SUMMARY,	/* the questions; Enter saves */
+	QUESTIONS_SAVING,	/* hashing and saving (work) */
+	QUESTIONS_KEY_MAKING,	/* making a key (work) */
+	QUESTIONS_KEY_SHOWN,	/* the key, shown this once */
+	QUESTIONS_FAILED,	/* cannot go on: say why */
+};
+
+enum overview_entry { OVERVIEW_QUESTIONS, OVERVIEW_KEY, OVERVIEW_COUNT };
+
+/* The pick menu: the configured questions not yet chosen, then "own". */
+#define PICK_MAX (RECOVERY_CHOICES_MAX + 1)
+#define OWN_CHOICE ((size_t)-1)
+
+struct questions {
+	enum questions_state state;
+	const struct screen_context *context;
+	const struct recovery_settings *settings;
+	struct account_menu accounts;
+	const char *name;		/* the chosen account's */
+	struct recovery_enrollment enrolled;
+
+	size_t count;			/* questions to enroll */
+	size_t step;			/* the one being set, from 0 */
+	char chosen[RECOVERY_QUESTIONS_MAX][RECOVERY_QUESTION_MAX + 1];
+	struct secret answers[RECOVERY_QUESTIONS_MAX];
+	struct secret again;
+	struct secret password;
+	struct secret own;		/* an own question being typed */
+	struct secret key;		/* the new key's text */
+	bool reveal;
+
+	struct view_menu_item overview_items[OVERVIEW_COUNT];
+	size_t overview_selected;
+	struct view_menu_item pick_items[PICK_MAX];
+	char pick_keys[PICK_MAX][4];
+	size_t pick_map[PICK_MAX];	/* index into choices, or OWN */
+	size_t pick_count, pick_selected;
+
+	struct view_field fields[2];
+	char note[2][200];
+	char intro[2400];
+	char message[600];
+	char status[400];
+};
+
+static const struct view_hint text_hints[] = {
+	{ ACTION_CONFIRM, NULL, "next" },
+	{ ACTION_ERASE_LEFT, NULL, "erase" },
+	{ ACTION_ERASE_ALL, NULL, "clear" },
+	{ ACTION_BACK, NULL, "back" },
+};
+
+static const struct view_hint summary_hints[] = {
+	{ ACTION_CONFIRM, NULL, "save" },
+	{ ACTION_BACK, NULL, "back" },
+};
+
+static const struct view_hint key_hints[] = {
+	{ ACTION_CONFIRM, NULL, "I have written it down" },
+	{ ACTION_NONE, "s", "save to USB stick" },
+};
+
+static void
+wipe_answers(struct questions *q)
+{
+	for (size_t i = 0; i < RECOVERY_QUESTIONS_MAX; i++)
+		secret_clear(&q->answers[i]);
+	secret_clear(&q->again);
+	secret_clear(&q->own);
+	q->reveal = false;
+	q->note[0][0] = q->note[1][0] = '\0';
+}
+
+static void
+fail(struct questions *q, const char *what, const char *why)
+{
+	snprintf(q->message, sizeof(q->message), "%s: %s", what, why);
+	q->state = QUESTIONS_FAILED;
+}
+
+/* Reads what the account has and shows the overview. */
+static void
+open_overview(struct questions *q)
+{
+	struct nvr_error err;
+	bool has_questions;
+
+	wipe_answers(q);
+	secret_clear(&q->password);
+	if (q->context->recovery->ops->enrollment(q->context->recovery->state,
+	    q->name, &q->enrolled, &err) != 0) {
+		fail(q, "The security questions cannot be read", err.message);
+		return;
+	}
+	has_questions = q->enrolled.question_count > 0;
+	q->overview_items[OVERVIEW_QUESTIONS].key = "1";
+	q->overview_items[OVERVIEW_QUESTIONS].label = has_questions ?
+	    "Replace the security questions" : "Set up security questions";
+	q->overview_items[OVERVIEW_KEY].key = "2";
+	q->overview_items[OVERVIEW_KEY].label = q->enrolled.has_key ?
+	    "Replace the recovery key" : "Create a recovery key";
+	q->overview_items[OVERVIEW_KEY].note = q->enrolled.has_key ?
+	    "the old one stops working" : NULL;
+	snprintf(q->intro, sizeof(q->intro), "If the password of %s is ever "
+	    "forgotten, Forgot password sets a new one after the security "
+	    "questions are answered, or with a recovery key.\n\n%s has %zu "
+	    "security question%s and %s recovery key.", q->name, q->name,
+	    q->enrolled.question_count,
+	    q->enrolled.question_count == 1 ? "" : "s",
+	    q->enrolled.has_key ? "a" : "no");
+	q->state = QUESTIONS_OVERVIEW;
+}
+
+static void
+start_password(struct questions *q)
+{
+	secret_clear(&q->password);
+	q->note[0][0] = '\0';
+	snprintf(q->intro, sizeof(q->intro), "To change how %s's password "
+	    "can be recovered, type its current password first.", q->name);
+	q->state = QUESTIONS_PASSWORD;
+}
+
+static void
+choose(struct questions *q)
+{
+	const struct account *a =
+	    &q->accounts.accounts[q->accounts.selected];
+
+	q->name = a->name;
+	if (!account_password_checkable(a->password)) {
+		snprintf(q->status, sizeof(q->status), "%s has no password "
+		    "yet: set one first (Change password).", a->name);
+		return;
+	}
+	start_password(q);
+}
+
+static void *
+questions_create(const struct screen_context *context)
+{
+	struct questions *q = calloc(1, sizeof(*q));
+	const char *proven = context->handoff->proven;
+
+	if (q == NULL)
+		return NULL;
+	q->context = context;
+	for (size_t i = 0; i < RECOVERY_QUESTIONS_MAX; i++)
+		secret_init(&q->answers[i]);
+	secret_init(&q->again);
+	secret_init(&q->password);
+	secret_init(&q->own);
+	secret_init(&q->key);
+	q->settings = context->recovery->ops->settings(
+	    context->recovery->state);
+	q->count = (size_t)q->settings->question_count;
+	if (!account_menu_load(&q->accounts, context, q->message,
+	    sizeof(q->message))) {
+		q->state = QUESTIONS_FAILED;
+		return q;
+	}
+	for (size_t i = 0; i < q->accounts.count; i++) {
+		const struct account *a = &q->accounts.accounts[i];
+
+		snprintf(q->accounts.notes[i], sizeof(q->accounts.notes[i]),
+		    "%s%s", a->admin ? "administrator" : "",
+		    account_password_checkable(a->password) ? "" :
+		    a->admin ? ", no password yet" : "no password yet");
+	}
+	/* Just after first-boot setup or a recovery: already proven. */
+	if (proven[0] != '\0' && account_menu_find(&q->accounts, proven)) {
+		q->name = q->accounts.accounts[q->accounts.selected].name;
+		open_overview(q);
+		return q;
+	}
+	q->state = QUESTIONS_CHOOSE;
+	if (q->accounts.count == 1)
+		choose(q);
+	return q;
+}
+
+static void
+check_password(struct questions *q)
+{
+	const struct accounts *accounts = q->context->accounts;
+	struct nvr_error err;
+	char wrong[160];
+
+	if (!proof_may_try(q->context, q->name, q->note[0],
+	    sizeof(q->note[0]))) {
+		secret_clear(&q->password);
+		return;
+	}
+	if (accounts->ops->verify(accounts->state, q->name,
+	    secret_text(&q->password), &err) == 0) {
+		proof_succeeded(q->context, q->name);
+		open_overview(q);
+		return;
+	}
+	secret_clear(&q->password);
+	audit_log(AUDIT_WRONG_PASSWORD, q->name, 0);
+	snprintf(wrong, sizeof(wrong), "That is not the current password of "
+	    "%s.", q->name);
+	proof_failed(q->context, q->name, wrong, q->note[0],
+	    sizeof(q->note[0]));
+}
+
+/* Builds the pick menu for STEP: the questions not chosen yet. */
+static void
+start_pick(struct questions *q)
+{
+	q->pick_count = 0;
+	for (size_t i = 0; i < q->settings->choice_count; i++) {
+		bool taken = false;
+
+		for (size_t k = 0; k < q->step; k++)
+			taken |= strcmp(q->chosen[k],
+			    q->settings->choices[i]) == 0;
+		if (taken)
+			continue;
+		q->pick_map[q->pick_count] = i;
+		q->pick_items[q->pick_count].label = q->settings->choices[i];
+		q->pick_count++;
+	}
+	if (q->settings->own_questions) {
+		q->pick_map[q->pick_count] = OWN_CHOICE;
+		q->pick_items[q->pick_count].label = "Write my own question";
+		q->pick_count++;
+	}
+	for (size_t i = 0; i < q->pick_count; i++) {
+		snprintf(q->pick_keys[i], sizeof(q->pick_keys[i]), "%c",
+		    i < 9 ? (char)('1' + i) : ' ');
+		q->pick_items[i].key = q->pick_keys[i];
+	}
+	q->pick_selected = 0;
+	q->state = QUESTIONS_PICK;
+}
+
+static void
+start_answer(struct questions *q)
+{
+	secret_clear(&q->answers[q->step]);
+	secret_clear(&q->again);
+	q->note[0][0] = q->note[1][0] = '\0';
+	snprintf(q->intro, sizeof(q->intro), "Question %zu of %zu: %s\n\n"
+	    "Type the answer, then again. Capital letters and extra spaces "
+	    "do not matter later. ^T shows what you type.", q->step + 1,
+	    q->count, q->chosen[q->step]);
+	q->state = QUESTIONS_ANSWER;
+}
+
+static void
+start_summary(struct questions *q)
+{
+	size_t used;
+
+	used = (size_t)snprintf(q->intro, sizeof(q->intro), "These questions "
+	    "will be asked when the password of %s is forgotten:\n", q->name);
+	for (size_t i = 0; i < q->count && used < sizeof(q->intro); i++)
+		used += (size_t)snprintf(q->intro + used, sizeof(q->intro) -
+		    used, "\n%zu. %s", i + 1, q->chosen[i]);
+	if (used < sizeof(q->intro))
+		snprintf(q->intro + used, sizeof(q->intro) - used, "\n\nPress "
+		    "Enter to save them%s. Only a hash of each answer is kept.",
+		    q->enrolled.question_count > 0 ? " instead of the old ones" :
+		    "");
+	q->state = QUESTIONS_SUMMARY;
+}
+
+/* The answer as it will be compared: normalised. */
+static bool
+answers_match(const struct secret *a, const struct secret *b)
+{
+	struct secret na, nb;
+	bool same;
+
+	secret_init(&na);
+	secret_init(&nb);
+	same = answer_normalise(secret_text(a), a->length, &na) == 0 &&
+	    answer_normalise(secret_text(b), b->length, &nb) == 0 &&
+	    na.length == nb.length && secret_equal(&na, &nb);
+	secret_release(&na);
+	secret_release(&nb);
+	return same;
+}
+
+static void
+on_answer(struct questions *q)
+{
+	struct secret normal;
+	int rc;
+
+	secret_init(&normal);
+	rc = answer_normalise(secret_text(&q->answers[q->step]),
+	    q->answers[q->step].length, &normal);
+	secret_release(&normal);
+	if (rc != 0) {
+		snprintf(q->note[0], sizeof(q->note[0]), "%s",
+		    rc == -E2BIG ? "That answer is too long." :
+		    "Type an answer (letters or digits, not only spaces).");
+		return;
+	}
+	q->note[0][0] = '\0';
+	q->state = QUESTIONS_AGAIN;
+}
+
+static void
+on_again(struct questions *q)
+{
+	if (!answers_match(&q->answers[q->step], &q->again)) {
+		secret_clear(&q->answers[q->step]);
+		secret_clear(&q->again);
+		snprintf(q->note[0], sizeof(q->note[0]), "The two answers did "
+		    "not match. Type the answer again.");
+		q->state = QUESTIONS_ANSWER;
+		return;
+	}
+	secret_clear(&q->again);
+	q->reveal = false;
+	q->step++;
+	if (q->step == q->count)
+		start_summary(q);
+	else
+		start_pick(q);
+}
+
+static void
+on_own(struct questions *q)
+{
+	const char *problem = recovery_question_problem(secret_text(&q->own));
+
+	if (problem != NULL) {
+		snprintf(q->note[0], sizeof(q->note[0]), "Not saved: %s.",
+		    problem);
+		return;
+	}
+	for (size_t k = 0; k < q->step; k++) {
+		if (strcmp(q->chosen[k], secret_text(&q->own)) == 0) {
+			snprintf(q->note[0], sizeof(q->note[0]), "That "
+			    "question is already chosen.");
+			return;
+		}
+	}
+	snprintf(q->chosen[q->step], sizeof(q->chosen[q->step]), "%s",
+	    secret_text(&q->own));
+	secret_clear(&q->own);
+	start_answer(q);
+}
+
+/* Moves in a menu of COUNT entries; true when one was chosen. */
+static struct screen_result
+handle_menus(struct questions *q, const struct keys_action_event *ev)
+{
+	struct screen_result r = { .kind = SCREEN_STAY };
+	size_t pick;
+
+	switch (q->state) {
+	case QUESTIONS_CHOOSE:
+		if (ev->action == ACTION_BACK || ev->action == ACTION_QUIT)
+			r.kind = SCREEN_CLOSE;
+		else if (account_menu_handle(&q->accounts, ev))
+			choose(q);
+		break;
+	case QUESTIONS_OVERVIEW:
+		if (ev->action == ACTION_BACK || ev->action == ACTION_QUIT) {
+			r.kind = SCREEN_CLOSE;
+		} else if (input_menu_move(&q->overview_selected, OVERVIEW_COUNT,
+		    ev)) {
+			if (q->overview_selected == OVERVIEW_QUESTIONS) {
+				q->step = 0;
+				start_pick(q);
+			} else {
+				q->state = QUESTIONS_KEY_MAKING;
+				r.kind = SCREEN_WORK;
+			}
+		}
+		break;
+	case QUESTIONS_PICK:
+		if (ev->action == ACTION_BACK) {
+			if (q->step == 0) {
+				open_overview(q);
+			} else {
+				q->step--;
+				start_answer(q);
+			}
+		} else if (input_menu_move(&q->pick_selected, q->pick_count, ev)) {
+			pick = q->pick_map[q->pick_selected];
+			if (pick == OWN_CHOICE) {
+				secret_clear(&q->own);
+				q->note[0][0] = '\0';
+				q->state = QUESTIONS_OWN;
+			} else {
+				snprintf(q->chosen[q->step],
+				    sizeof(q->chosen[q->step]), "%s",
+				    q->settings->choices[pick]);
+				start_answer(q);
+			}
+		}
+		break;
+	case QUESTIONS_SUMMARY:
+		if (ev->action == ACTION_CONFIRM) {
+			q->state = QUESTIONS_SAVING;
+			r.kind = SCREEN_WORK;
+		} else if (ev->action == ACTION_BACK) {
+			q->step = q->count - 1;
+			start_answer(q);
+		}
+		break;
+	case QUESTIONS_KEY_SHOWN:
+		if (ev->action == ACTION_CONFIRM) {
+			secret_clear(&q->key);
+			sodium_memzero(q->message, sizeof(q->message));
+			open_overview(q);
+		} else if (ev->action == ACTION_HOTKEY && (ev->ch == 's' ||
+		    ev->ch == 'S')) {
+			struct nvr_error err;
+			char where[300];
+			const struct recovery *rec = q->context->recovery;
+			struct device_info info;
+
+			if (device_read_info(q->context->device, &info,
+			    &err) != 0)
+				snprintf(info.serial, sizeof(info.serial),
+				    "device");
+			if (rec->ops->export_key(rec->state, q->name,
+			    info.serial, &q->key, where, sizeof(where),
+			    &err) == 0)
+				snprintf(q->status, sizeof(q->status), "Saved "
+				    "as %s", where);
+			else
+				snprintf(q->status, sizeof(q->status), "Not "
+				    "saved: %s", err.message);
+		}
+		break;
+	case QUESTIONS_FAILED:
+		if (ev->action == ACTION_CONFIRM || ev->action == ACTION_BACK)
+			r.kind = SCREEN_CLOSE;
+		break;
+	default:
+		break;
+	}
+	return r;
+}
+
+static struct screen_result
+questions_handle(void *self, const struct keys_action_event *ev)
+{
+	struct questions *q = self;
+	struct screen_result r = { .kind = SCREEN_STAY };
+	struct secret *typing;
+
+	q->status[0] = '\0';
+	switch (q->state) {
+	case QUESTIONS_PASSWORD:
+		typing = &q->password;
+		break;
+	case QUESTIONS_OWN:
+		typing = &q->own;
+		break;
+	case QUESTIONS_ANSWER:
+		typing = &q->answers[q->step];
+		break;
+	case QUESTIONS_AGAIN:
+		typing = &q->again;
+		break;
+	default:
+		return handle_menus(q, ev);
+	}
+	switch (ev->action) {
+	case ACTION_CONFIRM:
+	case ACTION_NEXT:
+		if (q->state == QUESTIONS_PASSWORD && typing->length > 0)
+			check_password(q);
+		else if (q->state == QUESTIONS_OWN)
+			on_own(q);
+		else if (q->state == QUESTIONS_ANSWER)
+			on_answer(q);
+		else if (q->state == QUESTIONS_AGAIN)
+			on_again(q);
+		break;
+	case ACTION_REVEAL:
+		if (q->state == QUESTIONS_ANSWER ||
+		    q->state == QUESTIONS_AGAIN)
+			q->reveal = !q->reveal;
+		break;
+	case ACTION_BACK:
+		secret_clear(typing);
+		if (q->state == QUESTIONS_PASSWORD) {
+			if (q->accounts.count > 1)
+				q->state = QUESTIONS_CHOOSE;
+			else
+				r.kind = SCREEN_CLOSE;
+		} else if (q->state == QUESTIONS_OWN) {
+			q->state = QUESTIONS_PICK;
+		} else if (q->state == QUESTIONS_ANSWER) {
+			q->reveal = false;
+			start_pick(q);
+		} else {
+			secret_clear(&q->answers[q->step]);
+			q->state = QUESTIONS_ANSWER;
+		}
+		break;
+	default:
+		input_edit(typing, ev);
+		if (q->state != QUESTIONS_PASSWORD)
+			q->note[0][0] = '\0';
+		break;
+	}
+	return r;
+}
+
+/* The slow part: hashing the answers, or making the key. */
+static struct screen_result
+questions_work(void *self)
+{
+	struct questions *q = self;
+	const struct recovery *rec = q->context->recovery;
+	struct screen_result r = { .kind = SCREEN_STAY };
+	const char *texts[RECOVERY_QUESTIONS_MAX];
+	struct nvr_error err;
+
+	if (q->state == QUESTIONS_SAVING) {
+		for (size_t i = 0; i < q->count; i++)
+			texts[i] = q->chosen[i];
+		if (rec->ops->set_questions(rec->state, q->name, q->count,
+		    texts, q->answers, &err) != 0) {
+			wipe_answers(q);
+			fail(q, "The questions were NOT saved", err.message);
+			return r;
+		}
+		audit_log(AUDIT_QUESTIONS_SET, q->name, 0);
+		open_overview(q);
+		snprintf(q->status, sizeof(q->status), "%zu security "
+		    "questions saved for %s.", q->count, q->name);
+	} else if (q->state == QUESTIONS_KEY_MAKING) {
+		if (rec->ops->create_key(rec->state, q->name, &q->key,
+		    &err) != 0) {
+			fail(q, "No recovery key was made", err.message);
+			return r;
+		}
+		audit_log(AUDIT_KEY_CREATED, q->name, 0);
+		snprintf(q->message, sizeof(q->message), "The recovery key of "
+		    "%s:\n\n      %s\n\nWrite it down now and keep it away "
+		    "from the recorder: it is shown only this once. It works "
+		    "one time, in Forgot password, instead of the answers; "
+		    "letters may be typed in small or capital letters.%s",
+		    q->name, secret_text(&q->key),
+		    q->settings->key_folder_count > 0 ? " Press s to also "
+		    "save it to a USB stick." : "");
+		q->state = QUESTIONS_KEY_SHOWN;
+	}
+	return r;
+}
+
+static void
+render_fields(struct questions *q, struct view *view)
+{
+	memset(q->fields, 0, sizeof(q->fields));
+	view->fields = q->fields;
+	view->context = KEYS_CONTEXT_TEXT;
+	view->intro = q->intro;
+	switch (q->state) {
+	case QUESTIONS_PASSWORD:
+		q->fields[0].label = "Current password";
+		q->fields[0].masked = q->password.chars;
+		q->fields[0].focused = true;
+		q->fields[0].note = q->note[0][0] ? q->note[0] : NULL;
+		q->fields[0].note_is_problem = true;
+		view->field_count = 1;
+		INPUT_HINTS(view, text_hints);
+		return;
+	case QUESTIONS_OWN:
+		snprintf(q->intro, sizeof(q->intro), "Question %zu of %zu: "
+		    "write your own question, one line.", q->step + 1,
+		    q->count);
+		q->fields[0].label = "Your question";
+		q->fields[0].text = secret_text(&q->own);
+		q->fields[0].wide = true;
+		q->fields[0].focused = true;
+		q->fields[0].note = q->note[0][0] ? q->note[0] : NULL;
+		q->fields[0].note_is_problem = true;
+		view->field_count = 1;
+		INPUT_HINTS(view, text_hints);
+		return;
+	default:
+		break;
+	}
+	q->fields[0].label = "Answer";
+	q->fields[0].masked = q->answers[q->step].chars;
+	q->fields[0].text = q->reveal ? secret_text(&q->answers[q->step]) :
+	    NULL;
+	q->fields[0].focused = q->state == QUESTIONS_ANSWER;
+	q->fields[0].note = q->note[0][0] ? q->note[0] : NULL;
+	q->fields[0].note_is_problem = true;
+	q->fields[0].wide = true;
+	q->fields[1].label = "Answer again";
+	q->fields[1].masked = q->again.chars;
+	q->fields[1].text = q->reveal ? secret_text(&q->again) : NULL;
+	q->fields[1].focused = q->state == QUESTIONS_AGAIN;
+	q->fields[1].wide = true;
+	view->field_count = 2;
+	INPUT_HINTS(view, input_answer_hints);
+	if (q->reveal)
+		view->status = "The answer is shown: ^T hides it.";
+}
+
+static void
+questions_render(void *self, struct view *view)
+{
+	struct questions *q = self;
+
+	view->title = "Security questions and recovery key";
+	view->status = q->status[0] ? q->status : NULL;
+	switch (q->state) {
+	case QUESTIONS_CHOOSE:
+		view->intro = "Whose security questions or recovery key do you "
+		    "want to set up?";
+		account_menu_render(&q->accounts, view);
+		return;
+	case QUESTIONS_OVERVIEW:
+		view->intro = q->intro;
+		view->menu.items = q->overview_items;
+		view->menu.count = OVERVIEW_COUNT;
+		view->menu.selected = q->overview_selected;
+		INPUT_HINTS(view, input_menu_hints);
+		view->context = KEYS_CONTEXT_MENU;
+		return;
+	case QUESTIONS_PICK:
+		snprintf(q->intro, sizeof(q->intro), "Question %zu of %zu for "
+		    "%s. Choose one whose answer you will still know in ten "
+		    "years and that others cannot find out about you.",
+		    q->step + 1, q->count, q->name);
+		view->intro = q->intro;
+		view->menu.items = q->pick_items;
+		view->menu.count = q->pick_count;
+		view->menu.selected = q->pick_selected;
+		INPUT_HINTS(view, input_menu_hints);
+		view->context = KEYS_CONTEXT_MENU;
+		return;
+	case QUESTIONS_SUMMARY:
+		view->intro = q->intro;
+		view->hints = summary_hints;
+		view->hint_count = 2;
+		view->context = KEYS_CONTEXT_MESSAGE;
+		return;
+	case QUESTIONS_SAVING:
+	case QUESTIONS_KEY_MAKING:
+		view->intro = q->state == QUESTIONS_SAVING ? "Saving: each "
+		    "answer is hashed so that it cannot be read back. This "
+		    "takes a few seconds..." : "Making the recovery key...";
+		view->context = KEYS_CONTEXT_MESSAGE;
+		return;
+	case QUESTIONS_KEY_SHOWN:
+		view->notice.title = "Recovery key";
+		view->notice.text = q->message;
+		view->hints = key_hints;
+		view->hint_count = q->settings->key_folder_count > 0 ? 2 : 1;
+		/* A menu context, so that s reaches the screen. */
+		view->context = KEYS_CONTEXT_MENU;
+		return;
+	case QUESTIONS_FAILED:
+		view->notice.title = "Not done";
+		view->notice.text = q->message;
+		view->hints = input_back_hints;
+		view->hint_count = 1;
+		view->context = KEYS_CONTEXT_MESSAGE;
+		return;
+	default:
+		render_fields(q, view);
+		return;
+	}
+}
+
+static void
+questions_destroy(void *self)
+{
+	struct questions *q = self;
+
+	for (size_t i = 0; i < RECOVERY_QUESTIONS_MAX; i++)
+		secret_release(&q->answers[i]);
+	secret_release(&q->again);
+	secret_release(&q->password);
+	secret_release(&q->own);
+	secret_release(&q->key);
+	sodium_memzero(q->message, sizeof(q->message));	/* the key */
+	free(q);
+}
+
+const struct screen_class questions_screen = {
+	.create = questions_create,
+	.handle = questions_handle,
+	.render = questions_render,
+	.destroy = questions_destroy,
+	.work = questions_work,
+};
