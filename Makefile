@@ -14,6 +14,7 @@
 VERSION := 0.1.0
 PREFIX ?= /usr
 SBINDIR ?= $(PREFIX)/sbin
+BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 DOCDIR ?= $(PREFIX)/share/doc/nvr-recovery
 
@@ -52,7 +53,9 @@ CORE_SRC := \
 	backends/accounts_shadow.c backends/attempts.c backends/policy.c \
 	backends/secret.c backends/audit.c backends/registry.c \
 	backends/answer.c backends/recovery.c backends/recovery_file.c \
-	common/code32.c \
+	backends/requests.c \
+	common/code32.c common/protocol.c common/keyfile.c \
+	common/private_file.c common/provisioning.c common/harden.c \
 	tui/keys.c tui/theme.c tui/draw.c tui/term.c \
 	screens/main_menu.c screens/change_password.c screens/proof.c \
 	screens/account_menu.c screens/input.c screens/questions.c \
@@ -70,7 +73,7 @@ ASAN_CORE_OBJ := $(CORE_SRC:%.c=$(ASAN_OBJ)/%.o)
 .PHONY: all deps demo demo-reset check unit unit-asan e2e install clean
 .DELETE_ON_ERROR:
 
-all: build/nvr-recovery
+all: build/nvr-recovery build/nvr-support
 
 deps: build/.deps-ok
 
@@ -91,6 +94,26 @@ build/nvr-recovery: $(CORE_OBJ) $(OBJ)/$(MAIN_SRC:.c=.o)
 
 build/asan/nvr-recovery: $(ASAN_CORE_OBJ) $(ASAN_OBJ)/$(MAIN_SRC:.c=.o)
 	$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^ $(LIBS)
+
+# nvr-support, the vendor's tool, links only what it uses: its key files
+# (support/), the protocol, the one write path; libsodium is its only
+# library.
+SUPPORT_SRC := support/keyset.c support/issue_log.c \
+	backends/nvr_error.c backends/atomic_file.c \
+	common/code32.c common/protocol.c common/keyfile.c \
+	common/private_file.c common/provisioning.c common/harden.c
+SUPPORT_MAIN_SRC := support/main.c
+SUPPORT_OBJ := $(SUPPORT_SRC:%.c=$(OBJ)/%.o)
+ASAN_SUPPORT_OBJ := $(SUPPORT_SRC:%.c=$(ASAN_OBJ)/%.o)
+SUPPORT_LIBS = $(HARDEN_LD) $(LDFLAGS) $(shell $(PKG_CONFIG) --libs libsodium)
+
+build/nvr-support: $(SUPPORT_OBJ) $(OBJ)/$(SUPPORT_MAIN_SRC:.c=.o)
+	$(CC) $(CFLAGS) -o $@ $^ $(SUPPORT_LIBS)
+
+# request-tool stands in for a device in nvr-support's end-to-end tests:
+# it makes requests and checks codes from a provisioning file.
+build/request-tool: $(OBJ)/tests/e2e/request_tool.o $(SUPPORT_OBJ)
+	$(CC) $(CFLAGS) -o $@ $^ $(SUPPORT_LIBS)
 
 # Unit tests link the core objects and their shared support code with
 # cmocka. The support object is built by the pattern rules above, with
@@ -142,6 +165,22 @@ build/tests/crypt_check: tests/unit/crypt_check.c | build/.deps-ok
 build/tests/test_accounts_shadow build/asan/tests/test_accounts_shadow: | \
 		build/tests/crypt_check
 
+# test_keyset tests support/'s key files, so it links the support
+# objects instead of the core ones.
+build/tests/test_keyset: tests/unit/test_keyset.c $(SUPPORT_OBJ) | \
+		build/.deps-ok
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(shell $(PKG_CONFIG) --cflags \
+		$(TEST_PKGS)) -o $@ $^ $(SUPPORT_LIBS) \
+		$(shell $(PKG_CONFIG) --libs $(TEST_PKGS))
+
+build/asan/tests/test_keyset: tests/unit/test_keyset.c $(ASAN_SUPPORT_OBJ) | \
+		build/.deps-ok
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(SANITIZE) $(shell $(PKG_CONFIG) \
+		--cflags $(TEST_PKGS)) -o $@ $^ $(SUPPORT_LIBS) \
+		$(shell $(PKG_CONFIG) --libs $(TEST_PKGS))
+
 build/vtdrive: tests/e2e/vtdrive.c | build/.deps-ok
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(shell $(PKG_CONFIG) --cflags \
@@ -186,7 +225,8 @@ UNIT_BINS := $(UNIT_TESTS:%=build/tests/%)
 ASAN_UNIT_BINS := $(UNIT_TESTS:%=build/asan/tests/%)
 
 check: build/nvr-recovery build/asan/nvr-recovery build/vtdrive \
-		build/syslog-recv $(DEMO_FILES) $(UNIT_BINS) $(ASAN_UNIT_BINS)
+		build/syslog-recv build/nvr-support build/request-tool \
+		$(DEMO_FILES) $(UNIT_BINS) $(ASAN_UNIT_BINS)
 	tests/run-all $(UNIT_BINS) $(ASAN_UNIT_BINS)
 
 unit: $(UNIT_BINS)
@@ -196,14 +236,18 @@ unit-asan: $(ASAN_UNIT_BINS)
 	tests/run-all --unit-only $(ASAN_UNIT_BINS)
 
 e2e: build/nvr-recovery build/asan/nvr-recovery build/vtdrive \
-		build/syslog-recv $(DEMO_FILES)
+		build/syslog-recv build/nvr-support build/request-tool \
+		$(DEMO_FILES)
 	tests/run-all --e2e-only
 
-install: build/nvr-recovery
+install: build/nvr-recovery build/nvr-support
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
 		$(DESTDIR)$(DOCDIR)/examples
 	install -m 0755 build/nvr-recovery $(DESTDIR)$(SBINDIR)/nvr-recovery
 	install -m 0644 man/nvr-recovery.8 $(DESTDIR)$(MANDIR)/man8/
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 0755 build/nvr-support $(DESTDIR)$(BINDIR)/nvr-support
+	install -m 0644 man/nvr-support.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 config/example.yaml config/demo.yaml \
 		$(DESTDIR)$(DOCDIR)/examples/
 
@@ -212,4 +256,6 @@ clean:
 
 -include $(CORE_OBJ:.o=.d) $(ASAN_CORE_OBJ:.o=.d) $(OBJ)/wizard/main.d \
 	$(ASAN_OBJ)/wizard/main.d $(TEST_SUPPORT_SRC:%.c=$(OBJ)/%.d) \
-	$(TEST_SUPPORT_SRC:%.c=$(ASAN_OBJ)/%.d)
+	$(TEST_SUPPORT_SRC:%.c=$(ASAN_OBJ)/%.d) \
+	$(SUPPORT_OBJ:.o=.d) $(ASAN_SUPPORT_OBJ:.o=.d) \
+	$(OBJ)/$(SUPPORT_MAIN_SRC:.c=.d) $(OBJ)/tests/e2e/request_tool.d

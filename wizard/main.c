@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/harden.h"
 #include "backends/attempts.h"
 #include "backends/answer.h"
 #include "backends/audit.h"
@@ -146,26 +147,6 @@ parse_options(int argc, char **argv, struct options *opt)
 		return -1;
 	}
 	return 0;
-}
-
-/* No core dumps: a dump of this process could hold passwords. */
-static void
-harden(void)
-{
-	struct rlimit none = { 0, 0 };
-
-	/* A closed 0, 1 or 2 would be reused by the next open (the --tty
-	 * device, a config file) and written to by accident. */
-	for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++)
-		if (fcntl(fd, F_GETFD) == -1 && errno == EBADF &&
-		    open("/dev/null", O_RDWR) != fd)
-			_exit(EXIT_IOERR);
-
-	setrlimit(RLIMIT_CORE, &none);
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	umask(077);
-	/* Descriptors leaked by whoever started us have no business here. */
-	closefrom(STDERR_FILENO + 1);
 }
 
 static bool
@@ -398,7 +379,7 @@ main(int argc, char **argv)
 {
 	struct options opt;
 
-	harden();
+	harden_process(EXIT_IOERR);
 	if (sodium_init() < 0) {
 		fprintf(stderr, "nvr-recovery: cannot start libsodium\n");
 		return EXIT_SOFTWARE;

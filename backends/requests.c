@@ -1,0 +1,520 @@
+/*
+ * requests.c: pending recovery requests in STATE_DIR/requests.
+ *
+ * Format: a line "# nvr-recovery requests 1"; a line
+ * "boot BOOT_ID BOOTS" (the last boot seen and how many were counted);
+ * then one line per request:
+ *   request NONCE KEY_ID ACCOUNT MADE TRUSTED BOOT_ID BOOTTIME BOOTS USED
+ * NONCE in hex, MADE the wall clock (seconds), TRUSTED 1 if the clock was
+ * plausible then, BOOT_ID/BOOTTIME/BOOTS the boot it was made in, the
+ * time since that boot and the boot count then, USED 1 once redeemed.
+ *
+ * Every change is read-modify-write under STATE_DIR/requests.lock through
+ * atomic_file; a file that does not parse is refused and left alone.
+ */
+#include "backends/requests.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <sodium.h>
+
+#include "backends/atomic_file.h"
+
+#ifndef NVR_BUILD_TIME
+#define NVR_BUILD_TIME 1793491200	/* 2026-11-01: no clock shows less */
+#endif
+
+#define HEADER "# nvr-recovery requests 1\n"
+#define FILE_MAX (64 * 1024)
+#define ENTRIES_MAX 16		/* pending and used ones still in reach */
+#define LOCK_TIMEOUT_MS 15000
+
+struct entry {
+	uint8_t nonce[PROTOCOL_NONCE_BYTES];
+	unsigned key_id;
+	char account[PROTOCOL_NAME_MAX + 1];
+	long long made;
+	bool trusted;
+	char boot_id[REQUESTS_BOOT_ID_MAX];
+	long long boottime;
+	long long boots;
+	bool used;
+};
+
+struct requests {
+	char *dir, *path, *lock_path;
+	struct requests_settings settings;
+	char boot_id[REQUESTS_BOOT_ID_MAX];	/* the last boot seen */
+	long long boots;			/* boots counted */
+	struct entry entries[ENTRIES_MAX];
+	size_t count;
+};
+
+int
+requests_clock_read(struct requests_clock *c, struct nvr_error *err)
+{
+	struct timespec ts;
+	char buf[REQUESTS_BOOT_ID_MAX];
+	ssize_t n;
+	int fd;
+
+	memset(c, 0, sizeof(*c));
+	c->wall = time(NULL);
+	c->plausible_after = NVR_BUILD_TIME;
+	if (clock_gettime(CLOCK_BOOTTIME, &ts) != 0)
+		return nvr_error_set(err, -errno, "cannot read the time since "
+		    "boot: %s", strerror(errno));
+	c->boottime = ts.tv_sec;
+	fd = open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return nvr_error_set(err, -errno, "cannot read the boot id: "
+		    "%s", strerror(errno));
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return nvr_error_set(err, -EIO, "cannot read the boot id");
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	snprintf(c->boot_id, sizeof(c->boot_id), "%s", buf);
+	return 0;
+}
+
+int
+requests_open(struct requests **out, const char *state_dir,
+    const struct requests_settings *settings, struct nvr_error *err)
+{
+	struct requests *r = calloc(1, sizeof(*r));
+
+	*out = NULL;
+	if (r == NULL || (r->dir = strdup(state_dir)) == NULL ||
+	    asprintf(&r->path, "%s/requests", state_dir) < 0 ||
+	    asprintf(&r->lock_path, "%s/requests.lock", state_dir) < 0) {
+		requests_close(r);
+		return nvr_error_set(err, -ENOMEM, "out of memory");
+	}
+	r->settings = *settings;
+	*out = r;
+	return 0;
+}
+
+/* A word of 1..MAX-1 printable, non-blank ASCII bytes. */
+static bool
+word_ok(const char *w, size_t max)
+{
+	size_t n = strlen(w);
+
+	if (n == 0 || n >= max)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (w[i] <= 0x20 || w[i] >= 0x7f)
+			return false;
+	return true;
+}
+
+static bool
+parse_entry(char *line, struct entry *e)
+{
+	char nonce[2 * PROTOCOL_NONCE_BYTES + 2], account[64], boot_id[64];
+	int trusted, used, end = 0;
+	size_t bin_len;
+
+	memset(e, 0, sizeof(*e));
+	if (sscanf(line, "request %21s %u %63s %lld %d %63s %lld %lld %d%n",
+	    nonce, &e->key_id, account, &e->made, &trusted, boot_id,
+	    &e->boottime, &e->boots, &used, &end) != 9 || line[end] != '\0')
+		return false;
+	if (sodium_hex2bin(e->nonce, sizeof(e->nonce), nonce, strlen(nonce),
+	    NULL, &bin_len, NULL) != 0 || bin_len != sizeof(e->nonce) ||
+	    strlen(nonce) != 2 * sizeof(e->nonce))
+		return false;
+	if (!protocol_name_ok(account) || e->key_id == 0 ||
+	    e->key_id > 65535 || (trusted != 0 && trusted != 1) ||
+	    (used != 0 && used != 1) || !word_ok(boot_id,
+	    sizeof(e->boot_id)) || e->boottime < 0 || e->boots < 0)
+		return false;
+	/* Both lengths were checked above. */
+	memcpy(e->account, account, strlen(account) + 1);
+	memcpy(e->boot_id, boot_id, strlen(boot_id) + 1);
+	e->trusted = trusted;
+	e->used = used;
+	return true;
+}
+
+/* Loads the file; a missing one holds nothing. */
+static int
+load(struct requests *r, struct nvr_error *err)
+{
+	char *text, *line, *next, boot_id[64];
+	unsigned number = 1;
+	int end = 0, rc;
+	size_t len;
+
+	r->count = 0;
+	r->boot_id[0] = '\0';
+	r->boots = 0;
+	rc = atomic_file_read(r->path, FILE_MAX, &text, &len, err);
+	if (rc == -ENOENT)
+		return 0;
+	if (rc != 0)
+		return rc;
+	if (strlen(text) != len || strncmp(text, HEADER, strlen(HEADER)) != 0) {
+		free(text);
+		return nvr_error_set(err, -EPROTO, "%s:1: not a requests file "
+		    "of this version; it was left as it is", r->path);
+	}
+	for (line = text + strlen(HEADER); *line != '\0'; line = next) {
+		number++;
+		next = strchr(line, '\n');
+		if (next == NULL) {
+			rc = nvr_error_set(err, -EPROTO, "%s:%u: the last line "
+			    "is cut short; it was left as it is", r->path,
+			    number);
+			break;
+		}
+		*next++ = '\0';
+		if (number == 2) {
+			if (sscanf(line, "boot %63s %lld%n", boot_id, &r->boots,
+			    &end) == 2 && line[end] == '\0' && word_ok(boot_id,
+			    sizeof(r->boot_id)) && r->boots >= 0) {
+				memcpy(r->boot_id, boot_id,
+				    strlen(boot_id) + 1);
+				continue;
+			}
+		} else if (r->count < ENTRIES_MAX &&
+		    parse_entry(line, &r->entries[r->count])) {
+			r->count++;
+			continue;
+		}
+		rc = nvr_error_set(err, -EPROTO, "%s:%u: not a %s line; the "
+		    "file was left as it is", r->path, number, number == 2 ?
+		    "boot" : "request");
+		break;
+	}
+	if (rc == 0 && number < 2)
+		rc = nvr_error_set(err, -EPROTO, "%s:2: the boot line is "
+		    "missing; the file was left as it is", r->path);
+	free(text);
+	if (rc != 0)
+		r->count = 0;
+	return rc;
+}
+
+static int
+save(struct requests *r, struct nvr_error *err)
+{
+	struct atomic_write_options options = { .uid = geteuid(),
+	    .gid = getegid(), .mode = 0600 };
+	char *text = NULL, hex[2 * PROTOCOL_NONCE_BYTES + 1];
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	int rc;
+
+	if (out == NULL)
+		return nvr_error_set(err, -ENOMEM, "out of memory");
+	fputs(HEADER, out);
+	fprintf(out, "boot %s %lld\n", r->boot_id, r->boots);
+	for (size_t i = 0; i < r->count; i++) {
+		const struct entry *e = &r->entries[i];
+
+		sodium_bin2hex(hex, sizeof(hex), e->nonce, sizeof(e->nonce));
+		fprintf(out, "request %s %u %s %lld %d %s %lld %lld %d\n", hex,
+		    e->key_id, e->account, e->made, e->trusted, e->boot_id,
+		    e->boottime, e->boots, e->used);
+	}
+	if (fclose(out) != 0) {
+		free(text);
+		return nvr_error_set(err, -ENOMEM, "out of memory");
+	}
+	rc = atomic_file_replace(r->path, text, len, &options, err);
+	free(text);
+	return rc;
+}
+
+/* Counts a boot the file has not seen yet; true if it did. */
+static bool
+note_boot(struct requests *r, const struct requests_clock *now)
+{
+	if (strcmp(r->boot_id, now->boot_id) == 0)
+		return false;
+	if (r->boot_id[0] != '\0')
+		r->boots++;
+	snprintf(r->boot_id, sizeof(r->boot_id), "%s", now->boot_id);
+	return true;
+}
+
+static bool
+plausible(const struct requests_clock *now, long long wall)
+{
+	return wall >= (long long)now->plausible_after;
+}
+
+/* True while E may still be redeemed (the rules in requests.h). */
+static bool
+still_good(const struct requests *r, const struct entry *e,
+    const struct requests_clock *now)
+{
+	long long wall = (long long)now->wall;
+
+	if (e->trusted && plausible(now, wall) && wall >= e->made)
+		return wall - e->made <= r->settings.lifetime_s;
+	if (strcmp(e->boot_id, now->boot_id) == 0)
+		return now->boottime >= e->boottime &&
+		    now->boottime - e->boottime <= r->settings.lifetime_s;
+	return r->boots - e->boots <= r->settings.max_boots;
+}
+
+/* Forgets requests that can no longer be redeemed, used or not: a used
+ * one is kept while it would still be good, so its code is refused as
+ * used rather than unknown. True if it forgot any. */
+static bool
+prune(struct requests *r, const struct requests_clock *now)
+{
+	size_t kept = 0, count = r->count;
+
+	for (size_t i = 0; i < r->count; i++) {
+		if (!still_good(r, &r->entries[i], now))
+			continue;
+		r->entries[kept++] = r->entries[i];
+	}
+	r->count = kept;
+	return kept != count;
+}
+
+static int
+lock_and_load(struct requests *r, struct atomic_lock *lock,
+    const struct requests_clock *now, struct nvr_error *err)
+{
+	bool changed;
+	int rc;
+
+	memset(lock, 0, sizeof(*lock));
+	if (mkdir(r->dir, 0700) != 0 && errno != EEXIST)
+		return nvr_error_set(err, -errno, "cannot make %s: %s", r->dir,
+		    strerror(errno));
+	rc = atomic_lock_take(lock, r->lock_path, NULL, LOCK_TIMEOUT_MS, err);
+	if (rc != 0)
+		return rc;
+	rc = load(r, err);
+	if (rc != 0) {
+		atomic_lock_release(lock);
+		return rc;
+	}
+	/* A boot counted and an ended request are written down at once,
+	 * even if the caller then refuses a code: an ended request stays
+	 * ended (a clock dying later must not bring it back). Boots of a
+	 * file with no requests need no counting, nor a file made. */
+	changed = note_boot(r, now) && r->count > 0;
+	changed |= prune(r, now);
+	if (changed && (rc = save(r, err)) != 0) {
+		atomic_lock_release(lock);
+		return rc;
+	}
+	return 0;
+}
+
+static unsigned
+day_of(const struct requests_clock *now)
+{
+	long long days = (long long)now->wall / 86400;
+
+	if (!plausible(now, (long long)now->wall) || days > 65535)
+		return 0;
+	return (unsigned)days;
+}
+
+int
+requests_make(struct requests *r, const struct requests_device *dev,
+    const char *account, const struct requests_clock *now, char *text,
+    size_t size, bool *dropped, struct nvr_error *err)
+{
+	struct protocol_request req;
+	struct atomic_lock lock;
+	struct entry *e;
+	size_t pending = 0, oldest = SIZE_MAX;
+	int rc;
+
+	*dropped = false;
+	if (!protocol_name_ok(account) || !protocol_name_ok(dev->serial))
+		return nvr_error_set(err, -EINVAL, "the account name or the "
+		    "serial number has characters a request cannot carry "
+		    "(letters, digits, '-' and '_' only, at most 31)");
+	memset(&req, 0, sizeof(req));
+	req.key_id = dev->key_id;
+	req.demo = dev->demo;
+	randombytes_buf(req.nonce, sizeof(req.nonce));
+	req.day = day_of(now);
+	snprintf(req.serial, sizeof(req.serial), "%s", dev->serial);
+	snprintf(req.account, sizeof(req.account), "%s", account);
+	rc = protocol_request_encode(&req, dev->request_key, text, size);
+	if (rc < 0)
+		return nvr_error_set(err, rc, "cannot encode the request");
+	rc = lock_and_load(r, &lock, now, err);
+	if (rc != 0) {
+		text[0] = '\0';	/* not kept: not to be sent */
+		return rc;
+	}
+	for (size_t i = 0; i < r->count; i++) {
+		if (r->entries[i].used)
+			continue;
+		pending++;
+		if (oldest == SIZE_MAX)
+			oldest = i;	/* entries are kept oldest first */
+	}
+	if (pending >= REQUESTS_PENDING_MAX || r->count == ENTRIES_MAX) {
+		size_t drop = oldest;
+
+		/* Room for one more: the oldest used one goes (at most two of
+		 * the ENTRIES_MAX are pending), never a pending one. */
+		if (pending < REQUESTS_PENDING_MAX)
+			for (drop = 0; !r->entries[drop].used; drop++)
+				;
+
+		memmove(&r->entries[drop], &r->entries[drop + 1],
+		    (r->count - drop - 1) * sizeof(r->entries[0]));
+		r->count--;
+		*dropped = pending >= REQUESTS_PENDING_MAX;
+	}
+	e = &r->entries[r->count];
+	memset(e, 0, sizeof(*e));
+	memcpy(e->nonce, req.nonce, sizeof(e->nonce));
+	e->key_id = dev->key_id;
+	snprintf(e->account, sizeof(e->account), "%s", account);
+	e->made = (long long)now->wall;
+	e->trusted = plausible(now, e->made);
+	snprintf(e->boot_id, sizeof(e->boot_id), "%s", now->boot_id);
+	e->boottime = now->boottime;
+	e->boots = r->boots;
+	r->count++;
+	rc = save(r, err);
+	atomic_lock_release(&lock);
+	if (rc != 0)
+		text[0] = '\0';		/* not kept: not to be sent */
+	return rc;
+}
+
+int
+requests_redeem(struct requests *r, const struct requests_device *dev,
+    const char *account, enum protocol_action action, const char *typed,
+    const struct requests_clock *now, struct nvr_error *err)
+{
+	struct atomic_lock lock;
+	bool any = false, used_match = false;
+	size_t bad_group = 0;
+	int rc, result = -EACCES;
+
+	rc = lock_and_load(r, &lock, now, err);
+	if (rc != 0)
+		return rc;
+	for (size_t i = 0; i < r->count && result != 0; i++) {
+		struct entry *e = &r->entries[i];
+		struct protocol_request req;
+
+		if (strcmp(e->account, account) != 0 ||
+		    e->key_id != dev->key_id)
+			continue;
+		memset(&req, 0, sizeof(req));
+		req.key_id = e->key_id;
+		req.demo = dev->demo;
+		memcpy(req.nonce, e->nonce, sizeof(req.nonce));
+		snprintf(req.serial, sizeof(req.serial), "%s", dev->serial);
+		snprintf(req.account, sizeof(req.account), "%s", account);
+		rc = protocol_code_check(typed, &req, action, dev->code_key,
+		    &bad_group);
+		if (rc == -EINVAL) {
+			result = -EINVAL;
+			break;
+		}
+		if (e->used) {
+			used_match |= rc == 0;
+			continue;
+		}
+		any = true;
+		if (rc == 0) {
+			/* Durably used before anything is done with it. */
+			e->used = true;
+			result = save(r, err);
+			if (result != 0)
+				e->used = false;
+			else
+				result = 0;
+		}
+	}
+	atomic_lock_release(&lock);
+	if (result == 0)
+		return 0;
+	if (result == -EINVAL)
+		return bad_group > 0 ? nvr_error_set(err, -EINVAL, "group %zu "
+		    "has a typo", bad_group) : nvr_error_set(err, -EINVAL, "a "
+		    "reset code has 5 groups of 5 letters and digits");
+	if (result != -EACCES)
+		return result;
+	if (used_match)
+		return nvr_error_set(err, -EACCES, "that code was used already");
+	if (!any)
+		return nvr_error_set(err, -ENOENT, "no request for %s is "
+		    "waiting for a code (it was answered, or it expired)",
+		    account);
+	return nvr_error_set(err, -EACCES, "not a code for any request of "
+	    "%s", account);
+}
+
+int
+requests_note_boot(struct requests *r, const struct requests_clock *now,
+    struct nvr_error *err)
+{
+	struct atomic_lock lock;
+	int rc;
+
+	if (access(r->path, F_OK) != 0)
+		return 0;	/* nothing pending, nothing to count for */
+	rc = lock_and_load(r, &lock, now, err);
+	if (rc != 0)
+		return rc;
+	rc = save(r, err);
+	atomic_lock_release(&lock);
+	return rc;
+}
+
+int
+requests_list(struct requests *r, const struct requests_clock *now,
+    struct requests_pending *list, size_t *count, struct nvr_error *err)
+{
+	int rc = load(r, err);
+
+	*count = 0;
+	if (rc != 0)
+		return rc;
+	note_boot(r, now);
+	for (size_t i = 0; i < r->count &&
+	    *count < REQUESTS_PENDING_MAX; i++) {
+		const struct entry *e = &r->entries[i];
+
+		if (e->used || !still_good(r, e, now))
+			continue;
+		snprintf(list[*count].account, sizeof(list[0].account), "%s",
+		    e->account);
+		list[*count].made = (time_t)e->made;
+		list[*count].clock_trusted = e->trusted &&
+		    plausible(now, (long long)now->wall) &&
+		    (long long)now->wall >= e->made;
+		(*count)++;
+	}
+	return 0;
+}
+
+void
+requests_close(struct requests *r)
+{
+	if (r == NULL)
+		return;
+	free(r->dir);
+	free(r->path);
+	free(r->lock_path);
+	free(r);
+}

@@ -1,0 +1,128 @@
+/*
+ * requests.h: the device side of the recovery protocol (common/
+ * protocol.h). It makes recovery requests for support, keeps the pending
+ * ones in STATE_DIR/requests, and redeems the reset codes support sends
+ * back: a code works for this device, one pending request, its account
+ * and action, once.
+ *
+ * How long a request stays good (lifetime L, default 7 days, and a boot
+ * limit B, default 20):
+ * 1. If the device clock was plausible (not before this build was made)
+ *    when the request was made and still is, and has not gone backwards,
+ *    the request is good until its wall-clock age passes L.
+ * 2. Otherwise (a dead RTC battery showing 2000-01-01 that NTP corrects
+ *    later, or a clock set back), the wall clock is not trusted: within
+ *    the boot the request was made in, it is good until the time since
+ *    boot (CLOCK_BOOTTIME) has grown by L; after a reboot, until B boots
+ *    have passed since it was made.
+ * A clock that jumps forward past L ends the request (fail closed).
+ *
+ * Invariants:
+ * 1. At most REQUESTS_PENDING_MAX requests are pending; making one more
+ *    drops the oldest (and says which), never the others.
+ * 2. A code is marked used in the file (atomic write, under the lock)
+ *    before redeeming returns success, so a power cut between that and
+ *    writing the new password costs a new request, never leaves a code
+ *    that works twice.
+ * 3. A file that does not parse is refused, never rewritten.
+ */
+#ifndef NVR_BACKENDS_REQUESTS_H
+#define NVR_BACKENDS_REQUESTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "backends/nvr_error.h"
+#include "common/protocol.h"
+
+#define REQUESTS_PENDING_MAX 3
+#define REQUESTS_DEFAULT_LIFETIME_S (7L * 24 * 3600)
+#define REQUESTS_DEFAULT_MAX_BOOTS 20
+#define REQUESTS_BOOT_ID_MAX 40
+
+/* What "now" is; requests_clock_read fills it from the system, tests
+ * make their own. */
+struct requests_clock {
+	time_t wall;		/* CLOCK_REALTIME, seconds */
+	time_t plausible_after;	/* a wall clock before this is wrong (the
+				 * build's date) */
+	long long boottime;	/* CLOCK_BOOTTIME, seconds */
+	char boot_id[REQUESTS_BOOT_ID_MAX];	/* this boot's kernel id */
+};
+
+struct requests_settings {
+	long lifetime_s;	/* how long a request stays good */
+	int max_boots;		/* ... across reboots, without a trusted
+				 * clock */
+};
+
+/* The device's identity and keys, from its provisioning file. */
+struct requests_device {
+	unsigned key_id;
+	bool demo;
+	char serial[PROTOCOL_NAME_MAX + 1];
+	uint8_t request_key[PROTOCOL_KEY_BYTES];
+	uint8_t code_key[PROTOCOL_KEY_BYTES];
+};
+
+/* A pending request, as the screen lists it. */
+struct requests_pending {
+	char account[PROTOCOL_NAME_MAX + 1];
+	time_t made;		/* wall clock when made (may be wrong) */
+	bool clock_trusted;	/* rule 1 applies */
+};
+
+struct requests;
+
+/* Reads the system clock, the boot id (/proc/sys/kernel/random/boot_id)
+ * and CLOCK_BOOTTIME into C. */
+int requests_clock_read(struct requests_clock *c, struct nvr_error *err);
+
+/* Keeps requests in STATE_DIR/requests (made 0700 when first needed).
+ * Touches no file. */
+int requests_open(struct requests **out, const char *state_dir,
+    const struct requests_settings *settings, struct nvr_error *err);
+
+/*
+ * Makes a request for ACCOUNT with a fresh random nonce, keeps it as
+ * pending and writes its text (PROTOCOL_REQUEST_TEXT_MAX) into TEXT.
+ * *DROPPED is set if the oldest pending request had to go. Returns 0,
+ * -EINVAL (an account or serial that cannot travel in a request) or
+ * another negative errno.
+ */
+int requests_make(struct requests *r, const struct requests_device *dev,
+    const char *account, const struct requests_clock *now, char *text,
+    size_t size, bool *dropped, struct nvr_error *err);
+
+/*
+ * Checks TYPED against every good pending request of ACCOUNT for ACTION.
+ * Returns 0 when it is the code of one of them, which is marked used
+ * first; -EINVAL for a typo the check symbols catch (ERR names the
+ * group; not a try); -EACCES for a code that answers none (count it as a
+ * wrong try); -ENOENT if ACCOUNT has no good pending request.
+ */
+int requests_redeem(struct requests *r, const struct requests_device *dev,
+    const char *account, enum protocol_action action, const char *typed,
+    const struct requests_clock *now, struct nvr_error *err);
+
+/* The name under which wrong codes count in the attempt budget: one for
+ * the whole device, so new requests do not reset it. */
+#define REQUESTS_BUDGET_NAME "@reset-code"
+
+/* Counts this boot if the file has pending requests and has not seen it
+ * yet. Run at every boot (the wizard does at start; the Debian package's
+ * boot unit should), or boots that nobody looked at go uncounted and the
+ * boot limit is looser than it says. */
+int requests_note_boot(struct requests *r, const struct requests_clock *now,
+    struct nvr_error *err);
+
+/* Fills LIST (up to REQUESTS_PENDING_MAX) with the good pending requests,
+ * oldest first, and sets *COUNT. */
+int requests_list(struct requests *r, const struct requests_clock *now,
+    struct requests_pending *list, size_t *count, struct nvr_error *err);
+
+void requests_close(struct requests *r);
+
+#endif

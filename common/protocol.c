@@ -1,0 +1,505 @@
+/*
+ * protocol.c: device keys, recovery requests and reset codes (see
+ * protocol.h for the layouts).
+ *
+ * A request or a code is first a bit string, written and read here with a
+ * small big-endian bit writer and reader, then Crockford base32 with a
+ * check symbol per group (common/code32.c). The code32 layer finds the
+ * typos (-EINVAL and the group); this layer decides whether well-typed
+ * text is a version-1 request (-EPROTO if not) and whether a MAC is right
+ * (-EACCES if not).
+ *
+ * Invariants:
+ * 1. Pure: no allocation, no I/O, no state. Every buffer is on the stack
+ *    and sized for the largest request (two 31-character names).
+ * 2. Buffers that held a key, a MAC, an expected code or the symbols of a
+ *    typed code are wiped with sodium_memzero on every return; MACs and
+ *    codes are compared with sodium_memcmp.
+ */
+#include "common/protocol.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <sodium.h>
+#include <string.h>
+
+#include "common/code32.h"
+
+#define DEVICE_KEY_CONTEXT "nvr-recovery device key v1"
+#define REQUEST_KEY_CONTEXT "nvr-recovery request mac v1"
+#define CODE_KEY_CONTEXT "nvr-recovery code mac v1"
+#define REQUEST_CONTEXT "nvr-recovery request v1"
+#define CODE_CONTEXT "nvr-recovery code v1"
+#define CONTEXT_LEN(s) (sizeof(s) - 1)
+
+#define FLAG_DEMO 8
+#define NAME_LEN_BITS 5
+#define CHAR_BITS 6
+#define HEADER_BITS (4 + 4 + 16 + PROTOCOL_NONCE_BYTES * 8 + 16)
+#define MAC_BITS (PROTOCOL_MAC_BYTES * 8)
+#define NAME_BITS_MAX (NAME_LEN_BITS + CHAR_BITS * PROTOCOL_NAME_MAX)
+#define FIELDS_BITS_MAX (HEADER_BITS + 2 * NAME_BITS_MAX)
+#define FIELDS_BYTES_MAX ((FIELDS_BITS_MAX + 7) / 8)
+#define GROUP_BITS (PROTOCOL_REQUEST_GROUP * 5)
+#define REQUEST_GROUPS_MAX ((FIELDS_BITS_MAX + MAC_BITS + GROUP_BITS - 1) / \
+	GROUP_BITS)
+#define REQUEST_SYMBOLS_MAX (REQUEST_GROUPS_MAX * PROTOCOL_REQUEST_GROUP)
+#define REQUEST_BYTES_MAX ((REQUEST_SYMBOLS_MAX * 5 + 7) / 8)
+#define HASH_BYTES 32
+#define CODE_BITS (PROTOCOL_CODE_SYMBOLS * 5)
+#define CODE_BYTES ((CODE_BITS + 7) / 8)
+#define CODE_MAC_BITS (CODE_BITS - 8)
+
+/* The largest request's text, separators and NUL included, must fit. */
+_Static_assert(REQUEST_GROUPS_MAX * (PROTOCOL_REQUEST_GROUP + 2) <=
+    PROTOCOL_REQUEST_TEXT_MAX, "PROTOCOL_REQUEST_TEXT_MAX too small");
+_Static_assert(PROTOCOL_CODE_SYMBOLS / PROTOCOL_CODE_GROUP *
+    (PROTOCOL_CODE_GROUP + 2) <= PROTOCOL_CODE_TEXT_MAX,
+    "PROTOCOL_CODE_TEXT_MAX too small");
+_Static_assert(CODE_MAC_BITS <= HASH_BYTES * 8, "code MAC too long");
+
+/* ------------------------------------------------------------------ */
+/* Bits, big-endian, most significant first                            */
+
+struct bits {
+	uint8_t *buf;
+	size_t cap;		/* bits */
+	size_t pos;		/* bits written or read */
+};
+
+static void
+bits_init(struct bits *b, uint8_t *buf, size_t bytes)
+{
+	memset(buf, 0, bytes);
+	b->buf = buf;
+	b->cap = bytes * 8;
+	b->pos = 0;
+}
+
+/* Appends the low N (<= 32) bits of V; the buffers here are sized so that
+ * this never runs out, and a write past the end is dropped. */
+static void
+bits_put(struct bits *b, uint32_t v, unsigned n)
+{
+	while (n-- > 0) {
+		if (b->pos >= b->cap)
+			return;
+		if ((v >> n) & 1u)
+			b->buf[b->pos / 8] |= (uint8_t)(0x80u >> (b->pos % 8));
+		b->pos++;
+	}
+}
+
+/* Reads N (<= 32) bits into *V; false if fewer are left. */
+static bool
+bits_get(struct bits *b, unsigned n, uint32_t *v)
+{
+	uint32_t r = 0;
+
+	if (b->cap - b->pos < n)
+		return false;
+	while (n-- > 0) {
+		r = (r << 1) | ((b->buf[b->pos / 8] >> (7 - b->pos % 8)) & 1u);
+		b->pos++;
+	}
+	*v = r;
+	return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* Names                                                               */
+
+/* NAME_ALPHABET index of CH, or -1. */
+static int
+name_value(char ch)
+{
+	const char *hit;
+
+	if (ch == '\0' ||
+	    (hit = memchr(PROTOCOL_NAME_ALPHABET, ch, 64)) == NULL)
+		return -1;
+	return (int)(hit - PROTOCOL_NAME_ALPHABET);
+}
+
+bool
+protocol_name_ok(const char *name)
+{
+	size_t i;
+
+	if (name == NULL)
+		return false;
+	for (i = 0; name[i] != '\0'; i++)
+		if (i >= PROTOCOL_NAME_MAX || name_value(name[i]) < 0)
+			return false;
+	return i > 0;
+}
+
+static void
+put_name(struct bits *b, const char *name)
+{
+	size_t i, n = strlen(name);
+
+	bits_put(b, (uint32_t)n, NAME_LEN_BITS);
+	for (i = 0; i < n; i++)
+		bits_put(b, (uint32_t)name_value(name[i]), CHAR_BITS);
+}
+
+/* Reads a name into OUT; false if it is empty or runs past the end. */
+static bool
+get_name(struct bits *b, char out[PROTOCOL_NAME_MAX + 1])
+{
+	uint32_t n, v, i;
+
+	if (!bits_get(b, NAME_LEN_BITS, &n) || n == 0)
+		return false;
+	for (i = 0; i < n; i++) {
+		if (!bits_get(b, CHAR_BITS, &v))
+			return false;
+		out[i] = PROTOCOL_NAME_ALPHABET[v];
+	}
+	out[n] = '\0';
+	return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* Keys                                                                */
+
+static void
+put_u16(uint8_t *p, unsigned v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+int
+protocol_device_key(const uint8_t master[PROTOCOL_KEY_BYTES],
+    unsigned key_id, const char *serial,
+    uint8_t device_key[PROTOCOL_KEY_BYTES])
+{
+	uint8_t msg[CONTEXT_LEN(DEVICE_KEY_CONTEXT) + 3 + PROTOCOL_NAME_MAX];
+	size_t n = CONTEXT_LEN(DEVICE_KEY_CONTEXT), len;
+
+	if (key_id == 0 || key_id > 65535 || !protocol_name_ok(serial))
+		return -EINVAL;
+	len = strlen(serial);
+	memcpy(msg, DEVICE_KEY_CONTEXT, n);
+	put_u16(msg + n, key_id);
+	msg[n + 2] = (uint8_t)len;
+	memcpy(msg + n + 3, serial, len);
+	crypto_generichash(device_key, PROTOCOL_KEY_BYTES, msg, n + 3 + len,
+	    master, PROTOCOL_KEY_BYTES);
+	sodium_memzero(msg, sizeof(msg));
+	return 0;
+}
+
+void
+protocol_subkeys(const uint8_t device_key[PROTOCOL_KEY_BYTES],
+    uint8_t request_key[PROTOCOL_KEY_BYTES],
+    uint8_t code_key[PROTOCOL_KEY_BYTES])
+{
+	crypto_generichash(request_key, PROTOCOL_KEY_BYTES,
+	    (const uint8_t *)REQUEST_KEY_CONTEXT,
+	    CONTEXT_LEN(REQUEST_KEY_CONTEXT), device_key, PROTOCOL_KEY_BYTES);
+	crypto_generichash(code_key, PROTOCOL_KEY_BYTES,
+	    (const uint8_t *)CODE_KEY_CONTEXT, CONTEXT_LEN(CODE_KEY_CONTEXT),
+	    device_key, PROTOCOL_KEY_BYTES);
+}
+
+/* ------------------------------------------------------------------ */
+/* Requests                                                            */
+
+static bool
+request_ok(const struct protocol_request *r)
+{
+	return r != NULL && r->key_id >= 1 && r->key_id <= 65535 &&
+	    r->day <= 65535 && protocol_name_ok(r->serial) &&
+	    protocol_name_ok(r->account);
+}
+
+/* Writes R's fields (everything before the MAC) into B. */
+static void
+put_fields(struct bits *b, const struct protocol_request *r)
+{
+	size_t i;
+
+	bits_put(b, PROTOCOL_VERSION, 4);
+	bits_put(b, r->demo ? FLAG_DEMO : 0, 4);
+	bits_put(b, r->key_id, 16);
+	for (i = 0; i < PROTOCOL_NONCE_BYTES; i++)
+		bits_put(b, r->nonce[i], 8);
+	bits_put(b, r->day, 16);
+	put_name(b, r->serial);
+	put_name(b, r->account);
+}
+
+/* MAC of R (which request_ok accepts) under REQUEST_KEY. */
+static void
+request_mac(const struct protocol_request *r,
+    const uint8_t request_key[PROTOCOL_KEY_BYTES],
+    uint8_t mac[PROTOCOL_MAC_BYTES])
+{
+	uint8_t msg[CONTEXT_LEN(REQUEST_CONTEXT) + FIELDS_BYTES_MAX];
+	uint8_t hash[HASH_BYTES];
+	size_t n = CONTEXT_LEN(REQUEST_CONTEXT);
+	struct bits b;
+
+	memcpy(msg, REQUEST_CONTEXT, n);
+	bits_init(&b, msg + n, FIELDS_BYTES_MAX);
+	put_fields(&b, r);
+	crypto_generichash(hash, sizeof(hash), msg, n + (b.pos + 7) / 8,
+	    request_key, PROTOCOL_KEY_BYTES);
+	memcpy(mac, hash, PROTOCOL_MAC_BYTES);
+	sodium_memzero(hash, sizeof(hash));
+	sodium_memzero(msg, sizeof(msg));
+}
+
+int
+protocol_request_encode(const struct protocol_request *r,
+    const uint8_t request_key[PROTOCOL_KEY_BYTES], char *text, size_t size)
+{
+	uint8_t buf[REQUEST_BYTES_MAX], mac[PROTOCOL_MAC_BYTES];
+	uint8_t symbols[REQUEST_SYMBOLS_MAX];
+	size_t groups, count, i;
+	struct bits b;
+	int rc = -EINVAL;
+
+	if (text != NULL && size > 0)
+		text[0] = '\0';
+	if (!request_ok(r))
+		return -EINVAL;
+	request_mac(r, request_key, mac);
+	bits_init(&b, buf, sizeof(buf));
+	put_fields(&b, r);
+	for (i = 0; i < PROTOCOL_MAC_BYTES; i++)
+		bits_put(&b, mac[i], 8);
+	groups = (b.pos + GROUP_BITS - 1) / GROUP_BITS;
+	count = groups * PROTOCOL_REQUEST_GROUP;
+	code32_from_bytes(buf, sizeof(buf), symbols, count);
+	if (text == NULL ||
+	    size <= code32_formatted_length(count, PROTOCOL_REQUEST_GROUP))
+		rc = -ENOSPC;
+	else
+		rc = code32_format(symbols, count, PROTOCOL_REQUEST_GROUP,
+		    text, size);
+	if (rc < 0 && rc != -ENOSPC)
+		rc = -EINVAL;	/* not reached: every field was checked */
+	sodium_memzero(mac, sizeof(mac));
+	sodium_memzero(buf, sizeof(buf));
+	sodium_memzero(symbols, sizeof(symbols));
+	return rc;
+}
+
+/* Unpacks the bits of B into R and MAC: 0 or -EPROTO. */
+static int
+unpack_request(struct bits *b, struct protocol_request *r,
+    uint8_t mac[PROTOCOL_MAC_BYTES])
+{
+	uint32_t v, flags;
+	size_t i;
+
+	if (!bits_get(b, 4, &v) || v != PROTOCOL_VERSION ||
+	    !bits_get(b, 4, &flags) || (flags != 0 && flags != FLAG_DEMO) ||
+	    !bits_get(b, 16, &v) || v == 0)
+		return -EPROTO;
+	r->demo = flags == FLAG_DEMO;
+	r->key_id = v;
+	for (i = 0; i < PROTOCOL_NONCE_BYTES; i++) {
+		if (!bits_get(b, 8, &v))
+			return -EPROTO;
+		r->nonce[i] = (uint8_t)v;
+	}
+	if (!bits_get(b, 16, &v))
+		return -EPROTO;
+	r->day = v;
+	if (!get_name(b, r->serial) || !get_name(b, r->account))
+		return -EPROTO;
+	for (i = 0; i < PROTOCOL_MAC_BYTES; i++) {
+		if (!bits_get(b, 8, &v))
+			return -EPROTO;
+		mac[i] = (uint8_t)v;
+	}
+	/* Padding: zero bits, and less than a whole group. */
+	if (b->cap - b->pos >= GROUP_BITS)
+		return -EPROTO;
+	while (b->pos < b->cap)
+		if (!bits_get(b, 1, &v) || v != 0)
+			return -EPROTO;
+	return 0;
+}
+
+int
+protocol_request_decode(const char *text, struct protocol_request *r,
+    uint8_t mac[PROTOCOL_MAC_BYTES], size_t *bad_group)
+{
+	uint8_t symbols[REQUEST_SYMBOLS_MAX], buf[REQUEST_BYTES_MAX];
+	uint8_t got_mac[PROTOCOL_MAC_BYTES];
+	size_t count = 0, bad = 0;
+	struct bits b;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	memset(mac, 0, PROTOCOL_MAC_BYTES);
+	memset(buf, 0, sizeof(buf));
+	memset(got_mac, 0, sizeof(got_mac));
+	switch (code32_parse(text, PROTOCOL_REQUEST_GROUP, symbols,
+	    sizeof(symbols), &count, &bad)) {
+	case CODE32_OK:
+		break;
+	case CODE32_BAD_CHARACTER:
+	case CODE32_BAD_CHECK:
+		rc = -EINVAL;
+		bad += 1;
+		goto done;
+	default:
+		rc = -EINVAL;
+		bad = 0;
+		goto done;
+	}
+	bad = 0;
+	code32_to_bytes(symbols, count, buf, sizeof(buf));
+	b.buf = buf;
+	b.cap = count * 5;
+	b.pos = 0;
+	rc = unpack_request(&b, r, got_mac);
+	if (rc == 0)
+		memcpy(mac, got_mac, PROTOCOL_MAC_BYTES);
+	else
+		memset(r, 0, sizeof(*r));
+done:
+	sodium_memzero(symbols, sizeof(symbols));
+	sodium_memzero(buf, sizeof(buf));
+	sodium_memzero(got_mac, sizeof(got_mac));
+	if (bad_group != NULL)
+		*bad_group = bad;
+	return rc;
+}
+
+int
+protocol_request_verify(const struct protocol_request *r,
+    const uint8_t mac[PROTOCOL_MAC_BYTES],
+    const uint8_t request_key[PROTOCOL_KEY_BYTES])
+{
+	uint8_t want[PROTOCOL_MAC_BYTES];
+	int rc;
+
+	if (!request_ok(r))
+		return -EACCES;
+	request_mac(r, request_key, want);
+	rc = sodium_memcmp(want, mac, PROTOCOL_MAC_BYTES) == 0 ? 0 : -EACCES;
+	sodium_memzero(want, sizeof(want));
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Reset codes                                                         */
+
+/* The code answering R with ACTION as CODE_BYTES bytes (the last 4 bits
+ * zero); -EINVAL if R or ACTION cannot be coded. */
+static int
+code_bytes(const struct protocol_request *r, enum protocol_action action,
+    const uint8_t code_key[PROTOCOL_KEY_BYTES], uint8_t out[CODE_BYTES])
+{
+	uint8_t msg[CONTEXT_LEN(CODE_CONTEXT) + 2 + 2 * (1 + PROTOCOL_NAME_MAX)
+	    + PROTOCOL_NONCE_BYTES + 1];
+	uint8_t hash[HASH_BYTES];
+	size_t n = CONTEXT_LEN(CODE_CONTEXT), len;
+
+	if (r == NULL || r->key_id < 1 || r->key_id > 65535 ||
+	    !protocol_name_ok(r->serial) || !protocol_name_ok(r->account) ||
+	    (action != PROTOCOL_SET_PASSWORD &&
+	    action != PROTOCOL_FACTORY_RESET))
+		return -EINVAL;
+	memcpy(msg, CODE_CONTEXT, n);
+	put_u16(msg + n, r->key_id);
+	n += 2;
+	len = strlen(r->serial);
+	msg[n++] = (uint8_t)len;
+	memcpy(msg + n, r->serial, len);
+	n += len;
+	memcpy(msg + n, r->nonce, PROTOCOL_NONCE_BYTES);
+	n += PROTOCOL_NONCE_BYTES;
+	len = strlen(r->account);
+	msg[n++] = (uint8_t)len;
+	memcpy(msg + n, r->account, len);
+	n += len;
+	msg[n++] = (uint8_t)action;
+	crypto_generichash(hash, sizeof(hash), msg, n, code_key,
+	    PROTOCOL_KEY_BYTES);
+	/* version (4) | action (4), then the first 92 bits of the hash. */
+	out[0] = (uint8_t)(PROTOCOL_VERSION << 4 | (unsigned)action);
+	memcpy(out + 1, hash, CODE_BYTES - 1);
+	out[CODE_BYTES - 1] &= 0xf0;
+	sodium_memzero(hash, sizeof(hash));
+	sodium_memzero(msg, sizeof(msg));
+	return 0;
+}
+
+int
+protocol_code_make(const struct protocol_request *r,
+    enum protocol_action action, const uint8_t code_key[PROTOCOL_KEY_BYTES],
+    char *text, size_t size)
+{
+	uint8_t code[CODE_BYTES], symbols[PROTOCOL_CODE_SYMBOLS];
+	int rc;
+
+	if (text != NULL && size > 0)
+		text[0] = '\0';
+	if (code_bytes(r, action, code_key, code) < 0)
+		return -EINVAL;
+	code32_from_bytes(code, sizeof(code), symbols, PROTOCOL_CODE_SYMBOLS);
+	if (text == NULL || size <= code32_formatted_length(
+	    PROTOCOL_CODE_SYMBOLS, PROTOCOL_CODE_GROUP))
+		rc = -ENOSPC;
+	else
+		rc = code32_format(symbols, PROTOCOL_CODE_SYMBOLS,
+		    PROTOCOL_CODE_GROUP, text, size);
+	if (rc < 0 && rc != -ENOSPC)
+		rc = -EINVAL;	/* not reached */
+	sodium_memzero(code, sizeof(code));
+	sodium_memzero(symbols, sizeof(symbols));
+	return rc;
+}
+
+int
+protocol_code_check(const char *typed, const struct protocol_request *r,
+    enum protocol_action action, const uint8_t code_key[PROTOCOL_KEY_BYTES],
+    size_t *bad_group)
+{
+	uint8_t symbols[PROTOCOL_CODE_SYMBOLS], got[CODE_BYTES];
+	uint8_t want[CODE_BYTES];
+	size_t count = 0, bad = 0;
+	int rc;
+
+	memset(got, 0, sizeof(got));
+	memset(want, 0, sizeof(want));
+	switch (code32_parse(typed, PROTOCOL_CODE_GROUP, symbols,
+	    sizeof(symbols), &count, &bad)) {
+	case CODE32_OK:
+		bad = 0;
+		rc = count == PROTOCOL_CODE_SYMBOLS ? 0 : -EINVAL;
+		break;
+	case CODE32_BAD_CHARACTER:
+	case CODE32_BAD_CHECK:
+		rc = -EINVAL;
+		bad += 1;
+		break;
+	default:
+		rc = -EINVAL;
+		bad = 0;
+		break;
+	}
+	if (rc == 0 && code_bytes(r, action, code_key, want) < 0)
+		rc = -EINVAL;	/* a request or action no code answers */
+	if (rc == 0) {
+		/* All 100 bits at once: version, action and MAC. */
+		code32_to_bytes(symbols, PROTOCOL_CODE_SYMBOLS, got,
+		    sizeof(got));
+		rc = sodium_memcmp(got, want, sizeof(want)) == 0 ? 0 : -EACCES;
+	}
+	sodium_memzero(symbols, sizeof(symbols));
+	sodium_memzero(got, sizeof(got));
+	sodium_memzero(want, sizeof(want));
+	if (bad_group != NULL)
+		*bad_group = bad;
+	return rc;
+}

@@ -1,0 +1,148 @@
+/*
+ * protocol.h: the recovery protocol between a device and its vendor's
+ * support desk: device keys, recovery requests and reset codes. Shared
+ * by the wizard (making requests, checking codes) and nvr-support
+ * (decoding requests, issuing codes).
+ *
+ * Keys. A vendor key set has an id (1-65535), a 32-byte master secret
+ * and an Ed25519 key pair. Each device gets its own key, derived from the
+ * master with keyed BLAKE2b (libsodium's crypto_generichash, 32-byte
+ * output, keyed by the master) over
+ *     "nvr-recovery device key v1" || key id (2 bytes, big-endian) ||
+ *     serial length (1 byte) || serial
+ * and from it two subkeys, each BLAKE2b keyed by the device key over
+ * "nvr-recovery request mac v1" or "nvr-recovery code mac v1". The
+ * request key authenticates requests; the code key makes codes. A device
+ * never computes a code MAC over data someone else chose, so it is no
+ * oracle for codes. One device's key tells nothing of another's or of
+ * the master.
+ *
+ * Names. Serial numbers and account names travel packed 6 bits a
+ * character, from NAME_ALPHABET (digits, letters of both cases, '-' and
+ * '_'), 1 to 31 characters; others cannot be put in a request.
+ *
+ * Request (version 1), a bit string, big-endian, then Crockford base32
+ * (common/code32.h) in groups of 5 symbols plus a check symbol:
+ *     version       4 bits   1
+ *     flags         4 bits   8: the key set is a demo one; others 0
+ *     key id       16 bits
+ *     nonce        80 bits   random, names this request
+ *     day          16 bits   device date, days since 1970-01-01 UTC
+ *                            (0: the device clock was not plausible)
+ *     serial        5 bits length, then 6 bits a character
+ *     account       5 bits length, then 6 bits a character
+ *     mac          64 bits   the first 8 bytes of BLAKE2b-256 keyed by
+ *                            the request key over "nvr-recovery request
+ *                            v1" || the bytes of everything above, the
+ *                            last byte padded with zero bits
+ *     padding      zero bits up to a whole number of groups (< 25 bits)
+ * A 12-character serial and "admin" make 12 groups: 72 characters, 83
+ * with the hyphens.
+ *
+ * Reset code (version 1): 100 bits as 20 symbols in 5 groups of 4 plus a
+ * check symbol (25 typed characters, like a recovery key):
+ *     version       4 bits   1
+ *     action        4 bits   enum protocol_action
+ *     mac          92 bits   the first 92 bits of BLAKE2b-256 keyed by
+ *                            the code key over "nvr-recovery code v1" ||
+ *                            key id (2) || serial length (1) || serial ||
+ *                            nonce (10) || account length (1) || account
+ *                            || action (1)
+ * It carries no clock: it is good exactly as long as the pending request
+ * it answers.
+ *
+ * Invariants: pure functions, no I/O, no allocation; MACs compared in
+ * constant time; local copies of keys and MACs wiped before returning.
+ */
+#ifndef NVR_COMMON_PROTOCOL_H
+#define NVR_COMMON_PROTOCOL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PROTOCOL_VERSION 1
+#define PROTOCOL_KEY_BYTES 32
+#define PROTOCOL_NONCE_BYTES 10
+#define PROTOCOL_MAC_BYTES 8		/* of a request */
+#define PROTOCOL_NAME_MAX 31
+#define PROTOCOL_NAME_ALPHABET \
+	"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
+#define PROTOCOL_REQUEST_GROUP 5
+#define PROTOCOL_CODE_GROUP 4
+#define PROTOCOL_CODE_SYMBOLS 20
+#define PROTOCOL_REQUEST_TEXT_MAX 161	/* 23 groups, separators, NUL */
+#define PROTOCOL_CODE_TEXT_MAX 32
+
+enum protocol_action {
+	PROTOCOL_SET_PASSWORD = 1,	/* set a new password for the account */
+	PROTOCOL_FACTORY_RESET = 2,	/* erase the device's settings */
+};
+
+struct protocol_request {
+	unsigned key_id;		/* 1..65535 */
+	bool demo;			/* made with a demo key set */
+	uint8_t nonce[PROTOCOL_NONCE_BYTES];
+	unsigned day;			/* days since 1970-01-01, 0: unknown */
+	char serial[PROTOCOL_NAME_MAX + 1];
+	char account[PROTOCOL_NAME_MAX + 1];
+};
+
+/* True if NAME can travel in a request: 1 to 31 characters, all from
+ * PROTOCOL_NAME_ALPHABET. */
+bool protocol_name_ok(const char *name);
+
+/* Derives the device key of SERIAL under key set KEY_ID's MASTER.
+ * Returns 0, or -EINVAL if SERIAL cannot travel or KEY_ID is 0 or over
+ * 65535. */
+int protocol_device_key(const uint8_t master[PROTOCOL_KEY_BYTES],
+    unsigned key_id, const char *serial,
+    uint8_t device_key[PROTOCOL_KEY_BYTES]);
+
+/* Derives the request and code subkeys from DEVICE_KEY. */
+void protocol_subkeys(const uint8_t device_key[PROTOCOL_KEY_BYTES],
+    uint8_t request_key[PROTOCOL_KEY_BYTES],
+    uint8_t code_key[PROTOCOL_KEY_BYTES]);
+
+/* Writes R, with its MAC under REQUEST_KEY, as grouped text into TEXT.
+ * Returns the length written, or -EINVAL (a field out of range, a name
+ * that cannot travel) or -ENOSPC (SIZE too small). */
+int protocol_request_encode(const struct protocol_request *r,
+    const uint8_t request_key[PROTOCOL_KEY_BYTES], char *text, size_t size);
+
+/*
+ * Reads TEXT (any case, separators optional) into R and its MAC, checking
+ * the check symbols, the version, the flags, the lengths and the padding,
+ * but not the MAC (that needs the device's key). Returns 0; -EINVAL with
+ * *BAD_GROUP the 1-based group holding a typo (0: not a typo but a wrong
+ * length); -EPROTO for text that is well typed but no version-1 request
+ * (unknown version or flags, a name out of the alphabet's use, non-zero
+ * padding, key id 0).
+ */
+int protocol_request_decode(const char *text, struct protocol_request *r,
+    uint8_t mac[PROTOCOL_MAC_BYTES], size_t *bad_group);
+
+/* Returns 0 if MAC is R's under REQUEST_KEY (constant time), -EACCES if
+ * not. */
+int protocol_request_verify(const struct protocol_request *r,
+    const uint8_t mac[PROTOCOL_MAC_BYTES],
+    const uint8_t request_key[PROTOCOL_KEY_BYTES]);
+
+/* Writes the reset code answering R with ACTION, under CODE_KEY, as
+ * grouped text (XXXXX-XXXXX-XXXXX-XXXXX-XXXXX). Returns the length, or
+ * -EINVAL / -ENOSPC. */
+int protocol_code_make(const struct protocol_request *r,
+    enum protocol_action action, const uint8_t code_key[PROTOCOL_KEY_BYTES],
+    char *text, size_t size);
+
+/*
+ * Checks TYPED against R and ACTION under CODE_KEY. Returns 0 if it is the
+ * code; -EINVAL for a typo the check symbols catch (*BAD_GROUP 1-based, 0
+ * for a wrong length), which is no try; -EACCES for a well-typed code that
+ * is not this one (count it as a wrong try).
+ */
+int protocol_code_check(const char *typed, const struct protocol_request *r,
+    enum protocol_action action, const uint8_t code_key[PROTOCOL_KEY_BYTES],
+    size_t *bad_group);
+
+#endif
