@@ -25,7 +25,7 @@ CFLAGS ?= -O2 -g
 HARDEN := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 HARDEN_LD := -pie -Wl,-z,relro,-z,now
 PKG_CONFIG ?= pkg-config
-PKGS := ncursesw menuw yaml-0.1 libxcrypt libsodium pwquality
+PKGS := ncursesw menuw yaml-0.1 libxcrypt libsodium pwquality libqrencode
 TEST_PKGS := cmocka
 DRIVER_PKGS := vterm
 
@@ -53,8 +53,8 @@ CORE_SRC := \
 	backends/accounts_shadow.c backends/attempts.c backends/policy.c \
 	backends/secret.c backends/audit.c backends/registry.c \
 	backends/answer.c backends/recovery.c backends/recovery_file.c \
-	backends/requests.c \
-	common/code32.c common/protocol.c common/keyfile.c \
+	backends/requests.c backends/provisioned.c \
+	common/code32.c common/protocol.c common/reset_file.c common/keyfile.c \
 	common/private_file.c common/provisioning.c common/harden.c \
 	tui/keys.c tui/theme.c tui/draw.c tui/term.c \
 	screens/main_menu.c screens/change_password.c screens/proof.c \
@@ -100,7 +100,7 @@ build/asan/nvr-recovery: $(ASAN_CORE_OBJ) $(ASAN_OBJ)/$(MAIN_SRC:.c=.o)
 # library.
 SUPPORT_SRC := support/keyset.c support/issue_log.c \
 	backends/nvr_error.c backends/atomic_file.c \
-	common/code32.c common/protocol.c common/keyfile.c \
+	common/code32.c common/protocol.c common/reset_file.c common/keyfile.c \
 	common/private_file.c common/provisioning.c common/harden.c
 SUPPORT_MAIN_SRC := support/main.c
 SUPPORT_OBJ := $(SUPPORT_SRC:%.c=$(OBJ)/%.o)
@@ -203,7 +203,19 @@ build/demo/root/etc/shadow:
 	install -m 0644 config/demo/etc/passwd $(@D)/passwd
 	install -m 0640 config/demo/etc/shadow $@
 
-DEMO_FILES := build/demo/config.yaml build/demo/root/etc/shadow
+# The demo vendor's key set (public, marked demo) with the modes
+# nvr-support insists on, and the demo device provisioned from it.
+build/demo/vendor/keyset-9000: config/demo-vendor/keyset-9000
+	install -d -m 0700 $(@D)
+	install -m 0600 $< $@
+
+build/demo/provisioning: build/demo/vendor/keyset-9000 | build/nvr-support
+	rm -f $@
+	build/nvr-support provision --keys build/demo/vendor \
+		--serial DEMO-0042-7731 --out $@
+
+DEMO_FILES := build/demo/config.yaml build/demo/root/etc/shadow \
+	build/demo/provisioning
 
 # FIRSTBOOT=1: a throwaway copy whose admin has no password ('!'), which
 # opens on first-boot setup.
@@ -227,7 +239,7 @@ ASAN_UNIT_BINS := $(UNIT_TESTS:%=build/asan/tests/%)
 check: build/nvr-recovery build/asan/nvr-recovery build/vtdrive \
 		build/syslog-recv build/nvr-support build/request-tool \
 		$(DEMO_FILES) $(UNIT_BINS) $(ASAN_UNIT_BINS)
-	tests/run-all $(UNIT_BINS) $(ASAN_UNIT_BINS)
+	tests/run-all $(UNIT_BINS) $(ASAN_UNIT_BINS) $(FUZZ_REPLAY_BINS)
 
 unit: $(UNIT_BINS)
 	tests/run-all --unit-only $(UNIT_BINS)
@@ -259,3 +271,64 @@ clean:
 	$(TEST_SUPPORT_SRC:%.c=$(ASAN_OBJ)/%.d) \
 	$(SUPPORT_OBJ:.o=.d) $(ASAN_SUPPORT_OBJ:.o=.d) \
 	$(OBJ)/$(SUPPORT_MAIN_SRC:.c=.d) $(OBJ)/tests/e2e/request_tool.d
+
+# Fuzzing (tests/fuzz/): one libFuzzer harness per parser, seed corpora
+# in tests/fuzz/corpus/NAME/.
+#   make fuzz           builds each harness with clang (libFuzzer, ASan,
+#                       UBSan; tests/fuzz/install-deps installs clang when
+#                       missing) and runs each for FUZZ_SECONDS on a copy
+#                       of its corpus in build/fuzz/
+#   make fuzz-replay    what make check runs: each corpus file once through
+#                       its harness, built with gcc and SANITIZE (no clang)
+#   make fuzz-seeds     writes the generated seeds into tests/fuzz/corpus/
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_LIB_SRC := common/code32.c common/protocol.c common/keyfile.c \
+	common/reset_file.c backends/nvr_error.c
+FUZZ_HEADERS := tests/fuzz/fuzz.h $(wildcard common/*.h) backends/nvr_error.h
+FUZZ_BINS := $(FUZZ_NAMES:%=build/fuzz/fuzz_%)
+FUZZ_REPLAY_BINS := $(FUZZ_NAMES:%=build/asan/fuzz/replay_%)
+FUZZ_FLAGS = -std=c11 -D_GNU_SOURCE -I. -g -O1 \
+	$(filter-out -Werror,$(WARNINGS)) $(CPPFLAGS) \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer $(shell $(PKG_CONFIG) --cflags libsodium)
+
+.PHONY: fuzz fuzz-replay fuzz-seeds
+
+build/fuzz/.deps-ok: tests/fuzz/deps.txt tests/fuzz/install-deps
+	FUZZ_CC=$(FUZZ_CC) tests/fuzz/install-deps
+	@mkdir -p $(@D) && touch $@
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_SRC) $(FUZZ_HEADERS) | \
+		build/.deps-ok build/fuzz/.deps-ok
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_LIB_SRC) \
+		$(shell $(PKG_CONFIG) --libs libsodium)
+
+fuzz: $(FUZZ_BINS)
+	tests/fuzz/run-fuzz $(FUZZ_SECONDS) $(FUZZ_NAMES)
+
+build/asan/fuzz/replay_%: tests/fuzz/replay.c tests/fuzz/fuzz_%.c \
+		$(FUZZ_LIB_SRC:%.c=$(ASAN_OBJ)/%.o) $(FUZZ_HEADERS) | \
+		build/.deps-ok
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(SANITIZE) \
+		-DFUZZ_CORPUS='"tests/fuzz/corpus/$*"' -o $@ \
+		tests/fuzz/replay.c tests/fuzz/fuzz_$*.c \
+		$(FUZZ_LIB_SRC:%.c=$(ASAN_OBJ)/%.o) $(SUPPORT_LIBS)
+
+check: $(FUZZ_REPLAY_BINS)
+
+fuzz-replay: $(FUZZ_REPLAY_BINS)
+	tests/run-all --unit-only $(FUZZ_REPLAY_BINS)
+
+build/fuzz/gen-seeds: tests/fuzz/gen_seeds.c $(FUZZ_LIB_SRC:%.c=$(OBJ)/%.o) \
+		$(FUZZ_HEADERS) | build/.deps-ok
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -o $@ $< \
+		$(FUZZ_LIB_SRC:%.c=$(OBJ)/%.o) $(SUPPORT_LIBS)
+
+fuzz-seeds: build/fuzz/gen-seeds
+	build/fuzz/gen-seeds tests/fuzz/corpus
+
+-include $(FUZZ_LIB_SRC:%.c=$(OBJ)/%.d) $(FUZZ_LIB_SRC:%.c=$(ASAN_OBJ)/%.d)

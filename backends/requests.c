@@ -25,6 +25,7 @@
 #include <sodium.h>
 
 #include "backends/atomic_file.h"
+#include "backends/attempts.h"
 
 #ifndef NVR_BUILD_TIME
 #define NVR_BUILD_TIME 1793491200	/* 2026-11-01: no clock shows less */
@@ -464,6 +465,100 @@ requests_redeem(struct requests *r, const struct requests_device *dev,
 	    "%s", account);
 }
 
+/* The message for a reset file that does not parse. */
+static int
+unreadable_file(int rc, size_t bad_line, struct nvr_error *err)
+{
+	if (rc == -EFBIG)
+		return nvr_error_set(err, -EFBIG, "the reset file is larger "
+		    "than %d bytes: it is no reset file", RESET_FILE_MAX);
+	if (bad_line == 1)
+		return nvr_error_set(err, -EBADMSG, "reset file line 1: not a "
+		    "version-%d reset file", RESET_FILE_VERSION);
+	return nvr_error_set(err, -EBADMSG, "reset file line %zu: not what "
+	    "a version-%d reset file has there (damaged or edited?)",
+	    bad_line, RESET_FILE_VERSION);
+}
+
+int
+requests_redeem_file(struct requests *r, const struct requests_device *dev,
+    const uint8_t vendor_public[crypto_sign_PUBLICKEYBYTES],
+    const char *data, size_t len, const struct requests_clock *now,
+    struct reset_file *out, struct nvr_error *err)
+{
+	struct reset_file f;
+	struct atomic_lock lock;
+	struct entry *match = NULL;
+	bool any = false;
+	size_t bad_line = 0;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = reset_file_parse(data, len, &f, &bad_line);
+	if (rc != 0)
+		return unreadable_file(rc, bad_line, err);
+	/* Named before the signature is checked: a file of another key set
+	 * cannot be checked here, and saying so helps more. */
+	if (f.key_id != dev->key_id)
+		return nvr_error_set(err, -EACCES, "this reset file was signed "
+		    "with key set %u, but this recorder uses key set %u",
+		    f.key_id, dev->key_id);
+	rc = reset_file_verify(data, len, vendor_public, &f, &bad_line);
+	if (rc == -EACCES)
+		return nvr_error_set(err, -EACCES, "the reset file's signature "
+		    "is not the vendor's (forged, damaged, or signed with "
+		    "another key set)");
+	if (rc != 0)
+		return unreadable_file(rc, bad_line, err);
+	if (strcmp(f.serial, dev->serial) != 0)
+		return nvr_error_set(err, -EACCES, "this reset file is for "
+		    "recorder %s, not for this one (%s)", f.serial,
+		    dev->serial);
+
+	rc = lock_and_load(r, &lock, now, err);
+	if (rc != 0)
+		return rc;
+	for (size_t i = 0; i < r->count; i++) {
+		struct entry *e = &r->entries[i];
+
+		if (e->key_id != dev->key_id)
+			continue;
+		any |= !e->used;
+		if (match == NULL && sodium_memcmp(e->nonce, f.nonce,
+		    sizeof(e->nonce)) == 0)
+			match = e;
+	}
+	if (match == NULL || match->used || (f.action ==
+	    PROTOCOL_SET_PASSWORD && strcmp(match->account, f.account) != 0)) {
+		atomic_lock_release(&lock);
+		if (match != NULL && match->used)
+			return nvr_error_set(err, -EACCES, "that reset file "
+			    "was used already (or its request was answered "
+			    "with a code)");
+		if (match != NULL)
+			return nvr_error_set(err, -EACCES, "this reset file "
+			    "sets the password of %s, but its request was made "
+			    "for %s", f.account, match->account);
+		if (!any)
+			return nvr_error_set(err, -ENOENT, "no request is "
+			    "waiting for an answer (it was answered, or it "
+			    "expired)");
+		return nvr_error_set(err, -EACCES, "this reset file answers "
+		    "none of the requests waiting on this recorder (an older "
+		    "or expired one?)");
+	}
+	/* Durably used before anything is done with it. */
+	match->used = true;
+	rc = save(r, err);
+	if (rc != 0)
+		match->used = false;
+	atomic_lock_release(&lock);
+	if (rc != 0)
+		return rc;
+	*out = f;
+	return 0;
+}
+
 int
 requests_note_boot(struct requests *r, const struct requests_clock *now,
     struct nvr_error *err)
@@ -517,4 +612,73 @@ requests_close(struct requests *r)
 	free(r->path);
 	free(r->lock_path);
 	free(r);
+}
+
+/* Before a try: may it be made? 0, or -EAGAIN with *WAIT_S. */
+static int
+budget_open(struct attempts *budget, long *wait_s, struct nvr_error *err)
+{
+	struct nvr_error why;
+	int rc = attempts_wait(budget, REQUESTS_BUDGET_NAME, wait_s, &why);
+
+	if (rc != 0)
+		return nvr_error_set(err, -EAGAIN, "wrong codes cannot be "
+		    "counted now (%s), so none is checked", why.message);
+	if (*wait_s > 0)
+		return nvr_error_set(err, -EAGAIN, "too many wrong codes: wait "
+		    "%ld seconds", *wait_s);
+	return 0;
+}
+
+/* After a try that gave RC: count it. Returns what the caller gets. */
+static int
+budget_count(struct attempts *budget, int rc, long *wait_s,
+    struct nvr_error *err)
+{
+	struct nvr_error count_err, said = *err;
+
+	*wait_s = 0;
+	if (rc == 0) {
+		(void)attempts_succeeded(budget, REQUESTS_BUDGET_NAME,
+		    &count_err);
+		return 0;
+	}
+	if (rc != -EACCES)
+		return rc;
+	if (attempts_failed(budget, REQUESTS_BUDGET_NAME, wait_s,
+	    &count_err) != 0)
+		return nvr_error_set(err, -EAGAIN, "%s; and it could not be "
+		    "counted (%s), so no more tries now", said.message,
+		    count_err.message);
+	return -EACCES;
+}
+
+int
+requests_try_code(struct requests *r, struct attempts *budget,
+    const struct requests_device *dev, const char *account,
+    enum protocol_action action, const char *typed,
+    const struct requests_clock *now, long *wait_s, struct nvr_error *err)
+{
+	int rc = budget_open(budget, wait_s, err);
+
+	if (rc != 0)
+		return rc;
+	rc = requests_redeem(r, dev, account, action, typed, now, err);
+	return budget_count(budget, rc, wait_s, err);
+}
+
+int
+requests_try_file(struct requests *r, struct attempts *budget,
+    const struct requests_device *dev,
+    const uint8_t vendor_public[crypto_sign_PUBLICKEYBYTES],
+    const char *data, size_t len, const struct requests_clock *now,
+    struct reset_file *out, long *wait_s, struct nvr_error *err)
+{
+	int rc = budget_open(budget, wait_s, err);
+
+	if (rc != 0)
+		return rc;
+	rc = requests_redeem_file(r, dev, vendor_public, data, len, now, out,
+	    err);
+	return budget_count(budget, rc, wait_s, err);
 }

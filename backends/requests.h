@@ -1,9 +1,9 @@
 /*
  * requests.h: the device side of the recovery protocol (common/
  * protocol.h). It makes recovery requests for support, keeps the pending
- * ones in STATE_DIR/requests, and redeems the reset codes support sends
- * back: a code works for this device, one pending request, its account
- * and action, once.
+ * ones in STATE_DIR/requests, and redeems what support sends back, a
+ * reset code or a signed reset file (common/reset_file.h): either works
+ * for this device, one pending request, its account and action, once.
  *
  * How long a request stays good (lifetime L, default 7 days, and a boot
  * limit B, default 20):
@@ -20,10 +20,11 @@
  * Invariants:
  * 1. At most REQUESTS_PENDING_MAX requests are pending; making one more
  *    drops the oldest (and says which), never the others.
- * 2. A code is marked used in the file (atomic write, under the lock)
- *    before redeeming returns success, so a power cut between that and
- *    writing the new password costs a new request, never leaves a code
- *    that works twice.
+ * 2. A code or reset file is marked used in the file (atomic write,
+ *    under the lock) before redeeming returns success, so a power cut
+ *    between that and writing the new password costs a new request, never
+ *    leaves a code or file that works twice. A request answered by one
+ *    way is used for the other too: whichever comes first wins.
  * 3. A file that does not parse is refused, never rewritten.
  */
 #ifndef NVR_BACKENDS_REQUESTS_H
@@ -34,8 +35,11 @@
 #include <stdint.h>
 #include <time.h>
 
+#include <sodium.h>
+
 #include "backends/nvr_error.h"
 #include "common/protocol.h"
+#include "common/reset_file.h"
 
 #define REQUESTS_PENDING_MAX 3
 #define REQUESTS_DEFAULT_LIFETIME_S (7L * 24 * 3600)
@@ -107,9 +111,51 @@ int requests_redeem(struct requests *r, const struct requests_device *dev,
     const char *account, enum protocol_action action, const char *typed,
     const struct requests_clock *now, struct nvr_error *err);
 
+/*
+ * Checks the reset file DATA (LEN bytes, as read from the USB stick)
+ * against the pending requests: its signature under VENDOR_PUBLIC (the
+ * provisioning file's vendor_public_key), then this device's key id and
+ * serial, then a good pending request with the file's nonce (and, for
+ * set-password, the same account). On a match that request is marked
+ * used first and OUT says what to do, for which account; the caller
+ * then does it. Returns 0; -EBADMSG or -EFBIG for a file that is no
+ * reset file ("reset file line N: ...", not a try); -EACCES for a bad
+ * signature or a file that answers no pending request (another device,
+ * key set, request or account, or a request used already: count it as a
+ * wrong try); -ENOENT if no request is pending at all. OUT is zeroed
+ * unless 0 is returned.
+ */
+int requests_redeem_file(struct requests *r,
+    const struct requests_device *dev,
+    const uint8_t vendor_public[crypto_sign_PUBLICKEYBYTES],
+    const char *data, size_t len, const struct requests_clock *now,
+    struct reset_file *out, struct nvr_error *err);
+
 /* The name under which wrong codes count in the attempt budget: one for
  * the whole device, so new requests do not reset it. */
 #define REQUESTS_BUDGET_NAME "@reset-code"
+
+struct attempts;
+
+/*
+ * requests_redeem and requests_redeem_file behind the device's budget of
+ * wrong tries (backends/attempts.h, under REQUESTS_BUDGET_NAME), which
+ * survives restarts and new requests, so the MAC bits cannot be guessed
+ * online. While a wait runs nothing is checked: -EAGAIN with *WAIT_S
+ * set. A wrong code or file (-EACCES) is counted and *WAIT_S says the
+ * wait it started (0: none); a success clears the count; a typo or an
+ * unreadable file costs nothing. A failure that cannot be counted is
+ * returned as -EAGAIN too (fail closed).
+ */
+int requests_try_code(struct requests *r, struct attempts *budget,
+    const struct requests_device *dev, const char *account,
+    enum protocol_action action, const char *typed,
+    const struct requests_clock *now, long *wait_s, struct nvr_error *err);
+int requests_try_file(struct requests *r, struct attempts *budget,
+    const struct requests_device *dev,
+    const uint8_t vendor_public[crypto_sign_PUBLICKEYBYTES],
+    const char *data, size_t len, const struct requests_clock *now,
+    struct reset_file *out, long *wait_s, struct nvr_error *err);
 
 /* Counts this boot if the file has pending requests and has not seen it
  * yet. Run at every boot (the wizard does at start; the Debian package's

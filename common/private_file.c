@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <libgen.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
@@ -69,16 +70,45 @@ check_folder_of(const char *path, struct nvr_error *err)
 	return rc;
 }
 
-int
-private_file_read(const char *path, size_t max, char **data,
-    size_t *len, struct nvr_error *err)
+/* The system-folder rule: owned by us or root, writable by nobody else. */
+static int
+check_system_folder_of(const char *path, struct nvr_error *err)
+{
+	char *copy = strdup(path);
+	const char *dir;
+	struct stat st;
+	int rc = 0;
+
+	if (copy == NULL)
+		return nvr_error_set(err, -ENOMEM, "out of memory");
+	dir = dirname(copy);
+	if (stat(dir, &st) != 0)
+		rc = nvr_error_set(err, errno == ENOENT ? -ENOENT : -errno,
+		    "cannot use folder %s: %s", dir, strerror(errno));
+	else if (!S_ISDIR(st.st_mode))
+		rc = nvr_error_set(err, -ENOTDIR, "%s is not a folder", dir);
+	else if (st.st_uid != geteuid() && st.st_uid != 0)
+		rc = nvr_error_set(err, -EPERM, "%s: owned by uid %lu; "
+		    "refusing to trust it", dir, (unsigned long)st.st_uid);
+	else if ((st.st_mode & 022) != 0)
+		rc = nvr_error_set(err, -EPERM, "%s: group or others may write "
+		    "in this folder (mode %04o); fix: chmod go-w %s", dir,
+		    (unsigned)(st.st_mode & 07777), dir);
+	free(copy);
+	return rc;
+}
+
+static int
+read_checked(const char *path, size_t max, char **data, size_t *len,
+    bool system_folder, struct nvr_error *err)
 {
 	struct stat st;
 	int rc;
 
 	*data = NULL;
 	*len = 0;
-	rc = check_folder_of(path, err);
+	rc = system_folder ? check_system_folder_of(path, err) :
+	    check_folder_of(path, err);
 	if (rc != 0)
 		return rc;
 	if (lstat(path, &st) != 0) {
@@ -91,6 +121,20 @@ private_file_read(const char *path, size_t max, char **data,
 	if (rc != 0)
 		return rc;
 	return atomic_file_read(path, max, data, len, err);
+}
+
+int
+private_file_read(const char *path, size_t max, char **data,
+    size_t *len, struct nvr_error *err)
+{
+	return read_checked(path, max, data, len, false, err);
+}
+
+int
+private_file_read_system(const char *path, size_t max, char **data,
+    size_t *len, struct nvr_error *err)
+{
+	return read_checked(path, max, data, len, true, err);
 }
 
 void

@@ -45,6 +45,13 @@ int private_file_check_stat(const char *path, const struct stat *st,
 int private_file_read(const char *path, size_t max, char **data,
     size_t *len, struct nvr_error *err);
 
+/* As private_file_read, for a file in a system folder such as
+ * /etc/nvr-recovery (a recorder's provisioning file): the folder may be
+ * readable by all, as /etc/ssh is, but must be owned by us or root and
+ * writable by nobody else, so that nobody else can swap the file. */
+int private_file_read_system(const char *path, size_t max, char **data,
+    size_t *len, struct nvr_error *err);
+
 /* Wipes and frees DATA (LEN bytes, from private_file_read); NULL is
  * fine. */
 void private_file_free(char *data, size_t len);

@@ -253,26 +253,39 @@ request_mac(const struct protocol_request *r,
 	sodium_memzero(msg, sizeof(msg));
 }
 
+/* The bits of R and its MAC into BUF (REQUEST_BYTES_MAX); returns how
+ * many bits. R must be request_ok. */
+static size_t
+pack_request(const struct protocol_request *r,
+    const uint8_t request_key[PROTOCOL_KEY_BYTES], uint8_t *buf)
+{
+	uint8_t mac[PROTOCOL_MAC_BYTES];
+	struct bits b;
+
+	request_mac(r, request_key, mac);
+	bits_init(&b, buf, REQUEST_BYTES_MAX);
+	put_fields(&b, r);
+	for (size_t i = 0; i < PROTOCOL_MAC_BYTES; i++)
+		bits_put(&b, mac[i], 8);
+	sodium_memzero(mac, sizeof(mac));
+	return b.pos;
+}
+
 int
 protocol_request_encode(const struct protocol_request *r,
     const uint8_t request_key[PROTOCOL_KEY_BYTES], char *text, size_t size)
 {
-	uint8_t buf[REQUEST_BYTES_MAX], mac[PROTOCOL_MAC_BYTES];
+	uint8_t buf[REQUEST_BYTES_MAX];
 	uint8_t symbols[REQUEST_SYMBOLS_MAX];
-	size_t groups, count, i;
-	struct bits b;
+	size_t groups, count, bits;
 	int rc = -EINVAL;
 
 	if (text != NULL && size > 0)
 		text[0] = '\0';
 	if (!request_ok(r))
 		return -EINVAL;
-	request_mac(r, request_key, mac);
-	bits_init(&b, buf, sizeof(buf));
-	put_fields(&b, r);
-	for (i = 0; i < PROTOCOL_MAC_BYTES; i++)
-		bits_put(&b, mac[i], 8);
-	groups = (b.pos + GROUP_BITS - 1) / GROUP_BITS;
+	bits = pack_request(r, request_key, buf);
+	groups = (bits + GROUP_BITS - 1) / GROUP_BITS;
 	count = groups * PROTOCOL_REQUEST_GROUP;
 	code32_from_bytes(buf, sizeof(buf), symbols, count);
 	if (text == NULL ||
@@ -283,16 +296,82 @@ protocol_request_encode(const struct protocol_request *r,
 		    text, size);
 	if (rc < 0 && rc != -ENOSPC)
 		rc = -EINVAL;	/* not reached: every field was checked */
-	sodium_memzero(mac, sizeof(mac));
 	sodium_memzero(buf, sizeof(buf));
 	sodium_memzero(symbols, sizeof(symbols));
 	return rc;
 }
 
-/* Unpacks the bits of B into R and MAC: 0 or -EPROTO. */
+int
+protocol_request_encode_compact(const struct protocol_request *r,
+    const uint8_t request_key[PROTOCOL_KEY_BYTES], char *text, size_t size)
+{
+	uint8_t buf[REQUEST_BYTES_MAX];
+	uint8_t symbols[REQUEST_SYMBOLS_MAX];
+	size_t count, i;
+	int rc;
+
+	if (text != NULL && size > 0)
+		text[0] = '\0';
+	if (!request_ok(r))
+		return -EINVAL;
+	count = (pack_request(r, request_key, buf) + 4) / 5;
+	code32_from_bytes(buf, sizeof(buf), symbols, count);
+	if (text == NULL || size < count + 2) {
+		rc = -ENOSPC;
+	} else {
+		text[0] = PROTOCOL_COMPACT_MARK;
+		for (i = 0; i < count; i++)
+			text[i + 1] = CODE32_ALPHABET[symbols[i]];
+		text[count + 1] = '\0';
+		rc = (int)count + 1;
+	}
+	sodium_memzero(buf, sizeof(buf));
+	sodium_memzero(symbols, sizeof(symbols));
+	return rc;
+}
+
+/* The value of a Crockford symbol (any case, I and L as 1, O as 0), or
+ * -1. */
+static int
+symbol_value(char ch)
+{
+	const char *at;
+
+	if (ch >= 'a' && ch <= 'z')
+		ch = (char)(ch - 'a' + 'A');
+	if (ch == 'I' || ch == 'L')
+		ch = '1';
+	else if (ch == 'O')
+		ch = '0';
+	at = ch != '\0' ? strchr(CODE32_ALPHABET, ch) : NULL;
+	return at != NULL ? (int)(at - CODE32_ALPHABET) : -1;
+}
+
+/* Reads the compact form after its mark into SYMBOLS: separators are
+ * ignored, anything else outside the alphabet is -EINVAL. */
+static int
+compact_symbols(const char *text, uint8_t *symbols, size_t max,
+    size_t *count)
+{
+	*count = 0;
+	for (; *text != '\0'; text++) {
+		int v;
+
+		if (*text == '-' || *text == ' ')
+			continue;
+		v = symbol_value(*text);
+		if (v < 0 || *count == max)
+			return -EINVAL;
+		symbols[(*count)++] = (uint8_t)v;
+	}
+	return *count > 0 ? 0 : -EINVAL;
+}
+
+/* Unpacks the bits of B into R and MAC: 0 or -EPROTO. Padding after the
+ * MAC must be zero bits, fewer than PAD_LIMIT. */
 static int
 unpack_request(struct bits *b, struct protocol_request *r,
-    uint8_t mac[PROTOCOL_MAC_BYTES])
+    uint8_t mac[PROTOCOL_MAC_BYTES], size_t pad_limit)
 {
 	uint32_t v, flags;
 	size_t i;
@@ -318,8 +397,8 @@ unpack_request(struct bits *b, struct protocol_request *r,
 			return -EPROTO;
 		mac[i] = (uint8_t)v;
 	}
-	/* Padding: zero bits, and less than a whole group. */
-	if (b->cap - b->pos >= GROUP_BITS)
+	/* Padding: zero bits, and less than a whole group (or symbol). */
+	if (b->cap - b->pos >= pad_limit)
 		return -EPROTO;
 	while (b->pos < b->cap)
 		if (!bits_get(b, 1, &v) || v != 0)
@@ -341,6 +420,24 @@ protocol_request_decode(const char *text, struct protocol_request *r,
 	memset(mac, 0, PROTOCOL_MAC_BYTES);
 	memset(buf, 0, sizeof(buf));
 	memset(got_mac, 0, sizeof(got_mac));
+	while (*text == ' ' || *text == '-')
+		text++;
+	if (*text == PROTOCOL_COMPACT_MARK ||
+	    *text == PROTOCOL_COMPACT_MARK - 'A' + 'a') {
+		/* The QR form: no check symbols (the QR code has its own
+		 * error correction), so a typo shows only as a bad MAC. */
+		if (compact_symbols(text + 1, symbols, sizeof(symbols),
+		    &count) != 0) {
+			rc = -EINVAL;
+			goto done;
+		}
+		code32_to_bytes(symbols, count, buf, sizeof(buf));
+		b.buf = buf;
+		b.cap = count * 5;
+		b.pos = 0;
+		rc = unpack_request(&b, r, got_mac, 5);
+		goto unpacked;
+	}
 	switch (code32_parse(text, PROTOCOL_REQUEST_GROUP, symbols,
 	    sizeof(symbols), &count, &bad)) {
 	case CODE32_OK:
@@ -360,7 +457,8 @@ protocol_request_decode(const char *text, struct protocol_request *r,
 	b.buf = buf;
 	b.cap = count * 5;
 	b.pos = 0;
-	rc = unpack_request(&b, r, got_mac);
+	rc = unpack_request(&b, r, got_mac, GROUP_BITS);
+unpacked:
 	if (rc == 0)
 		memcpy(mac, got_mac, PROTOCOL_MAC_BYTES);
 	else

@@ -37,6 +37,12 @@
  *                            last byte padded with zero bits
  *     padding      zero bits up to a whole number of groups (< 25 bits)
  * A 12-character serial and "admin" make 12 groups: 72 characters, 83
+ * For a QR code or URL the same bits go in the compact form: 'U' (no
+ * Crockford symbol), then the bits up to the MAC as symbols, zero-padded
+ * to a whole symbol, no check symbols (the QR code corrects errors). A
+ * 12-character serial and an 8-character account make 64 characters,
+ * which with a URL prefix of up to 24 characters is a version-4 QR code
+ * at error correction M (libqrencode, tested).
  * with the hyphens.
  *
  * Reset code (version 1): 100 bits as 20 symbols in 5 groups of 4 plus a
@@ -73,6 +79,7 @@
 #define PROTOCOL_CODE_SYMBOLS 20
 #define PROTOCOL_REQUEST_TEXT_MAX 161	/* 23 groups, separators, NUL */
 #define PROTOCOL_CODE_TEXT_MAX 32
+#define PROTOCOL_COMPACT_MARK 'U'	/* not a Crockford symbol */
 
 enum protocol_action {
 	PROTOCOL_SET_PASSWORD = 1,	/* set a new password for the account */
@@ -111,7 +118,18 @@ int protocol_request_encode(const struct protocol_request *r,
     const uint8_t request_key[PROTOCOL_KEY_BYTES], char *text, size_t size);
 
 /*
- * Reads TEXT (any case, separators optional) into R and its MAC, checking
+ * Writes R as the compact form for a QR code or a URL: the mark 'U'
+ * (which no Crockford symbol is), then the bits of the request up to its
+ * MAC as symbols, padded to a whole symbol, with no check symbols or
+ * separators (the QR code corrects errors itself). A 14-character serial
+ * and "admin" make 63 characters. Returns the length or -EINVAL/-ENOSPC.
+ */
+int protocol_request_encode_compact(const struct protocol_request *r,
+    const uint8_t request_key[PROTOCOL_KEY_BYTES], char *text, size_t size);
+
+/*
+ * Reads TEXT (any case, separators optional; grouped with check symbols,
+ * or the compact form starting with 'U') into R and its MAC, checking
  * the check symbols, the version, the flags, the lengths and the padding,
  * but not the MAC (that needs the device's key). Returns 0; -EINVAL with
  * *BAD_GROUP the 1-based group holding a typo (0: not a typo but a wrong

@@ -62,7 +62,9 @@ provisioning_read(const char *path, struct provisioning *p,
 	int rc;
 
 	memset(p, 0, sizeof(*p));
-	rc = private_file_read(path, PRIVATE_FILE_MAX, &text, &len, err);
+	/* It lives on the recorder, in a folder like /etc/nvr-recovery. */
+	rc = private_file_read_system(path, PRIVATE_FILE_MAX, &text, &len,
+	    err);
 	if (rc != 0)
 		return rc;
 	rc = keyfile_parse(path, text, len, PROVISIONING_HEADER, fields,

@@ -44,6 +44,22 @@ static const struct schema_key attempts_keys[] = {
 	{ 0 },
 };
 
+static const struct schema_key support_keys[] = {
+	{ .name = "provisioning", .type = SCHEMA_PATH, .required = true,
+	  .help = "the recorder's provisioning file from nvr-support "
+	  "provision" },
+	{ .name = "demo", .type = SCHEMA_BOOL,
+	  .help = "accept a demo key set (default false; never on a "
+	  "product)" },
+	{ .name = "request_lifetime_days", .type = SCHEMA_INT, .min = 1,
+	  .max = 90, .help = "how long a recovery request stays good "
+	  "(default 7)" },
+	{ .name = "request_max_boots", .type = SCHEMA_INT, .min = 1,
+	  .max = 1000, .help = "reboots a request survives when the clock "
+	  "cannot be trusted (default 20)" },
+	{ 0 },
+};
+
 static const struct schema_key top_keys[] = {
 	{ .name = "device", .type = SCHEMA_BACKEND, .concern = "device",
 	  .required = true, .help = "where model, serial and firmware "
@@ -52,6 +68,8 @@ static const struct schema_key top_keys[] = {
 	  .help = "where the accounts and their passwords are kept" },
 	{ .name = "recovery", .type = SCHEMA_BACKEND, .concern = "recovery",
 	  .help = "security questions and recovery keys" },
+	{ .name = "support", .type = SCHEMA_MAP, .children = support_keys,
+	  .help = "reset codes from the vendor's support desk" },
 	{ .name = "state_dir", .type = SCHEMA_PATH,
 	  .help = "where the wizard keeps its state (default "
 	  CONFIG_DEFAULT_STATE_DIR ")" },
@@ -157,6 +175,19 @@ read_top(struct config *cfg, yaml_node_t *root)
 		cfg->attempts.max_wait_s = (int)config_section_int(&attempts,
 		    "max_wait_s", cfg->attempts.max_wait_s);
 	}
+	if (config_section_child(&top, "support", &cfg->support.section)) {
+		cfg->support.present = true;
+		cfg->support.provisioning = config_section_path(
+		    &cfg->support.section, "provisioning");
+		cfg->support.demo = config_section_bool(&cfg->support.section,
+		    "demo", false);
+		cfg->support.lifetime_days = (int)config_section_int(
+		    &cfg->support.section, "request_lifetime_days", 7);
+		cfg->support.max_boots = (int)config_section_int(
+		    &cfg->support.section, "request_max_boots", 20);
+		if (cfg->support.provisioning == NULL)
+			return -1;
+	}
 	cfg->state_dir = config_section_string(&top, "state_dir") ?
 	    config_section_path(&top, "state_dir") :
 	    strdup(CONFIG_DEFAULT_STATE_DIR);
@@ -203,6 +234,8 @@ config_free(struct config *cfg)
 {
 	free(cfg->state_dir);
 	cfg->state_dir = NULL;
+	free(cfg->support.provisioning);
+	cfg->support.provisioning = NULL;
 	document_free(&cfg->doc);
 	diag_free(&cfg->diags);
 }

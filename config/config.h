@@ -39,6 +39,16 @@ struct attempts_config {
 	int max_wait_s;		/* the longest wait */
 };
 
+/* The support: mapping: reset codes from the vendor. */
+struct support_config {
+	bool present;
+	struct config_section section;	/* for messages */
+	char *provisioning;	/* resolved path; malloc'd */
+	bool demo;		/* a demo key set is accepted */
+	int lifetime_days;	/* a request's lifetime */
+	int max_boots;		/* ... in boots, without a trusted clock */
+};
+
 struct config {
 	struct diag_list diags;
 	struct config_document doc;
@@ -48,6 +58,7 @@ struct config {
 	struct console_settings console;
 	char *state_dir;	/* state_dir:, resolved; malloc'd */
 	struct attempts_config attempts;
+	struct support_config support;
 };
 
 /* Loads and checks PATH; BACKEND_KEYS gives each backend's settings

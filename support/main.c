@@ -1,8 +1,8 @@
 /*
  * main.c: nvr-support, the vendor's side of recovery. It makes key sets
  * and the provisioning files devices keep, reads a device's recovery
- * request and answers it with a reset code, and keeps a log of every
- * code issued.
+ * request and answers it with a reset code or a signed reset file, and
+ * keeps a log of every code and file issued.
  *
  * It reads top to bottom, as signify does: harden the process; take the
  * command; parse every option into one struct; check which options that
@@ -13,10 +13,11 @@
  * 1. Key material comes only from files that pass support/private_file.h's
  *    checks, never from argv or the environment, and every copy of it is
  *    wiped (sodium_memzero) before the command returns, on every path.
- * 2. Verify first, then act: a code is made only for a request whose MAC
- *    checks out under the key set it names, whose demo flag matches that
- *    key set's, and whose date (if the device knew it) is recent; and it
- *    is shown only after its line is safely in the issue log.
+ * 2. Verify first, then act: a code or reset file is made only for a
+ *    request whose MAC checks out under the key set it names, whose demo
+ *    flag matches that key set's, and whose date (if the device knew it)
+ *    is recent; and it is shown or written only after its line is safely
+ *    in the issue log.
  * 3. Requests are not secret; they are printed and quoted freely.
  */
 #include <errno.h>
@@ -41,6 +42,7 @@
 #include "support/keyset.h"
 #include "common/private_file.h"
 #include "common/provisioning.h"
+#include "common/reset_file.h"
 
 #ifndef NVR_VERSION
 #define NVR_VERSION "0.1.0"
@@ -199,6 +201,9 @@ read_request(const char *operand, struct protocol_request *r,
 		line[n] = '\0';
 		text = line;
 	}
+	/* The QR code's URL as scanned: the request is its last part. */
+	if (strrchr(text, '/') != NULL)
+		text = strrchr(text, '/') + 1;
 	rc = protocol_request_decode(text, r, mac, &bad_group);
 	if (rc == -EINVAL && bad_group > 0)
 		return fail(EXIT_DATAERR, "group %zu has a typo: ask for it "
@@ -413,37 +418,66 @@ cmd_decode(const struct options *opt)
 	return code;
 }
 
+/*
+ * Reads the REQUEST operand into R and the key set it names into S, and
+ * refuses (with the exit status; NOTHING says what was not done) a
+ * request that is not genuine, whose demo flag does not match the key
+ * set's, or whose date is out of the window. The caller wipes S.
+ */
+static int
+read_answerable(const struct options *opt, time_t now,
+    struct protocol_request *r, struct secrets *s, const char *nothing)
+{
+	uint8_t mac[PROTOCOL_MAC_BYTES];
+	int code = read_request(opt->request, r, mac);
+
+	if (code != 0)
+		return code;
+	code = load_request_keys(opt->keys, r, s);
+	if (code != 0)
+		return code;
+	if (protocol_request_verify(r, mac, s->request_key) != 0)
+		return fail(EXIT_DATAERR, "the request is not genuine (forged, "
+		    "damaged, or made with another key set than %s/keyset-%u);"
+		    " %s", opt->keys, r->key_id, nothing);
+	if (r->demo != s->ks.demo)
+		return fail(EXIT_DATAERR, "the request is from a %s device but "
+		    "key set %u is a %s one; %s", r->demo ? "demo" : "real",
+		    r->key_id, s->ks.demo ? "demo" : "real", nothing);
+	return check_date(r, opt->max_age_days, now);
+}
+
+/* Appends R's line with ACTION to the issue log; 0 or an exit status,
+ * said why (NOTHING: what was not done). */
+static int
+log_issue(const struct options *opt, const struct protocol_request *r,
+    const char *action, time_t now, const char *nothing)
+{
+	char who[ISSUE_LOG_OPERATOR_MAX];
+	struct issue_log_entry entry;
+	struct nvr_error err;
+
+	issue_log_operator(who);
+	entry = (struct issue_log_entry){ .when = now, .key_id = r->key_id,
+	    .serial = r->serial, .account = r->account, .action = action,
+	    .nonce = r->nonce, .operator_name = who };
+	if (issue_log_append(opt->keys, &entry, &err) != 0)
+		return fail(EXIT_IOERR, "%s; %s", err.message, nothing);
+	return 0;
+}
+
 static int
 cmd_issue_code(const struct options *opt)
 {
 	struct protocol_request r;
-	uint8_t mac[PROTOCOL_MAC_BYTES];
-	char code_text[PROTOCOL_CODE_TEXT_MAX], who[ISSUE_LOG_OPERATOR_MAX];
-	struct issue_log_entry entry;
-	struct nvr_error err;
+	char code_text[PROTOCOL_CODE_TEXT_MAX];
 	struct secrets s;
 	time_t now = time(NULL);
-	int code = read_request(opt->request, &r, mac), rc;
+	int code, rc;
 
-	if (code != 0)
-		return code;
 	memset(&s, 0, sizeof(s));
-	code = load_request_keys(opt->keys, &r, &s);
-	if (code != 0)
-		goto out;
-	if (protocol_request_verify(&r, mac, s.request_key) != 0) {
-		code = fail(EXIT_DATAERR, "the request is not genuine (forged, "
-		    "damaged, or made with another key set than %s/keyset-%u);"
-		    " no code issued", opt->keys, r.key_id);
-		goto out;
-	}
-	if (r.demo != s.ks.demo) {
-		code = fail(EXIT_DATAERR, "the request is from a %s device but "
-		    "key set %u is a %s one; no code issued", r.demo ? "demo" :
-		    "real", r.key_id, s.ks.demo ? "demo" : "real");
-		goto out;
-	}
-	code = check_date(&r, opt->max_age_days, now);
+	memset(code_text, 0, sizeof(code_text));
+	code = read_answerable(opt, now, &r, &s, "no code issued");
 	if (code != 0)
 		goto out;
 	rc = protocol_code_make(&r, opt->action, s.code_key, code_text,
@@ -453,21 +487,97 @@ cmd_issue_code(const struct options *opt)
 		    strerror(-rc));
 		goto out;
 	}
-	issue_log_operator(who);
-	entry = (struct issue_log_entry){ .when = now, .key_id = r.key_id,
-	    .serial = r.serial, .account = r.account,
-	    .action = opt->action_name, .nonce = r.nonce,
-	    .operator_name = who };
 	/* Logged first: a code that cannot be logged is not shown. */
-	rc = issue_log_append(opt->keys, &entry, &err);
-	if (rc != 0) {
-		code = fail(EXIT_IOERR, "%s; no code issued", err.message);
+	code = log_issue(opt, &r, opt->action_name, now, "no code issued");
+	if (code != 0)
 		goto out;
-	}
 	printf("reset code for account %s on %s (%s):\n%s\n", r.account,
 	    r.serial, opt->action_name, code_text);
 out:
 	sodium_memzero(code_text, sizeof(code_text));
+	secrets_wipe(&s);
+	return code;
+}
+
+/* Makes PATH, which must not exist, readable by all (mode 0644): a reset
+ * file goes on a USB stick, whose file system may keep no owner. */
+static int
+create_public_file(const char *path, const char *data, size_t len,
+    struct nvr_error *err)
+{
+	const struct atomic_write_options options = {
+		.uid = geteuid(), .gid = getegid(), .mode = 0644,
+	};
+	struct stat st;
+
+	if (lstat(path, &st) == 0)
+		return nvr_error_set(err, -EEXIST, "%s exists; not overwriting "
+		    "it", path);
+	if (errno != ENOENT)
+		return nvr_error_set(err, -errno, "cannot use %s: %s", path,
+		    strerror(errno));
+	return atomic_file_replace(path, data, len, &options, err);
+}
+
+static int
+cmd_issue_file(const struct options *opt)
+{
+	static const char nothing[] = "no reset file written";
+	struct protocol_request r;
+	struct reset_file f;
+	struct nvr_error err;
+	struct secrets s;
+	struct stat st;
+	char text[RESET_FILE_TEXT_MAX], action[32];
+	time_t now = time(NULL);
+	int code, len;
+
+	memset(&s, 0, sizeof(s));
+	code = read_answerable(opt, now, &r, &s, nothing);
+	if (code != 0)
+		goto out;
+	/* Refused before anything is logged; create_public_file checks
+	 * again. */
+	if (lstat(opt->out, &st) == 0) {
+		code = fail(EXIT_CANTCREAT, "%s exists; not overwriting it; %s",
+		    opt->out, nothing);
+		goto out;
+	}
+	memset(&f, 0, sizeof(f));
+	f.key_id = r.key_id;
+	memcpy(f.serial, r.serial, sizeof(f.serial));
+	memcpy(f.nonce, r.nonce, sizeof(f.nonce));
+	if (opt->action == PROTOCOL_SET_PASSWORD)
+		memcpy(f.account, r.account, sizeof(f.account));
+	f.action = opt->action;
+	f.issued = now;
+	len = reset_file_write(&f, s.ks.sign_secret, text, sizeof(text));
+	if (len < 0) {
+		code = fail(EXIT_SOFTWARE, "cannot make the reset file: %s",
+		    strerror(-len));
+		goto out;
+	}
+	/* The log has no field of its own for the form: "-file" after the
+	 * action says a signed file answered, not a code. Logged first: a
+	 * file that cannot be logged is not written. */
+	snprintf(action, sizeof(action), "%s-file", opt->action_name);
+	code = log_issue(opt, &r, action, now, nothing);
+	if (code != 0)
+		goto out;
+	if (create_public_file(opt->out, text, (size_t)len, &err) != 0) {
+		code = fail(EXIT_CANTCREAT, "%s", err.message);
+		goto out;
+	}
+	if (opt->action == PROTOCOL_SET_PASSWORD)
+		printf("reset file for account %s on %s (%s) written to %s\n",
+		    r.account, r.serial, opt->action_name, opt->out);
+	else
+		printf("reset file for %s (%s, answering the request of "
+		    "account %s) written to %s\n", r.serial, opt->action_name,
+		    r.account, opt->out);
+out:
+	/* Not secret, but it answers the request: no copy is left. */
+	sodium_memzero(text, sizeof(text));
 	secrets_wipe(&s);
 	return code;
 }
@@ -517,7 +627,16 @@ static const struct command commands[] = {
 		    "REQUEST",
 		.summary = "answer a request with a reset code, and log it",
 	},
-	/* issue-file (a signed reset file for a USB stick) comes here. */
+	{
+		.name = "issue-file", .run = cmd_issue_file,
+		.allowed = OPT_KEYS | OPT_ACTION | OPT_MAX_AGE | OPT_OUT,
+		.required = OPT_KEYS | OPT_OUT, .request = true,
+		.synopsis = "issue-file --keys DIR [--action set-password|"
+		    "factory-reset]\n                   [--max-age-days D] "
+		    "--out FILE REQUEST",
+		.summary = "answer a request with a signed reset file, and "
+		    "log it",
+	},
 	{
 		.name = "log", .run = cmd_log,
 		.allowed = OPT_KEYS, .required = OPT_KEYS,
@@ -540,16 +659,18 @@ usage(FILE *out)
 	fprintf(out,
 	    "       nvr-support --help | --version\n"
 	    "\n"
-	    "Answer NVR recovery requests with reset codes (the vendor's "
-	    "side).\n\n");
+	    "Answer NVR recovery requests with reset codes or signed reset "
+	    "files\n(the vendor's side).\n\n");
 	for (size_t i = 0; i < COMMAND_COUNT; i++)
 		fprintf(out, "  %-11s %s\n", commands[i].name,
 		    commands[i].summary);
 	fprintf(out,
 	    "\n"
 	    "REQUEST is the request as one argument, or - to read one line\n"
-	    "from standard input. Key folders must be mode 0700 and key "
-	    "files\n0600, owned by the user running nvr-support.\n"
+	    "from standard input: the grouped text, the compact form of the\n"
+	    "QR code (starting with U), or the QR code's whole URL.\n"
+	    "Key folders must be mode 0700 and key files 0600, owned by the\n"
+	    "user running nvr-support.\n"
 	    "\n"
 	    "Exit status: 0 done, 64 bad usage, 65 bad, forged or mistyped\n"
 	    "request, 66 key folder or file missing, 70 internal error,\n"

@@ -23,6 +23,7 @@
 #include "backends/answer.h"
 #include "backends/audit.h"
 #include "backends/policy.h"
+#include "backends/provisioned.h"
 #include "backends/registry.h"
 #include "config/config.h"
 #include "tui/term.h"
@@ -165,6 +166,9 @@ struct backends {
 	struct policy *policy;		/* with accounts */
 	struct attempts *attempts;	/* with accounts */
 	struct recovery recovery;	/* ops NULL if not configured */
+	bool provisioned;		/* support: loaded its keys */
+	struct requests_device device_keys;
+	uint8_t vendor_public[crypto_sign_PUBLICKEYBYTES];
 };
 
 static void
@@ -177,6 +181,8 @@ close_backends(struct config *cfg, struct backends *b)
 	if (b->recovery.ops != NULL)
 		b->recovery.ops->close(b->recovery.state);
 	b->recovery.ops = NULL;
+	sodium_memzero(&b->device_keys, sizeof(b->device_keys));
+	b->provisioned = false;
 	if (b->accounts.ops != NULL)
 		b->accounts.ops->close(b->accounts.state);
 	b->accounts.ops = NULL;
@@ -211,6 +217,42 @@ open_accounts(struct config *cfg, struct backends *b)
 	return rc;
 }
 
+/* The recorder's keys for reset codes, if support: is there. */
+static int
+open_support(struct config *cfg, struct backends *b)
+{
+	struct nvr_error err;
+
+	if (provisioned_load(cfg->support.provisioning, cfg->support.demo,
+	    &b->device_keys, b->vendor_public, &err) != 0) {
+		config_section_error(&cfg->support.section, "provisioning",
+		    "%s", err.message);
+		return -1;
+	}
+	b->provisioned = true;
+	return 0;
+}
+
+/* Counts this boot for pending recovery requests (their boot limit).
+ * A failure here is the Support screen's to report. */
+static void
+note_boot(const struct config *cfg)
+{
+	struct requests_settings settings = {
+		.lifetime_s = (long)cfg->support.lifetime_days * 86400,
+		.max_boots = cfg->support.max_boots,
+	};
+	struct requests_clock now;
+	struct requests *r;
+	struct nvr_error err;
+
+	if (requests_clock_read(&now, &err) != 0 ||
+	    requests_open(&r, cfg->state_dir, &settings, &err) != 0)
+		return;
+	(void)requests_note_boot(r, &now, &err);
+	requests_close(r);
+}
+
 /* Loads the config and opens every backend it names; on any problem
  * prints them all as FILE:LINE:COL and returns -1 with nothing left open. */
 static int
@@ -235,6 +277,8 @@ open_backends(const struct options *opt, struct config *cfg,
 		    &b->recovery) != 0) {
 			rc = -1;
 		}
+		if (cfg->support.present && open_support(cfg, b) != 0)
+			rc = -1;
 	}
 	if (rc != 0) {
 		diag_print(&cfg->diags, stderr);
@@ -335,6 +379,9 @@ run(const struct options *opt)
 		if (b.recovery.ops != NULL)
 			printf(", recovery: %s", config_section_string(
 			    &cfg.recovery, "backend"));
+		if (b.provisioned)
+			printf(", support: key set %u%s", b.device_keys.key_id,
+			    b.device_keys.demo ? " (demo)" : "");
 		printf(")\n");
 		code = check_recovery_store(&b);
 		close_backends(&cfg, &b);
@@ -346,6 +393,8 @@ run(const struct options *opt)
 		close_backends(&cfg, &b);
 		return code;
 	}
+	if (b.provisioned)
+		note_boot(&cfg);
 	context.available[SCREEN_MAIN_MENU] = true;
 	wizard_built(context.built);
 	if (b.accounts.ops != NULL) {

@@ -2,20 +2,32 @@
  * request_tool.c: stands in for a device in nvr-support's end-to-end
  * tests. It reads a provisioning file (support/provisioning.c, with its
  * permission checks), makes a recovery request as a device would, and
- * checks a reset code against the request it made.
+ * checks a reset code or a signed reset file against the request it made.
  *
  *   request-tool make PROVISIONING ACCOUNT STATEFILE [DAY]
  *       makes a request for ACCOUNT (a random nonce; DAY, days since
  *       1970-01-01, default today, 0 for "clock not plausible"), writes
  *       its text to STATEFILE (0600) and prints it
+ *   request-tool compact PROVISIONING STATEFILE
+ *       prints the request in STATEFILE in its compact form, as a QR
+ *       code carries it (common/protocol.h)
  *   request-tool check PROVISIONING STATEFILE CODE [ACTION]
  *       checks CODE against the request in STATEFILE for ACTION
  *       (set-password, the default, or factory-reset): prints "code
  *       accepted" (exit 0) or "code refused: why" (exit 1)
+ *   request-tool check-file PROVISIONING STATEFILE FILE
+ *       checks the reset file FILE (common/reset_file.h) against the
+ *       request in STATEFILE, in the order a recorder does: key set,
+ *       signature under the provisioning file's vendor key, serial,
+ *       nonce, account (set-password only), not used yet. Prints "reset
+ *       file accepted: ACTION for ACCOUNT" (factory-reset: "for the
+ *       recorder") and marks the request used in STATEFILE (exit 0), or
+ *       "reset file refused: why" (exit 1)
  *
  * Exit status: 0 done or accepted, 1 refused, 2 usage or a broken file.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,14 +38,20 @@
 #include "backends/atomic_file.h"
 #include "common/protocol.h"
 #include "common/provisioning.h"
+#include "common/reset_file.h"
+
+#define STATE_MAX 4096
+#define USED_MARK "used\n"	/* the state file's line after the request */
 
 static int
 usage(void)
 {
 	fprintf(stderr,
 	    "usage: request-tool make PROVISIONING ACCOUNT STATEFILE [DAY]\n"
+	    "       request-tool compact PROVISIONING STATEFILE\n"
 	    "       request-tool check PROVISIONING STATEFILE CODE "
-	    "[ACTION]\n");
+	    "[ACTION]\n"
+	    "       request-tool check-file PROVISIONING STATEFILE FILE\n");
 	return 2;
 }
 
@@ -93,6 +111,39 @@ make(const char *prov, const char *account, const char *state,
 }
 
 static int
+compact(const char *prov, const char *state)
+{
+	uint8_t request_key[PROTOCOL_KEY_BYTES], code_key[PROTOCOL_KEY_BYTES];
+	uint8_t mac[PROTOCOL_MAC_BYTES];
+	char *saved = NULL, text[PROTOCOL_REQUEST_TEXT_MAX];
+	struct protocol_request r;
+	struct provisioning p;
+	struct nvr_error err;
+	size_t len;
+	int n = -1;
+
+	if (load(prov, &p) != 0)
+		return 2;
+	protocol_subkeys(p.device_key, request_key, code_key);
+	provisioning_wipe(&p);
+	if (atomic_file_read(state, STATE_MAX, &saved, &len, &err) != 0) {
+		fprintf(stderr, "request-tool: %s\n", err.message);
+	} else {
+		saved[strcspn(saved, "\n")] = '\0';
+		if (protocol_request_decode(saved, &r, mac, NULL) == 0)
+			n = protocol_request_encode_compact(&r, request_key,
+			    text, sizeof(text));
+		free(saved);
+	}
+	sodium_memzero(request_key, sizeof(request_key));
+	sodium_memzero(code_key, sizeof(code_key));
+	if (n < 0)
+		return 2;
+	printf("%s\n", text);
+	return 0;
+}
+
+static int
 check(const char *prov, const char *state, const char *code,
     const char *action_text)
 {
@@ -111,7 +162,7 @@ check(const char *prov, const char *state, const char *code,
 	else if (action_text != NULL && strcmp(action_text,
 	    "set-password") != 0)
 		return usage();
-	if (atomic_file_read(state, 4096, &text, &len, &err) != 0) {
+	if (atomic_file_read(state, STATE_MAX, &text, &len, &err) != 0) {
 		fprintf(stderr, "request-tool: %s\n", err.message);
 		return 2;
 	}
@@ -147,6 +198,142 @@ out:
 	return rc;
 }
 
+/* Reads the request in STATE (checked under PROV's request key) into R
+ * and its text into LINE (STATE_MAX + 1), PROV into P, and whether the
+ * request was used into *USED. */
+static int
+load_state(const char *prov, const char *state, struct protocol_request *r,
+    char *line, struct provisioning *p, bool *used)
+{
+	uint8_t request_key[PROTOCOL_KEY_BYTES], code_key[PROTOCOL_KEY_BYTES];
+	uint8_t mac[PROTOCOL_MAC_BYTES];
+	struct nvr_error err;
+	size_t len, bad_group = 0, first;
+	char *text;
+	int rc;
+
+	if (atomic_file_read(state, STATE_MAX, &text, &len, &err) != 0) {
+		fprintf(stderr, "request-tool: %s\n", err.message);
+		return -1;
+	}
+	first = strcspn(text, "\n");
+	*used = strcmp(text + first, "\n" USED_MARK) == 0;
+	text[first] = '\0';
+	memcpy(line, text, first + 1);
+	rc = protocol_request_decode(text, r, mac, &bad_group);
+	free(text);
+	if (rc != 0 || load(prov, p) != 0) {
+		fprintf(stderr, "request-tool: %s holds no request of ours\n",
+		    state);
+		return -1;
+	}
+	protocol_subkeys(p->device_key, request_key, code_key);
+	rc = protocol_request_verify(r, mac, request_key);
+	sodium_memzero(request_key, sizeof(request_key));
+	sodium_memzero(code_key, sizeof(code_key));
+	if (rc != 0) {
+		fprintf(stderr, "request-tool: %s holds no request of this "
+		    "device\n", state);
+		provisioning_wipe(p);
+		return -1;
+	}
+	return 0;
+}
+
+/* Why reset file F (RC from reset_file_verify) does not answer R, or
+ * NULL if it does; WHY has room for the message. */
+static const char *
+file_refusal(int rc, size_t bad_line, const struct reset_file *f,
+    const struct protocol_request *r, bool used, char *why, size_t size)
+{
+	if (rc == -EFBIG)
+		return "larger than a reset file can be";
+	if (rc == -EBADMSG) {
+		snprintf(why, size, "line %zu is not what a reset file has "
+		    "there", bad_line);
+		return why;
+	}
+	if (rc != 0)
+		return "the signature is not the vendor's";
+	if (strcmp(f->serial, r->serial) != 0) {
+		snprintf(why, size, "it is for recorder %s, not this one",
+		    f->serial);
+		return why;
+	}
+	if (memcmp(f->nonce, r->nonce, sizeof(f->nonce)) != 0)
+		return "it answers another request";
+	if (f->action == PROTOCOL_SET_PASSWORD &&
+	    strcmp(f->account, r->account) != 0) {
+		snprintf(why, size, "it is for account %s, the request for %s",
+		    f->account, r->account);
+		return why;
+	}
+	if (used)
+		return "its request was used already";
+	return NULL;
+}
+
+static int
+check_file(const char *prov, const char *state, const char *path)
+{
+	const struct atomic_write_options options = {
+		.uid = geteuid(), .gid = getegid(), .mode = 0600,
+	};
+	char line[STATE_MAX + 1], state_text[STATE_MAX + 2 + sizeof(USED_MARK)];
+	char why[128];
+	struct protocol_request r;
+	struct provisioning p;
+	struct reset_file f;
+	struct nvr_error err;
+	const char *refusal;
+	size_t len = 0, bad_line = 0;
+	char *data = NULL;
+	bool used;
+	int rc, n;
+
+	if (load_state(prov, state, &r, line, &p, &used) != 0)
+		return 2;
+	/* One byte over the limit still reads, so that the format's own
+	 * check says it is too large. */
+	rc = atomic_file_read(path, RESET_FILE_MAX + 1, &data, &len, &err);
+	if (rc != 0 && rc != -EFBIG) {
+		fprintf(stderr, "request-tool: %s\n", err.message);
+		provisioning_wipe(&p);
+		return 2;
+	}
+	memset(&f, 0, sizeof(f));
+	if (rc == 0)
+		rc = reset_file_parse(data, len, &f, &bad_line);
+	if (rc == 0 && f.key_id != p.key_id) {
+		snprintf(why, sizeof(why), "signed with key set %u, this "
+		    "device has %u", f.key_id, p.key_id);
+		refusal = why;
+	} else {
+		if (rc == 0)
+			rc = reset_file_verify(data, len, p.vendor_public_key,
+			    &f, &bad_line);
+		refusal = file_refusal(rc, bad_line, &f, &r, used, why,
+		    sizeof(why));
+	}
+	free(data);
+	provisioning_wipe(&p);
+	if (refusal != NULL) {
+		printf("reset file refused: %s\n", refusal);
+		return 1;
+	}
+	/* Used first, as a recorder marks it before acting. */
+	n = snprintf(state_text, sizeof(state_text), "%s\n" USED_MARK, line);
+	if (atomic_file_replace(state, state_text, (size_t)n, &options,
+	    &err) != 0) {
+		fprintf(stderr, "request-tool: %s\n", err.message);
+		return 2;
+	}
+	printf("reset file accepted: %s for %s\n", f.action ==
+	    PROTOCOL_SET_PASSWORD ? "set-password" : "factory-reset",
+	    f.action == PROTOCOL_SET_PASSWORD ? f.account : "the recorder");
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -155,8 +342,12 @@ main(int argc, char **argv)
 	if (argc >= 5 && argc <= 6 && strcmp(argv[1], "make") == 0)
 		return make(argv[2], argv[3], argv[4], argc == 6 ? argv[5] :
 		    NULL);
+	if (argc == 4 && strcmp(argv[1], "compact") == 0)
+		return compact(argv[2], argv[3]);
 	if (argc >= 5 && argc <= 6 && strcmp(argv[1], "check") == 0)
 		return check(argv[2], argv[3], argv[4], argc == 6 ? argv[5] :
 		    NULL);
+	if (argc == 5 && strcmp(argv[1], "check-file") == 0)
+		return check_file(argv[2], argv[3], argv[4]);
 	return usage();
 }

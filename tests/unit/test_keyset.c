@@ -707,10 +707,15 @@ test_provisioning_read_nok_permissions(void **state)
 	    "it (mode 0644); fix: chmod 600 %s", fx->prov, fx->prov);
 	assert_string_equal(fx->err.message, want);
 	assert_int_equal(chmod(fx->prov, 0600), 0);
-	assert_int_equal(chmod(fx->dir, 0750), 0);
+	/* On a recorder it sits in /etc/nvr-recovery: a folder all may
+	 * read is fine, one others may write in is not. */
+	assert_int_equal(chmod(fx->dir, 0755), 0);
+	assert_int_equal(provisioning_read(fx->prov, &p, &fx->err), 0);
+	provisioning_wipe(&p);
+	assert_int_equal(chmod(fx->dir, 0775), 0);
 	assert_int_equal(provisioning_read(fx->prov, &p, &fx->err), -EPERM);
-	snprintf(want, sizeof(want), "%s: group or others may use this "
-	    "folder (mode 0750); fix: chmod 700 %s", fx->dir, fx->dir);
+	snprintf(want, sizeof(want), "%s: group or others may write in this "
+	    "folder (mode 0775); fix: chmod go-w %s", fx->dir, fx->dir);
 	assert_string_equal(fx->err.message, want);
 	assert_int_equal(chmod(fx->dir, 0700), 0);
 }

@@ -20,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <ctype.h>
+#include <qrencode.h>
 #include <sodium.h>
 
 #include "common/code32.h"
@@ -1227,6 +1229,136 @@ test_protocol_code_check_nok_every_typo(void **state)
 	assert_true(swaps > (size_t)TYPO_CODES * 20);
 }
 
+/* ------------------------------------------------------------------ */
+/* The compact form, for QR codes and URLs                             */
+
+static void
+test_protocol_request_compact_ok_round_trip(void **state)
+{
+	uint8_t key[PROTOCOL_KEY_BYTES], mac[PROTOCOL_MAC_BYTES];
+	char text[PROTOCOL_REQUEST_TEXT_MAX], lower[PROTOCOL_REQUEST_TEXT_MAX];
+	struct protocol_request r, got;
+	size_t bad = 99;
+
+	(void)state;
+	randombytes_buf(key, sizeof(key));
+	for (int i = 0; i < 500; i++) {
+		random_request(&r);
+		int n = protocol_request_encode_compact(&r, key, text,
+		    sizeof(text));
+		assert_int_equal(n, 1 + (field_bits(&r) + 64 + 4) / 5);
+		assert_int_equal(text[0], 'U');
+		assert_null(strchr(text, '-'));
+		assert_int_equal(protocol_request_decode(text, &got, mac,
+		    &bad), 0);
+		assert_request_equal(&r, &got);
+		assert_int_equal(protocol_request_verify(&got, mac, key), 0);
+		/* A URL may come back in small letters. */
+		for (size_t k = 0; text[k] != '\0'; k++)
+			lower[k] = (char)tolower((unsigned char)text[k]);
+		lower[strlen(text)] = '\0';
+		assert_int_equal(protocol_request_decode(lower, &got, mac,
+		    &bad), 0);
+		assert_request_equal(&r, &got);
+	}
+	/* No room: nothing half written. */
+	vector_request(&r);
+	assert_int_equal(protocol_request_encode_compact(&r, key, text, 10),
+	    -ENOSPC);
+	assert_string_equal(text, "");
+}
+
+/* Without check symbols, every damaged symbol must still be refused:
+ * by the layout, or by the MAC. */
+static void
+test_protocol_request_compact_nok_every_symbol_changed(void **state)
+{
+	uint8_t key[PROTOCOL_KEY_BYTES], mac[PROTOCOL_MAC_BYTES];
+	char text[PROTOCOL_REQUEST_TEXT_MAX];
+	struct protocol_request r, got;
+	size_t len;
+
+	(void)state;
+	randombytes_buf(key, sizeof(key));
+	vector_request(&r);
+	len = (size_t)protocol_request_encode_compact(&r, key, text,
+	    sizeof(text));
+	for (size_t pos = 1; pos < len; pos++) {
+		char was = text[pos];
+
+		for (const char *c = CODE32_ALPHABET; *c != '\0'; c++) {
+			int rc;
+
+			if (*c == was)
+				continue;
+			text[pos] = *c;
+			rc = protocol_request_decode(text, &got, mac, NULL);
+			if (rc == 0)
+				assert_int_equal(protocol_request_verify(&got,
+				    mac, key), -EACCES);
+			else
+				assert_int_equal(rc, -EPROTO);
+		}
+		text[pos] = was;
+	}
+	/* Cut short, or a symbol too many. */
+	text[len - 1] = '\0';
+	assert_int_not_equal(protocol_request_decode(text, &got, mac, NULL),
+	    0);
+	assert_int_equal(protocol_request_decode("U", &got, mac, NULL),
+	    -EINVAL);
+	assert_int_equal(protocol_request_decode("U*", &got, mac, NULL),
+	    -EINVAL);
+}
+
+/*
+ * The promise of the request format: with a URL prefix from the config,
+ * the QR code stays at version 4 (33x33 modules) or below at error
+ * correction M, for serial numbers up to 12 characters, account names up
+ * to 8 and a prefix up to 24 characters (a 16-character serial leaves 21
+ * for the prefix). Encoded by libqrencode itself.
+ */
+static void
+test_protocol_request_compact_ok_qr_version_4(void **state)
+{
+	static const char prefix[] = "HTTPS://NVR.EXAMPLE.COM/R/";	/* 26 */
+	uint8_t key[PROTOCOL_KEY_BYTES];
+	char text[PROTOCOL_REQUEST_TEXT_MAX], url[256];
+	struct protocol_request r;
+	QRcode *qr;
+
+	(void)state;
+	randombytes_buf(key, sizeof(key));
+	vector_request(&r);
+	memset(r.serial, 'S', 12);
+	r.serial[12] = '\0';
+	strcpy(r.account, "operator");
+	assert_true(protocol_request_encode_compact(&r, key, text,
+	    sizeof(text)) > 0);
+	for (size_t n = 0; n <= 24; n++) {
+		snprintf(url, sizeof(url), "%.*s%s", (int)n, prefix, text);
+		qr = QRcode_encodeString(url, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+		assert_non_null(qr);
+		if (qr->version > 4)
+			fail_msg("%zu characters with a %zu-character prefix "
+			    "need QR version %d", strlen(url), n, qr->version);
+		QRcode_free(qr);
+	}
+	print_message("compact request, 12-character serial, account "
+	    "operator: %zu characters; with a 24-character prefix: QR "
+	    "version 4-M\n", strlen(text));
+	/* A 16-character serial: 21 characters of prefix still fit. */
+	memset(r.serial, 'S', 16);
+	r.serial[16] = '\0';
+	assert_true(protocol_request_encode_compact(&r, key, text,
+	    sizeof(text)) > 0);
+	snprintf(url, sizeof(url), "%.21s%s", prefix, text);
+	qr = QRcode_encodeString(url, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+	assert_non_null(qr);
+	assert_true(qr->version <= 4);
+	QRcode_free(qr);
+}
+
 int
 main(void)
 {
@@ -1261,6 +1393,10 @@ main(void)
 		cmocka_unit_test(test_protocol_code_check_nok_random_guesses),
 		cmocka_unit_test(test_protocol_code_check_nok_length),
 		cmocka_unit_test(test_protocol_code_check_nok_every_typo),
+		cmocka_unit_test(test_protocol_request_compact_ok_round_trip),
+		cmocka_unit_test(
+		    test_protocol_request_compact_nok_every_symbol_changed),
+		cmocka_unit_test(test_protocol_request_compact_ok_qr_version_4),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, NULL);

@@ -1,14 +1,16 @@
 /*
  * test_requests.c: the device side of the recovery protocol
- * (backends/requests.c): making requests, redeeming the reset codes
- * support sends back, how long a request stays good under an injected
- * clock, the three-pending limit, and how a file that does not parse is
- * refused and left alone.
+ * (backends/requests.c): making requests, redeeming the reset codes and
+ * signed reset files support sends back (whichever answers a request
+ * first wins), how long a request stays good under an injected clock,
+ * the three-pending limit, and how a file that does not parse is refused
+ * and left alone.
  *
  * The tests play support themselves: they decode the request text with
  * protocol_request_decode and make codes with protocol_code_make under the
- * test device's code key. Every clock is a struct requests_clock built
- * here; only test_clock_read looks at the real one.
+ * test device's code key, and reset files with reset_file_write under a
+ * test vendor key. Every clock is a struct requests_clock built here;
+ * only test_clock_read looks at the real one.
  *
  * Each test works in a fresh folder from mkdtemp(3), removed in teardown;
  * the state folder is its "state" subfolder, missing until first needed.
@@ -28,8 +30,10 @@
 #include <cmocka.h>
 #include <sodium.h>
 
+#include "backends/attempts.h"
 #include "backends/requests.h"
 #include "common/protocol.h"
+#include "common/reset_file.h"
 #include "tests/unit/support.h"
 
 #define HEADER "# nvr-recovery requests 1\n"
@@ -190,6 +194,52 @@ redeem(struct requests *r, const struct requests_device *dev,
 		    e_.message);					\
 	assert_int_equal(rc_, (want));					\
 } while (0)
+
+/* The test vendor's signing key, from seed 60 61 .. 7f. */
+static void
+vendor_keys(uint8_t pk[crypto_sign_PUBLICKEYBYTES],
+    uint8_t sk[crypto_sign_SECRETKEYBYTES])
+{
+	uint8_t seed[crypto_sign_SEEDBYTES];
+
+	for (size_t i = 0; i < sizeof(seed); i++)
+		seed[i] = (uint8_t)(0x60 + i);
+	assert_int_equal(crypto_sign_seed_keypair(pk, sk, seed), 0);
+}
+
+/* Support's other answer to request TEXT: a reset file for ACTION,
+ * signed with SK, into FILE (RESET_FILE_TEXT_MAX); its length. */
+static size_t
+file_for(const char *text, const struct requests_device *dev,
+    enum protocol_action action, const uint8_t *sk, char *file)
+{
+	struct protocol_request req;
+	struct reset_file f;
+	int len;
+
+	decode_ok(text, dev, &req);
+	memset(&f, 0, sizeof(f));
+	f.key_id = req.key_id;
+	memcpy(f.serial, req.serial, sizeof(f.serial));
+	memcpy(f.nonce, req.nonce, sizeof(f.nonce));
+	if (action == PROTOCOL_SET_PASSWORD)
+		memcpy(f.account, req.account, sizeof(f.account));
+	f.action = action;
+	f.issued = T0;
+	len = reset_file_write(&f, sk, file, RESET_FILE_TEXT_MAX);
+	assert_true(len > 0);
+	return (size_t)len;
+}
+
+static int
+redeem_file(struct requests *r, const struct requests_device *dev,
+    const uint8_t *pk, const char *file, size_t len,
+    const struct requests_clock *now, struct reset_file *out,
+    struct nvr_error *err)
+{
+	memset(err, 0, sizeof(*err));
+	return requests_redeem_file(r, dev, pk, file, len, now, out, err);
+}
 
 static void
 note_boot_ok(struct requests *r, const struct requests_clock *now)
@@ -712,6 +762,147 @@ test_redeem_no_request(void **state)
 	    PROTOCOL_SET_PASSWORD, code, &now, &err), -ENOENT);
 	assert_redeem(r, &dev, "operator", code, &now, 0);
 	free(path);
+	requests_close(r);
+}
+
+/* ------------------------------------------------------------------ */
+/* Redeeming reset files                                               */
+
+static void
+test_redeem_file_once(void **state)
+{
+	struct support_fx *fx = *state;
+	struct requests_device dev;
+	struct requests_clock now = clock_at(T0, 100, "boot-a");
+	struct requests_clock later = clock_at(T0 + 3600, 3700, "boot-a");
+	uint8_t pk[crypto_sign_PUBLICKEYBYTES];
+	uint8_t sk[crypto_sign_SECRETKEYBYTES];
+	char text[PROTOCOL_REQUEST_TEXT_MAX], file[RESET_FILE_TEXT_MAX];
+	char code[PROTOCOL_CODE_TEXT_MAX], *line, *want;
+	struct requests_pending list[REQUESTS_PENDING_MAX];
+	struct protocol_request req;
+	struct reset_file out;
+	struct nvr_error err;
+	struct requests *r;
+	size_t len;
+
+	device_init(&dev);
+	vendor_keys(pk, sk);
+	r = open_with(fx, &DEFAULTS);
+	make_ok(r, &dev, "admin", &now, text);
+	decode_ok(text, &dev, &req);
+	len = file_for(text, &dev, PROTOCOL_SET_PASSWORD, sk, file);
+	assert_int_equal(list_ok(r, &later, list), 1);
+
+	assert_int_equal(redeem_file(r, &dev, pk, file, len, &later, &out,
+	    &err), 0);
+	/* What to do, for whom. */
+	assert_int_equal(out.action, PROTOCOL_SET_PASSWORD);
+	assert_string_equal(out.account, "admin");
+	assert_string_equal(out.serial, SERIAL);
+	assert_int_equal(out.key_id, KEY_ID);
+	assert_memory_equal(out.nonce, req.nonce, sizeof(out.nonce));
+	assert_int_equal((long long)out.issued, (long long)T0);
+
+	/* Marked used in the file before success was returned. */
+	line = entry_line(text, &dev, T0, true, "boot-a", 100, 0, true);
+	assert_true(asprintf(&want, "%sboot boot-a 0\n%s", HEADER,
+	    line) > 0);
+	assert_store(fx, want);
+	assert_int_equal(list_ok(r, &later, list), 0);
+
+	/* Once only, also for a fresh handle on the same folder. */
+	assert_int_equal(redeem_file(r, &dev, pk, file, len, &later, &out,
+	    &err), -EACCES);
+	assert_string_equal(err.message, "that reset file was used already "
+	    "(or its request was answered with a code)");
+	requests_close(r);
+	r = open_with(fx, &DEFAULTS);
+	memset(&out, 0x5a, sizeof(out));
+	assert_int_equal(redeem_file(r, &dev, pk, file, len, &later, &out,
+	    &err), -EACCES);
+	assert_string_equal(err.message, "that reset file was used already "
+	    "(or its request was answered with a code)");
+	assert_int_equal(out.action, 0);
+	assert_string_equal(out.account, "");
+	/* The request's code is no use any more either. */
+	code_for(text, &dev, PROTOCOL_SET_PASSWORD, code);
+	assert_int_equal(redeem(r, &dev, "admin", PROTOCOL_SET_PASSWORD,
+	    code, &later, &err), -EACCES);
+	assert_string_equal(err.message, "that code was used already");
+	/* Refusals do not rewrite the file. */
+	assert_store(fx, want);
+	free(want);
+	free(line);
+	requests_close(r);
+}
+
+/* A code and a file answering the same request: whichever comes first
+ * wins, in both orders, and the other is refused as used. */
+static void
+test_redeem_code_and_file_first_wins(void **state)
+{
+	struct support_fx *fx = *state;
+	struct requests_device dev;
+	struct requests_clock now = clock_at(T0, 100, "boot-a");
+	uint8_t pk[crypto_sign_PUBLICKEYBYTES];
+	uint8_t sk[crypto_sign_SECRETKEYBYTES];
+	char a[PROTOCOL_REQUEST_TEXT_MAX], b[PROTOCOL_REQUEST_TEXT_MAX];
+	char file[RESET_FILE_TEXT_MAX], code[PROTOCOL_CODE_TEXT_MAX];
+	struct reset_file out;
+	struct nvr_error err;
+	struct requests *r;
+	size_t len;
+
+	device_init(&dev);
+	vendor_keys(pk, sk);
+	r = open_with(fx, &DEFAULTS);
+	make_ok(r, &dev, "admin", &now, a);
+	make_ok(r, &dev, "admin", &now, b);
+
+	/* Request A: the code first. */
+	code_for(a, &dev, PROTOCOL_SET_PASSWORD, code);
+	len = file_for(a, &dev, PROTOCOL_SET_PASSWORD, sk, file);
+	assert_redeem(r, &dev, "admin", code, &now, 0);
+	assert_int_equal(redeem_file(r, &dev, pk, file, len, &now, &out,
+	    &err), -EACCES);
+	assert_string_equal(err.message, "that reset file was used already "
+	    "(or its request was answered with a code)");
+
+	/* Request B: the file first (a factory reset). */
+	code_for(b, &dev, PROTOCOL_SET_PASSWORD, code);
+	len = file_for(b, &dev, PROTOCOL_FACTORY_RESET, sk, file);
+	assert_int_equal(redeem_file(r, &dev, pk, file, len, &now, &out,
+	    &err), 0);
+	assert_int_equal(out.action, PROTOCOL_FACTORY_RESET);
+	assert_int_equal(redeem(r, &dev, "admin", PROTOCOL_SET_PASSWORD,
+	    code, &now, &err), -EACCES);
+	assert_string_equal(err.message, "that code was used already");
+
+	/* Another action does not make a used request new. */
+	len = file_for(a, &dev, PROTOCOL_FACTORY_RESET, sk, file);
+	assert_int_equal(redeem_file(r, &dev, pk, file, len, &now, &out,
+	    &err), -EACCES);
+	assert_string_equal(err.message, "that reset file was used already "
+	    "(or its request was answered with a code)");
+	{
+		char text[PROTOCOL_REQUEST_TEXT_MAX];
+		struct requests *elsewhere;
+		char *dir = support_in_dir(fx, "elsewhere");
+
+		/* A request this store never had (made in another state
+		 * folder), with nothing pending here: -ENOENT. */
+		assert_int_equal(requests_open(&elsewhere, dir, &DEFAULTS,
+		    &err), 0);
+		make_ok(elsewhere, &dev, "admin", &now, text);
+		len = file_for(text, &dev, PROTOCOL_SET_PASSWORD, sk, file);
+		assert_int_equal(redeem_file(r, &dev, pk, file, len, &now,
+		    &out, &err), -ENOENT);
+		assert_string_equal(err.message, "no request is waiting for "
+		    "an answer (it was answered, or it expired)");
+		requests_close(elsewhere);
+		free(dir);
+	}
 	requests_close(r);
 }
 
@@ -1419,10 +1610,83 @@ test_clock_read(void **state)
 	assert_true(b.plausible_after == a.plausible_after);
 }
 
+/* ------------------------------------------------------------------ */
+/* The device's budget of wrong codes                                  */
+
+static struct attempts *
+budget_open_fx(const struct support_fx *fx)
+{
+	static const struct attempts_settings three = { 3, 30, 3600 };
+	struct attempts *a = NULL;
+	struct nvr_error err = { "" };
+	char *dir = state_dir(fx);
+
+	assert_int_equal(attempts_open(&a, dir, &three, &err), 0);
+	free(dir);
+	return a;
+}
+
+/* Three wrong codes start a wait during which even the right code is not
+ * checked; the count survives a restart (a new budget object) and a new
+ * request; a typo costs nothing; a success clears it. */
+static void
+test_budget_wrong_codes(void **state)
+{
+	struct support_fx *fx = *state;
+	struct requests *r = open_with(fx, &DEFAULTS);
+	struct attempts *budget = budget_open_fx(fx);
+	struct requests_device dev, other;
+	struct requests_clock now = clock_at(T0, 100, "boot-a");
+	char text[PROTOCOL_REQUEST_TEXT_MAX], right[PROTOCOL_CODE_TEXT_MAX];
+	char wrong[PROTOCOL_CODE_TEXT_MAX], typo[PROTOCOL_CODE_TEXT_MAX];
+	struct nvr_error err = { "" };
+	long wait = -1;
+
+	device_init(&dev);
+	device_with(&other, 0x41, KEY_ID, SERIAL);
+	make_ok(r, &dev, "admin", &now, text);
+	code_for(text, &dev, PROTOCOL_SET_PASSWORD, right);
+	{
+		/* Well typed, but made with another device's key. */
+		struct protocol_request req;
+
+		decode_ok(text, &dev, &req);
+		assert_true(protocol_code_make(&req, PROTOCOL_SET_PASSWORD,
+		    other.code_key, wrong, sizeof(wrong)) > 0);
+	}
+	/* A typo: caught by the check characters, not counted. */
+	memcpy(typo, right, sizeof(typo));
+	typo[0] = typo[0] == 'Z' ? 'Y' : 'Z';
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(requests_try_code(r, budget, &dev, "admin",
+		    PROTOCOL_SET_PASSWORD, typo, &now, &wait, &err), -EINVAL);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(requests_try_code(r, budget, &dev, "admin",
+		    PROTOCOL_SET_PASSWORD, wrong, &now, &wait, &err), -EACCES);
+		assert_int_equal(wait, 0);
+	}
+	assert_int_equal(requests_try_code(r, budget, &dev, "admin",
+	    PROTOCOL_SET_PASSWORD, wrong, &now, &wait, &err), -EACCES);
+	assert_true(wait > 0);
+	/* A restart and a new request do not reset the count. */
+	attempts_close(budget);
+	budget = budget_open_fx(fx);
+	make_ok(r, &dev, "admin", &now, text);
+	wait = 0;
+	assert_int_equal(requests_try_code(r, budget, &dev, "admin",
+	    PROTOCOL_SET_PASSWORD, right, &now, &wait, &err), -EAGAIN);
+	assert_true(wait > 0);
+	assert_non_null(strstr(err.message, "too many wrong codes: wait"));
+	attempts_close(budget);
+	requests_close(r);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_budget_wrong_codes,
+		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_make_decodes, fx_setup,
 		    fx_teardown),
 		cmocka_unit_test_setup_teardown(
@@ -1442,6 +1706,11 @@ main(void)
 		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_redeem_no_request,
 		    fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_redeem_file_once,
+		    fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_redeem_code_and_file_first_wins, fx_setup,
+		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_clock_trusted, fx_setup,
 		    fx_teardown),
 		cmocka_unit_test_setup_teardown(

@@ -1,0 +1,146 @@
+/*
+ * fuzz_code.c: reset codes and the code32 layer on any text.
+ *
+ * protocol_code_check against a fixed request and code key returns 0,
+ * -EINVAL or -EACCES; -EINVAL exactly when code32_parse finds no 20
+ * well-typed symbols; 0 only for the code protocol_code_make writes (read
+ * with Crockford's leniency) and never for both actions; an action or a
+ * request no code answers is -EINVAL.
+ *
+ * code32_parse with groups of 4 and 5 (codes and requests), into buffers
+ * of exactly MAX symbols: a failure leaves *COUNT 0 and the buffer zeroed;
+ * a success gives whole groups of symbols 0..31, which code32_format
+ * writes back as the text read (upper case, I and L as 1, O as 0, spaces
+ * and hyphens aside) and which parse to the same symbols.
+ */
+#include <errno.h>
+#include <stdbool.h>
+
+#include "common/code32.h"
+#include "common/protocol.h"
+#include "tests/fuzz/fuzz.h"
+
+#define TEXT_MAX 1024
+
+/* TEXT as code32_parse reads it: symbols only, in canonical letters. */
+static void
+canonical(const char *text, char *out, size_t size)
+{
+	size_t n = 0;
+
+	for (; *text != '\0' && n + 1 < size; text++) {
+		char c = *text;
+
+		if (c == ' ' || c == '-')
+			continue;
+		if (c >= 'a' && c <= 'z')
+			c = (char)(c - 'a' + 'A');
+		if (c == 'I' || c == 'L')
+			c = '1';
+		else if (c == 'O')
+			c = '0';
+		out[n++] = c;
+	}
+	out[n] = '\0';
+}
+
+static void
+check_parse(const char *text, size_t group, size_t max)
+{
+	uint8_t *symbols = malloc(max), again[128];
+	char out[TEXT_MAX], a[TEXT_MAX], b[TEXT_MAX];
+	size_t count = 999, bad = 999, count2 = 999, i;
+	int rc, len;
+
+	FUZZ_CHECK(symbols != NULL && max <= sizeof(again));
+	memset(symbols, 0xa5, max);
+	rc = code32_parse(text, group, symbols, max, &count, &bad);
+	FUZZ_CHECK(rc >= CODE32_OK && rc <= CODE32_BAD_CHECK);
+	if (rc != CODE32_OK) {
+		FUZZ_CHECK(count == 0);
+		for (i = 0; i < max; i++)
+			FUZZ_CHECK(symbols[i] == 0);
+		FUZZ_CHECK(bad <= strlen(text) / (group + 1));
+		free(symbols);
+		return;
+	}
+	FUZZ_CHECK(bad == 0);
+	FUZZ_CHECK(count > 0 && count % group == 0 && count <= max);
+	for (i = 0; i < count; i++)
+		FUZZ_CHECK(symbols[i] <= 31);
+	len = code32_format(symbols, count, group, out, sizeof(out));
+	FUZZ_CHECK(len > 0 &&
+	    (size_t)len == code32_formatted_length(count, group));
+	canonical(text, a, sizeof(a));
+	canonical(out, b, sizeof(b));
+	FUZZ_CHECK(strcmp(a, b) == 0);
+	FUZZ_CHECK(code32_parse(out, group, again, max, &count2, NULL) ==
+	    CODE32_OK);
+	FUZZ_CHECK(count2 == count && memcmp(again, symbols, count) == 0);
+	free(symbols);
+}
+
+static void
+check_code(const char *text)
+{
+	static const enum protocol_action actions[2] = {
+		PROTOCOL_SET_PASSWORD, PROTOCOL_FACTORY_RESET,
+	};
+	uint8_t request_key[PROTOCOL_KEY_BYTES], code_key[PROTOCOL_KEY_BYTES];
+	uint8_t symbols[PROTOCOL_CODE_SYMBOLS];
+	char want[PROTOCOL_CODE_TEXT_MAX], a[TEXT_MAX], b[TEXT_MAX];
+	struct protocol_request r;
+	size_t count = 0, bad;
+	bool well_typed;
+	int rc[2];
+
+	fuzz_keys(request_key, code_key);
+	fuzz_request(&r);
+	well_typed = code32_parse(text, PROTOCOL_CODE_GROUP, symbols,
+	    sizeof(symbols), &count, NULL) == CODE32_OK &&
+	    count == PROTOCOL_CODE_SYMBOLS;
+	for (size_t i = 0; i < 2; i++) {
+		bad = 999;
+		rc[i] = protocol_code_check(text, &r, actions[i], code_key,
+		    &bad);
+		FUZZ_CHECK(rc[i] == 0 || rc[i] == -EINVAL ||
+		    rc[i] == -EACCES);
+		FUZZ_CHECK((rc[i] == -EINVAL) == !well_typed);
+		FUZZ_CHECK(rc[i] == -EINVAL || bad == 0);
+		FUZZ_CHECK(bad <= strlen(text) / (PROTOCOL_CODE_GROUP + 1) + 1);
+		if (rc[i] != 0)
+			continue;
+		FUZZ_CHECK(protocol_code_make(&r, actions[i], code_key, want,
+		    sizeof(want)) > 0);
+		canonical(text, a, sizeof(a));
+		canonical(want, b, sizeof(b));
+		FUZZ_CHECK(strcmp(a, b) == 0);
+	}
+	FUZZ_CHECK(!(rc[0] == 0 && rc[1] == 0));
+
+	/* No code answers an unknown action or a request out of range. */
+	FUZZ_CHECK(protocol_code_check(text, &r, (enum protocol_action)0,
+	    code_key, NULL) == -EINVAL);
+	FUZZ_CHECK(protocol_code_check(text, &r, (enum protocol_action)3,
+	    code_key, NULL) == -EINVAL);
+	r.key_id = 0;
+	FUZZ_CHECK(protocol_code_check(text, &r, PROTOCOL_SET_PASSWORD,
+	    code_key, NULL) == -EINVAL);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *text;
+
+	if (size >= TEXT_MAX)	/* canonical() needs room; nothing is lost */
+		return 0;
+	text = fuzz_string(data, size);
+	fuzz_init();
+	check_code(text);
+	check_parse(text, PROTOCOL_CODE_GROUP, PROTOCOL_CODE_SYMBOLS);
+	check_parse(text, PROTOCOL_CODE_GROUP, 22);	/* not whole groups */
+	check_parse(text, PROTOCOL_REQUEST_GROUP, 115);	/* a request's */
+	free(text);
+	return 0;
+}

@@ -1,0 +1,462 @@
+/*
+ * gen_seeds.c: writes the seed corpora in tests/fuzz/corpus/ (make
+ * fuzz-seeds). Everything is derived from fixed values (tests/fuzz/
+ * fuzz.h's keys and request), so a run writes the same files again:
+ * valid inputs the harnesses accept, and broken ones next to them, each
+ * broken in one way.
+ *
+ *   gen-seeds CORPUS_FOLDER
+ *
+ * Inputs the fuzzer found are kept in the same folders under other names
+ * (crash-*, found-*); this program does not touch them.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "common/code32.h"
+#include "common/keyfile.h"
+#include "common/protocol.h"
+#include "common/provisioning.h"
+#include "common/reset_file.h"
+#include "tests/fuzz/fuzz.h"
+
+#define TEXT_MAX 1024
+
+static const char *corpus;
+
+/* Formats into OUT (TEXT_MAX bytes); the seeds all fit. */
+static void fmt(char *out, const char *format, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+fmt(char *out, const char *format, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, format);
+	n = vsnprintf(out, TEXT_MAX, format, ap);
+	va_end(ap);
+	FUZZ_CHECK(n >= 0 && n < TEXT_MAX);
+}
+
+static void
+put(const char *dir, const char *name, const void *data, size_t len)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", corpus, dir);
+	if (mkdir(path, 0755) != 0 && errno != EEXIST) {
+		perror(path);
+		exit(1);
+	}
+	snprintf(path, sizeof(path), "%s/%s/%s", corpus, dir, name);
+	f = fopen(path, "wb");
+	if (f == NULL || fwrite(data, 1, len, f) != len || fclose(f) != 0) {
+		perror(path);
+		exit(1);
+	}
+}
+
+static void
+put_text(const char *dir, const char *name, const char *text)
+{
+	put(dir, name, text, strlen(text));
+}
+
+/* TEXT in lower case, with spaces for hyphens. */
+static void
+loosen(const char *text, char *out)
+{
+	for (; *text != '\0'; text++, out++)
+		*out = *text == '-' ? ' ' :
+		    (*text >= 'A' && *text <= 'Z') ? (char)(*text + 32) : *text;
+	*out = '\0';
+}
+
+/* TEXT without hyphens. */
+static void
+squeeze(const char *text, char *out)
+{
+	for (; *text != '\0'; text++)
+		if (*text != '-')
+			*out++ = *text;
+	*out = '\0';
+}
+
+/* Changes the symbol at I of TEXT to another one. */
+static void
+typo(char *text, size_t i)
+{
+	text[i] = text[i] == 'X' ? 'Y' : 'X';
+}
+
+/* Swaps TEXT[I] and TEXT[I + 1], which must differ. */
+static void
+swap(char *text, size_t i)
+{
+	char c = text[i];
+
+	FUZZ_CHECK(c != text[i + 1]);
+	text[i] = text[i + 1];
+	text[i + 1] = c;
+}
+
+/* Re-encodes the grouped request TEXT with its bits changed by EDIT,
+ * check symbols made right: well typed but no valid request. */
+static void
+reshape(const char *text, void (*edit)(uint8_t *, size_t *), char *out)
+{
+	uint8_t symbols[160], bytes[100];
+	size_t count = 0;
+
+	FUZZ_CHECK(code32_parse(text, PROTOCOL_REQUEST_GROUP, symbols,
+	    sizeof(symbols), &count, NULL) == CODE32_OK);
+	code32_to_bytes(symbols, count, bytes, sizeof(bytes));
+	edit(bytes, &count);
+	code32_from_bytes(bytes, sizeof(bytes), symbols, count);
+	FUZZ_CHECK(code32_format(symbols, count, PROTOCOL_REQUEST_GROUP, out,
+	    TEXT_MAX) > 0);
+}
+
+static void
+version_2(uint8_t *bytes, size_t *count)
+{
+	(void)count;
+	bytes[0] = (uint8_t)((bytes[0] & 0x0f) | 0x20);
+}
+
+static void
+flags_1(uint8_t *bytes, size_t *count)
+{
+	(void)count;
+	bytes[0] = (uint8_t)((bytes[0] & 0xf0) | 0x01);
+}
+
+static void
+key_id_0(uint8_t *bytes, size_t *count)
+{
+	(void)count;
+	bytes[1] = 0;
+	bytes[2] = 0;
+}
+
+static void
+extra_group(uint8_t *bytes, size_t *count)
+{
+	(void)bytes;
+	*count += PROTOCOL_REQUEST_GROUP;
+}
+
+static void
+padding_bit(uint8_t *bytes, size_t *count)
+{
+	size_t last = *count * 5 - 1;	/* the last bit: padding */
+
+	bytes[last / 8] |= (uint8_t)(0x80u >> (last % 8));
+}
+
+static void
+requests(void)
+{
+	uint8_t request_key[PROTOCOL_KEY_BYTES], code_key[PROTOCOL_KEY_BYTES];
+	char text[TEXT_MAX], other[TEXT_MAX];
+	struct protocol_request r;
+	int len;
+
+	fuzz_keys(request_key, code_key);
+	fuzz_request(&r);
+	len = protocol_request_encode(&r, request_key, text, sizeof(text));
+	FUZZ_CHECK(len > 0);
+	put_text("request", "valid-admin", text);
+	loosen(text, other);
+	put_text("request", "valid-lower-spaced", other);
+	squeeze(text, other);
+	put_text("request", "valid-no-hyphens", other);
+	fmt(other, "%s\n", text);
+	put_text("request", "bad-newline", other);
+	fmt(other, "%s", text);
+	typo(other, 8);
+	put_text("request", "bad-typo-group-2", other);
+	fmt(other, "%s", text);
+	swap(other, 14);
+	put_text("request", "bad-swap-group-3", other);
+	fmt(other, "%s", text);
+	other[20] = '*';
+	put_text("request", "bad-character", other);
+	fmt(other, "%s", text);
+	other[strlen(other) - 7] = '\0';
+	put_text("request", "bad-length", other);
+	reshape(text, version_2, other);
+	put_text("request", "bad-version-2", other);
+	reshape(text, flags_1, other);
+	put_text("request", "bad-flags", other);
+	reshape(text, key_id_0, other);
+	put_text("request", "bad-key-id-0", other);
+	reshape(text, extra_group, other);
+	put_text("request", "bad-padding-group", other);
+	reshape(text, padding_bit, other);
+	put_text("request", "bad-padding-bit", other);
+	len = protocol_request_encode_compact(&r, request_key, other,
+	    sizeof(other));
+	FUZZ_CHECK(len > 0);
+	put_text("request", "valid-compact", other);
+	loosen(other, text);
+	put_text("request", "valid-compact-lower", text);
+	other[10] = 'U';
+	put_text("request", "bad-compact-character", other);
+	put_text("request", "bad-empty", "");
+	put_text("request", "bad-compact-mark-only", "U");
+
+	r.demo = true;
+	r.day = 0;
+	r.key_id = 65535;
+	snprintf(r.serial, sizeof(r.serial), "%s",
+	    "abcdefghijklmnopqrstuvwxyz-_012");
+	snprintf(r.account, sizeof(r.account), "%s",
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ-_987");
+	FUZZ_CHECK(protocol_request_encode(&r, request_key, text,
+	    sizeof(text)) > 0);
+	put_text("request", "valid-demo-longest-names", text);
+	snprintf(r.serial, sizeof(r.serial), "%s", "S");
+	snprintf(r.account, sizeof(r.account), "%s", "_");
+	r.key_id = 1;
+	FUZZ_CHECK(protocol_request_encode(&r, request_key, text,
+	    sizeof(text)) > 0);
+	put_text("request", "valid-shortest-names", text);
+	FUZZ_CHECK(protocol_request_encode_compact(&r, request_key, text,
+	    sizeof(text)) > 0);
+	put_text("request", "valid-compact-shortest", text);
+}
+
+static void
+codes(void)
+{
+	uint8_t request_key[PROTOCOL_KEY_BYTES], code_key[PROTOCOL_KEY_BYTES];
+	char text[TEXT_MAX], other[TEXT_MAX];
+	struct protocol_request r;
+
+	fuzz_keys(request_key, code_key);
+	fuzz_request(&r);
+	FUZZ_CHECK(protocol_code_make(&r, PROTOCOL_FACTORY_RESET, code_key,
+	    text, sizeof(text)) > 0);
+	put_text("code", "valid-factory-reset", text);
+	FUZZ_CHECK(protocol_code_make(&r, PROTOCOL_SET_PASSWORD, code_key,
+	    text, sizeof(text)) > 0);
+	put_text("code", "valid-set-password", text);
+	loosen(text, other);
+	put_text("code", "valid-lower-spaced", other);
+	squeeze(text, other);
+	put_text("code", "valid-no-hyphens", other);
+	fmt(other, "  %s  ", text);
+	put_text("code", "valid-padded-spaces", other);
+	fmt(other, "%s", text);
+	typo(other, 1);
+	put_text("code", "bad-typo-group-1", other);
+	fmt(other, "%s", text);
+	swap(other, 27);
+	put_text("code", "bad-swap-group-5", other);
+	fmt(other, "%s", text);
+	other[12] = 'U';
+	put_text("code", "bad-character-u", other);
+	fmt(other, "%s", text);
+	other[23] = '\0';
+	put_text("code", "bad-length-4-groups", other);
+	fmt(other, "%s-%s", text, text);
+	put_text("code", "bad-length-10-groups", other);
+	put_text("code", "bad-empty", "");
+	put_text("code", "bad-hyphens-only", "- - -");
+	r.nonce[0] ^= 1;
+	FUZZ_CHECK(protocol_code_make(&r, PROTOCOL_SET_PASSWORD, code_key,
+	    text, sizeof(text)) > 0);
+	put_text("code", "wrong-request", text);
+	fuzz_request(&r);
+	FUZZ_CHECK(protocol_request_encode(&r, request_key, text,
+	    sizeof(text)) > 0);
+	put_text("code", "request-text", text);
+	/* Crockford's lenient letters: I and L for 1, O for 0. */
+	put_text("code", "lenient-letters", "IL0O1-ilOo0-00000-11111-ABCDE");
+}
+
+static void
+keyfiles(void)
+{
+	static const char device_key[] =
+	    "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+	static const char public_key[] =
+	    "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
+	static const char secret_key[] =
+	    "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"
+	    "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
+	char text[TEXT_MAX], other[TEXT_MAX];
+	char *at;
+
+	fmt(text, "%s\nserial=NVR0012345678\nkey_id=3\n"
+	    "demo=no\ndevice_key=%s\nvendor_public_key=%s\n",
+	    PROVISIONING_HEADER, device_key, public_key);
+	put_text("keyfile", "valid-provisioning", text);
+	fmt(other, "%s\nvendor_public_key=%s\ndemo=yes\n"
+	    "key_id=65535\ndevice_key=%s\nserial=a-_Z\n",
+	    PROVISIONING_HEADER, public_key, device_key);
+	put_text("keyfile", "valid-provisioning-any-order", other);
+	fmt(other, "# nvr-recovery key set 1\nkey_id=1\n"
+	    "demo=yes\nmaster=%s\nsign_public=%s\nsign_secret=%s\n",
+	    device_key, public_key, secret_key);
+	put_text("keyfile", "valid-keyset", other);
+
+	fmt(other, "%s", text);
+	other[strlen(other) - 1] = '\0';
+	put_text("keyfile", "bad-no-final-newline", other);
+	fmt(other, "%s", text);
+	at = strstr(other, "\nkey_id");
+	memmove(at + 1, at, strlen(at) + 1);
+	at[0] = '\r';
+	put_text("keyfile", "bad-carriage-return", other);
+	fmt(other, "%skey_id=3\n", text);
+	put_text("keyfile", "bad-twice", other);
+	fmt(other, "%scolour=blue\n", text);
+	put_text("keyfile", "bad-unknown-key", other);
+	fmt(other, "%s\n", text);
+	put_text("keyfile", "bad-blank-line", other);
+	fmt(other, "%s", text);
+	memcpy(strstr(other, "0a0b"), "0A0B", 4);
+	put_text("keyfile", "bad-upper-case-hex", other);
+	fmt(other, "%s", text);
+	memcpy(strstr(other, "key_id=3"), "key_id=0", 8);
+	put_text("keyfile", "bad-key-id-0", other);
+	fmt(other, "%s", text);
+	memcpy(strstr(other, "demo=no"), "demo=NO", 7);
+	put_text("keyfile", "bad-demo", other);
+	fmt(other, "%s", text);
+	memcpy(strstr(other, "serial=NVR"), "serial=N*R", 10);
+	put_text("keyfile", "bad-serial", other);
+	fmt(other, "%s", text);
+	memcpy(other, "# nvr-recovery provisioning 2", 29);
+	put_text("keyfile", "bad-header", other);
+	fmt(other, "%s", text);
+	*strstr(other, "demo=no\n") = '\0';
+	put_text("keyfile", "bad-cut-short", other);
+	fmt(other, "%s", text);
+	at = strstr(other, "key_id=3");
+	at[7] = '\0';
+	put("keyfile", "bad-nul-byte", other, strlen(text));
+	put_text("keyfile", "bad-empty", "");
+	fmt(other, "%s\nkey_id=03\n", PROVISIONING_HEADER);
+	put_text("keyfile", "bad-leading-zero", other);
+	fmt(other, "%s\nkey_id=65536\n",
+	    PROVISIONING_HEADER);
+	put_text("keyfile", "bad-key-id-65536", other);
+	fmt(other, "%s\ndevice_key=%.62s\n",
+	    PROVISIONING_HEADER, device_key);
+	put_text("keyfile", "bad-short-hex", other);
+}
+
+/* Writes F as NAME, signed with the fixed key; the text into TEXT. */
+static void
+reset_file(const char *name, const struct reset_file *f, char *text)
+{
+	uint8_t public_key[crypto_sign_PUBLICKEYBYTES];
+	uint8_t secret_key[crypto_sign_SECRETKEYBYTES];
+
+	fuzz_sign_keys(public_key, secret_key);
+	FUZZ_CHECK(reset_file_write(f, secret_key, text, TEXT_MAX) > 0);
+	put_text("reset_file", name, text);
+}
+
+/* TEXT with the first FROM replaced by TO (same length), as NAME. */
+static void
+edited(const char *name, const char *text, const char *from, const char *to)
+{
+	char other[TEXT_MAX];
+	char *at;
+
+	fmt(other, "%s", text);
+	at = strstr(other, from);
+	FUZZ_CHECK(at != NULL && strlen(from) == strlen(to));
+	memcpy(at, to, strlen(to));
+	put_text("reset_file", name, other);
+}
+
+static void
+reset_files(void)
+{
+	struct protocol_request r;
+	struct reset_file f;
+	char text[TEXT_MAX], other[TEXT_MAX];
+	char *sig;
+
+	fuzz_request(&r);
+	memset(&f, 0, sizeof(f));
+	f.key_id = r.key_id;
+	snprintf(f.serial, sizeof(f.serial), "%s", r.serial);
+	memcpy(f.nonce, r.nonce, sizeof(f.nonce));
+	f.action = PROTOCOL_FACTORY_RESET;
+	f.issued = 1710000000;		/* 2024-03-09T16:00:00Z */
+	reset_file("valid-factory-reset", &f, text);
+	edited("bad-action-needs-account", text, "factory-reset",
+	    "set-password\n");
+	f.action = PROTOCOL_SET_PASSWORD;
+	snprintf(f.account, sizeof(f.account), "%s", "admin");
+	f.issued = 1709164800;		/* 2024-02-29T00:00:00Z, a leap day */
+	reset_file("valid-set-password-leap-day", &f, text);
+	f.issued = 253402300799LL;	/* 9999-12-31T23:59:59Z, the last */
+	f.key_id = 65535;
+	snprintf(f.account, sizeof(f.account), "%s",
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ-_987");
+	reset_file("valid-last-second-longest-account", &f, other);
+	f.issued = 0;
+	f.key_id = r.key_id;
+	snprintf(f.account, sizeof(f.account), "%s", "admin");
+	reset_file("valid-set-password-epoch", &f, text);
+
+	edited("bad-signature-key", text, "signature=", "Signature=");
+	sig = strstr(text, "signature=") + 10;
+	fmt(other, "%s", text);
+	other[sig - text] = other[sig - text] == '0' ? '1' : '0';
+	put_text("reset_file", "wrong-signature", other);
+	edited("wrong-signed-account", text, "account=admin", "account=admim");
+	edited("bad-year-1969", text, "1970-01-01", "1969-12-31");
+	edited("bad-february-29", text, "1970-01-01", "2023-02-29");
+	edited("bad-hour-24", text, "T00:00:00Z", "T24:00:00Z");
+	edited("bad-upper-case-nonce", text, "nonce=1032", "nonce=1O32");
+	edited("bad-key-id-0", text, "key_id=3", "key_id=0");
+	edited("bad-header", text, "reset file 1", "reset file 2");
+	edited("bad-account-name", text, "account=admin", "account=ad*in");
+	edited("bad-order", text, "account=admin\naction=set-password",
+	    "action=set-password\naccount=admin");
+	edited("bad-carriage-return", text, "\nissued", "\rissued");
+	edited("bad-byte-ff", text, "serial=NVR", "serial=NV\xff");
+	fmt(other, "%s", text);
+	*strstr(other, "=NVR") = '\0';
+	put("reset_file", "bad-nul-byte", other, strlen(text));
+	fmt(other, "%s\n", text);
+	put_text("reset_file", "bad-trailing-line", other);
+	fmt(other, "%s", text);
+	other[strlen(other) - 1] = '\0';
+	put_text("reset_file", "bad-no-final-newline", other);
+	fmt(other, "%s", text);
+	*strstr(other, "issued=") = '\0';
+	put_text("reset_file", "bad-cut-short", other);
+	put_text("reset_file", "bad-empty", "");
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc != 2) {
+		fprintf(stderr, "usage: gen-seeds CORPUS_FOLDER\n");
+		return 2;
+	}
+	corpus = argv[1];
+	fuzz_init();
+	requests();
+	codes();
+	keyfiles();
+	reset_files();
+	return 0;
+}
