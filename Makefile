@@ -36,7 +36,13 @@ SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer \
 
 # Recursive (=) so pkg-config runs when a recipe needs it, after
 # build/.deps-ok has installed what was missing.
+# The build's date: a recorder clock showing an earlier date is wrong
+# (backends/requests.c). SOURCE_DATE_EPOCH, else the last commit's date,
+# so that rebuilding the same source gives the same binary.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || \
+	date +%s)
 BASE_CFLAGS = -std=c11 -D_GNU_SOURCE -DNVR_VERSION='"$(VERSION)"' -I. \
+	-DNVR_BUILD_TIME=$(SOURCE_DATE_EPOCH) \
 	$(WARNINGS) $(HARDEN) $(CPPFLAGS) \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS))
 # Debian 12's libunistring ships no .pc file: ask pkg-config first, and

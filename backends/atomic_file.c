@@ -364,6 +364,8 @@ atomic_file_read(const char *path, size_t max, char **data, size_t *len,
 			continue;
 		if (n < 0) {
 			int saved = errno;
+			/* It may have held a key. */
+			explicit_bzero(buf, (size_t)st.st_size);
 			free(buf);
 			close(fd);
 			return nvr_error_set(err, -saved, "cannot read %s: %s",
@@ -424,4 +426,37 @@ atomic_file_replace(const char *path, const void *data, size_t len,
 	}
 	return replace_one(path, data, len, uid, gid, mode, &target_stages,
 	    err);
+}
+
+int
+atomic_file_check_trusted(const char *path, struct nvr_error *err)
+{
+	char *dir = strdup(path), *slash;
+	struct stat st;
+	int rc = 0;
+
+	if (dir == NULL)
+		return nvr_error_set(err, -ENOMEM, "out of memory");
+	slash = strrchr(dir, '/');
+	if (slash == dir)
+		slash[1] = '\0';
+	else if (slash != NULL)
+		*slash = '\0';
+	else
+		strcpy(dir, ".");
+	if (stat(dir, &st) == 0 && ((st.st_uid != geteuid() &&
+	    st.st_uid != 0) || (st.st_mode & 022) != 0))
+		rc = nvr_error_set(err, -EPERM, "%s: another user could change "
+		    "the files in it (owner uid %lu, mode %04o); refusing to "
+		    "trust them; fix: chown root and chmod go-w %s", dir,
+		    (unsigned long)st.st_uid, (unsigned)(st.st_mode & 07777),
+		    dir);
+	else if (lstat(path, &st) == 0 && (!S_ISREG(st.st_mode) ||
+	    st.st_uid != geteuid() || (st.st_mode & 022) != 0))
+		rc = nvr_error_set(err, -EPERM, "%s: not a regular file of "
+		    "ours that only we can write (owner uid %lu, mode %04o); "
+		    "refusing to trust it; fix: chown and chmod 600 it", path,
+		    (unsigned long)st.st_uid, (unsigned)(st.st_mode & 07777));
+	free(dir);
+	return rc;
 }

@@ -63,6 +63,14 @@ int atomic_file_replace(const char *path, const void *data, size_t len,
     const struct atomic_write_options *options, struct nvr_error *err);
 
 /*
+ * Checks that a state file PATH (if it exists) and its folder can be
+ * trusted: owned by us (the folder: or by root) and writable by nobody
+ * else, so that no other user can reset a counter or revive a used code
+ * by editing it. Returns 0, or -EPERM with ERR saying what to fix.
+ */
+int atomic_file_check_trusted(const char *path, struct nvr_error *err);
+
+/*
  * Reads all of PATH (at most MAX bytes) into a malloc'd buffer with a NUL
  * after the last byte. Only regular files; the file is opened without
  * following a final symlink. Returns 0, -ENOENT, -EFBIG or another

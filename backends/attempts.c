@@ -69,7 +69,10 @@ load(struct attempts *a, struct nvr_error *err)
 	char *text, *line, *next;
 	size_t len;
 	unsigned number = 1;
-	int rc = atomic_file_read(a->path, FILE_MAX, &text, &len, err);
+	int rc = atomic_file_check_trusted(a->path, err);
+
+	if (rc == 0)
+		rc = atomic_file_read(a->path, FILE_MAX, &text, &len, err);
 
 	a->count = 0;
 	if (rc == -ENOENT)

@@ -148,7 +148,10 @@ load(struct recovery_file *f, struct nvr_error *err)
 	char *text, *line, *next;
 	size_t len;
 	unsigned number = 1;
-	int rc = atomic_file_read(f->path, FILE_MAX, &text, &len, err);
+	int rc = atomic_file_check_trusted(f->path, err);
+
+	if (rc == 0)
+		rc = atomic_file_read(f->path, FILE_MAX, &text, &len, err);
 
 	f->count = 0;
 	if (rc == -ENOENT)

@@ -159,6 +159,9 @@ load(struct requests *r, struct nvr_error *err)
 	r->count = 0;
 	r->boot_id[0] = '\0';
 	r->boots = 0;
+	rc = atomic_file_check_trusted(r->path, err);
+	if (rc != 0)
+		return rc;
 	rc = atomic_file_read(r->path, FILE_MAX, &text, &len, err);
 	if (rc == -ENOENT)
 		return 0;
@@ -261,12 +264,21 @@ still_good(const struct requests *r, const struct entry *e,
     const struct requests_clock *now)
 {
 	long long wall = (long long)now->wall;
+	long lifetime = r->settings.lifetime_s;
+	bool same_boot = strcmp(e->boot_id, now->boot_id) == 0;
 
+	/* Time since boot is a lower bound on the request's age, which no
+	 * clock setting can shrink: within its boot, the time since it was
+	 * made; after a reboot, the whole time since this boot. */
+	if (same_boot && (now->boottime < e->boottime ||
+	    now->boottime - e->boottime > lifetime))
+		return false;
+	if (!same_boot && now->boottime > lifetime)
+		return false;
 	if (e->trusted && plausible(now, wall) && wall >= e->made)
-		return wall - e->made <= r->settings.lifetime_s;
-	if (strcmp(e->boot_id, now->boot_id) == 0)
-		return now->boottime >= e->boottime &&
-		    now->boottime - e->boottime <= r->settings.lifetime_s;
+		return wall - e->made <= lifetime;
+	if (same_boot)
+		return true;
 	return r->boots - e->boots <= r->settings.max_boots;
 }
 

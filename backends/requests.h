@@ -15,7 +15,11 @@
  *    the boot the request was made in, it is good until the time since
  *    boot (CLOCK_BOOTTIME) has grown by L; after a reboot, until B boots
  *    have passed since it was made.
- * A clock that jumps forward past L ends the request (fail closed).
+ * A clock that jumps forward past L ends the request (fail closed). In
+ * every case the time since boot bounds the age from below: a request is
+ * over once the time since it was made in this boot, or since this boot
+ * began after a reboot, passes L, whatever the wall clock says (a clock
+ * set back keeps nothing alive).
  *
  * Invariants:
  * 1. At most REQUESTS_PENDING_MAX requests are pending; making one more

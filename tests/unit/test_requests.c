@@ -1075,9 +1075,8 @@ test_clock_reboots(void **state)
 	}
 	assert_store(fx, want);
 	free(want);
-	/* 20 boots on: still good, even for a boottime way past the
-	 * lifetime (it counts from another boot). */
-	now.boottime = 30 * DAY;
+	/* Within the lifetime of this boot, 20 boots on: still good. */
+	now.boottime = 20;
 	assert_redeem(r, &dev, "alice", code_a, &now, 0);
 
 	now = clock_at(Y2000 + 20, 20, "boot-21");
@@ -1085,6 +1084,76 @@ test_clock_reboots(void **state)
 	assert_int_equal(list_ok(r, &now, list), 0);
 	assert_redeem(r, &dev, "bob", code_b, &now, -ENOENT);
 	free(line);
+	requests_close(r);
+}
+
+/* A state file another user could have edited (to revive a used code,
+ * say) is not trusted: neither one others may write, nor one in a
+ * folder others may write in. */
+static void
+test_untrusted_store_refused(void **state)
+{
+	struct support_fx *fx = *state;
+	struct requests *r = open_with(fx, &DEFAULTS);
+	struct requests_device dev;
+	struct requests_clock now = clock_at(T0, 100, "boot-a");
+	char text[PROTOCOL_REQUEST_TEXT_MAX], code[PROTOCOL_CODE_TEXT_MAX];
+	char *dir = state_dir(fx), *path = store_path(fx);
+	struct nvr_error err = { "" };
+
+	device_init(&dev);
+	make_ok(r, &dev, "admin", &now, text);
+	code_for(text, &dev, PROTOCOL_SET_PASSWORD, code);
+	assert_int_equal(chmod(path, 0660), 0);
+	assert_int_equal(requests_redeem(r, &dev, "admin",
+	    PROTOCOL_SET_PASSWORD, code, &now, &err), -EPERM);
+	assert_non_null(strstr(err.message, "refusing to trust it"));
+	assert_int_equal(chmod(path, 0600), 0);
+	assert_int_equal(chmod(dir, 0777), 0);
+	assert_int_equal(requests_redeem(r, &dev, "admin",
+	    PROTOCOL_SET_PASSWORD, code, &now, &err), -EPERM);
+	assert_non_null(strstr(err.message, "another user could change"));
+	assert_int_equal(chmod(dir, 0700), 0);
+	assert_redeem(r, &dev, "admin", code, &now, 0);
+	free(dir);
+	free(path);
+	requests_close(r);
+}
+
+/* After a reboot the time since this boot bounds the request's age from
+ * below: a box that runs on for longer than the lifetime, with a dead
+ * RTC and no reboot, does not keep a request alive. Within one boot, a
+ * clock set back does not either. */
+static void
+test_clock_uptime_bounds_age(void **state)
+{
+	struct support_fx *fx = *state;
+	struct requests_device dev;
+	struct requests_clock made = clock_at(Y2000 + 30, 30, "boot-a");
+	struct requests_clock later = clock_at(Y2000 + 30, 6 * DAY, "boot-b");
+	struct requests_clock long_up = clock_at(Y2000 + 30, LIFETIME + 1,
+	    "boot-b");
+	struct requests_clock made2 = clock_at(T0, 100, "boot-c");
+	struct requests_clock set_back = clock_at(T0 + 10, 100 + LIFETIME + 1,
+	    "boot-c");
+	char a[PROTOCOL_REQUEST_TEXT_MAX], b[PROTOCOL_REQUEST_TEXT_MAX];
+	char code[PROTOCOL_CODE_TEXT_MAX];
+	struct requests *r;
+
+	device_init(&dev);
+	r = open_with(fx, &DEFAULTS);
+	make_ok(r, &dev, "alice", &made, a);
+	make_ok(r, &dev, "bob", &made, b);
+	code_for(a, &dev, PROTOCOL_SET_PASSWORD, code);
+	assert_redeem(r, &dev, "alice", code, &later, 0);
+	code_for(b, &dev, PROTOCOL_SET_PASSWORD, code);
+	assert_redeem(r, &dev, "bob", code, &long_up, -ENOENT);
+
+	/* A trusted request, then the clock pulled back to just after it
+	 * was made while the box ran on past the lifetime. */
+	make_ok(r, &dev, "carol", &made2, a);
+	code_for(a, &dev, PROTOCOL_SET_PASSWORD, code);
+	assert_redeem(r, &dev, "carol", code, &set_back, -ENOENT);
 	requests_close(r);
 }
 
@@ -1100,9 +1169,9 @@ test_clock_settings(void **state)
 	struct requests_clock made = clock_at(Y2000, 30, "boot-a");
 	struct requests_clock edge = clock_at(Y2000, 30 + 3600, "boot-a");
 	struct requests_clock past = clock_at(Y2000, 31 + 3600, "boot-a");
-	struct requests_clock b1 = clock_at(Y2000, 9 * DAY, "boot-b");
-	struct requests_clock b2 = clock_at(Y2000, 9 * DAY, "boot-c");
-	struct requests_clock b3 = clock_at(Y2000, 9 * DAY, "boot-d");
+	struct requests_clock b1 = clock_at(Y2000, 60, "boot-b");
+	struct requests_clock b2 = clock_at(Y2000, 60, "boot-c");
+	struct requests_clock b3 = clock_at(Y2000, 60, "boot-d");
 	char text[3][PROTOCOL_REQUEST_TEXT_MAX], code[PROTOCOL_CODE_TEXT_MAX];
 	char *lines[3], *want;
 	struct requests_pending list[REQUESTS_PENDING_MAX];
@@ -1681,11 +1750,59 @@ test_budget_wrong_codes(void **state)
 	requests_close(r);
 }
 
+/* Reset files count against the same budget: a file signed by another
+ * key is a wrong try; three start a wait, during which even a good file
+ * is not looked at; an unreadable file costs nothing. */
+static void
+test_budget_wrong_files(void **state)
+{
+	struct support_fx *fx = *state;
+	struct requests *r = open_with(fx, &DEFAULTS);
+	struct attempts *budget = budget_open_fx(fx);
+	struct requests_device dev;
+	struct requests_clock now = clock_at(T0, 100, "boot-a");
+	uint8_t pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
+	uint8_t other_pk[crypto_sign_PUBLICKEYBYTES];
+	uint8_t other_sk[crypto_sign_SECRETKEYBYTES];
+	char text[PROTOCOL_REQUEST_TEXT_MAX], good[RESET_FILE_TEXT_MAX];
+	char forged[RESET_FILE_TEXT_MAX];
+	size_t good_len, forged_len;
+	struct reset_file out;
+	struct nvr_error err = { "" };
+	long wait = -1;
+
+	device_init(&dev);
+	vendor_keys(pk, sk);
+	crypto_sign_keypair(other_pk, other_sk);
+	make_ok(r, &dev, "admin", &now, text);
+	good_len = file_for(text, &dev, PROTOCOL_SET_PASSWORD, sk, good);
+	forged_len = file_for(text, &dev, PROTOCOL_SET_PASSWORD, other_sk,
+	    forged);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(requests_try_file(r, budget, &dev, pk,
+		    "garbage\n", 8, &now, &out, &wait, &err), -EBADMSG);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(requests_try_file(r, budget, &dev, pk,
+		    forged, forged_len, &now, &out, &wait, &err), -EACCES);
+	assert_true(wait > 0);
+	assert_int_equal(requests_try_file(r, budget, &dev, pk, good,
+	    good_len, &now, &out, &wait, &err), -EAGAIN);
+	assert_true(wait > 0);
+	attempts_close(budget);
+	requests_close(r);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_budget_wrong_codes,
+		    fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_clock_uptime_bounds_age,
+		    fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_untrusted_store_refused,
+		    fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_budget_wrong_files,
 		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_make_decodes, fx_setup,
 		    fx_teardown),
