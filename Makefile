@@ -59,13 +59,13 @@ CORE_SRC := \
 	backends/accounts_shadow.c backends/attempts.c backends/policy.c \
 	backends/secret.c backends/audit.c backends/registry.c \
 	backends/answer.c backends/recovery.c backends/recovery_file.c \
-	backends/requests.c backends/provisioned.c \
+	backends/requests.c backends/provisioned.c backends/support.c \
 	common/code32.c common/protocol.c common/reset_file.c common/keyfile.c \
 	common/private_file.c common/provisioning.c common/harden.c \
 	tui/keys.c tui/theme.c tui/draw.c tui/term.c \
 	screens/main_menu.c screens/change_password.c screens/proof.c \
 	screens/account_menu.c screens/input.c screens/questions.c \
-	screens/forgot_password.c \
+	screens/forgot_password.c screens/support.c \
 	wizard/wizard.c
 MAIN_SRC := wizard/main.c
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
@@ -196,6 +196,20 @@ build/vtdrive: tests/e2e/vtdrive.c | build/.deps-ok
 build/syslog-recv: tests/e2e/syslog_recv.c | build/.deps-ok
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) -o $@ $< $(HARDEN_LD)
+
+# qr-demo shows one view with a QR code through tui/ alone, for the e2e
+# tests of the QR drawing (tests/e2e/tui/); vtdrive decodes what the
+# terminal shows with zbarimg.
+QR_DEMO_OBJ := $(OBJ)/tests/e2e/qr_demo.o $(OBJ)/tui/keys.o \
+	$(OBJ)/tui/theme.o $(OBJ)/tui/draw.o $(OBJ)/tui/term.o \
+	$(OBJ)/backends/nvr_error.o
+
+build/qr-demo: $(QR_DEMO_OBJ)
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+
+check e2e: build/qr-demo
+
+-include $(OBJ)/tests/e2e/qr_demo.d
 
 # The demo device lives in build/demo: git cannot keep file modes, and
 # the wizard refuses a config others could write. Its accounts are seeded

@@ -62,6 +62,21 @@ audit_log(enum audit_event event, const char *account, long seconds)
 		syslog(LOG_NOTICE, "password of %s reset by the administrator "
 		    "after a recovery", name);
 		break;
+	case AUDIT_REQUEST_MADE:
+		syslog(LOG_NOTICE, "recovery request made for %s", name);
+		break;
+	case AUDIT_CODE_ACCEPTED:
+		syslog(LOG_NOTICE, "reset code accepted for %s", name);
+		break;
+	case AUDIT_CODE_REFUSED:
+		syslog(LOG_WARNING, "reset code refused for %s", name);
+		break;
+	case AUDIT_FILE_ACCEPTED:
+		syslog(LOG_NOTICE, "reset file accepted for %s", name);
+		break;
+	case AUDIT_FILE_REFUSED:
+		syslog(LOG_WARNING, "reset file refused (for %s)", name);
+		break;
 	case AUDIT_KEY_CREATED:
 		syslog(LOG_NOTICE, "new recovery key created for %s", name);
 		break;

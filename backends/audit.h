@@ -19,6 +19,11 @@ enum audit_event {
 	AUDIT_KEY_CREATED,
 	AUDIT_PASSWORD_RESET,	/* another account's, by the administrator
 				 * after a recovery, without its current one */
+	AUDIT_REQUEST_MADE,	/* a recovery request for support */
+	AUDIT_CODE_ACCEPTED,
+	AUDIT_CODE_REFUSED,
+	AUDIT_FILE_ACCEPTED,
+	AUDIT_FILE_REFUSED,
 };
 
 /* Opens the connection to syslog; call once at start. */

@@ -572,6 +572,46 @@ requests_redeem_file(struct requests *r, const struct requests_device *dev,
 }
 
 int
+requests_current(struct requests *r, const struct requests_device *dev,
+    const char *account, const struct requests_clock *now, char *text,
+    size_t size, char *compact, size_t compact_size, struct nvr_error *err)
+{
+	const struct entry *newest = NULL;
+	struct protocol_request req;
+	int rc = load(r, err);
+
+	text[0] = compact[0] = '\0';
+	if (rc != 0)
+		return rc;
+	note_boot(r, now);
+	for (size_t i = 0; i < r->count; i++) {
+		const struct entry *e = &r->entries[i];
+
+		if (!e->used && e->key_id == dev->key_id &&
+		    strcmp(e->account, account) == 0 && still_good(r, e, now))
+			newest = e;	/* entries are kept oldest first */
+	}
+	if (newest == NULL)
+		return nvr_error_set(err, -ENOENT, "no request for %s is "
+		    "pending", account);
+	/* The same text as when it was made: the day is the one it was made
+	 * on (0 if the clock was not plausible then). */
+	memset(&req, 0, sizeof(req));
+	req.key_id = newest->key_id;
+	req.demo = dev->demo;
+	memcpy(req.nonce, newest->nonce, sizeof(req.nonce));
+	req.day = newest->trusted && newest->made / 86400 <= 65535 ?
+	    (unsigned)(newest->made / 86400) : 0;
+	snprintf(req.serial, sizeof(req.serial), "%s", dev->serial);
+	snprintf(req.account, sizeof(req.account), "%s", account);
+	if (protocol_request_encode(&req, dev->request_key, text, size) < 0 ||
+	    protocol_request_encode_compact(&req, dev->request_key, compact,
+	    compact_size) < 0)
+		return nvr_error_set(err, -EINVAL, "cannot encode the request");
+	return 0;
+}
+
+int
 requests_note_boot(struct requests *r, const struct requests_clock *now,
     struct nvr_error *err)
 {

@@ -161,6 +161,14 @@ int requests_try_file(struct requests *r, struct attempts *budget,
     const char *data, size_t len, const struct requests_clock *now,
     struct reset_file *out, long *wait_s, struct nvr_error *err);
 
+/* Writes the newest good pending request of ACCOUNT again, as TEXT
+ * (grouped) and COMPACT (for the QR code), so that opening the Support
+ * screen twice shows the request already sent instead of making another.
+ * Returns 0, or -ENOENT if ACCOUNT has none. Writes no file. */
+int requests_current(struct requests *r, const struct requests_device *dev,
+    const char *account, const struct requests_clock *now, char *text,
+    size_t size, char *compact, size_t compact_size, struct nvr_error *err);
+
 /* Counts this boot if the file has pending requests and has not seen it
  * yet. Run at every boot (the wizard does at start; the Debian package's
  * boot unit should), or boots that nobody looked at go uncounted and the

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -20,6 +21,8 @@
 #include "config/schema.h"
 
 static const char *const color_choices[] = { "auto", "never", NULL };
+static const char *const charset_choices[] = { "auto", "utf-8", "ascii",
+	NULL };
 
 static const struct schema_key console_keys[] = {
 	{ .name = "escdelay_ms", .type = SCHEMA_INT,
@@ -30,6 +33,8 @@ static const struct schema_key console_keys[] = {
 	  "is wiped and the main menu shown" },
 	{ .name = "color", .type = SCHEMA_ENUM, .choices = color_choices,
 	  .help = "auto, or never for bold and reverse only" },
+	{ .name = "charset", .type = SCHEMA_ENUM, .choices = charset_choices,
+	  .help = "auto (the locale says), utf-8 or ascii" },
 	{ 0 },
 };
 
@@ -44,6 +49,17 @@ static const struct schema_key attempts_keys[] = {
 	{ 0 },
 };
 
+static const struct schema_key contact_keys[] = {
+	{ .name = "vendor", .type = SCHEMA_STRING, .help = "who to ask" },
+	{ .name = "email", .type = SCHEMA_STRING, .help = "support e-mail" },
+	{ .name = "phone", .type = SCHEMA_STRING, .help = "support phone" },
+	{ .name = "web", .type = SCHEMA_STRING, .help = "support web page" },
+	{ .name = "hours", .type = SCHEMA_STRING, .help = "opening hours" },
+	{ .name = "answer_time", .type = SCHEMA_STRING,
+	  .help = "how soon support answers, e.g. \"within 2 working days\"" },
+	{ 0 },
+};
+
 static const struct schema_key support_keys[] = {
 	{ .name = "provisioning", .type = SCHEMA_PATH, .required = true,
 	  .help = "the recorder's provisioning file from nvr-support "
@@ -54,6 +70,14 @@ static const struct schema_key support_keys[] = {
 	{ .name = "request_lifetime_days", .type = SCHEMA_INT, .min = 1,
 	  .max = 90, .help = "how long a recovery request stays good "
 	  "(default 7)" },
+	{ .name = "url", .type = SCHEMA_STRING,
+	  .help = "the support page the QR code opens; {request} stands for "
+	  "the request" },
+	{ .name = "contact", .type = SCHEMA_MAP, .children = contact_keys,
+	  .help = "how to reach support, shown on the Support screen" },
+	{ .name = "reset_folders", .type = SCHEMA_LIST,
+	  .help = "where reset files are looked for (default /media/*, "
+	  "/run/media/*/*, /mnt/usb*)" },
 	{ .name = "request_max_boots", .type = SCHEMA_INT, .min = 1,
 	  .max = 1000, .help = "reboots a request survives when the clock "
 	  "cannot be trusted (default 20)" },
@@ -152,9 +176,63 @@ read_console(struct config *cfg, yaml_node_t *root)
 	    "escdelay_ms", cfg->console.escdelay_ms);
 	cfg->console.idle_timeout_s = (int)config_section_int(&console,
 	    "idle_timeout_s", cfg->console.idle_timeout_s);
+	cfg->console.charset = config_section_string(&console, "charset");
 	color = config_section_string(&console, "color");
 	if (color != NULL && strcmp(color, "never") == 0)
 		cfg->console.color = CONFIG_COLOR_NEVER;
+}
+
+/* support.url, .contact and .reset_folders. */
+static int
+read_support_extras(struct config *cfg)
+{
+	static const char *const defaults[] = {
+		"/media/*", "/run/media/*/*", "/mnt/usb*",
+	};
+	struct support_config *s = &cfg->support;
+	struct config_section contact;
+	const char *url = config_section_string(&s->section, "url");
+
+	if (url != NULL && strstr(url, "{request}") == NULL) {
+		config_section_error(&s->section, "url", "support.url must "
+		    "hold {request}, where the request goes");
+		return -1;
+	}
+	s->url = url;
+	if (config_section_child(&s->section, "contact", &contact)) {
+		s->contact.vendor = config_section_string(&contact, "vendor");
+		s->contact.email = config_section_string(&contact, "email");
+		s->contact.phone = config_section_string(&contact, "phone");
+		s->contact.web = config_section_string(&contact, "web");
+		s->contact.hours = config_section_string(&contact, "hours");
+		s->contact.answer_time = config_section_string(&contact,
+		    "answer_time");
+	}
+	const char *given[CONFIG_RESET_FOLDERS_MAX + 1];
+	size_t n = config_section_list(&s->section, "reset_folders", given,
+	    CONFIG_RESET_FOLDERS_MAX + 1);
+
+	if (n > CONFIG_RESET_FOLDERS_MAX) {
+		config_section_error(&s->section, "reset_folders", "at most %d "
+		    "folders", CONFIG_RESET_FOLDERS_MAX);
+		return -1;
+	}
+	if (n == 0) {
+		for (n = 0; n < 3; n++)
+			given[n] = defaults[n];
+	}
+	/* Relative ones start at the config's folder, as every path. */
+	for (size_t i = 0; i < n; i++) {
+		if (given[i][0] == '/' || cfg->doc.dir == NULL)
+			s->folders[i] = strdup(given[i]);
+		else if (asprintf(&s->folders[i], "%s/%s", cfg->doc.dir,
+		    given[i]) < 0)
+			s->folders[i] = NULL;
+		if (s->folders[i] == NULL)
+			return -1;
+		s->folder_count++;
+	}
+	return 0;
 }
 
 static int
@@ -186,6 +264,8 @@ read_top(struct config *cfg, yaml_node_t *root)
 		cfg->support.max_boots = (int)config_section_int(
 		    &cfg->support.section, "request_max_boots", 20);
 		if (cfg->support.provisioning == NULL)
+			return -1;
+		if (read_support_extras(cfg) != 0)
 			return -1;
 	}
 	cfg->state_dir = config_section_string(&top, "state_dir") ?
@@ -236,6 +316,9 @@ config_free(struct config *cfg)
 	cfg->state_dir = NULL;
 	free(cfg->support.provisioning);
 	cfg->support.provisioning = NULL;
+	for (size_t i = 0; i < cfg->support.folder_count; i++)
+		free(cfg->support.folders[i]);
+	cfg->support.folder_count = 0;
 	document_free(&cfg->doc);
 	diag_free(&cfg->diags);
 }

@@ -28,6 +28,7 @@ struct console_settings {
 	int escdelay_ms;	/* how long a lone Esc waits for more bytes */
 	int idle_timeout_s;	/* no key this long: forms wiped, main menu */
 	enum config_color color;
+	const char *charset;	/* "auto" (or NULL), "utf-8", "ascii" */
 };
 
 #define CONFIG_DEFAULT_STATE_DIR "/var/lib/nvr-recovery"
@@ -39,6 +40,13 @@ struct attempts_config {
 	int max_wait_s;		/* the longest wait */
 };
 
+#define CONFIG_RESET_FOLDERS_MAX 8
+
+/* support.contact: how to reach the vendor (each NULL if not given). */
+struct support_contact {
+	const char *vendor, *email, *phone, *web, *hours, *answer_time;
+};
+
 /* The support: mapping: reset codes from the vendor. */
 struct support_config {
 	bool present;
@@ -47,6 +55,11 @@ struct support_config {
 	bool demo;		/* a demo key set is accepted */
 	int lifetime_days;	/* a request's lifetime */
 	int max_boots;		/* ... in boots, without a trusted clock */
+	const char *url;	/* support page template with {request} */
+	struct support_contact contact;
+	char *folders[CONFIG_RESET_FOLDERS_MAX];	/* globs, resolved;
+							 * malloc'd */
+	size_t folder_count;
 };
 
 struct config {

@@ -493,7 +493,7 @@ change_password_render(void *self, struct view *view)
 
 	view->title = c->first_boot ? "First-time setup: administrator "
 	    "password" : c->authorized ? "New passwords for the other "
-	    "accounts" : c->proven ? "Forgot password: set a new password" :
+	    "accounts" : c->proven ? "Set a new password" :
 	    "Change password";
 	view->status = c->status;
 	switch (c->state) {

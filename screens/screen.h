@@ -15,6 +15,8 @@
 #include "backends/device.h"
 #include "backends/policy.h"
 #include "backends/recovery.h"
+#include "backends/support.h"
+#include "config/config.h"
 #include "tui/keys.h"
 #include "tui/view.h"
 
@@ -50,6 +52,9 @@ struct screen_context {
 	const struct policy *policy;		/* with accounts */
 	struct attempts *attempts;		/* with accounts */
 	const struct recovery *recovery;	/* NULL if not configured */
+	struct support *support;		/* NULL if not configured */
+	const struct support_contact *contact;	/* with support */
+	bool utf8;		/* the terminal shows UTF-8: QR codes */
 	/* The account whose owner has just proved who they are (set a
 	 * first password, or recovered one), so the screen opened next may
 	 * skip asking for the password again. A screen that uses it

@@ -8,12 +8,17 @@
  *   5.. intro text, then the menu
  *   22  status line
  *   23  key hints
+ * A QR code, when the view has one, takes rows 3..21 on the right
+ * (columns COLS-38..COLS-2 for version 4); the title, intro, fields and
+ * menu keep VIEW_QR_COLUMNS clear for it.
  * A notice is a box centred over the body.
  */
 #include "tui/draw.h"
 
+#include <langinfo.h>
 #include <limits.h>
 #include <menu.h>
+#include <qrencode.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +29,8 @@
 
 #define BODY_TOP 5
 #define BODY_LEFT 2
+#define QR_TOP 3
+#define QR_QUIET 2	/* light modules around the code, on every side */
 
 /* The curses menu, kept while the entries stay the same. */
 static struct {
@@ -34,6 +41,13 @@ static struct {
 	size_t count;
 	WINDOW *sub;
 } cache;
+
+/* The QR code of the last text drawn, so a redraw does not encode it
+ * again. code is NULL if that text could not be encoded. */
+static struct {
+	char *text;
+	QRcode *code;
+} qr_cache;
 
 /* The most bytes of TEXT, at most N, that end on a UTF-8 character's
  * boundary, so a clipped or wrapped line never cuts a character in two. */
@@ -201,9 +215,10 @@ fail:
 }
 
 /* Draws the menu at row Y with the curses menu library, in at most the
- * rows above the status line (it scrolls if there are more entries). */
+ * rows above the status line (it scrolls if there are more entries) and
+ * MAX_COLS columns. */
 static int
-draw_menu(int y, const struct view_menu *m)
+draw_menu(int y, const struct view_menu *m, int max_cols)
 {
 	int rows, cols, room = LINES - 3 - y;
 	WINDOW *sub;
@@ -212,11 +227,18 @@ draw_menu(int y, const struct view_menu *m)
 		return y;
 	if (!menu_same(m) && !menu_build(m))
 		return y;
+	menu_opts_on(cache.menu, O_SHOWDESC);
 	set_menu_format(cache.menu, (int)m->count < room ? (int)m->count :
 	    room, 1);
 	scale_menu(cache.menu, &rows, &cols);
-	if (cols > COLS - BODY_LEFT - 2)
-		cols = COLS - BODY_LEFT - 2;
+	/* post_menu draws nothing in a window narrower than the menu; beside
+	 * a QR code the entries without their notes are the better choice. */
+	if (cols > max_cols) {
+		menu_opts_off(cache.menu, O_SHOWDESC);
+		scale_menu(cache.menu, &rows, &cols);
+	}
+	if (cols > max_cols)
+		cols = max_cols;
 	sub = derwin(stdscr, rows, cols, y, BODY_LEFT);
 	if (sub == NULL)
 		return y;
@@ -306,17 +328,24 @@ draw_text_tail(int y, int x, int width, const char *text)
 	return total;
 }
 
-/* Draws the fields from row Y, two rows each; returns the row after them
- * and where the cursor belongs (row -1 if no field is focused). */
+/* Draws the fields from row Y, two rows each, keeping RESERVE columns on
+ * the right clear; returns the row after them and where the cursor
+ * belongs (row -1 if no field is focused). */
 static int
-draw_fields(int y, const struct view *v, int *cursor_y, int *cursor_x)
+draw_fields(int y, const struct view *v, int reserve, int *cursor_y,
+    int *cursor_x)
 {
 	*cursor_y = -1;
 	for (size_t i = 0; i < v->field_count && y < LINES - 4; i++) {
 		const struct view_field *f = &v->fields[i];
 		int x = BODY_LEFT + FIELD_LABEL_WIDTH;
-		int width = f->wide ? COLS - x - 2 : FIELD_WIDTH;
-		int shown = f->masked < (size_t)width ? (int)f->masked : width;
+		int most = COLS - x - 2 - reserve;
+		int width = f->wide || most < FIELD_WIDTH ? most : FIELD_WIDTH;
+		int shown;
+
+		if (width < 2)
+			break;
+		shown = f->masked < (size_t)width ? (int)f->masked : width;
 
 		put_clipped(y, BODY_LEFT, f->label, FIELD_LABEL_WIDTH - 1,
 		    f->focused ? theme_attr(THEME_TITLE) : A_NORMAL);
@@ -338,11 +367,113 @@ draw_fields(int y, const struct view *v, int *cursor_y, int *cursor_x)
 		 * policy's and the budget's sentences are up to 76 columns. */
 		if (f->note != NULL)
 			put_clipped(y + 1, BODY_LEFT + 1, f->note,
-			    COLS - BODY_LEFT - 2, f->note_is_problem ?
+			    COLS - BODY_LEFT - 2 - reserve, f->note_is_problem ?
 			    theme_attr(THEME_STATUS) : A_NORMAL);
 		y += 2;
 	}
 	return y;
+}
+
+static void
+qr_forget(void)
+{
+	free(qr_cache.text);
+	if (qr_cache.code != NULL)
+		QRcode_free(qr_cache.code);
+	memset(&qr_cache, 0, sizeof(qr_cache));
+}
+
+/* TEXT's QR code (version as small as it fits, error correction M), from
+ * the cache when TEXT was the last one drawn; NULL if it cannot be had. */
+static const QRcode *
+qr_encode(const char *text)
+{
+	if (qr_cache.text != NULL && strcmp(qr_cache.text, text) == 0)
+		return qr_cache.code;
+	qr_forget();
+	qr_cache.text = strdup(text);
+	if (qr_cache.text == NULL)
+		return NULL;
+	qr_cache.code = QRcode_encodeString(text, 0, QR_ECLEVEL_M,
+	    QR_MODE_8, 1);
+	return qr_cache.code;
+}
+
+/* True if module ROW, COL of the code framed by its quiet zone is light.
+ * Below the frame (the lower half of the last text row) is not part of
+ * the code: dark, like the rest of the screen. */
+static bool
+qr_light(const QRcode *qr, int row, int col)
+{
+	int size = qr->width + 2 * QR_QUIET;
+
+	if (row >= size || col >= size)
+		return false;
+	row -= QR_QUIET;
+	col -= QR_QUIET;
+	if (row < 0 || col < 0 || row >= qr->width || col >= qr->width)
+		return true;
+	return (qr->data[row * qr->width + col] & 1) == 0;
+}
+
+/*
+ * Draws the view's QR code at the right of the body, two modules to a
+ * text row, and its caption under it if there is room.
+ *
+ * Why the light modules are the glyphs: a scanner wants dark modules on
+ * a light ground, and most terminals (the linux console, PuTTY, xterm as
+ * shipped) draw light glyphs on a dark background. So a light module is
+ * a block (or the half of one) and a dark module is the background, and
+ * the code shows dark on light; drawn the other way round it would show
+ * inverted, which many scanners do not read. In colour the role is an
+ * explicit white on black, so no colour scheme can wash it out; in
+ * monochrome it is the terminal's own colours, right on every terminal
+ * with light text on a dark background.
+ *
+ * Draws nothing if the locale is not UTF-8 (the blocks could not be sent)
+ * or the code does not fit beside the text and above the status line.
+ */
+static void
+draw_qr(const struct view *v)
+{
+	wchar_t line[VIEW_QR_COLUMNS];
+	const QRcode *qr;
+	int size, rows, left, below;
+
+	if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
+		return;
+	qr = qr_encode(v->qr.text);
+	if (qr == NULL)
+		return;
+	size = qr->width + 2 * QR_QUIET;
+	rows = (size + 1) / 2;
+	left = COLS - size - 1;
+	/* One column clear on its left, one at the screen's right edge. */
+	if (size > VIEW_QR_COLUMNS - 2 || left < 0 ||
+	    QR_TOP + rows > LINES - 2)
+		return;
+	attrset(theme_attr(THEME_QR));
+	for (int r = 0; r < rows; r++) {
+		for (int c = 0; c < size; c++) {
+			bool up = qr_light(qr, 2 * r, c);
+			bool down = qr_light(qr, 2 * r + 1, c);
+
+			line[c] = up && down ? L'\u2588' : up ? L'\u2580' :
+			    down ? L'\u2584' : L' ';
+		}
+		mvaddnwstr(QR_TOP + r, left, line, size);
+	}
+	attrset(A_NORMAL);
+	/* The status line's row serves only when the view has no status. */
+	below = QR_TOP + rows;
+	if (v->qr.caption != NULL && (below < LINES - 2 ||
+	    (below == LINES - 2 && v->status == NULL))) {
+		size_t len = strlen(v->qr.caption);
+		int indent = len < (size_t)size ? (size - (int)len) / 2 : 0;
+
+		put_clipped(below, left + indent, v->qr.caption,
+		    size - indent, theme_attr(THEME_NORMAL));
+	}
 }
 
 static void
@@ -427,6 +558,7 @@ void
 draw_view(const struct view_header *header, const struct view *view)
 {
 	int y, cursor_y = -1, cursor_x = 0;
+	int reserve = view->qr.text != NULL ? VIEW_QR_COLUMNS : 0;
 
 	erase();
 	if (!draw_fits()) {
@@ -447,16 +579,19 @@ draw_view(const struct view_header *header, const struct view *view)
 		unpost_menu(cache.menu);
 	draw_header(header);
 	if (view->title != NULL)
-		put_clipped(3, BODY_LEFT, view->title, COLS - 2 * BODY_LEFT,
-		    theme_attr(THEME_TITLE));
+		put_clipped(3, BODY_LEFT, view->title,
+		    COLS - 2 * BODY_LEFT - reserve, theme_attr(THEME_TITLE));
 	y = BODY_TOP;
 	if (view->intro != NULL)
-		y = draw_wrapped(y, BODY_LEFT, COLS - 2 * BODY_LEFT, LINES - 3,
-		    view->intro, theme_attr(THEME_NORMAL), false) + 1;
+		y = draw_wrapped(y, BODY_LEFT, COLS - 2 * BODY_LEFT - reserve,
+		    LINES - 3, view->intro, theme_attr(THEME_NORMAL),
+		    false) + 1;
 	if (view->field_count > 0)
-		y = draw_fields(y, view, &cursor_y, &cursor_x) + 1;
+		y = draw_fields(y, view, reserve, &cursor_y, &cursor_x) + 1;
 	if (view->menu.count > 0)
-		draw_menu(y, &view->menu);
+		draw_menu(y, &view->menu, COLS - BODY_LEFT - 2 - reserve);
+	if (view->qr.text != NULL)
+		draw_qr(view);
 	if (view->notice.text != NULL)
 		draw_notice(&view->notice);
 	if (view->status != NULL)
@@ -481,4 +616,5 @@ void
 draw_release(void)
 {
 	menu_forget();
+	qr_forget();
 }

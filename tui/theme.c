@@ -18,6 +18,9 @@ static const struct color_role color_roles[] = {
 	{ THEME_NOTICE, COLOR_WHITE, COLOR_BLUE, 0 },
 	{ THEME_STATUS, COLOR_YELLOW, -1, A_BOLD },
 	{ THEME_FIELD, COLOR_WHITE, COLOR_BLACK, A_BOLD },
+	/* Explicit, never the defaults: the light modules are white glyphs
+	 * on black whatever the user's colour scheme (tui/draw.c). */
+	{ THEME_QR, COLOR_WHITE, COLOR_BLACK, 0 },
 };
 
 static void

@@ -19,6 +19,7 @@ enum theme_role {
 	THEME_NOTICE,		/* a message box */
 	THEME_STATUS,		/* one-line status above the hints */
 	THEME_FIELD,		/* where a secret is typed */
+	THEME_QR,		/* a QR code: light modules are the glyphs */
 	THEME_ROLE_COUNT,
 };
 

@@ -63,6 +63,17 @@ struct view_notice {
 	const char *text;	/* '\n' separates lines; long lines wrap */
 };
 
+/* A QR code drawn on the right of the body, beside the text. */
+struct view_qr {
+	const char *text;	/* encoded with libqrencode, error correction
+				 * M; NULL: no QR code */
+	const char *caption;	/* one short line under it, or NULL */
+};
+
+/* How wide the QR code column is (quiet zone included) when a view has
+ * one: the intro, fields and menu keep left of it. */
+#define VIEW_QR_COLUMNS 39
+
 struct view {
 	const char *title;
 	const char *intro;	/* text above the menu; wraps; may be NULL */
@@ -70,6 +81,7 @@ struct view {
 	size_t field_count;
 	struct view_menu menu;
 	struct view_notice notice;	/* shown if text is not NULL */
+	struct view_qr qr;	/* drawn if text is not NULL */
 	const char *status;	/* one line above the hints, or NULL */
 	const struct view_hint *hints;
 	size_t hint_count;

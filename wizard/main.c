@@ -24,6 +24,7 @@
 #include "backends/audit.h"
 #include "backends/policy.h"
 #include "backends/provisioned.h"
+#include "backends/support.h"
 #include "backends/registry.h"
 #include "config/config.h"
 #include "tui/term.h"
@@ -32,6 +33,10 @@
 #ifndef NVR_VERSION
 #define NVR_VERSION "0.1.0"
 #endif
+
+/* The locale the user gave us showed UTF-8 (before the C.UTF-8
+ * fallback). */
+static bool locale_was_utf8;
 
 /* sysexits.h values, spelled out so each use says what it means. */
 #define EXIT_USAGE 64
@@ -167,6 +172,7 @@ struct backends {
 	struct attempts *attempts;	/* with accounts */
 	struct recovery recovery;	/* ops NULL if not configured */
 	bool provisioned;		/* support: loaded its keys */
+	struct support *support;	/* the Support screen's service */
 	struct requests_device device_keys;
 	uint8_t vendor_public[crypto_sign_PUBLICKEYBYTES];
 };
@@ -181,6 +187,8 @@ close_backends(struct config *cfg, struct backends *b)
 	if (b->recovery.ops != NULL)
 		b->recovery.ops->close(b->recovery.state);
 	b->recovery.ops = NULL;
+	support_close(b->support);
+	b->support = NULL;
 	sodium_memzero(&b->device_keys, sizeof(b->device_keys));
 	b->provisioned = false;
 	if (b->accounts.ops != NULL)
@@ -231,6 +239,45 @@ open_support(struct config *cfg, struct backends *b)
 	}
 	b->provisioned = true;
 	return 0;
+}
+
+/* The Support screen's service: this recorder's keys, its pending
+ * requests and the accounts' budget of wrong tries. */
+static int
+open_support_service(const struct config *cfg, struct backends *b)
+{
+	struct support_settings s = {
+		.state_dir = cfg->state_dir,
+		.requests = {
+			.lifetime_s = (long)cfg->support.lifetime_days * 86400,
+			.max_boots = cfg->support.max_boots,
+		},
+		.url = cfg->support.url,
+		.folders = cfg->support.folders,
+		.folder_count = cfg->support.folder_count,
+	};
+	struct nvr_error err;
+
+	if (support_open(&b->support, &s, &b->device_keys, b->vendor_public,
+	    b->attempts, &err) != 0) {
+		fprintf(stderr, "nvr-recovery: %s\n", err.message);
+		return -1;
+	}
+	return 0;
+}
+
+/* Whether the terminal can show UTF-8 (QR codes in half blocks):
+ * console.charset, else the locale's codeset as the user set it. */
+static bool
+utf8_wanted(const struct config *cfg)
+{
+	const char *c = cfg->console.charset;
+
+	if (c != NULL && strcmp(c, "utf-8") == 0)
+		return true;
+	if (c != NULL && strcmp(c, "ascii") == 0)
+		return false;
+	return locale_was_utf8;
 }
 
 /* Counts this boot for pending recovery requests (their boot limit).
@@ -395,6 +442,13 @@ run(const struct options *opt)
 	}
 	if (b.provisioned)
 		note_boot(&cfg);
+	if (b.provisioned && b.accounts.ops != NULL &&
+	    open_support_service(&cfg, &b) == 0) {
+		context.support = b.support;
+		context.contact = &cfg.support.contact;
+		context.available[SCREEN_SUPPORT] = true;
+	}
+	context.utf8 = utf8_wanted(&cfg);
 	context.available[SCREEN_MAIN_MENU] = true;
 	wizard_built(context.built);
 	if (b.accounts.ops != NULL) {
@@ -435,7 +489,9 @@ main(int argc, char **argv)
 	}
 	setlocale(LC_ALL, "");
 	/* Answers and questions are UTF-8 whatever the NVR's locale says
-	 * (often none: C); glibc always has C.UTF-8. */
+	 * (often none: C); glibc always has C.UTF-8. Whether the terminal
+	 * shows UTF-8 is another matter: the user's locale says that. */
+	locale_was_utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0 &&
 	    setlocale(LC_CTYPE, "C.UTF-8") == NULL)
 		fprintf(stderr, "nvr-recovery: no UTF-8 locale (C.UTF-8): "

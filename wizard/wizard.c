@@ -13,6 +13,7 @@
 #include "screens/forgot_password.h"
 #include "screens/main_menu.h"
 #include "screens/questions.h"
+#include "screens/support.h"
 #include "tui/draw.h"
 #include "tui/term.h"
 
@@ -25,6 +26,7 @@ static const struct screen_class *const classes[SCREEN_COUNT] = {
 	[SCREEN_CHANGE_PASSWORD] = &change_password_screen,
 	[SCREEN_FORGOT_PASSWORD] = &forgot_password_screen,
 	[SCREEN_QUESTIONS] = &questions_screen,
+	[SCREEN_SUPPORT] = &support_screen,
 	[SCREEN_FIRST_BOOT] = &first_boot_screen,
 };
 

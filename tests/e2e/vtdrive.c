@@ -18,8 +18,16 @@
  *   noise SECONDS SEED [exclude BYTES], sleep MS, expect-exit CODE|signal:NAME,
  *   expect-running, expect-tty-sane, screen FILE, dump, bytes,
  *   bytes-reset, expect-bytes-max N, set-timeout SECONDS,
+ *   grab-all REGEX (every row's match, or its first group, joined by '-'),
+ *   run-grab CMD (sh -c CMD with $GRABBED; keeps its last output line),
  *   grab REGEX (waits for a row matching the POSIX extended REGEX and keeps
- *   the match), send-grabbed [lower] [nodash] (types what grab kept)
+ *   the match), send-grabbed [lower] [nodash] (types what grab kept),
+ *   qr-image FILE (waits for a QR code drawn in half blocks and writes it,
+ *   with two cells of the screen around it, to FILE as a PBM image),
+ *   expect-qr TEXT (waits until that QR code, decoded by zbarimg from
+ *   zbar-tools, reads TEXT; on failure the image is kept and named),
+ *   expect-qr-box ROW COL ROWS COLS (waits until the QR code's cells are
+ *   exactly that box, with nothing else inside it)
  * TEXT is bare (to the end of the line, trailing blanks dropped) or in
  * double quotes; both forms understand \r \n \t \e \\ \" \xHH.  Keys:
  * up down left right home end pgup pgdn enter tab shift-tab backspace
@@ -40,6 +48,7 @@
 #include <regex.h>
 #include <pty.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -60,7 +69,7 @@ enum op {
 	OP_WAIT_ATTR, OP_SEND, OP_KEY, OP_RESIZE, OP_SIGNAL, OP_NOISE,
 	OP_SLEEP, OP_EXPECT_EXIT, OP_EXPECT_RUNNING, OP_TTY_SANE, OP_SCREEN,
 	OP_DUMP, OP_BYTES, OP_BYTES_RESET, OP_BYTES_MAX, OP_SET_TIMEOUT,
-	OP_GRAB, OP_SEND_GRABBED,
+	OP_GRAB, OP_GRAB_ALL, OP_RUN_GRAB, OP_SEND_GRABBED, OP_QR_IMAGE, OP_EXPECT_QR, OP_QR_BOX,
 };
 
 enum attr { ATTR_REVERSE, ATTR_BOLD, ATTR_UNDERLINE, ATTR_COLOR };
@@ -73,6 +82,7 @@ struct cmd {
 	char *text;		/* TEXT, or the contents of a screen FILE */
 	size_t len;
 	long a, b;		/* row/attr/rows/cols/signal/seed/ms/code/count */
+	long qr[4];		/* expect-qr-box: row, column, rows, columns */
 	double secs;		/* noise, set-timeout */
 	int key, mod;		/* key: a VTermKey, or 0 for the character uni */
 	uint32_t uni;
@@ -659,6 +669,321 @@ session_end(struct session *s)
 	free(s->rowcol);
 }
 
+/* ------------------------------------------------------------- QR codes */
+
+/*
+ * A QR code drawn in half blocks: each cell is one module wide and two
+ * tall; U+2580 lights the upper half, U+2584 the lower, U+2588 both. Its
+ * box is the smallest rectangle holding every such glyph. An image of it
+ * shows each half as a person would see it: light if the colour painting
+ * it (the cell's foreground where the glyph lights it, else its
+ * background, swapped by reverse video) is at least half as bright as
+ * white, with libvterm's default colours (light on black) for the rest.
+ */
+struct qr_box {
+	int top, left, rows, cols;
+};
+
+#define QR_MARGIN 2	/* cells of the screen around the box in an image */
+#define QR_SCALE 4	/* pixels per module */
+
+/* The halves of a cell its glyph lights (1 upper, 2 lower, 3 both; 0 a
+ * blank), or -1 for any other character. */
+static int
+qr_glyph(const VTermScreenCell *c)
+{
+	if (c->chars[0] != 0 && c->chars[1] != 0)
+		return -1;	/* with a combining mark */
+	switch (c->chars[0]) {
+	case 0:
+	case ' ':
+		return 0;
+	case 0x2580:
+		return 1;
+	case 0x2584:
+		return 2;
+	case 0x2588:
+		return 3;
+	default:
+		return -1;
+	}
+}
+
+/*
+ * Finds the box: 1 with BOX set; 0 if no half block is on the screen; -1
+ * with BOX set and BAD the first cell inside it that shows something else
+ * (text drawn into the code).
+ */
+static int
+qr_find(struct session *s, struct qr_box *box, VTermPos *bad)
+{
+	int top = -1, bottom = -1, left = s->cols, right = -1;
+	VTermScreenCell c;
+
+	for (int row = 0; row < s->rows; row++)
+		for (int col = 0; col < s->cols; col++) {
+			VTermPos pos = { row, col };
+
+			vterm_screen_get_cell(s->screen, pos, &c);
+			if (qr_glyph(&c) <= 0)
+				continue;
+			if (top < 0)
+				top = row;
+			bottom = row;
+			left = col < left ? col : left;
+			right = col > right ? col : right;
+		}
+	if (top < 0)
+		return 0;
+	*box = (struct qr_box){ top, left, bottom - top + 1, right - left + 1 };
+	for (int row = top; row <= bottom; row++)
+		for (int col = left; col <= right; col++) {
+			VTermPos pos = { row, col };
+
+			vterm_screen_get_cell(s->screen, pos, &c);
+			if (qr_glyph(&c) < 0) {
+				*bad = pos;
+				return -1;
+			}
+		}
+	return 1;
+}
+
+/* Is the half of cell C that its glyph lights (LIT) or not light? */
+static int
+qr_half_light(struct session *s, const VTermScreenCell *c, int lit)
+{
+	VTermColor col = !lit != !c->attrs.reverse ? c->fg : c->bg;
+
+	vterm_screen_convert_color_to_rgb(s->screen, &col);
+	return 299 * col.rgb.red + 587 * col.rgb.green + 114 * col.rgb.blue >=
+	    128 * 1000;
+}
+
+/* Writes BOX and QR_MARGIN cells around it (as far as the screen goes) to
+ * PATH as a binary PBM, QR_SCALE pixels to a module. */
+static int
+qr_write_image(struct session *s, const struct qr_box *b, const char *path)
+{
+	int top = b->top > QR_MARGIN ? b->top - QR_MARGIN : 0;
+	int left = b->left > QR_MARGIN ? b->left - QR_MARGIN : 0;
+	int bottom = b->top + b->rows + QR_MARGIN;
+	int right = b->left + b->cols + QR_MARGIN;
+	int width, stride, ok;
+	unsigned char *line;
+	FILE *f;
+
+	bottom = bottom < s->rows ? bottom : s->rows;
+	right = right < s->cols ? right : s->cols;
+	width = (right - left) * QR_SCALE;
+	stride = (width + 7) / 8;
+	if (!(f = fopen(path, "w")))
+		return sys_error(s, path);
+	line = xrealloc(NULL, (size_t)stride);
+	fprintf(f, "P4\n%d %d\n", width, (bottom - top) * 2 * QR_SCALE);
+	for (int row = top; row < bottom; row++)
+		for (int half = 0; half < 2; half++) {
+			memset(line, 0, (size_t)stride);
+			for (int col = left; col < right; col++) {
+				VTermScreenCell c;
+				VTermPos pos = { row, col };
+				int g, x0 = (col - left) * QR_SCALE;
+
+				vterm_screen_get_cell(s->screen, pos, &c);
+				g = qr_glyph(&c);
+				if (qr_half_light(s, &c, g > 0 && (g >> half & 1)))
+					continue;
+				for (int x = x0; x < x0 + QR_SCALE; x++)	/* 1 is black */
+					line[x / 8] |= (unsigned char)(0x80 >> (x % 8));
+			}
+			for (int k = 0; k < QR_SCALE; k++)
+				fwrite(line, 1, (size_t)stride, f);
+		}
+	free(line);
+	ok = !ferror(f);
+	if (fclose(f) != 0 || !ok)
+		return sys_error(s, path);
+	return 0;
+}
+
+/*
+ * Runs zbarimg on the image at PATH, QR codes only. Returns its exit
+ * status (0 read, 4 nothing found) with what it printed in OUT, less the
+ * newline after each code; -1 with errno set if it could not be run.
+ */
+static int
+qr_decode(const char *path, char *out, size_t cap)
+{
+	char a0[] = "zbarimg", a1[] = "--raw", a2[] = "-q", a3[] = "--nodbus",
+	    a4[] = "-Sdisable", a5[] = "-Sqrcode.enable";
+	char *argv[] = { a0, a1, a2, a3, a4, a5, (char *)path, NULL };
+	posix_spawn_file_actions_t fa;
+	size_t n = 0;
+	int p[2], status, err;
+	pid_t pid;
+	ssize_t k;
+
+	if (pipe2(p, O_CLOEXEC) != 0)
+		return -1;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, p[1], STDOUT_FILENO);
+	err = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(p[1]);
+	if (err != 0) {
+		close(p[0]);
+		errno = err;
+		return -1;
+	}
+	while ((k = read(p[0], out + n, cap - 1 - n)) != 0) {
+		if (k > 0)
+			n += (size_t)k;
+		else if (errno != EINTR)
+			break;
+		if (n == cap - 1) {
+			char sink[256];	/* more than a code holds: drop it */
+
+			while ((k = read(p[0], sink, sizeof sink)) > 0 ||
+			    (k < 0 && errno == EINTR))
+				;
+			break;
+		}
+	}
+	close(p[0]);
+	out[n] = '\0';
+	if (n > 0 && out[n - 1] == '\n')
+		out[--n] = '\0';
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+/*
+ * run-grab CMD: runs `sh -c CMD` with what grab kept in $GRABBED, and
+ * keeps the last line it prints instead (what a person would copy from
+ * one program into the other). Fails if CMD fails.
+ */
+static int
+run_grab(struct session *s, const struct cmd *c)
+{
+	char a0[] = "sh", a1[] = "-c", out[4096], *last;
+	char *argv[] = { a0, a1, c->text, NULL };
+	posix_spawn_file_actions_t fa;
+	size_t n = 0;
+	int p[2], status, err;
+	pid_t pid;
+	ssize_t k;
+
+	if (setenv("GRABBED", s->grabbed, 1) != 0 || pipe2(p, O_CLOEXEC) != 0)
+		return sys_error(s, "run-grab");
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, p[1], STDOUT_FILENO);
+	err = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(p[1]);
+	if (err != 0) {
+		close(p[0]);
+		errno = err;
+		return sys_error(s, "run-grab");
+	}
+	while (n < sizeof out - 1 && ((k = read(p[0], out + n,
+	    sizeof out - 1 - n)) > 0 || (k < 0 && errno == EINTR)))
+		if (k > 0)
+			n += (size_t)k;
+	close(p[0]);
+	out[n] = '\0';
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return sys_error(s, "run-grab");
+	unsetenv("GRABBED");
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return fail(s, NULL, "run-grab: `%s` failed (status %d): %s",
+		    c->src, WIFEXITED(status) ? WEXITSTATUS(status) : -1, out);
+	while (n > 0 && out[n - 1] == '\n')
+		out[--n] = '\0';
+	last = strrchr(out, '\n');
+	last = last ? last + 1 : out;
+	if (strlen(last) >= sizeof s->grabbed)
+		return fail(s, NULL, "run-grab: its last line is too long");
+	memcpy(s->grabbed, last, strlen(last) + 1);
+	return 0;
+}
+
+static int
+qr_fail_box(struct session *s, const char *why, int found,
+    const struct qr_box *b, VTermPos bad)
+{
+	if (found == 0)
+		return fail(s, NULL, "%s: no QR code on screen", why);
+	return fail(s, NULL, "%s: the QR code's box (rows %d-%d, columns "
+	    "%d-%d) shows something else at row %d, column %d", why, b->top,
+	    b->top + b->rows - 1, b->left, b->left + b->cols - 1, bad.row,
+	    bad.col);
+}
+
+/* expect-qr: waits until the QR code on screen decodes to c->text,
+ * decoding again whenever the screen has changed. */
+static int
+expect_qr(struct session *s, const struct cmd *c)
+{
+	long deadline = now_ms() + s->timeout_ms;
+	unsigned long long decoded_at = ULLONG_MAX;
+	const char *tmp = getenv("TMPDIR"), *why;
+	char path[4096], got[1024] = "";
+	struct qr_box box = { 0, 0, 0, 0 };
+	VTermPos bad = { 0, 0 };
+	int fd, found = 0, status = -1, r;
+
+	snprintf(path, sizeof path, "%s/vtdrive-qr-XXXXXX.pbm",
+	    tmp && *tmp ? tmp : "/tmp");
+	if ((fd = mkstemps(path, 4)) < 0)
+		return sys_error(s, "mkstemps");
+	close(fd);
+	for (;;) {
+		if ((r = drain(s)))
+			goto out;
+		if (s->bytes != decoded_at && (found = qr_find(s, &box, &bad)) > 0) {
+			decoded_at = s->bytes;
+			if ((r = qr_write_image(s, &box, path)))
+				goto out;
+			status = qr_decode(path, got, sizeof got);
+			if (status < 0) {
+				r = sys_error(s, "cannot run zbarimg (from zbar-tools)");
+				goto out;
+			}
+			if (status == 0 && strcmp(got, c->text) == 0)
+				goto out;	/* r is 0 */
+		}
+		if (s->exited && s->eof) {
+			why = "child exited";
+			break;
+		}
+		if (now_ms() >= deadline) {
+			why = "timeout";
+			break;
+		}
+		if ((r = pump(s, deadline - now_ms(), 0)))
+			goto out;
+	}
+	if (found <= 0) {
+		r = qr_fail_box(s, why, found, &box, bad);
+		goto out;
+	}
+	if (status != 0)
+		return fail(s, NULL, "%s: zbarimg read no QR code (exit %d) in "
+		    "the image of rows %d-%d, columns %d-%d, kept in %s", why,
+		    status, box.top, box.top + box.rows - 1, box.left,
+		    box.left + box.cols - 1, path);
+	return fail(s, NULL, "%s: the QR code reads \"%s\", not \"%s\" (image "
+	    "kept in %s)", why, got, c->src, path);
+out:
+	unlink(path);
+	return r;
+}
+
 /* -------------------------------------------------------------- commands */
 
 static int
@@ -672,6 +997,28 @@ condition(struct session *s, const struct cmd *c)
 		return c->a < s->rows && row_contains(s, (int)c->a, c->text, c->len, -1);
 	case OP_WAIT_ATTR:
 		return screen_contains(s, c->text, c->len, (int)c->a);
+	case OP_GRAB_ALL: {
+		/* Every row's match (its first group, if it has one), joined
+		 * by '-': a request shown over several rows. */
+		size_t n = 0;
+
+		s->grabbed[0] = '\0';
+		for (int row = 0; row < s->rows; row++) {
+			regmatch_t m[2];
+			int g;
+
+			render_row(s, row);
+			if (regexec(c->re, s->rowbuf, 2, m, 0) != 0)
+				continue;
+			g = m[1].rm_so >= 0 ? 1 : 0;
+			n += (size_t)snprintf(s->grabbed + n, sizeof s->grabbed - n,
+			    "%s%.*s", n ? "-" : "", (int)(m[g].rm_eo - m[g].rm_so),
+			    s->rowbuf + m[g].rm_so);
+			if (n >= sizeof s->grabbed)
+				return 0;
+		}
+		return n > 0;
+	}
 	case OP_GRAB:
 		for (int row = 0; row < s->rows; row++) {
 			regmatch_t m[1];
@@ -685,6 +1032,20 @@ condition(struct session *s, const struct cmd *c)
 			}
 		}
 		return 0;
+	case OP_QR_IMAGE: {
+		struct qr_box box;
+		VTermPos bad;
+
+		return qr_find(s, &box, &bad) != 0;
+	}
+	case OP_QR_BOX: {
+		struct qr_box box;
+		VTermPos bad;
+
+		return qr_find(s, &box, &bad) > 0 && box.top == c->qr[0] &&
+		    box.left == c->qr[1] && box.rows == c->qr[2] &&
+		    box.cols == c->qr[3];
+	}
 	default:
 		return screen_contains(s, c->text, c->len, -1);
 	}
@@ -721,6 +1082,20 @@ wait_for(struct session *s, const struct cmd *c)
 		return fail(s, NULL, "%s: not on screen with attribute %s: %s%s", why,
 		    attr_names[c->a], c->src,
 		    screen_contains(s, c->text, c->len, -1) ? " (present without it)" : "");
+	case OP_QR_IMAGE:
+		return fail(s, NULL, "%s: no QR code on screen", why);
+	case OP_QR_BOX: {
+		struct qr_box box;
+		VTermPos bad;
+		int found = qr_find(s, &box, &bad);
+
+		if (found <= 0)
+			return qr_fail_box(s, why, found, &box, bad);
+		return fail(s, NULL, "%s: the QR code is %d rows by %d columns at "
+		    "row %d, column %d, not %ld by %ld at %ld, %ld", why, box.rows,
+		    box.cols, box.top, box.left, c->qr[2], c->qr[3], c->qr[0],
+		    c->qr[1]);
+	}
 	default:
 		return fail(s, NULL, "%s: not on screen: %s", why, c->src);
 	}
@@ -1054,7 +1429,23 @@ run_cmd(struct session *s, const struct cmd *c)
 	case OP_WAIT_ROW:
 	case OP_WAIT_ATTR:
 	case OP_GRAB:
+	case OP_GRAB_ALL:
+	case OP_QR_BOX:
 		return wait_for(s, c);
+	case OP_RUN_GRAB:
+		return run_grab(s, c);
+	case OP_QR_IMAGE: {
+		struct qr_box box;
+		VTermPos bad;
+		int r = wait_for(s, c);
+
+		if (r)
+			return r;
+		qr_find(s, &box, &bad);
+		return qr_write_image(s, &box, c->text);
+	}
+	case OP_EXPECT_QR:
+		return expect_qr(s, c);
 	case OP_SEND_GRABBED: {
 		char text[sizeof s->grabbed];
 		size_t n = 0;
@@ -1143,6 +1534,9 @@ static const struct { const char *name; enum op op; } commands[] = {
 	{ "dump", OP_DUMP }, { "bytes", OP_BYTES }, { "bytes-reset", OP_BYTES_RESET },
 	{ "expect-bytes-max", OP_BYTES_MAX }, { "set-timeout", OP_SET_TIMEOUT },
 	{ "grab", OP_GRAB }, { "send-grabbed", OP_SEND_GRABBED },
+	{ "grab-all", OP_GRAB_ALL }, { "run-grab", OP_RUN_GRAB },
+	{ "qr-image", OP_QR_IMAGE }, { "expect-qr", OP_EXPECT_QR },
+	{ "expect-qr-box", OP_QR_BOX },
 };
 
 static const struct { const char *name; int key; } keys[] = {
@@ -1353,9 +1747,15 @@ parse_args(struct session *s, struct cmd *c, const char *p, char *errbuf)
 			return "wait-row needs a row number";
 		/* fall through */
 	case OP_WAIT: case OP_WAIT_GONE: case OP_ASSERT: case OP_ASSERT_NOT:
-	case OP_SEND:
+	case OP_SEND: case OP_QR_IMAGE: case OP_EXPECT_QR:
 		if (parse_text(&p, c, 0, &err))
 			return err;
+		break;
+	case OP_QR_BOX:
+		for (int k = 0; k < 4; k++)
+			if (!next_word(&p, w1, sizeof w1) ||
+			    parse_long(w1, k < 2 ? 0 : 1, 1000, &c->qr[k]))
+				return "expect-qr-box needs ROW COL ROWS COLS";
 		break;
 	case OP_WAIT_ATTR:
 		if (parse_text(&p, c, *skip_blanks(p) != '"', &err))
@@ -1433,7 +1833,12 @@ parse_args(struct session *s, struct cmd *c, const char *p, char *errbuf)
 		if (!next_word(&p, w1, sizeof w1) || parse_secs(w1, &c->secs))
 			return "set-timeout needs seconds";
 		break;
+	case OP_RUN_GRAB:
+		if (parse_text(&p, c, 0, &err))
+			return err;
+		break;
 	case OP_GRAB:
+	case OP_GRAB_ALL:
 		if (parse_text(&p, c, 0, &err))
 			return err;
 		c->re = xrealloc(NULL, sizeof *c->re);

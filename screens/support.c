@@ -1,0 +1,512 @@
+/*
+ * support.c: Support & reset code. Everything support needs on one
+ * screen: the account (the administrator first), the recovery request as
+ * text and as a QR code, and how to reach support; then the answer, typed
+ * as a reset code or read from a signed reset file on a USB stick, which
+ * opens the new-password form for that account.
+ *
+ * Invariants:
+ * 1. Opening the screen shows the request already pending for the
+ *    account; a new one is made only when there is none or on request.
+ * 2. A typo the check characters catch is reported by group and costs
+ *    nothing; a wrong code or file counts against the recorder's budget,
+ *    and while a wait runs nothing is checked.
+ * 3. What was proven lives in the handoff only while this screen is open.
+ */
+#include "screens/support.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backends/audit.h"
+#include "backends/secret.h"
+#include "screens/account_menu.h"
+#include "screens/input.h"
+#include "screens/proof.h"
+
+enum support_state {
+	SUPPORT_CHOOSE,		/* which account */
+	SUPPORT_OVERVIEW,	/* the request and the choices */
+	SUPPORT_CODE,		/* typing the reset code */
+	SUPPORT_CHECKING,	/* checking it (work) */
+	SUPPORT_FILES,		/* the reset files found */
+	SUPPORT_FILE_CHECKING,	/* using one (work) */
+	SUPPORT_AFTER,		/* back from the new-password form */
+	SUPPORT_FAILED,		/* cannot go on: say why */
+};
+
+enum overview_entry {
+	ENTRY_CODE, ENTRY_FILE, ENTRY_NEW, ENTRY_ACCOUNT, ENTRY_COUNT,
+};
+
+struct support_screen {
+	enum support_state state;
+	const struct screen_context *context;
+	struct account_menu accounts;
+	const char *name;
+	char request[PROTOCOL_REQUEST_TEXT_MAX];
+	char qr[SUPPORT_QR_TEXT_MAX];
+	struct secret code;
+	struct view_menu_item entries[ENTRY_COUNT];
+	size_t entry;
+	struct support_file files[SUPPORT_FILES_MAX];
+	size_t file_count, file_selected;
+	struct view_menu_item file_items[SUPPORT_FILES_MAX + 1];
+	char file_keys[SUPPORT_FILES_MAX + 1][4];
+	char file_notes[SUPPORT_FILES_MAX][80];
+	struct view_field field;
+	char note[300];
+	char intro[1400];
+	char message[600];
+	char status[300];
+};
+
+static const struct view_hint code_hints[] = {
+	{ ACTION_CONFIRM, NULL, "check" },
+	{ ACTION_ERASE_LEFT, NULL, "erase" },
+	{ ACTION_ERASE_ALL, NULL, "clear" },
+	{ ACTION_BACK, NULL, "back" },
+};
+
+static void
+fail(struct support_screen *s, const char *what, const char *why)
+{
+	snprintf(s->message, sizeof(s->message), "%s: %s", what, why);
+	s->state = SUPPORT_FAILED;
+}
+
+/* The request, three groups a line (or spaced out, without UTF-8). */
+static size_t
+format_request(const struct support_screen *s, char *out, size_t size)
+{
+	size_t used = 0, group = 0;
+	const char *p = s->request;
+
+	while (*p != '\0' && used + 16 < size) {
+		size_t n = strcspn(p, "-");
+
+		if (group % 3 == 0)
+			used += (size_t)snprintf(out + used, size - used,
+			    "\n   ");
+		used += (size_t)snprintf(out + used, size - used, "%.*s%s",
+		    (int)n, p, p[n] == '-' && group % 3 != 2 ?
+		    (s->context->utf8 ? "-" : "  ") : "");
+		p += n + (p[n] == '-');
+		group++;
+	}
+	return used;
+}
+
+static void
+build_overview(struct support_screen *s)
+{
+	const struct support_contact *c = s->context->contact;
+	size_t used = 0, size = sizeof(s->intro);
+
+	used += (size_t)snprintf(s->intro + used, size - used, "Request for "
+	    "support, account %s:", s->name);
+	used += format_request(s, s->intro + used, size - used);
+	if (!s->context->utf8 && used < size)
+		used += (size_t)snprintf(s->intro + used, size - used, "\n\n"
+		    "(This terminal shows no UTF-8, so no QR code.)");
+	if (c != NULL && c->vendor != NULL && used < size)
+		used += (size_t)snprintf(s->intro + used, size - used,
+		    "\n\n%s", c->vendor);
+	if (c != NULL && used < size && (c->email != NULL || c->phone != NULL))
+		used += (size_t)snprintf(s->intro + used, size - used, "\n%s%s%s",
+		    c->email ? c->email : "", c->email && c->phone ? "  " : "",
+		    c->phone ? c->phone : "");
+	if (c != NULL && c->web != NULL && used < size)
+		used += (size_t)snprintf(s->intro + used, size - used, "\n%s",
+		    c->web);
+	if (c != NULL && c->hours != NULL && used < size)
+		used += (size_t)snprintf(s->intro + used, size - used, "\n%s",
+		    c->hours);
+	if (c != NULL && c->answer_time != NULL && used < size)
+		snprintf(s->intro + used, size - used, "\nAnswers %s.",
+		    c->answer_time);
+}
+
+/* Shows ACCOUNT's pending request, making one if needed (FRESH: a new
+ * one anyway). */
+static void
+open_overview(struct support_screen *s, bool fresh)
+{
+	struct nvr_error err;
+	bool made, dropped;
+
+	secret_clear(&s->code);
+	s->note[0] = '\0';
+	if (support_request(s->context->support, s->name, fresh, s->request,
+	    s->qr, &made, &dropped, &err) != 0) {
+		fail(s, "No recovery request could be made", err.message);
+		return;
+	}
+	if (made)
+		audit_log(AUDIT_REQUEST_MADE, s->name, 0);
+	if (dropped)
+		snprintf(s->status, sizeof(s->status), "New request made; the "
+		    "oldest of the three pending ones no longer works.");
+	else if (made && fresh)
+		snprintf(s->status, sizeof(s->status), "New request made; the "
+		    "ones sent before still work.");
+	s->entries[ENTRY_CODE] = (struct view_menu_item){ "1",
+	    "Type the reset code", NULL };
+	s->entries[ENTRY_FILE] = (struct view_menu_item){ "2",
+	    "Use a reset file (USB)", NULL };
+	s->entries[ENTRY_NEW] = (struct view_menu_item){ "3",
+	    "Make a new request", NULL };
+	s->entries[ENTRY_ACCOUNT] = (struct view_menu_item){ "4",
+	    "Another account", NULL };
+	build_overview(s);
+	s->state = SUPPORT_OVERVIEW;
+}
+
+static void *
+support_create(const struct screen_context *context)
+{
+	struct support_screen *s = calloc(1, sizeof(*s));
+
+	if (s == NULL)
+		return NULL;
+	s->context = context;
+	secret_init(&s->code);
+	memset(context->handoff, 0, sizeof(*context->handoff));
+	if (!account_menu_load(&s->accounts, context, s->message,
+	    sizeof(s->message))) {
+		s->state = SUPPORT_FAILED;
+		return s;
+	}
+	for (size_t i = 0; i < s->accounts.count; i++)
+		snprintf(s->accounts.notes[i], sizeof(s->accounts.notes[i]),
+		    "%s", s->accounts.accounts[i].admin ? "administrator" : "");
+	/* The administrator, listed first, is preselected. */
+	s->name = s->accounts.accounts[0].name;
+	open_overview(s, false);
+	return s;
+}
+
+static void
+list_files(struct support_screen *s)
+{
+	struct nvr_error err;
+
+	s->file_count = 0;
+	(void)support_find_files(s->context->support, s->files,
+	    SUPPORT_FILES_MAX, &s->file_count, &err);
+	for (size_t i = 0; i < s->file_count; i++) {
+		snprintf(s->file_keys[i], sizeof(s->file_keys[i]), "%c",
+		    i < 9 ? (char)('1' + i) : ' ');
+		snprintf(s->file_notes[i], sizeof(s->file_notes[i]), "%s",
+		    s->files[i].usable ? "signed for this recorder" :
+		    s->files[i].problem);
+		s->file_items[i] = (struct view_menu_item){ s->file_keys[i],
+		    s->files[i].name, s->file_notes[i] };
+	}
+	snprintf(s->file_keys[s->file_count], sizeof(s->file_keys[0]), "r");
+	s->file_items[s->file_count] = (struct view_menu_item){
+	    s->file_keys[s->file_count], "Look again", NULL };
+	s->file_selected = 0;
+	s->state = SUPPORT_FILES;
+}
+
+/* Proven: hand the account on and open the new-password form. */
+static struct screen_result
+proven(struct support_screen *s, const char *account)
+{
+	struct screen_handoff *h = s->context->handoff;
+
+	memset(h, 0, sizeof(*h));
+	snprintf(h->proven, sizeof(h->proven), "%s", account);
+	h->used_key = true;	/* the code or file is used up */
+	s->state = SUPPORT_AFTER;
+	return (struct screen_result){ .kind = SCREEN_OPEN,
+	    .target = SCREEN_CHANGE_PASSWORD };
+}
+
+/* What a refused code or file means for the owner, into NOTE. */
+static void
+refused(struct support_screen *s, int rc, long wait, const char *why)
+{
+	char wait_text[32];
+
+	if (rc == -EACCES && wait > 0) {
+		proof_format_wait(wait, wait_text, sizeof(wait_text));
+		snprintf(s->note, sizeof(s->note), "Refused: %s. Wait %s "
+		    "before the next try.", why, wait_text);
+	} else if (rc == -EAGAIN) {
+		snprintf(s->note, sizeof(s->note), "Not checked: %s.", why);
+	} else {
+		snprintf(s->note, sizeof(s->note), "Refused: %s.", why);
+	}
+}
+
+static struct screen_result
+check_code(struct support_screen *s)
+{
+	struct screen_result stay = { .kind = SCREEN_STAY };
+	struct nvr_error err;
+	long wait = 0;
+	int rc;
+
+	s->state = SUPPORT_CODE;
+	rc = support_try_code(s->context->support, s->name,
+	    secret_text(&s->code), &wait, &err);
+	if (rc == 0) {
+		audit_log(AUDIT_CODE_ACCEPTED, s->name, 0);
+		secret_clear(&s->code);
+		return proven(s, s->name);
+	}
+	if (rc == -EINVAL) {
+		/* Kept as typed, so the group can be fixed. */
+		snprintf(s->note, sizeof(s->note), "%s: compare it with what "
+		    "support gave you.", err.message);
+		s->note[0] = (char)(s->note[0] >= 'a' && s->note[0] <= 'z' ?
+		    s->note[0] - 'a' + 'A' : s->note[0]);
+		return stay;
+	}
+	audit_log(AUDIT_CODE_REFUSED, s->name, 0);
+	secret_clear(&s->code);
+	refused(s, rc, wait, err.message);
+	return stay;
+}
+
+static struct screen_result
+check_file(struct support_screen *s)
+{
+	const struct support_file *f = &s->files[s->file_selected];
+	struct screen_result stay = { .kind = SCREEN_STAY };
+	struct reset_file rf;
+	struct nvr_error err;
+	long wait = 0;
+	int rc;
+
+	s->state = SUPPORT_FILES;
+	rc = support_try_file(s->context->support, f->path, &rf, &wait, &err);
+	if (rc == 0) {
+		audit_log(AUDIT_FILE_ACCEPTED, rf.account, 0);
+		return proven(s, rf.account);
+	}
+	audit_log(AUDIT_FILE_REFUSED, f->account[0] ? f->account : s->name, 0);
+	refused(s, rc, wait, err.message);
+	snprintf(s->status, sizeof(s->status), "%s", s->note);
+	return stay;
+}
+
+static struct screen_result
+choose_file(struct support_screen *s)
+{
+	struct screen_result r = { .kind = SCREEN_STAY };
+	const struct support_file *f;
+
+	if (s->file_selected == s->file_count) {
+		list_files(s);
+		if (s->file_count == 0)
+			snprintf(s->status, sizeof(s->status), "No reset file "
+			    "(*.nvrreset) on any USB stick yet.");
+		return r;
+	}
+	f = &s->files[s->file_selected];
+	if (!f->usable) {
+		snprintf(s->status, sizeof(s->status), "%s", f->problem);
+		return r;
+	}
+	if (f->action != PROTOCOL_SET_PASSWORD) {
+		/* Not used: it stays good for when this build can do it. */
+		snprintf(s->status, sizeof(s->status), "That file is for a "
+		    "factory reset, which this build cannot do; it was not "
+		    "used.");
+		return r;
+	}
+	s->state = SUPPORT_FILE_CHECKING;
+	r.kind = SCREEN_WORK;
+	return r;
+}
+
+static struct screen_result
+support_handle(void *self, const struct keys_action_event *ev)
+{
+	struct support_screen *s = self;
+	struct screen_result r = { .kind = SCREEN_STAY };
+	bool back = ev->action == ACTION_BACK || ev->action == ACTION_QUIT;
+
+	s->status[0] = '\0';
+	switch (s->state) {
+	case SUPPORT_CHOOSE:
+		if (back) {
+			s->state = SUPPORT_OVERVIEW;
+		} else if (account_menu_handle(&s->accounts, ev)) {
+			s->name = s->accounts.accounts[s->accounts.selected].name;
+			open_overview(s, false);
+		}
+		break;
+	case SUPPORT_OVERVIEW:
+		if (back) {
+			r.kind = SCREEN_CLOSE;
+		} else if (input_menu_move(&s->entry, ENTRY_COUNT, ev)) {
+			if (s->entry == ENTRY_CODE) {
+				secret_clear(&s->code);
+				s->note[0] = '\0';
+				s->state = SUPPORT_CODE;
+			} else if (s->entry == ENTRY_FILE) {
+				list_files(s);
+				if (s->file_count == 0)
+					snprintf(s->status, sizeof(s->status),
+					    "No reset file (*.nvrreset) found "
+					    "on a USB stick.");
+			} else if (s->entry == ENTRY_NEW) {
+				open_overview(s, true);
+			} else {
+				s->state = SUPPORT_CHOOSE;
+			}
+		}
+		break;
+	case SUPPORT_CODE:
+		if (ev->action == ACTION_CONFIRM) {
+			if (s->code.length > 0) {
+				s->state = SUPPORT_CHECKING;
+				r.kind = SCREEN_WORK;
+			}
+		} else if (back && ev->action == ACTION_BACK) {
+			secret_clear(&s->code);
+			s->note[0] = '\0';
+			s->state = SUPPORT_OVERVIEW;
+		} else {
+			input_edit(&s->code, ev);
+			s->note[0] = '\0';
+		}
+		break;
+	case SUPPORT_FILES:
+		if (back)
+			s->state = SUPPORT_OVERVIEW;
+		else if (ev->action == ACTION_HOTKEY && ev->ch == 'r')
+			list_files(s);
+		else if (input_menu_move(&s->file_selected,
+		    s->file_count + 1, ev))
+			r = choose_file(s);
+		break;
+	case SUPPORT_AFTER:
+	case SUPPORT_FAILED:
+		if (ev->action == ACTION_CONFIRM || back)
+			r.kind = SCREEN_CLOSE;
+		break;
+	default:
+		break;
+	}
+	return r;
+}
+
+static struct screen_result
+support_work(void *self)
+{
+	struct support_screen *s = self;
+
+	if (s->state == SUPPORT_CHECKING)
+		return check_code(s);
+	if (s->state == SUPPORT_FILE_CHECKING)
+		return check_file(s);
+	return (struct screen_result){ .kind = SCREEN_STAY };
+}
+
+static struct screen_result
+support_resume(void *self)
+{
+	struct support_screen *s = self;
+
+	if (s->state == SUPPORT_AFTER)
+		snprintf(s->message, sizeof(s->message), "%s", s->context->
+		    handoff->password_set ? "The new password is set. Use it "
+		    "from now on." : "The password was NOT changed, and the "
+		    "reset code or file is used up: make a new request to "
+		    "try again.");
+	return (struct screen_result){ .kind = SCREEN_STAY };
+}
+
+static void
+support_render(void *self, struct view *view)
+{
+	struct support_screen *s = self;
+
+	view->title = "Support & reset code";
+	view->status = s->status[0] ? s->status : NULL;
+	switch (s->state) {
+	case SUPPORT_CHOOSE:
+		view->intro = "Which account is the request for?";
+		account_menu_render(&s->accounts, view);
+		return;
+	case SUPPORT_OVERVIEW:
+		view->intro = s->intro;
+		if (s->context->utf8) {
+			view->qr.text = s->qr;
+			view->qr.caption = "send this, or a photo of it";
+		}
+		view->menu.items = s->entries;
+		view->menu.count = ENTRY_COUNT;
+		view->menu.selected = s->entry;
+		INPUT_HINTS(view, input_menu_hints);
+		view->context = KEYS_CONTEXT_MENU;
+		return;
+	case SUPPORT_FILES:
+		snprintf(s->intro, sizeof(s->intro), "Reset files found on USB "
+		    "storage (*.nvrreset). Choose one signed for this recorder; "
+		    "a file for a password sets the account's new password.");
+		view->intro = s->intro;
+		view->menu.items = s->file_items;
+		view->menu.count = s->file_count + 1;
+		view->menu.selected = s->file_selected;
+		INPUT_HINTS(view, input_menu_hints);
+		view->context = KEYS_CONTEXT_MENU;
+		return;
+	case SUPPORT_CHECKING:
+	case SUPPORT_FILE_CHECKING:
+		view->intro = "Checking...";
+		view->context = KEYS_CONTEXT_MESSAGE;
+		return;
+	case SUPPORT_AFTER:
+	case SUPPORT_FAILED:
+		view->notice.title = s->state == SUPPORT_FAILED ? "Not done" :
+		    "Support & reset code";
+		view->notice.text = s->message;
+		INPUT_HINTS(view, input_back_hints);
+		view->context = KEYS_CONTEXT_MESSAGE;
+		return;
+	default:
+		break;
+	}
+	snprintf(s->intro, sizeof(s->intro), "Type the reset code support gave "
+	    "you for %s: 25 letters and digits in 5 groups. Small or capital "
+	    "letters, spaces and dashes do not matter.", s->name);
+	view->intro = s->intro;
+	memset(&s->field, 0, sizeof(s->field));
+	s->field.label = "Reset code";
+	s->field.text = secret_text(&s->code);
+	s->field.focused = true;
+	s->field.wide = true;
+	s->field.note = s->note[0] ? s->note : NULL;
+	s->field.note_is_problem = true;
+	view->fields = &s->field;
+	view->field_count = 1;
+	INPUT_HINTS(view, code_hints);
+	view->context = KEYS_CONTEXT_TEXT;
+}
+
+static void
+support_destroy(void *self)
+{
+	struct support_screen *s = self;
+
+	secret_release(&s->code);
+	memset(s->context->handoff, 0, sizeof(*s->context->handoff));
+	free(s);
+}
+
+const struct screen_class support_screen = {
+	.create = support_create,
+	.handle = support_handle,
+	.render = support_render,
+	.destroy = support_destroy,
+	.work = support_work,
+	.resume = support_resume,
+};
