@@ -612,6 +612,28 @@ requests_current(struct requests *r, const struct requests_device *dev,
 }
 
 int
+requests_status(struct requests *r, const struct requests_device *dev,
+    const uint8_t nonce[PROTOCOL_NONCE_BYTES],
+    const struct requests_clock *now, struct nvr_error *err)
+{
+	int rc = load(r, err);
+
+	if (rc != 0)
+		return rc;
+	note_boot(r, now);
+	for (size_t i = 0; i < r->count; i++) {
+		const struct entry *e = &r->entries[i];
+
+		if (e->key_id != dev->key_id ||
+		    sodium_memcmp(e->nonce, nonce, sizeof(e->nonce)) != 0 ||
+		    !still_good(r, e, now))
+			continue;
+		return e->used ? -EALREADY : 0;
+	}
+	return -ENOENT;
+}
+
+int
 requests_note_boot(struct requests *r, const struct requests_clock *now,
     struct nvr_error *err)
 {

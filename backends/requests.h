@@ -169,6 +169,13 @@ int requests_current(struct requests *r, const struct requests_device *dev,
     const char *account, const struct requests_clock *now, char *text,
     size_t size, char *compact, size_t compact_size, struct nvr_error *err);
 
+/* What the request named by NONCE is now, to say why a reset file cannot
+ * be used before anyone tries it: 0 pending, -EALREADY used, -ENOENT
+ * unknown or expired. Writes no file. */
+int requests_status(struct requests *r, const struct requests_device *dev,
+    const uint8_t nonce[PROTOCOL_NONCE_BYTES],
+    const struct requests_clock *now, struct nvr_error *err);
+
 /* Counts this boot if the file has pending requests and has not seen it
  * yet. Run at every boot (the wizard does at start; the Debian package's
  * boot unit should), or boots that nobody looked at go uncounted and the

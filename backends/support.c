@@ -147,6 +147,19 @@ read_reset_file(const char *path, char **data, size_t *len,
 	return 0;
 }
 
+/* Whether the request named by NONCE is pending: 0, -EALREADY (used),
+ * or another negative errno (unknown, expired, unreadable). */
+static int
+pending(const struct support *s, const uint8_t *nonce)
+{
+	struct requests_clock now;
+	struct nvr_error err;
+
+	if (requests_clock_read(&now, &err) != 0)
+		return -EIO;
+	return requests_status(s->requests, &s->dev, nonce, &now, &err);
+}
+
 /* Whether the file at PATH is signed for this recorder, and if not why. */
 static void
 examine(const struct support *s, struct support_file *f)
@@ -177,6 +190,11 @@ examine(const struct support *s, struct support_file *f)
 	else if (rf.key_id != s->dev.key_id)
 		snprintf(f->problem, sizeof(f->problem), "made with key set "
 		    "%u; this recorder uses %u", rf.key_id, s->dev.key_id);
+	else if ((rc = pending(s, rf.nonce)) == -EALREADY)
+		snprintf(f->problem, sizeof(f->problem), "already used");
+	else if (rc != 0)
+		snprintf(f->problem, sizeof(f->problem), "no such request is "
+		    "waiting (it expired, or was made elsewhere)");
 	else {
 		f->usable = true;
 		f->action = rf.action;

@@ -1792,11 +1792,43 @@ test_budget_wrong_files(void **state)
 	requests_close(r);
 }
 
+/* What a reset file's request is now, before anyone tries it. */
+static void
+test_status_of_request(void **state)
+{
+	struct support_fx *fx = *state;
+	struct requests *r = open_with(fx, &DEFAULTS);
+	struct requests_device dev;
+	struct requests_clock now = clock_at(T0, 100, "boot-a");
+	struct requests_clock late = clock_at(T0 + LIFETIME + 1, 100 +
+	    LIFETIME + 1, "boot-a");
+	char text[PROTOCOL_REQUEST_TEXT_MAX], code[PROTOCOL_CODE_TEXT_MAX];
+	struct protocol_request req;
+	struct nvr_error err = { "" };
+	uint8_t other[PROTOCOL_NONCE_BYTES] = { 0 };
+
+	device_init(&dev);
+	make_ok(r, &dev, "admin", &now, text);
+	decode_ok(text, &dev, &req);
+	assert_int_equal(requests_status(r, &dev, req.nonce, &now, &err), 0);
+	assert_int_equal(requests_status(r, &dev, other, &now, &err),
+	    -ENOENT);
+	assert_int_equal(requests_status(r, &dev, req.nonce, &late, &err),
+	    -ENOENT);
+	code_for(text, &dev, PROTOCOL_SET_PASSWORD, code);
+	assert_redeem(r, &dev, "admin", code, &now, 0);
+	assert_int_equal(requests_status(r, &dev, req.nonce, &now, &err),
+	    -EALREADY);
+	requests_close(r);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_budget_wrong_codes,
+		    fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_status_of_request,
 		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_clock_uptime_bounds_age,
 		    fx_setup, fx_teardown),
