@@ -63,7 +63,8 @@ qr_text(const struct support *s, const char *compact, char *qr)
 
 int
 support_request(struct support *s, const char *account, bool fresh,
-    char *text, char *qr, bool *made, bool *dropped, struct nvr_error *err)
+    bool make_if_none, char *text, char *qr, bool *made, bool *dropped,
+    struct nvr_error *err)
 {
 	char compact[PROTOCOL_REQUEST_TEXT_MAX];
 	struct requests_clock now;
@@ -77,6 +78,8 @@ support_request(struct support *s, const char *account, bool fresh,
 	rc = fresh ? -ENOENT : requests_current(s->requests, &s->dev, account,
 	    &now, text, PROTOCOL_REQUEST_TEXT_MAX, compact, sizeof(compact),
 	    err);
+	if (rc == -ENOENT && !fresh && !make_if_none)
+		return rc;
 	if (rc == -ENOENT) {
 		rc = requests_make(s->requests, &s->dev, account, &now, text,
 		    PROTOCOL_REQUEST_TEXT_MAX, dropped, err);
@@ -245,7 +248,7 @@ support_try_file(struct support *s, const char *path, struct reset_file *out,
     long *wait_s, struct nvr_error *err)
 {
 	struct requests_clock now;
-	size_t len;
+	size_t len, bad_line = 0;
 	char *data;
 	int rc;
 
@@ -256,6 +259,14 @@ support_try_file(struct support *s, const char *path, struct reset_file *out,
 	rc = read_reset_file(path, &data, &len, err);
 	if (rc != 0)
 		return rc;
+	/* Only what the screen can carry out may be used up: the bytes
+	 * checked here are the ones redeemed below. */
+	if (reset_file_parse(data, len, out, &bad_line) == 0 &&
+	    out->action != PROTOCOL_SET_PASSWORD) {
+		free(data);
+		return nvr_error_set(err, -EPERM, "that file is for a factory "
+		    "reset, which this build cannot do; it was not used");
+	}
 	rc = requests_try_file(s->requests, s->budget, &s->dev,
 	    s->vendor_public, data, len, &now, out, wait_s, err);
 	free(data);

@@ -57,11 +57,13 @@ int support_open(struct support **out, const struct support_settings *s,
  * Writes ACCOUNT's request as grouped text into TEXT
  * (PROTOCOL_REQUEST_TEXT_MAX) and what the QR code holds into QR
  * (SUPPORT_QR_TEXT_MAX: the URL with the compact request, or the compact
- * request alone). With FRESH, or if none is pending, a new request is
- * made; *MADE says so, *DROPPED if the oldest pending one had to go.
+ * request alone). With FRESH, or if none is pending and MAKE_IF_NONE, a
+ * new request is made; *MADE says so, *DROPPED if the oldest pending one
+ * had to go. Without MAKE_IF_NONE, no request pending is -ENOENT.
  */
 int support_request(struct support *s, const char *account, bool fresh,
-    char *text, char *qr, bool *made, bool *dropped, struct nvr_error *err);
+    bool make_if_none, char *text, char *qr, bool *made, bool *dropped,
+    struct nvr_error *err);
 
 /* Checks a typed reset code for ACCOUNT (set a new password): see
  * requests_try_code for the results and *WAIT_S. */

@@ -105,8 +105,13 @@ build_overview(struct support_screen *s)
 	const struct support_contact *c = s->context->contact;
 	size_t used = 0, size = sizeof(s->intro);
 
-	used += (size_t)snprintf(s->intro + used, size - used, "Request for "
-	    "support, account %s:", s->name);
+	if (s->request[0] == '\0')
+		used += (size_t)snprintf(s->intro + used, size - used, "No "
+		    "request for %s is waiting. Choose 3 to make one.",
+		    s->name);
+	else
+		used += (size_t)snprintf(s->intro + used, size - used,
+		    "Request for support, account %s:", s->name);
 	used += format_request(s, s->intro + used, size - used);
 	if (!s->context->utf8 && used < size)
 		used += (size_t)snprintf(s->intro + used, size - used, "\n\n"
@@ -129,18 +134,24 @@ build_overview(struct support_screen *s)
 		    c->answer_time);
 }
 
-/* Shows ACCOUNT's pending request, making one if needed (FRESH: a new
- * one anyway). */
+/* Shows ACCOUNT's pending request, making one if none is pending and
+ * MAKE (FRESH: a new one anyway). Only the administrator's is made
+ * unasked: browsing accounts must not push out a request already with
+ * support (three are kept). */
 static void
-open_overview(struct support_screen *s, bool fresh)
+open_overview(struct support_screen *s, bool fresh, bool make)
 {
 	struct nvr_error err;
 	bool made, dropped;
+	int rc;
 
 	secret_clear(&s->code);
 	s->note[0] = '\0';
-	if (support_request(s->context->support, s->name, fresh, s->request,
-	    s->qr, &made, &dropped, &err) != 0) {
+	rc = support_request(s->context->support, s->name, fresh, make,
+	    s->request, s->qr, &made, &dropped, &err);
+	if (rc == -ENOENT) {
+		s->request[0] = s->qr[0] = '\0';
+	} else if (rc != 0) {
 		fail(s, "No recovery request could be made", err.message);
 		return;
 	}
@@ -184,7 +195,7 @@ support_create(const struct screen_context *context)
 		    "%s", s->accounts.accounts[i].admin ? "administrator" : "");
 	/* The administrator, listed first, is preselected. */
 	s->name = s->accounts.accounts[0].name;
-	open_overview(s, false);
+	open_overview(s, false, true);
 	return s;
 }
 
@@ -336,10 +347,11 @@ support_handle(void *self, const struct keys_action_event *ev)
 	switch (s->state) {
 	case SUPPORT_CHOOSE:
 		if (back) {
+			build_overview(s);
 			s->state = SUPPORT_OVERVIEW;
 		} else if (account_menu_handle(&s->accounts, ev)) {
 			s->name = s->accounts.accounts[s->accounts.selected].name;
-			open_overview(s, false);
+			open_overview(s, false, false);
 		}
 		break;
 	case SUPPORT_OVERVIEW:
@@ -357,7 +369,7 @@ support_handle(void *self, const struct keys_action_event *ev)
 					    "No reset file (*.nvrreset) found "
 					    "on a USB stick.");
 			} else if (s->entry == ENTRY_NEW) {
-				open_overview(s, true);
+				open_overview(s, true, true);
 			} else {
 				s->state = SUPPORT_CHOOSE;
 			}
@@ -372,6 +384,7 @@ support_handle(void *self, const struct keys_action_event *ev)
 		} else if (back && ev->action == ACTION_BACK) {
 			secret_clear(&s->code);
 			s->note[0] = '\0';
+			build_overview(s);
 			s->state = SUPPORT_OVERVIEW;
 		} else {
 			input_edit(&s->code, ev);
@@ -379,8 +392,10 @@ support_handle(void *self, const struct keys_action_event *ev)
 		}
 		break;
 	case SUPPORT_FILES:
-		if (back)
+		if (back) {
+			build_overview(s);
 			s->state = SUPPORT_OVERVIEW;
+		}
 		else if (ev->action == ACTION_HOTKEY && ev->ch == 'r')
 			list_files(s);
 		else if (input_menu_move(&s->file_selected,
@@ -438,7 +453,7 @@ support_render(void *self, struct view *view)
 		return;
 	case SUPPORT_OVERVIEW:
 		view->intro = s->intro;
-		if (s->context->utf8) {
+		if (s->context->utf8 && s->qr[0] != '\0') {
 			view->qr.text = s->qr;
 			view->qr.caption = "send this, or a photo of it";
 		}
