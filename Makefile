@@ -60,6 +60,7 @@ CORE_SRC := \
 	backends/secret.c backends/audit.c backends/registry.c \
 	backends/answer.c backends/recovery.c backends/recovery_file.c \
 	backends/requests.c backends/provisioned.c backends/support.c \
+	backends/reset_plan.c backends/reset_journal.c \
 	common/code32.c common/protocol.c common/reset_file.c common/keyfile.c \
 	common/private_file.c common/provisioning.c common/harden.c \
 	tui/keys.c tui/theme.c tui/draw.c tui/term.c \
@@ -159,6 +160,26 @@ build/asan/tests/test_atomic_crash: $(CRASH_DEPS) | build/.deps-ok
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(SANITIZE) -DNVR_FAILPOINTS $(shell \
 		$(PKG_CONFIG) --cflags $(TEST_PKGS)) -o $@ $(CRASH_SRC) \
+		$(LIBS) $(shell $(PKG_CONFIG) --libs $(TEST_PKGS))
+
+# The reset's crash test kills the executor at each failpoint of the
+# journal, its steps and the write path beneath them.
+RESET_CRASH_SRC := tests/unit/test_reset_crash.c backends/reset_journal.c \
+	backends/reset_plan.c backends/atomic_file.c backends/nvr_error.c
+RESET_CRASH_DEPS := $(RESET_CRASH_SRC) backends/reset_journal.h \
+	backends/reset_plan.h backends/atomic_file.h backends/failpoint.h \
+	backends/nvr_error.h
+
+build/tests/test_reset_crash: $(RESET_CRASH_DEPS) | build/.deps-ok
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -DNVR_FAILPOINTS $(shell \
+		$(PKG_CONFIG) --cflags $(TEST_PKGS)) -o $@ $(RESET_CRASH_SRC) \
+		$(LIBS) $(shell $(PKG_CONFIG) --libs $(TEST_PKGS))
+
+build/asan/tests/test_reset_crash: $(RESET_CRASH_DEPS) | build/.deps-ok
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(SANITIZE) -DNVR_FAILPOINTS $(shell \
+		$(PKG_CONFIG) --cflags $(TEST_PKGS)) -o $@ $(RESET_CRASH_SRC) \
 		$(LIBS) $(shell $(PKG_CONFIG) --libs $(TEST_PKGS))
 
 # test_accounts_shadow checks the hashes it writes with this small program

@@ -1,0 +1,71 @@
+/*
+ * reset_plan.h: the steps of a factory reset and the checks that keep
+ * them inside the folders a reset may touch. The journal
+ * (backends/reset_journal.h) records a plan and runs it; every step is
+ * idempotent, so a step cut short and run again ends in the same state.
+ */
+#ifndef NVR_BACKENDS_RESET_PLAN_H
+#define NVR_BACKENDS_RESET_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "backends/nvr_error.h"
+
+/* The most arguments a RESET_COMMAND step may have (argv[0] included). */
+#define RESET_ARGV_MAX 32
+
+enum reset_kind {
+	RESET_REMOVE,	/* remove PATH, a file or a whole tree; done if absent */
+	RESET_RESTORE,	/* copy the factory file FROM over the file PATH
+			 * atomically; done if the contents are equal */
+	RESET_MKDIR,	/* remove whatever is at PATH and make an empty
+			 * folder with MODE; done if it is one */
+	RESET_TRUNCATE,	/* make the file PATH empty, keeping owner and mode;
+			 * done if it is empty or absent */
+	RESET_COMMAND,	/* run ARGV (no shell; argv[0] absolute), which must
+			 * exit 0; run again on resume, so only when
+			 * IDEMPOTENT */
+};
+
+struct reset_step {
+	enum reset_kind kind;
+	const char *label;		/* for progress, e.g. "erasing recordings" */
+	const char *path;		/* all kinds but RESET_COMMAND */
+	const char *from;		/* RESET_RESTORE: the factory file */
+	mode_t mode;			/* RESET_MKDIR */
+	const char *const *argv;	/* RESET_COMMAND: NULL-terminated */
+	bool idempotent;		/* RESET_COMMAND: declared safe to re-run */
+};
+
+struct reset_plan {
+	const struct reset_step *steps;
+	size_t n_steps;
+	/* The folders the steps may touch; every PATH must lie within one. */
+	const char *const *allowed;
+	size_t n_allowed;
+};
+
+/*
+ * Checks that PATH may be touched by a reset: absolute, not "/", without
+ * "." or ".." components, empty components ("//", a trailing "/") or
+ * control characters, within one of the N ALLOWED prefixes (component by
+ * component: /srv/nvr does not contain /srv/nvrx), and with no symlink in
+ * its existing parent chain that leads outside that prefix. Returns 0 or
+ * -EINVAL (the form), -EPERM (outside), another negative errno.
+ */
+int reset_plan_check_path(const char *path, const char *const *allowed,
+    size_t n, struct nvr_error *err);
+
+/*
+ * Checks every step of PLAN: kinds, paths (reset_plan_check_path), the
+ * factory files' names, modes, commands (absolute argv[0], declared
+ * idempotent). Returns 0 or a negative errno with ERR naming the step.
+ */
+int reset_plan_check(const struct reset_plan *plan, struct nvr_error *err);
+
+/* The kind's name as the journal writes it ("remove", ...), or NULL. */
+const char *reset_kind_name(enum reset_kind kind);
+
+#endif
