@@ -16,6 +16,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "common/harden.h"
@@ -24,6 +25,7 @@
 #include "backends/audit.h"
 #include "backends/policy.h"
 #include "backends/provisioned.h"
+#include "backends/reset_journal.h"
 #include "backends/support.h"
 #include "backends/registry.h"
 #include "config/config.h"
@@ -44,11 +46,14 @@ static bool locale_was_utf8;
 #define EXIT_SOFTWARE 70
 #define EXIT_IOERR 74
 #define EXIT_CONFIG 78
+#define EXIT_DATAERR 65
+#define EXIT_TEMPFAIL 75
 
 enum verb {
 	VERB_RUN,
 	VERB_CHECK_CONFIG,
 	VERB_MEASURE_KDF,
+	VERB_RESUME,
 	VERB_HELP,
 	VERB_VERSION,
 };
@@ -73,6 +78,7 @@ usage(FILE *out)
 	    "usage: nvr-recovery [--config FILE] [--tty DEVICE]\n"
 	    "       nvr-recovery --check-config FILE\n"
 	    "       nvr-recovery [--config FILE] --measure-kdf\n"
+	    "       nvr-recovery [--config FILE] --resume\n"
 	    "       nvr-recovery --help | --version\n"
 	    "\n"
 	    "Set up or recover the passwords of this video recorder.\n"
@@ -82,6 +88,8 @@ usage(FILE *out)
 	    "  -C, --check-config FILE  check a config, print a summary, exit\n"
 	    "  -M, --measure-kdf        time hashing one security answer at\n"
 	    "                           the config's answer_cost, exit\n"
+	    "  -R, --resume             finish an interrupted factory reset\n"
+	    "                           (at boot, without a terminal), exit\n"
 	    "  -h, --help               show this help\n"
 	    "  -V, --version            show the version\n"
 	    "\n"
@@ -103,6 +111,7 @@ parse_options(int argc, char **argv, struct options *opt)
 		{ "tty", required_argument, NULL, 't' },
 		{ "check-config", required_argument, NULL, 'C' },
 		{ "measure-kdf", no_argument, NULL, 'M' },
+		{ "resume", no_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -113,7 +122,7 @@ parse_options(int argc, char **argv, struct options *opt)
 	opt->verb = VERB_RUN;
 	opt->config_path = CONFIG_DEFAULT_PATH;
 	opt->tty_path = NULL;
-	while ((ch = getopt_long(argc, argv, "c:t:C:MhV", longopts,
+	while ((ch = getopt_long(argc, argv, "c:t:C:MRhV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -129,6 +138,9 @@ parse_options(int argc, char **argv, struct options *opt)
 			break;
 		case 'M':
 			opt->verb = VERB_MEASURE_KDF;
+			break;
+		case 'R':
+			opt->verb = VERB_RESUME;
 			break;
 		case 'h':
 			opt->verb = VERB_HELP;
@@ -366,6 +378,44 @@ check_recovery_store(const struct backends *b)
 	return EXIT_CONFIG;
 }
 
+static void
+resume_progress(void *ctx, size_t index, size_t total, const char *label)
+{
+	(void)ctx;
+	printf("factory reset, step %zu of %zu: %s\n", index + 1, total,
+	    label);
+	fflush(stdout);
+	syslog(LOG_NOTICE, "factory reset resumed: step %zu of %zu: %s",
+	    index + 1, total, label);
+}
+
+/* --resume: finishes a factory reset whose journal is still in the state
+ * folder (a power cut or a crash stopped it), without a terminal. Exit 0
+ * when done or when there was nothing to do, 65 for a journal that does
+ * not parse (kept, not executed), 74 when a step failed (kept: run
+ * again). */
+static int
+resume_reset(const struct config *cfg)
+{
+	struct nvr_error err;
+	int rc;
+
+	if (!reset_journal_pending(cfg->state_dir)) {
+		printf("no unfinished factory reset in %s\n", cfg->state_dir);
+		return 0;
+	}
+	syslog(LOG_NOTICE, "finishing an interrupted factory reset");
+	rc = reset_journal_run(cfg->state_dir, resume_progress, NULL, &err);
+	if (rc == 0) {
+		printf("factory reset finished\n");
+		syslog(LOG_NOTICE, "factory reset finished");
+		return 0;
+	}
+	fprintf(stderr, "nvr-recovery: %s\n", err.message);
+	syslog(LOG_ERR, "factory reset not finished: %s", err.message);
+	return rc == -EBADMSG ? EXIT_DATAERR : EXIT_IOERR;
+}
+
 /* Prints what one answer costs on this device at the config's settings,
  * so an integrator can tune answer_cost for the NVR's CPU. */
 static int
@@ -435,6 +485,18 @@ run(const struct options *opt)
 		return code;
 	}
 
+	if (opt->verb == VERB_RESUME) {
+		code = resume_reset(&cfg);
+		close_backends(&cfg, &b);
+		return code;
+	}
+	if (reset_journal_pending(cfg.state_dir)) {
+		/* Nothing else may run on a half-reset recorder. */
+		fprintf(stderr, "nvr-recovery: a factory reset was interrupted; "
+		    "finish it first with: nvr-recovery --resume\n");
+		close_backends(&cfg, &b);
+		return EXIT_TEMPFAIL;
+	}
 	if (opt->verb == VERB_MEASURE_KDF) {
 		code = measure_kdf(&cfg, &b);
 		close_backends(&cfg, &b);
