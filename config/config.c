@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -84,6 +85,46 @@ static const struct schema_key support_keys[] = {
 	{ 0 },
 };
 
+static const struct schema_key reset_step_keys[] = {
+	{ .name = "remove", .type = SCHEMA_STRING,
+	  .help = "remove this file or folder tree" },
+	{ .name = "restore", .type = SCHEMA_STRING,
+	  .help = "copy the factory file 'from' over this file" },
+	{ .name = "mkdir", .type = SCHEMA_STRING,
+	  .help = "make this an empty folder" },
+	{ .name = "truncate", .type = SCHEMA_STRING,
+	  .help = "make this file empty" },
+	{ .name = "command", .type = SCHEMA_LIST,
+	  .help = "run this program: [/absolute/program, arguments...]" },
+	{ .name = "label", .type = SCHEMA_STRING,
+	  .help = "what the step does, shown on screen" },
+	{ .name = "from", .type = SCHEMA_STRING,
+	  .help = "restore: the factory copy" },
+	{ .name = "mode", .type = SCHEMA_STRING,
+	  .help = "mkdir: the folder's mode in octal, default 0700" },
+	{ .name = "idempotent", .type = SCHEMA_BOOL,
+	  .help = "command: must be true (it may run again on resume)" },
+	{ 0 },
+};
+
+static const struct schema_key reset_keep_keys[] = {
+	{ .name = "path", .type = SCHEMA_STRING, .required = true,
+	  .help = "what a reset keeps" },
+	{ .name = "label", .type = SCHEMA_STRING,
+	  .help = "how the screen names it" },
+	{ 0 },
+};
+
+static const struct schema_key reset_keys[] = {
+	{ .name = "allowed", .type = SCHEMA_LIST, .required = true,
+	  .help = "the folders a reset may touch" },
+	{ .name = "steps", .type = SCHEMA_MAP_LIST, .required = true,
+	  .children = reset_step_keys, .help = "what a reset does, in order" },
+	{ .name = "keep", .type = SCHEMA_MAP_LIST, .children = reset_keep_keys,
+	  .help = "what a reset keeps, shown on screen" },
+	{ 0 },
+};
+
 static const struct schema_key top_keys[] = {
 	{ .name = "device", .type = SCHEMA_BACKEND, .concern = "device",
 	  .required = true, .help = "where model, serial and firmware "
@@ -94,6 +135,8 @@ static const struct schema_key top_keys[] = {
 	  .help = "security questions and recovery keys" },
 	{ .name = "support", .type = SCHEMA_MAP, .children = support_keys,
 	  .help = "reset codes from the vendor's support desk" },
+	{ .name = "reset", .type = SCHEMA_MAP, .children = reset_keys,
+	  .help = "the factory reset plan" },
 	{ .name = "state_dir", .type = SCHEMA_PATH,
 	  .help = "where the wizard keeps its state (default "
 	  CONFIG_DEFAULT_STATE_DIR ")" },
@@ -235,6 +278,353 @@ read_support_extras(struct config *cfg)
 	return 0;
 }
 
+/* ------------------------------------------------------------------ */
+/* reset:                                                              */
+
+/* What config_reset_plan allocates, in one block; steps comes first so
+ * that plan->steps is the block. */
+struct reset_storage {
+	struct reset_step steps[CONFIG_RESET_STEPS_MAX];
+	const char *argv[CONFIG_RESET_STEPS_MAX][RESET_ARGV_MAX + 1];
+	const char *allowed[CONFIG_RESET_ALLOWED_MAX];
+	char labels[CONFIG_RESET_STEPS_MAX][160];
+};
+
+static const char *const reset_kinds[] = {
+	[RESET_REMOVE] = "remove",
+	[RESET_RESTORE] = "restore",
+	[RESET_MKDIR] = "mkdir",
+	[RESET_TRUNCATE] = "truncate",
+	[RESET_COMMAND] = "command",
+};
+
+static void __attribute__((format(printf, 3, 4)))
+node_error(const struct config_document *doc, const yaml_node_t *node,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_vadd(doc->diags, document_line(node), document_col(node), fmt,
+	    ap);
+	va_end(ap);
+}
+
+/* The I-th item node of the list KEY in SEC. */
+static yaml_node_t *
+list_item(const struct config_section *sec, const char *key, size_t i)
+{
+	yaml_node_t *list = document_lookup(sec->doc, sec->map, key, NULL);
+	yaml_document_t *yaml = (yaml_document_t *)&sec->doc->yaml;
+
+	return yaml_document_get_node(yaml,
+	    list->data.sequence.items.start[i]);
+}
+
+/* Checks the path KEY of SEC against the allowed folders. */
+static int
+reset_path(const struct config_section *sec, const char *key,
+    const char *const *allowed, size_t n)
+{
+	const char *path = config_section_string(sec, key);
+	struct nvr_error err = { "" };
+
+	if (reset_plan_check_path(path, allowed, n, &err) == 0)
+		return 0;
+	config_section_error(sec, key, "%s", err.message);
+	return -1;
+}
+
+/* An octal mode from 0 to 7777. */
+static int
+parse_mode(const char *text, mode_t *mode)
+{
+	unsigned long n = 0;
+
+	if (text == NULL || text[0] == '\0' || strlen(text) > 5)
+		return -1;
+	for (const char *c = text; *c != '\0'; c++) {
+		if (*c < '0' || *c > '7')
+			return -1;
+		n = n * 8 + (unsigned long)(*c - '0');
+	}
+	if (n > 07777)
+		return -1;
+	*mode = (mode_t)n;
+	return 0;
+}
+
+/* Reads step SEC (reset.steps[I]) into STEP. */
+static int
+read_step(const struct config_section *sec, struct reset_storage *st,
+    size_t i, const char *const *allowed, size_t n_allowed)
+{
+	struct reset_step *step = &st->steps[i];
+	const char *first = NULL;
+	const char *label;
+	int kind = -1, rc = 0;
+
+	for (int k = RESET_REMOVE; k <= RESET_COMMAND; k++) {
+		if (document_lookup(sec->doc, sec->map, reset_kinds[k],
+		    NULL) == NULL)
+			continue;
+		if (kind >= 0) {
+			config_section_error(sec, reset_kinds[k], "a step does "
+			    "one thing: give '%s' or '%s', not both", first,
+			    reset_kinds[k]);
+			return -1;
+		}
+		kind = k;
+		first = reset_kinds[k];
+	}
+	if (kind < 0) {
+		config_section_error(sec, NULL, "a step needs one of remove, "
+		    "restore, mkdir, truncate, command");
+		return -1;
+	}
+	step->kind = (enum reset_kind)kind;
+	if (kind != RESET_RESTORE && document_lookup(sec->doc, sec->map,
+	    "from", NULL) != NULL) {
+		config_section_error(sec, "from", "'from' goes only with "
+		    "restore");
+		rc = -1;
+	}
+	if (kind != RESET_MKDIR && document_lookup(sec->doc, sec->map,
+	    "mode", NULL) != NULL) {
+		config_section_error(sec, "mode", "'mode' goes only with "
+		    "mkdir");
+		rc = -1;
+	}
+	if (kind != RESET_COMMAND && document_lookup(sec->doc, sec->map,
+	    "idempotent", NULL) != NULL) {
+		config_section_error(sec, "idempotent", "'idempotent' goes "
+		    "only with command");
+		rc = -1;
+	}
+	if (kind == RESET_COMMAND) {
+		const char **argv = st->argv[i];
+		size_t argc = config_section_list(sec, "command", argv,
+		    RESET_ARGV_MAX);
+		yaml_node_t *idem = document_lookup(sec->doc, sec->map,
+		    "idempotent", NULL);
+
+		if (argc == 0) {
+			config_section_error(sec, "command", "name the "
+			    "program to run: [/absolute/program, ...]");
+			return -1;
+		}
+		if (argc > RESET_ARGV_MAX) {
+			config_section_error(sec, "command", "at most %d "
+			    "arguments, the program included",
+			    RESET_ARGV_MAX);
+			return -1;
+		}
+		argv[argc] = NULL;
+		if (argv[0][0] != '/') {
+			node_error(sec->doc, list_item(sec, "command", 0),
+			    "%s.command: the program must be an absolute "
+			    "path, not '%s'", sec->name, argv[0]);
+			rc = -1;
+		}
+		if (idem == NULL) {
+			config_section_error(sec, "command", "a command may "
+			    "run again when a reset resumes; add "
+			    "'idempotent: true' once it is safe to");
+			rc = -1;
+		} else if (!config_section_bool(sec, "idempotent", false)) {
+			config_section_error(sec, "idempotent", "a command "
+			    "may run again when a reset resumes, so it must "
+			    "be idempotent: true");
+			rc = -1;
+		}
+		step->argv = argv;
+		step->idempotent = true;
+		label = config_section_string(sec, "label");
+		if (label == NULL) {
+			snprintf(st->labels[i], sizeof(st->labels[i]),
+			    "running %s", argv[0]);
+			label = st->labels[i];
+		}
+		step->label = label;
+		return rc;
+	}
+	step->path = config_section_string(sec, first);
+	if (reset_path(sec, first, allowed, n_allowed) != 0)
+		rc = -1;
+	if (kind == RESET_RESTORE) {
+		step->from = config_section_string(sec, "from");
+		if (step->from == NULL) {
+			config_section_error(sec, "restore", "restore needs "
+			    "'from', the factory copy");
+			rc = -1;
+		} else if (reset_path(sec, "from", allowed, n_allowed) != 0) {
+			rc = -1;
+		}
+	}
+	if (kind == RESET_MKDIR) {
+		const char *mode = config_section_string(sec, "mode");
+
+		step->mode = 0700;
+		if (mode != NULL && parse_mode(mode, &step->mode) != 0) {
+			config_section_error(sec, "mode", "the mode must be "
+			    "octal from 0 to 7777 (e.g. \"0750\"), not '%s'",
+			    mode);
+			rc = -1;
+		}
+	}
+	label = config_section_string(sec, "label");
+	if (label == NULL) {
+		static const char *const verbs[] = {
+			[RESET_REMOVE] = "removing",
+			[RESET_RESTORE] = "restoring",
+			[RESET_MKDIR] = "emptying folder",
+			[RESET_TRUNCATE] = "emptying",
+		};
+		snprintf(st->labels[i], sizeof(st->labels[i]), "%s %s",
+		    verbs[kind], step->path);
+		label = st->labels[i];
+	}
+	step->label = label;
+	return rc;
+}
+
+int
+config_reset_plan(const struct config *cfg, struct reset_plan *plan)
+{
+	const struct config_section *sec = &cfg->reset.section;
+	const struct config_document *doc = &cfg->doc;
+	struct reset_storage *st;
+	yaml_node_t *steps;
+	size_t n_allowed, n_steps;
+	int rc = 0;
+
+	memset(plan, 0, sizeof(*plan));
+	if (!cfg->reset.present)
+		return 0;
+	st = calloc(1, sizeof(*st));
+	if (st == NULL) {
+		config_section_error(sec, NULL, "out of memory");
+		return -1;
+	}
+	n_allowed = config_section_list(sec, "allowed", st->allowed,
+	    CONFIG_RESET_ALLOWED_MAX);
+	if (n_allowed == 0 || n_allowed > CONFIG_RESET_ALLOWED_MAX) {
+		config_section_error(sec, "allowed", "give from 1 to %d "
+		    "folders", CONFIG_RESET_ALLOWED_MAX);
+		free(st);
+		return -1;
+	}
+	for (size_t i = 0; i < n_allowed; i++) {
+		struct nvr_error err = { "" };
+
+		if (reset_plan_check_path(st->allowed[i], &st->allowed[i], 1,
+		    &err) != 0) {
+			node_error(doc, list_item(sec, "allowed", i),
+			    "reset.allowed: %s", err.message);
+			rc = -1;
+		}
+	}
+	if (rc != 0) {
+		free(st);
+		return -1;
+	}
+	steps = document_lookup(doc, sec->map, "steps", NULL);
+	n_steps = (size_t)(steps->data.sequence.items.top -
+	    steps->data.sequence.items.start);
+	if (n_steps == 0 || n_steps > CONFIG_RESET_STEPS_MAX) {
+		config_section_error(sec, "steps", "give from 1 to %d steps, "
+		    "not %zu", CONFIG_RESET_STEPS_MAX, n_steps);
+		free(st);
+		return -1;
+	}
+	for (size_t i = 0; i < n_steps; i++) {
+		char name[48];
+		struct config_section item = { .doc = doc, .name = name,
+		    .map = list_item(sec, "steps", i) };
+
+		snprintf(name, sizeof(name), "reset.steps[%zu]", i);
+		if (read_step(&item, st, i, st->allowed, n_allowed) != 0)
+			rc = -1;
+	}
+	if (rc != 0) {
+		free(st);
+		return -1;
+	}
+	plan->steps = st->steps;
+	plan->n_steps = n_steps;
+	plan->allowed = st->allowed;
+	plan->n_allowed = n_allowed;
+
+	struct nvr_error err = { "" };
+	if (reset_plan_check(plan, &err) != 0) {
+		config_section_error(sec, "steps", "%s", err.message);
+		config_reset_plan_free(plan);
+		return -1;
+	}
+	return 0;
+}
+
+void
+config_reset_plan_free(struct reset_plan *plan)
+{
+	free((void *)plan->steps);
+	memset(plan, 0, sizeof(*plan));
+}
+
+/* reset.keep, for the screen. */
+static int
+read_reset_keep(struct config *cfg)
+{
+	struct reset_config *r = &cfg->reset;
+	yaml_node_t *keep = document_lookup(&cfg->doc, r->section.map, "keep",
+	    NULL);
+	size_t n;
+
+	if (keep == NULL)
+		return 0;
+	n = (size_t)(keep->data.sequence.items.top -
+	    keep->data.sequence.items.start);
+	if (n > CONFIG_RESET_KEEP_MAX) {
+		config_section_error(&r->section, "keep", "at most %d items",
+		    CONFIG_RESET_KEEP_MAX);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char name[48];
+		struct config_section item = { .doc = &cfg->doc, .name = name,
+		    .map = list_item(&r->section, "keep", i) };
+
+		snprintf(name, sizeof(name), "reset.keep[%zu]", i);
+		r->keep[i].path = config_section_string(&item, "path");
+		r->keep[i].label = config_section_string(&item, "label");
+		if (r->keep[i].label == NULL)
+			r->keep[i].label = r->keep[i].path;
+		if (r->keep[i].path[0] != '/') {
+			config_section_error(&item, "path", "must be an "
+			    "absolute path, not '%s'", r->keep[i].path);
+			return -1;
+		}
+	}
+	r->keep_count = n;
+	return 0;
+}
+
+static int
+read_reset(struct config *cfg, const struct config_section *top)
+{
+	struct reset_plan plan;
+
+	if (!config_section_child(top, "reset", &cfg->reset.section))
+		return 0;
+	cfg->reset.present = true;
+	if (read_reset_keep(cfg) != 0)
+		return -1;
+	if (config_reset_plan(cfg, &plan) != 0)
+		return -1;
+	config_reset_plan_free(&plan);
+	return 0;
+}
+
 static int
 read_top(struct config *cfg, yaml_node_t *root)
 {
@@ -268,6 +658,8 @@ read_top(struct config *cfg, yaml_node_t *root)
 		if (read_support_extras(cfg) != 0)
 			return -1;
 	}
+	if (read_reset(cfg, &top) != 0)
+		return -1;
 	cfg->state_dir = config_section_string(&top, "state_dir") ?
 	    config_section_path(&top, "state_dir") :
 	    strdup(CONFIG_DEFAULT_STATE_DIR);

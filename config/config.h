@@ -10,6 +10,7 @@
 #ifndef NVR_CONFIG_CONFIG_H
 #define NVR_CONFIG_CONFIG_H
 
+#include "backends/reset_plan.h"
 #include "config/diag.h"
 #include "config/document.h"
 #include "config/schema.h"
@@ -62,6 +63,25 @@ struct support_config {
 	size_t folder_count;
 };
 
+#define CONFIG_RESET_STEPS_MAX 64
+#define CONFIG_RESET_ALLOWED_MAX 16
+#define CONFIG_RESET_KEEP_MAX 16
+
+/* reset.keep: something a factory reset leaves alone, for the screen. */
+struct reset_keep {
+	const char *path;	/* in the document */
+	const char *label;	/* the label, else the path */
+};
+
+/* The reset: mapping: the factory reset plan (config_reset_plan builds
+ * it) and what it keeps. */
+struct reset_config {
+	bool present;
+	struct config_section section;	/* for messages and the plan */
+	struct reset_keep keep[CONFIG_RESET_KEEP_MAX];
+	size_t keep_count;
+};
+
 struct config {
 	struct diag_list diags;
 	struct config_document doc;
@@ -72,6 +92,7 @@ struct config {
 	char *state_dir;	/* state_dir:, resolved; malloc'd */
 	struct attempts_config attempts;
 	struct support_config support;
+	struct reset_config reset;
 };
 
 /* Loads and checks PATH; BACKEND_KEYS gives each backend's settings
@@ -81,5 +102,20 @@ int config_load(struct config *cfg, const char *path,
     schema_backend_keys_fn backend_keys);
 
 void config_free(struct config *cfg);
+
+/*
+ * Builds the factory reset plan of the reset: section into PLAN, checking
+ * every path against reset.allowed (reset_plan_check_path) and every step
+ * (exactly one kind; restore with from; command idempotent; octal mode).
+ * Returns 0 (PLAN to be freed with config_reset_plan_free), or -1 with
+ * each problem added to cfg->diags at the key or value at fault and PLAN
+ * empty. config_load has already run it once, so a loaded config fails
+ * only when the file system has changed since, or without memory. Without
+ * a reset: section it returns 0 with an empty plan (no steps).
+ */
+int config_reset_plan(const struct config *cfg, struct reset_plan *plan);
+
+/* Frees what config_reset_plan allocated; PLAN becomes empty. */
+void config_reset_plan_free(struct reset_plan *plan);
 
 #endif

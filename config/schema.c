@@ -216,6 +216,36 @@ check_list(struct checker *ck, yaml_node_t *value, const char *path)
 	}
 }
 
+/* A list of mappings, each checked against KEY's children; a problem
+ * inside item N is named PATH[N] and reported at its own position. */
+static void
+check_map_list(struct checker *ck, yaml_node_t *value, const char *path,
+    const struct schema_key *key)
+{
+	yaml_document_t *yaml = (yaml_document_t *)&ck->doc->yaml;
+	size_t index = 0;
+
+	if (value->type != YAML_SEQUENCE_NODE) {
+		report(ck, value, "%s must be a list of mappings (items "
+		    "starting with '- key: value'), not %s", path,
+		    node_kind(value));
+		return;
+	}
+	for (yaml_node_item_t *item = value->data.sequence.items.start;
+	    item < value->data.sequence.items.top; item++, index++) {
+		yaml_node_t *node = yaml_document_get_node(yaml, *item);
+		char where[224];
+
+		snprintf(where, sizeof(where), "%s[%zu]", path, index);
+		if (node->type != YAML_MAPPING_NODE)
+			report(ck, node, "each item of %s must be a mapping of "
+			    "keys, not %s", path, is_null(node) ? "empty" :
+			    node_kind(node));
+		else
+			check_map(ck, node, where, key->children, NULL);
+	}
+}
+
 static void
 check_value(struct checker *ck, yaml_node_t *value, const char *where,
     const struct schema_key *key)
@@ -239,6 +269,9 @@ check_value(struct checker *ck, yaml_node_t *value, const char *where,
 		return;
 	case SCHEMA_LIST:
 		check_list(ck, value, path);
+		return;
+	case SCHEMA_MAP_LIST:
+		check_map_list(ck, value, path, key);
 		return;
 	case SCHEMA_BACKEND:
 		if (value->type != YAML_MAPPING_NODE)

@@ -21,6 +21,8 @@ enum schema_type {
 	SCHEMA_LIST,		/* a list of non-empty text items */
 	SCHEMA_BACKEND,		/* mapping whose 'backend' key picks the
 				 * implementation that gives its keys */
+	SCHEMA_MAP_LIST,	/* a list of mappings, each checked against
+				 * children and named WHERE.KEY[N] */
 };
 
 struct schema_key {
@@ -30,7 +32,7 @@ struct schema_key {
 	const char *help;		/* one line, for messages and docs */
 	const char *const *choices;	/* SCHEMA_ENUM, NULL-terminated */
 	long min, max;			/* SCHEMA_INT */
-	const struct schema_key *children;	/* SCHEMA_MAP */
+	const struct schema_key *children;	/* SCHEMA_MAP, _MAP_LIST */
 	const char *concern;		/* SCHEMA_BACKEND: "device", ... */
 };
 

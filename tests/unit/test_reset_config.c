@@ -1,0 +1,381 @@
+/*
+ * test_reset_config.c: the reset: section of the config (config/config.c,
+ * config_reset_plan) and the list-of-mappings schema type behind it
+ * (config/schema.c, SCHEMA_MAP_LIST): a good section gives the expected
+ * plan; each mistake is reported once, at its exact line and column.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "backends/reset_plan.h"
+#include "config/config.h"
+#include "tests/unit/support.h"
+
+#define DEVICE \
+	"device:\n" \
+	"  backend: static\n" \
+	"  model: M\n" \
+	"  serial: S\n" \
+	"  firmware: F\n"
+
+/* Line 6 onward: the reset: section. */
+#define RESET_HEAD \
+	"reset:\n" \
+	"  allowed: [/etc/nvr, /var/lib/nvr]\n" \
+	"  steps:\n"
+
+static int
+fx_setup(void **state)
+{
+	return support_fx_setup(state, "reset-config");
+}
+
+static int
+fx_teardown(void **state)
+{
+	return support_fx_teardown(state);
+}
+
+/* Loading TEXT fails with exactly one diagnostic MSG at L:C. */
+#define assert_fails_once(fx, text, l, c, msg) do { \
+	assert_int_equal(support_load_text((fx), (text)), -1); \
+	assert_diag_count(&(fx)->cfg.diags, 1); \
+	assert_diag(&(fx)->cfg.diags, (l), (c), (msg)); \
+} while (0)
+
+static void
+test_reset_good_plan(void **state)
+{
+	struct support_fx *fx = *state;
+	struct reset_plan plan;
+	const struct reset_step *s;
+
+	assert_int_equal(support_load_text(fx, DEVICE RESET_HEAD
+	    "    - remove: /var/lib/nvr/cameras\n"
+	    "      label: the camera list\n"
+	    "    - restore: /etc/nvr/network.conf\n"
+	    "      from: /etc/nvr/factory/network.conf\n"
+	    "    - mkdir: /var/lib/nvr/tmp\n"
+	    "      mode: \"0750\"\n"
+	    "    - mkdir: /var/lib/nvr/spool\n"
+	    "    - truncate: /var/lib/nvr/events.log\n"
+	    "    - command: [/usr/sbin/nvr-factory-hook, --all]\n"
+	    "      idempotent: true\n"
+	    "  keep:\n"
+	    "    - path: /srv/recordings\n"
+	    "      label: recordings\n"
+	    "    - path: /srv/exports\n"), 0);
+	assert_diag_count(&fx->cfg.diags, 0);
+	assert_true(fx->cfg.reset.present);
+	assert_int_equal(fx->cfg.reset.keep_count, 2);
+	assert_string_equal(fx->cfg.reset.keep[0].path, "/srv/recordings");
+	assert_string_equal(fx->cfg.reset.keep[0].label, "recordings");
+	assert_string_equal(fx->cfg.reset.keep[1].path, "/srv/exports");
+	assert_string_equal(fx->cfg.reset.keep[1].label, "/srv/exports");
+
+	assert_int_equal(config_reset_plan(&fx->cfg, &plan), 0);
+	assert_int_equal(plan.n_allowed, 2);
+	assert_string_equal(plan.allowed[0], "/etc/nvr");
+	assert_string_equal(plan.allowed[1], "/var/lib/nvr");
+	assert_int_equal(plan.n_steps, 6);
+	s = plan.steps;
+	assert_int_equal(s[0].kind, RESET_REMOVE);
+	assert_string_equal(s[0].path, "/var/lib/nvr/cameras");
+	assert_string_equal(s[0].label, "the camera list");
+	assert_int_equal(s[1].kind, RESET_RESTORE);
+	assert_string_equal(s[1].path, "/etc/nvr/network.conf");
+	assert_string_equal(s[1].from, "/etc/nvr/factory/network.conf");
+	assert_string_equal(s[1].label, "restoring /etc/nvr/network.conf");
+	assert_int_equal(s[2].kind, RESET_MKDIR);
+	assert_string_equal(s[2].path, "/var/lib/nvr/tmp");
+	assert_int_equal(s[2].mode, 0750);
+	assert_int_equal(s[3].kind, RESET_MKDIR);
+	assert_int_equal(s[3].mode, 0700);
+	assert_int_equal(s[4].kind, RESET_TRUNCATE);
+	assert_string_equal(s[4].path, "/var/lib/nvr/events.log");
+	assert_string_equal(s[4].label, "emptying /var/lib/nvr/events.log");
+	assert_int_equal(s[5].kind, RESET_COMMAND);
+	assert_null(s[5].path);
+	assert_string_equal(s[5].argv[0], "/usr/sbin/nvr-factory-hook");
+	assert_string_equal(s[5].argv[1], "--all");
+	assert_null(s[5].argv[2]);
+	assert_true(s[5].idempotent);
+	assert_string_equal(s[5].label, "running /usr/sbin/nvr-factory-hook");
+	config_reset_plan_free(&plan);
+	assert_null(plan.steps);
+	assert_int_equal(plan.n_steps, 0);
+}
+
+static void
+test_reset_absent_is_fine(void **state)
+{
+	struct support_fx *fx = *state;
+	struct reset_plan plan;
+
+	assert_int_equal(support_load_text(fx, DEVICE), 0);
+	assert_false(fx->cfg.reset.present);
+	assert_int_equal(fx->cfg.reset.keep_count, 0);
+	assert_int_equal(config_reset_plan(&fx->cfg, &plan), 0);
+	assert_null(plan.steps);
+	assert_int_equal(plan.n_steps, 0);
+	assert_diag_count(&fx->cfg.diags, 0);
+}
+
+static void
+test_reset_no_kind(void **state)
+{
+	assert_fails_once((struct support_fx *)*state, DEVICE RESET_HEAD
+	    "    - label: nothing\n", 9, 7, "reset.steps[0]: a step needs "
+	    "one of remove, restore, mkdir, truncate, command");
+}
+
+static void
+test_reset_two_kinds(void **state)
+{
+	assert_fails_once((struct support_fx *)*state, DEVICE RESET_HEAD
+	    "    - remove: /var/lib/nvr/a\n"
+	    "    - remove: /var/lib/nvr/b\n"
+	    "      truncate: /var/lib/nvr/c\n", 11, 17,
+	    "reset.steps[1].truncate: a step does one thing: give 'remove' "
+	    "or 'truncate', not both");
+}
+
+static void
+test_reset_restore_without_from(void **state)
+{
+	assert_fails_once((struct support_fx *)*state, DEVICE RESET_HEAD
+	    "    - restore: /etc/nvr/x.conf\n", 9, 16,
+	    "reset.steps[0].restore: restore needs 'from', the factory copy");
+}
+
+static void
+test_reset_from_outside(void **state)
+{
+	assert_fails_once((struct support_fx *)*state, DEVICE RESET_HEAD
+	    "    - restore: /etc/nvr/x.conf\n"
+	    "      from: /usr/share/nvr/x.conf\n", 10, 13,
+	    "reset.steps[0].from: /usr/share/nvr/x.conf is outside the "
+	    "folders a reset may touch");
+}
+
+static void
+test_reset_command_not_idempotent(void **state)
+{
+	struct support_fx *fx = *state;
+
+	assert_fails_once(fx, DEVICE RESET_HEAD
+	    "    - command: [/usr/sbin/hook]\n", 9, 16,
+	    "reset.steps[0].command: a command may run again when a reset "
+	    "resumes; add 'idempotent: true' once it is safe to");
+	support_fx_teardown(state);
+	assert_int_equal(fx_setup(state), 0);
+	fx = *state;
+	assert_fails_once(fx, DEVICE RESET_HEAD
+	    "    - command: [/usr/sbin/hook]\n"
+	    "      idempotent: false\n", 10, 19,
+	    "reset.steps[0].idempotent: a command may run again when a reset "
+	    "resumes, so it must be idempotent: true");
+}
+
+static void
+test_reset_command_relative(void **state)
+{
+	assert_fails_once((struct support_fx *)*state, DEVICE RESET_HEAD
+	    "    - command: [hook, --all]\n"
+	    "      idempotent: true\n", 9, 17,
+	    "reset.steps[0].command: the program must be an absolute path, "
+	    "not 'hook'");
+}
+
+static void
+test_reset_bad_modes(void **state)
+{
+	static const char *const bad[] = { "\"0800\"", "\"17777\"", "abc",
+	    "\"-1\"", "\"07 7\"" };
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char text[512];
+		struct support_fx *fx;
+
+		if (i > 0) {
+			support_fx_teardown(state);
+			assert_int_equal(fx_setup(state), 0);
+		}
+		fx = *state;
+		snprintf(text, sizeof(text), DEVICE RESET_HEAD
+		    "    - mkdir: /var/lib/nvr/tmp\n"
+		    "      mode: %s\n", bad[i]);
+		assert_int_equal(support_load_text(fx, text), -1);
+		assert_diag_count(&fx->cfg.diags, 1);
+		assert_diag_has(&fx->cfg.diags, 10, 13, "reset.steps[0].mode: "
+		    "the mode must be octal from 0 to 7777");
+	}
+}
+
+static void
+test_reset_too_many_steps(void **state)
+{
+	struct support_fx *fx = *state;
+	size_t size = 65 * 40 + 256, used;
+	char *text = malloc(size);
+
+	assert_non_null(text);
+	used = (size_t)snprintf(text, size, "%s", DEVICE RESET_HEAD);
+	for (int i = 0; i < 65; i++)
+		used += (size_t)snprintf(text + used, size - used,
+		    "    - remove: /var/lib/nvr/%d\n", i);
+	assert_fails_once(fx, text, 9, 5,
+	    "reset.steps: give from 1 to 64 steps, not 65");
+	free(text);
+}
+
+static void
+test_reset_empty_steps(void **state)
+{
+	assert_fails_once((struct support_fx *)*state, DEVICE
+	    "reset:\n"
+	    "  allowed: [/etc/nvr]\n"
+	    "  steps: []\n", 8, 10,
+	    "reset.steps: give from 1 to 64 steps, not 0");
+}
+
+/* Each refused path, as a remove: step on line 9, column 15. */
+static void
+test_reset_refused_paths(void **state)
+{
+	static const struct {
+		const char *path, *msg;
+	} cases[] = {
+		{ "/", "reset.steps[0].remove: " },
+		{ "var/lib/nvr/x", "reset.steps[0].remove: " },
+		{ "/var/lib/nvr/../x", "reset.steps[0].remove: " },
+		{ "/var/lib/nvrx", "reset.steps[0].remove: /var/lib/nvrx is "
+		  "outside the folders a reset may touch" },
+		{ "/tmp/x", "reset.steps[0].remove: /tmp/x is outside the "
+		  "folders a reset may touch" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char text[512];
+		struct support_fx *fx;
+
+		if (i > 0) {
+			support_fx_teardown(state);
+			assert_int_equal(fx_setup(state), 0);
+		}
+		fx = *state;
+		snprintf(text, sizeof(text), DEVICE RESET_HEAD
+		    "    - remove: %s\n", cases[i].path);
+		assert_int_equal(support_load_text(fx, text), -1);
+		assert_diag_count(&fx->cfg.diags, 1);
+		assert_diag_has(&fx->cfg.diags, 9, 15, cases[i].msg);
+	}
+}
+
+static void
+test_reset_allowed_refused(void **state)
+{
+	assert_int_equal(support_load_text((struct support_fx *)*state,
+	    DEVICE
+	    "reset:\n"
+	    "  allowed: [/etc/nvr, /, etc]\n"
+	    "  steps:\n"
+	    "    - remove: /etc/nvr/x\n"), -1);
+	struct support_fx *fx = *state;
+	assert_diag_count(&fx->cfg.diags, 2);
+	assert_diag(&fx->cfg.diags, 7, 23, "reset.allowed: path is /");
+	assert_diag(&fx->cfg.diags, 7, 26, "reset.allowed: path etc is not "
+	    "absolute");
+}
+
+/* The schema checks each item at its own position. */
+static void
+test_reset_map_list_schema(void **state)
+{
+	struct support_fx *fx = *state;
+
+	assert_int_equal(support_load_text(fx, DEVICE RESET_HEAD
+	    "    - remove: /var/lib/nvr/a\n"
+	    "      lable: x\n"
+	    "    - just text\n"
+	    "  keep:\n"
+	    "    - label: no path\n"), -1);
+	assert_diag_count(&fx->cfg.diags, 3);
+	assert_diag(&fx->cfg.diags, 10, 7, "unknown key 'lable' in "
+	    "reset.steps[0] (did you mean 'label'?)");
+	assert_diag(&fx->cfg.diags, 11, 7, "each item of reset.steps must "
+	    "be a mapping of keys, not text");
+	assert_diag(&fx->cfg.diags, 13, 7, "reset.keep[0] is missing "
+	    "required key 'path'");
+	support_fx_teardown(state);
+	assert_int_equal(fx_setup(state), 0);
+	fx = *state;
+	assert_fails_once(fx, DEVICE
+	    "reset:\n"
+	    "  allowed: [/etc/nvr]\n"
+	    "  steps: /etc/nvr/x\n", 8, 10, "reset.steps must be a list of "
+	    "mappings (items starting with '- key: value'), not text");
+}
+
+static void
+test_reset_wrong_kind_keys(void **state)
+{
+	struct support_fx *fx = *state;
+
+	assert_int_equal(support_load_text(fx, DEVICE RESET_HEAD
+	    "    - remove: /var/lib/nvr/a\n"
+	    "      from: /etc/nvr/b\n"
+	    "      mode: \"0700\"\n"
+	    "      idempotent: true\n"), -1);
+	assert_diag_count(&fx->cfg.diags, 3);
+	assert_diag(&fx->cfg.diags, 10, 13, "reset.steps[0].from: 'from' "
+	    "goes only with restore");
+	assert_diag(&fx->cfg.diags, 11, 13, "reset.steps[0].mode: 'mode' "
+	    "goes only with mkdir");
+	assert_diag(&fx->cfg.diags, 12, 19, "reset.steps[0].idempotent: "
+	    "'idempotent' goes only with command");
+}
+
+static void
+test_reset_keep_relative(void **state)
+{
+	assert_fails_once((struct support_fx *)*state, DEVICE RESET_HEAD
+	    "    - remove: /var/lib/nvr/a\n"
+	    "  keep:\n"
+	    "    - path: srv\n", 11, 13,
+	    "reset.keep[0].path: must be an absolute path, not 'srv'");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(name) cmocka_unit_test_setup_teardown(name, fx_setup, fx_teardown)
+		T(test_reset_good_plan),
+		T(test_reset_absent_is_fine),
+		T(test_reset_no_kind),
+		T(test_reset_two_kinds),
+		T(test_reset_restore_without_from),
+		T(test_reset_from_outside),
+		T(test_reset_command_not_idempotent),
+		T(test_reset_command_relative),
+		T(test_reset_bad_modes),
+		T(test_reset_too_many_steps),
+		T(test_reset_empty_steps),
+		T(test_reset_refused_paths),
+		T(test_reset_allowed_refused),
+		T(test_reset_map_list_schema),
+		T(test_reset_wrong_kind_keys),
+		T(test_reset_keep_relative),
+#undef T
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
