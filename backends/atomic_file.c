@@ -460,3 +460,26 @@ atomic_file_check_trusted(const char *path, struct nvr_error *err)
 	free(dir);
 	return rc;
 }
+
+int
+atomic_file_replace_printed(const char *path,
+    const struct atomic_write_options *options,
+    void (*print)(FILE *out, const void *ctx), const void *ctx,
+    struct nvr_error *err)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	int rc;
+
+	if (out == NULL)
+		return nvr_error_set(err, -ENOMEM, "out of memory");
+	print(out, ctx);
+	if (fclose(out) != 0) {
+		free(text);
+		return nvr_error_set(err, -ENOMEM, "out of memory");
+	}
+	rc = atomic_file_replace(path, text, len, options, err);
+	free(text);
+	return rc;
+}

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "backends/nvr_error.h"
@@ -61,6 +62,16 @@ struct atomic_write_options {
  */
 int atomic_file_replace(const char *path, const void *data, size_t len,
     const struct atomic_write_options *options, struct nvr_error *err);
+
+/*
+ * atomic_file_replace for a file printed line by line: PRINT writes the
+ * contents to OUT (a memory stream), then they replace PATH. The caller
+ * must hold the store's lock. Returns 0 or a negative errno.
+ */
+int atomic_file_replace_printed(const char *path,
+    const struct atomic_write_options *options,
+    void (*print)(FILE *out, const void *ctx), const void *ctx,
+    struct nvr_error *err);
 
 /*
  * Checks that a state file PATH (if it exists) and its folder can be

@@ -181,29 +181,25 @@ attempts_wait(struct attempts *a, const char *name, long *wait_s,
 	return 0;
 }
 
-static int
-save(struct attempts *a, struct nvr_error *err)
+static void
+print_attempts(FILE *out, const void *ctx)
 {
-	struct atomic_write_options options = { .mode = 0600 };
-	char *text = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&text, &len);
-	int rc;
+	const struct attempts *a = ctx;
 
-	if (out == NULL)
-		return nvr_error_set(err, -ENOMEM, "out of memory");
 	fputs(HEADER, out);
 	for (size_t i = 0; i < a->count; i++)
 		if (a->entries[i].failures > 0)
 			fprintf(out, "%s %ld %lld\n", a->entries[i].name,
 			    a->entries[i].failures, a->entries[i].last);
-	if (fclose(out) != 0) {
-		free(text);
-		return nvr_error_set(err, -ENOMEM, "out of memory");
-	}
-	rc = atomic_file_replace(a->path, text, len, &options, err);
-	free(text);
-	return rc;
+}
+
+static int
+save(struct attempts *a, struct nvr_error *err)
+{
+	struct atomic_write_options options = { .mode = 0600 };
+
+	return atomic_file_replace_printed(a->path, &options, print_attempts,
+	    a, err);
 }
 
 /* Counts a failure for NAME, or forgets its failures, under the lock. */

@@ -200,18 +200,11 @@ load(struct recovery_file *f, struct nvr_error *err)
 	return rc;
 }
 
-static int
-save(struct recovery_file *f, struct nvr_error *err)
+static void
+print_store(FILE *out, const void *ctx)
 {
-	struct atomic_write_options options = { .uid = geteuid(),
-	    .gid = getegid(), .mode = 0600 };
-	char *text = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&text, &len);
-	int rc;
+	const struct recovery_file *f = ctx;
 
-	if (out == NULL)
-		return nvr_error_set(err, -ENOMEM, "out of memory");
 	fputs(HEADER, out);
 	for (size_t i = 0; i < f->count; i++) {
 		const struct record *r = &f->records[i];
@@ -222,13 +215,16 @@ save(struct recovery_file *f, struct nvr_error *err)
 		else
 			fprintf(out, "%s\tkey\t%s\n", r->name, r->hash);
 	}
-	if (fclose(out) != 0) {
-		free(text);
-		return nvr_error_set(err, -ENOMEM, "out of memory");
-	}
-	rc = atomic_file_replace(f->path, text, len, &options, err);
-	free(text);
-	return rc;
+}
+
+static int
+save(struct recovery_file *f, struct nvr_error *err)
+{
+	struct atomic_write_options options = { .uid = geteuid(),
+	    .gid = getegid(), .mode = 0600 };
+
+	return atomic_file_replace_printed(f->path, &options, print_store, f,
+	    err);
 }
 
 static int

@@ -209,18 +209,12 @@ load(struct requests *r, struct nvr_error *err)
 	return rc;
 }
 
-static int
-save(struct requests *r, struct nvr_error *err)
+static void
+print_requests(FILE *out, const void *ctx)
 {
-	struct atomic_write_options options = { .uid = geteuid(),
-	    .gid = getegid(), .mode = 0600 };
-	char *text = NULL, hex[2 * PROTOCOL_NONCE_BYTES + 1];
-	size_t len = 0;
-	FILE *out = open_memstream(&text, &len);
-	int rc;
+	const struct requests *r = ctx;
+	char hex[2 * PROTOCOL_NONCE_BYTES + 1];
 
-	if (out == NULL)
-		return nvr_error_set(err, -ENOMEM, "out of memory");
 	fputs(HEADER, out);
 	fprintf(out, "boot %s %lld\n", r->boot_id, r->boots);
 	for (size_t i = 0; i < r->count; i++) {
@@ -231,13 +225,16 @@ save(struct requests *r, struct nvr_error *err)
 		    e->key_id, e->account, e->made, e->trusted, e->boot_id,
 		    e->boottime, e->boots, e->used);
 	}
-	if (fclose(out) != 0) {
-		free(text);
-		return nvr_error_set(err, -ENOMEM, "out of memory");
-	}
-	rc = atomic_file_replace(r->path, text, len, &options, err);
-	free(text);
-	return rc;
+}
+
+static int
+save(struct requests *r, struct nvr_error *err)
+{
+	struct atomic_write_options options = { .uid = geteuid(),
+	    .gid = getegid(), .mode = 0600 };
+
+	return atomic_file_replace_printed(r->path, &options, print_requests,
+	    r, err);
 }
 
 /* Counts a boot the file has not seen yet; true if it did. */
