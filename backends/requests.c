@@ -639,12 +639,13 @@ requests_note_boot(struct requests *r, const struct requests_clock *now,
 
 	if (access(r->path, F_OK) != 0)
 		return 0;	/* nothing pending, nothing to count for */
+	/* lock_and_load writes the file when it counted a boot (or let a
+	 * request go); nothing else changes here. */
 	rc = lock_and_load(r, &lock, now, err);
 	if (rc != 0)
 		return rc;
-	rc = save(r, err);
 	atomic_lock_release(&lock);
-	return rc;
+	return 0;
 }
 
 int
