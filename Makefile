@@ -60,13 +60,13 @@ CORE_SRC := \
 	backends/secret.c backends/audit.c backends/registry.c \
 	backends/answer.c backends/recovery.c backends/recovery_file.c \
 	backends/requests.c backends/provisioned.c backends/support.c \
-	backends/reset_plan.c backends/reset_journal.c \
+	backends/reset_plan.c backends/reset_journal.c backends/factory_reset.c \
 	common/code32.c common/protocol.c common/reset_file.c common/keyfile.c \
 	common/private_file.c common/provisioning.c common/harden.c \
 	tui/keys.c tui/theme.c tui/draw.c tui/term.c \
 	screens/main_menu.c screens/change_password.c screens/proof.c \
 	screens/account_menu.c screens/input.c screens/questions.c \
-	screens/forgot_password.c screens/support.c \
+	screens/forgot_password.c screens/support.c screens/factory_reset.c \
 	wizard/wizard.c
 MAIN_SRC := wizard/main.c
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
@@ -255,8 +255,13 @@ build/demo/provisioning: build/demo/vendor/keyset-9000 | build/nvr-support
 	build/nvr-support provision --keys build/demo/vendor \
 		--serial DEMO-0042-7731 --out $@
 
+# The demo's settings and recordings, for Factory reset to erase and keep.
+build/demo/data/settings/network.conf:
+	@mkdir -p build/demo
+	cp -R config/demo/data config/demo/recordings build/demo/
+
 DEMO_FILES := build/demo/config.yaml build/demo/root/etc/shadow \
-	build/demo/provisioning
+	build/demo/provisioning build/demo/data/settings/network.conf
 
 # FIRSTBOOT=1: a throwaway copy whose admin has no password ('!'), which
 # opens on first-boot setup.

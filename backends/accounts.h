@@ -61,6 +61,11 @@ struct accounts_ops {
 	 * someone else) with ERR filled. */
 	int (*set_password)(void *state, const char *name,
 	    const char *password, struct nvr_error *err);
+	/* The factory state, for a factory reset: no offered account has a
+	 * password any more (the admin's first-boot setup runs next), and
+	 * no old hash stays behind in the store. Idempotent: a store
+	 * already so is not written. Returns 0 or a negative errno. */
+	int (*factory_reset)(void *state, struct nvr_error *err);
 	/* Frees STATE; NULL is allowed. */
 	void (*close)(void *state);
 };

@@ -22,6 +22,7 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "backends/atomic_file.h"
@@ -508,6 +509,95 @@ out:
 	return rc;
 }
 
+#define FACTORY_ACCOUNTS_MAX 256
+#define FACTORY_HASH "!"	/* locked, no hash: nobody logs in with a
+				 * password, and first-boot setup runs */
+
+/* Sets every account in NAMES to FACTORY_HASH in *TEXT; *CHANGED counts
+ * the lines changed. */
+static int
+lock_all(const struct shadow_store *st, char **text, size_t *len,
+    const struct account *names, size_t count, size_t *changed,
+    struct nvr_error *err)
+{
+	long today = (long)(time(NULL) / 86400);
+
+	*changed = 0;
+	for (size_t i = 0; i < count; i++) {
+		struct find_shadow f = { .name = names[i].name };
+		size_t new_len;
+		char *updated;
+		int rc = each_record(*text, *len, SHADOW_FIELDS,
+		    st->shadow_path, find_shadow_fn, &f, err);
+
+		if (rc < 0)
+			return rc;
+		if (!f.seen || field_is(&f.found, 1, FACTORY_HASH))
+			continue;
+		updated = rewrite(*text, *len, &f.found, FACTORY_HASH, today,
+		    &new_len);
+		if (updated == NULL)
+			return nvr_error_set(err, -ENOMEM, "out of memory");
+		free_shadow_text(*text, *len);
+		*text = updated;
+		*len = new_len;
+		(*changed)++;
+	}
+	return 0;
+}
+
+static int
+shadow_factory_reset(void *state, struct nvr_error *err)
+{
+	struct shadow_store *st = state;
+	struct atomic_write_options options = { .mode = 0640 };
+	struct account *accounts = calloc(FACTORY_ACCOUNTS_MAX,
+	    sizeof(*accounts));
+	char *shadow = NULL, *backup_path = NULL;
+	size_t shadow_len = 0, count = 0, changed = 0;
+	struct atomic_lock lock;
+	struct stat sb;
+	int rc;
+
+	if (accounts == NULL)
+		return nvr_error_set(err, -ENOMEM, "out of memory");
+	rc = atomic_lock_take(&lock, st->lock_path, st->shadow_path,
+	    st->lock_timeout_ms, err);
+	if (rc != 0) {
+		free(accounts);
+		return rc;
+	}
+	rc = collect(st, NULL, accounts, FACTORY_ACCOUNTS_MAX, &count, err);
+	if (rc == 0)
+		rc = atomic_file_read(st->shadow_path, ATOMIC_FILE_MAX, &shadow,
+		    &shadow_len, err);
+	if (rc == 0)
+		rc = lock_all(st, &shadow, &shadow_len, accounts, count,
+		    &changed, err);
+	if (rc == 0 && changed > 0)
+		rc = atomic_file_replace(st->shadow_path, shadow, shadow_len,
+		    &options, err);
+	/* passwd(1)'s backup holds the old hashes: it gets the new text. */
+	if (rc == 0 && asprintf(&backup_path, "%s-", st->shadow_path) < 0)
+		rc = nvr_error_set(err, -ENOMEM, "out of memory");
+	if (rc == 0 && lstat(backup_path, &sb) == 0 && S_ISREG(sb.st_mode)) {
+		char *old = NULL;
+		size_t old_len = 0;
+
+		if (atomic_file_read(backup_path, ATOMIC_FILE_MAX, &old,
+		    &old_len, NULL) != 0 || old_len != shadow_len ||
+		    memcmp(old, shadow, shadow_len) != 0)
+			rc = atomic_file_replace(backup_path, shadow,
+			    shadow_len, &options, err);
+		free_shadow_text(old, old_len);
+	}
+	atomic_lock_release(&lock);
+	free(backup_path);
+	free_shadow_text(shadow, shadow_len);
+	free(accounts);
+	return rc;
+}
+
 static void
 shadow_close(void *state)
 {
@@ -646,6 +736,7 @@ static const struct accounts_ops shadow_ops = {
 	.list = shadow_list,
 	.verify = shadow_verify,
 	.set_password = shadow_set_password,
+	.factory_reset = shadow_factory_reset,
 	.close = shadow_close,
 };
 

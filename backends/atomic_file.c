@@ -429,6 +429,40 @@ atomic_file_replace(const char *path, const void *data, size_t len,
 }
 
 int
+atomic_file_remove(const char *path, const char *lock_file,
+    struct nvr_error *err)
+{
+	struct atomic_lock lock = { .held = false };
+	char *backup = NULL;
+	int rc = 0;
+
+	if (lock_file != NULL) {
+		rc = atomic_lock_take(&lock, lock_file, NULL, 15000, err);
+		if (rc == -ENOENT)	/* no folder: nothing to remove */
+			return 0;
+		if (rc != 0)
+			return rc;
+	}
+	if (asprintf(&backup, "%s-", path) < 0) {
+		backup = NULL;
+		rc = nvr_error_set(err, -ENOMEM, "out of memory");
+	}
+	if (rc == 0 && unlink(path) != 0 && errno != ENOENT)
+		rc = nvr_error_set(err, -errno, "cannot remove %s: %s", path,
+		    strerror(errno));
+	if (rc == 0 && unlink(backup) != 0 && errno != ENOENT)
+		rc = nvr_error_set(err, -errno, "cannot remove %s: %s", backup,
+		    strerror(errno));
+	if (rc == 0)
+		rc = fsync_folder_of(path, err);
+	if (rc == -ENOENT)	/* the folder itself is gone */
+		rc = 0;
+	atomic_lock_release(&lock);
+	free(backup);
+	return rc;
+}
+
+int
 atomic_file_check_trusted(const char *path, struct nvr_error *err)
 {
 	char *dir = strdup(path), *slash;

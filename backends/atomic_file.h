@@ -79,6 +79,15 @@ int atomic_file_replace_printed(const char *path,
  * else, so that no other user can reset a counter or revive a used code
  * by editing it. Returns 0, or -EPERM with ERR saying what to fix.
  */
+/*
+ * Removes PATH and its backup PATH- (what is not there is fine) under
+ * LOCK_FILE's lock (NULL: the caller holds the store's lock), then
+ * fsyncs the folder, so the removal outlives a power cut. Returns 0 or a
+ * negative errno.
+ */
+int atomic_file_remove(const char *path, const char *lock_file,
+    struct nvr_error *err);
+
 int atomic_file_check_trusted(const char *path, struct nvr_error *err);
 
 /*

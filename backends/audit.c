@@ -77,6 +77,16 @@ audit_log(enum audit_event event, const char *account, long seconds)
 	case AUDIT_FILE_REFUSED:
 		syslog(LOG_WARNING, "reset file refused (for %s)", name);
 		break;
+	case AUDIT_RESET_STARTED:
+		syslog(LOG_WARNING, "factory reset started (by %s)", name);
+		break;
+	case AUDIT_RESET_FINISHED:
+		syslog(LOG_WARNING, "factory reset finished");
+		break;
+	case AUDIT_RESET_FAILED:
+		syslog(LOG_ERR, "factory reset stopped at a failed step; it "
+		    "resumes at the next start");
+		break;
 	case AUDIT_KEY_CREATED:
 		syslog(LOG_NOTICE, "new recovery key created for %s", name);
 		break;

@@ -24,6 +24,9 @@ enum audit_event {
 	AUDIT_CODE_REFUSED,
 	AUDIT_FILE_ACCEPTED,
 	AUDIT_FILE_REFUSED,
+	AUDIT_RESET_STARTED,	/* a factory reset: the journal is written */
+	AUDIT_RESET_FINISHED,
+	AUDIT_RESET_FAILED,	/* a step failed; the journal is kept */
 };
 
 /* Opens the connection to syslog; call once at start. */

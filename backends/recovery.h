@@ -103,6 +103,10 @@ struct recovery_ops {
 	 * (NAME has no key) or another negative errno. */
 	int (*use_key)(void *state, const char *name, const char *key,
 	    struct nvr_error *err);
+	/* Erases every account's questions and key, for a factory reset;
+	 * a store that does not parse is erased too. Idempotent. Returns 0
+	 * or a negative errno. */
+	int (*erase)(void *state, struct nvr_error *err);
 	/* Frees STATE; NULL is allowed. */
 	void (*close)(void *state);
 };

@@ -596,6 +596,14 @@ recovery_file_use_key(void *state, const char *name, const char *key,
 	return rc;
 }
 
+static int
+recovery_file_erase(void *state, struct nvr_error *err)
+{
+	struct recovery_file *f = state;
+
+	return atomic_file_remove(f->path, f->lock_path, err);
+}
+
 static void
 recovery_file_close(void *state)
 {
@@ -623,6 +631,7 @@ static const struct recovery_ops recovery_file_ops = {
 	.create_key = recovery_file_create_key,
 	.export_key = recovery_file_export_key,
 	.use_key = recovery_file_use_key,
+	.erase = recovery_file_erase,
 	.close = recovery_file_close,
 };
 

@@ -22,6 +22,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -345,7 +346,8 @@ step_command(const struct reset_step *s, struct nvr_error *err)
 }
 
 int
-reset_step_run(const struct reset_step *step, struct nvr_error *err)
+reset_step_run(const struct reset_step *step, const struct reset_hooks *hooks,
+    struct nvr_error *err)
 {
 	switch (step->kind) {
 	case RESET_REMOVE:
@@ -361,6 +363,16 @@ reset_step_run(const struct reset_step *step, struct nvr_error *err)
 			return nvr_error_set(err, -EINVAL, "%s is not declared "
 			    "idempotent", step->label);
 		return step_command(step, err);
+	case RESET_ACCOUNTS:
+		if (hooks == NULL || hooks->accounts == NULL)
+			return nvr_error_set(err, -ENOTSUP, "%s: no accounts "
+			    "backend is configured", step->label);
+		return hooks->accounts(hooks->ctx, err);
+	case RESET_WIZARD_STATE:
+		if (hooks == NULL || hooks->wizard_state == NULL)
+			return nvr_error_set(err, -ENOTSUP, "%s: the wizard's "
+			    "state cannot be reached", step->label);
+		return hooks->wizard_state(hooks->ctx, err);
 	}
 	return nvr_error_set(err, -EINVAL, "unknown step kind %d",
 	    (int)step->kind);
@@ -499,6 +511,9 @@ reset_journal_begin(const char *state_dir, const struct reset_plan *plan,
 		case RESET_TRUNCATE:
 			put_field(&t, s->path);
 			break;
+		case RESET_ACCOUNTS:
+		case RESET_WIZARD_STATE:
+			break;
 		}
 		put_str(&t, "\n");
 	}
@@ -572,9 +587,13 @@ parse_step(struct journal *j, char **f, size_t n)
 	struct reset_step s = { .label = n > 1 ? f[1] : NULL };
 	struct reset_step *steps;
 
-	if (n < 3)
+	if (n == 2 && strcmp(f[0], "accounts") == 0) {
+		s.kind = RESET_ACCOUNTS;
+	} else if (n == 2 && strcmp(f[0], "wizard-state") == 0) {
+		s.kind = RESET_WIZARD_STATE;
+	} else if (n < 3) {
 		return "a step needs a kind, a label and its arguments";
-	if (strcmp(f[0], "remove") == 0 || strcmp(f[0], "truncate") == 0) {
+	} else if (strcmp(f[0], "remove") == 0 || strcmp(f[0], "truncate") == 0) {
 		if (n != 3)
 			return "remove and truncate take one path";
 		s.kind = f[0][0] == 'r' ? RESET_REMOVE : RESET_TRUNCATE;
@@ -773,6 +792,7 @@ cut_torn(const char *path, size_t keep, struct nvr_error *err)
 
 static int
 journal_execute(struct journal *j, const char *path, const char *state_dir,
+    const struct reset_hooks *hooks, size_t max_steps,
     reset_progress_fn progress, void *ctx, struct nvr_error *err)
 {
 	int rc;
@@ -785,16 +805,18 @@ journal_execute(struct journal *j, const char *path, const char *state_dir,
 	for (size_t i = j->done; i < j->n_steps; i++) {
 		const struct reset_step *s = &j->steps[i];
 
+		if (max_steps-- == 0)
+			return 1;
 		if (progress != NULL)
 			progress(ctx, i, j->n_steps, s->label);
-		if (s->kind != RESET_COMMAND) {
+		if (reset_kind_has_path(s->kind)) {
 			rc = reset_plan_check_path(s->path, j->allowed,
 			    j->n_allowed, err);
 			if (rc != 0)
 				return rc;
 		}
 		fp("reset-step-before");
-		rc = reset_step_run(s, err);
+		rc = reset_step_run(s, hooks, err);
 		if (rc != 0)
 			return rc;
 		fp("reset-step-after");
@@ -810,34 +832,72 @@ journal_execute(struct journal *j, const char *path, const char *state_dir,
 	return fsync_dir(state_dir, err);
 }
 
+/* Loads and checks STATE_DIR's journal into J; *PATH is its name. */
+static int
+journal_load(const char *state_dir, struct journal *j, char **path,
+    struct nvr_error *err)
+{
+	struct reset_plan plan;
+	size_t len;
+	int rc;
+
+	*path = journal_path(state_dir);
+	if (*path == NULL)
+		return nvr_error_set(err, -ENOMEM, "out of memory");
+	rc = atomic_file_read(*path, ATOMIC_FILE_MAX, &j->data, &len, err);
+	if (rc == 0 && memchr(j->data, '\0', len) != NULL)
+		rc = nvr_error_set(err, -EBADMSG, "%s: a NUL byte", *path);
+	if (rc == 0)
+		rc = atomic_file_check_trusted(*path, err);
+	if (rc == 0)
+		rc = journal_parse(j, *path, err);
+	if (rc == 0) {
+		plan = (struct reset_plan){
+			.steps = j->steps, .n_steps = j->n_steps,
+			.allowed = j->allowed, .n_allowed = j->n_allowed,
+		};
+		rc = reset_plan_check(&plan, err);
+	}
+	return rc;
+}
+
+int
+reset_journal_run_some(const char *state_dir, const struct reset_hooks *hooks,
+    size_t max_steps, reset_progress_fn progress, void *ctx,
+    struct nvr_error *err)
+{
+	struct journal j = { 0 };
+	char *path = NULL;
+	int rc = journal_load(state_dir, &j, &path, err);
+
+	if (rc == 0)
+		rc = journal_execute(&j, path, state_dir, hooks, max_steps,
+		    progress, ctx, err);
+	journal_free(&j);
+	free(path);
+	return rc;
+}
+
 int
 reset_journal_run(const char *state_dir, reset_progress_fn progress,
     void *ctx, struct nvr_error *err)
 {
-	struct journal j = { 0 };
-	struct reset_plan plan;
-	size_t len;
-	char *path = journal_path(state_dir);
-	int rc;
+	return reset_journal_run_some(state_dir, NULL, SIZE_MAX, progress,
+	    ctx, err);
+}
 
-	if (path == NULL)
-		return nvr_error_set(err, -ENOMEM, "out of memory");
-	rc = atomic_file_read(path, ATOMIC_FILE_MAX, &j.data, &len, err);
-	if (rc == 0 && memchr(j.data, '\0', len) != NULL)
-		rc = nvr_error_set(err, -EBADMSG, "%s: a NUL byte", path);
-	if (rc == 0)
-		rc = atomic_file_check_trusted(path, err);
-	if (rc == 0)
-		rc = journal_parse(&j, path, err);
+int
+reset_journal_peek(const char *state_dir, struct reset_journal_status *status,
+    struct nvr_error *err)
+{
+	struct journal j = { 0 };
+	char *path = NULL;
+	int rc = journal_load(state_dir, &j, &path, err);
+
 	if (rc == 0) {
-		plan = (struct reset_plan){
-			.steps = j.steps, .n_steps = j.n_steps,
-			.allowed = j.allowed, .n_allowed = j.n_allowed,
-		};
-		rc = reset_plan_check(&plan, err);
+		status->done = j.done;
+		status->total = j.n_steps;
 	}
-	if (rc == 0)
-		rc = journal_execute(&j, path, state_dir, progress, ctx, err);
 	journal_free(&j);
 	free(path);
 	return rc;

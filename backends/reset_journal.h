@@ -17,6 +17,8 @@
  *	step	mkdir	LABEL	PATH	0750
  *	step	truncate	LABEL	PATH
  *	step	command	LABEL	ARGV0	ARGV1 ...
+ *	step	accounts	LABEL
+ *	step	wizard-state	LABEL
  *	done 0
  *
  * Fields are separated by one tab; in a field, a backslash, tab and
@@ -37,6 +39,23 @@
 /* Called before step INDEX (of TOTAL) runs, with its label. */
 typedef void (*reset_progress_fn)(void *ctx, size_t index, size_t total,
     const char *label);
+
+/*
+ * What the caller does for the steps that act through a backend
+ * (RESET_ACCOUNTS, RESET_WIZARD_STATE): each must be idempotent too. A
+ * missing hook fails its step with -ENOTSUP (the journal is kept).
+ */
+struct reset_hooks {
+	int (*accounts)(void *ctx, struct nvr_error *err);
+	int (*wizard_state)(void *ctx, struct nvr_error *err);
+	void *ctx;
+};
+
+/* Where an unfinished reset stands. */
+struct reset_journal_status {
+	size_t done;		/* steps marked done */
+	size_t total;
+};
 
 /* Whether STATE_DIR holds a journal: a reset was begun and not finished. */
 bool reset_journal_pending(const char *state_dir);
@@ -61,9 +80,25 @@ int reset_journal_begin(const char *state_dir, const struct reset_plan *plan,
 int reset_journal_run(const char *state_dir, reset_progress_fn progress,
     void *ctx, struct nvr_error *err);
 
+/*
+ * Like reset_journal_run, but with HOOKS for the backend steps and
+ * running at most MAX_STEPS steps: returns 1 when steps remain (run it
+ * again to go on), 0 when the reset is finished and the journal gone,
+ * or a negative errno as reset_journal_run.
+ */
+int reset_journal_run_some(const char *state_dir,
+    const struct reset_hooks *hooks, size_t max_steps,
+    reset_progress_fn progress, void *ctx, struct nvr_error *err);
+
+/* Reads STATE_DIR's journal without running anything. Returns 0,
+ * -ENOENT (none), or -EBADMSG with ERR as reset_journal_run. */
+int reset_journal_peek(const char *state_dir,
+    struct reset_journal_status *status, struct nvr_error *err);
+
 /* Runs one step now, without a journal; idempotent. Returns 0 or a
  * negative errno. */
-int reset_step_run(const struct reset_step *step, struct nvr_error *err);
+int reset_step_run(const struct reset_step *step,
+    const struct reset_hooks *hooks, struct nvr_error *err);
 
 #ifdef NVR_FAILPOINTS
 /* Crash tests only: every failpoint of the journal and its steps counts

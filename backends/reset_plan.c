@@ -30,6 +30,10 @@ reset_kind_name(enum reset_kind kind)
 		return "truncate";
 	case RESET_COMMAND:
 		return "command";
+	case RESET_ACCOUNTS:
+		return "accounts";
+	case RESET_WIZARD_STATE:
+		return "wizard-state";
 	}
 	return NULL;
 }
@@ -177,6 +181,8 @@ check_step(const struct reset_plan *plan, size_t i, struct nvr_error *err)
 			    "than %d arguments", i, s->label, RESET_ARGV_MAX);
 		return 0;
 	}
+	if (!reset_kind_has_path(s->kind))
+		return 0;
 	rc = reset_plan_check_path(s->path, plan->allowed, plan->n_allowed,
 	    err);
 	if (rc != 0)
@@ -195,9 +201,11 @@ check_step(const struct reset_plan *plan, size_t i, struct nvr_error *err)
 int
 reset_plan_check(const struct reset_plan *plan, struct nvr_error *err)
 {
-	if (plan->n_allowed == 0)
-		return nvr_error_set(err, -EINVAL, "the reset plan allows no "
-		    "folder");
+	for (size_t i = 0; i < plan->n_steps; i++)
+		if (plan->n_allowed == 0 &&
+		    reset_kind_has_path(plan->steps[i].kind))
+			return nvr_error_set(err, -EINVAL, "the reset plan "
+			    "allows no folder");
 	for (size_t i = 0; i < plan->n_allowed; i++)
 		if (plan->allowed[i] == NULL || check_form(plan->allowed[i],
 		    "allowed folder", err) != 0)

@@ -27,12 +27,26 @@ enum reset_kind {
 	RESET_COMMAND,	/* run ARGV (no shell; argv[0] absolute), which must
 			 * exit 0; run again on resume, so only when
 			 * IDEMPOTENT */
+	RESET_ACCOUNTS,	/* the accounts backend back to its factory state:
+			 * no account has a password, so first-boot setup
+			 * runs (done by the caller's reset_hooks) */
+	RESET_WIZARD_STATE,	/* the wizard's own state erased: security
+				 * questions, recovery keys, pending support
+				 * requests, attempt counters (reset_hooks) */
 };
+
+/* Whether steps of KIND name a PATH (the others act through a backend). */
+static inline bool
+reset_kind_has_path(enum reset_kind kind)
+{
+	return kind == RESET_REMOVE || kind == RESET_RESTORE ||
+	    kind == RESET_MKDIR || kind == RESET_TRUNCATE;
+}
 
 struct reset_step {
 	enum reset_kind kind;
 	const char *label;		/* for progress, e.g. "erasing recordings" */
-	const char *path;		/* all kinds but RESET_COMMAND */
+	const char *path;		/* reset_kind_has_path kinds */
 	const char *from;		/* RESET_RESTORE: the factory file */
 	mode_t mode;			/* RESET_MKDIR */
 	const char *const *argv;	/* RESET_COMMAND: NULL-terminated */

@@ -244,8 +244,9 @@ support_find_files(struct support *s, struct support_file *files,
 }
 
 int
-support_try_file(struct support *s, const char *path, struct reset_file *out,
-    long *wait_s, struct nvr_error *err)
+support_try_file(struct support *s, const char *path,
+    enum protocol_action want, struct reset_file *out, long *wait_s,
+    struct nvr_error *err)
 {
 	struct requests_clock now;
 	size_t len, bad_line = 0;
@@ -262,10 +263,13 @@ support_try_file(struct support *s, const char *path, struct reset_file *out,
 	/* Only what the screen can carry out may be used up: the bytes
 	 * checked here are the ones redeemed below. */
 	if (reset_file_parse(data, len, out, &bad_line) == 0 &&
-	    out->action != PROTOCOL_SET_PASSWORD) {
+	    out->action != want) {
 		free(data);
-		return nvr_error_set(err, -EPERM, "that file is for a factory "
-		    "reset, which this build cannot do; it was not used");
+		return nvr_error_set(err, -EPERM, out->action ==
+		    PROTOCOL_FACTORY_RESET ? "that file is for a factory "
+		    "reset (menu 5, Factory reset); it was not used" :
+		    "that file sets a password (menu 3, Support & reset "
+		    "code); it was not used");
 	}
 	rc = requests_try_file(s->requests, s->budget, &s->dev,
 	    s->vendor_public, data, len, &now, out, wait_s, err);

@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -115,11 +116,35 @@ static const struct schema_key reset_keep_keys[] = {
 	{ 0 },
 };
 
+static const char *const reset_backend_choices[] = { "files", "command",
+	NULL };
+static const char *const reset_confirm_choices[] = { "word", "serial",
+	NULL };
+
 static const struct schema_key reset_keys[] = {
-	{ .name = "allowed", .type = SCHEMA_LIST, .required = true,
-	  .help = "the folders a reset may touch" },
-	{ .name = "steps", .type = SCHEMA_MAP_LIST, .required = true,
-	  .children = reset_step_keys, .help = "what a reset does, in order" },
+	{ .name = "backend", .type = SCHEMA_ENUM,
+	  .choices = reset_backend_choices, .help = "files (the steps, the "
+	  "default) or command (one vendor program)" },
+	{ .name = "allowed", .type = SCHEMA_LIST,
+	  .help = "files: the folders a reset may touch" },
+	{ .name = "steps", .type = SCHEMA_MAP_LIST,
+	  .children = reset_step_keys, .help = "files: what a reset does, "
+	  "in order" },
+	{ .name = "command", .type = SCHEMA_LIST,
+	  .help = "command: [/absolute/program, arguments...]" },
+	{ .name = "idempotent", .type = SCHEMA_BOOL,
+	  .help = "command: must be true (it may run again on resume)" },
+	{ .name = "label", .type = SCHEMA_STRING,
+	  .help = "command: what it erases, shown on screen" },
+	{ .name = "after", .type = SCHEMA_LIST,
+	  .help = "the program that restarts the recorder afterwards, e.g. "
+	  "[/sbin/reboot]; absent: the screen asks to switch it off and on" },
+	{ .name = "confirm", .type = SCHEMA_ENUM,
+	  .choices = reset_confirm_choices, .help = "what the owner types: "
+	  "word (RESET, the default) or serial (its last 4 characters)" },
+	{ .name = "proof", .type = SCHEMA_LIST,
+	  .help = "any one of: password (the administrator's), reset_file "
+	  "(a factory-reset file from support); default none" },
 	{ .name = "keep", .type = SCHEMA_MAP_LIST, .children = reset_keep_keys,
 	  .help = "what a reset keeps, shown on screen" },
 	{ 0 },
@@ -288,7 +313,33 @@ struct reset_storage {
 	const char *argv[CONFIG_RESET_STEPS_MAX][RESET_ARGV_MAX + 1];
 	const char *allowed[CONFIG_RESET_ALLOWED_MAX];
 	char labels[CONFIG_RESET_STEPS_MAX][160];
+	/* Relative paths resolved against the config's folder. */
+	char *owned[2 * CONFIG_RESET_STEPS_MAX + CONFIG_RESET_ALLOWED_MAX];
+	size_t n_owned;
 };
+
+/* TEXT, or TEXT resolved against the config's folder if it is relative
+ * (as every path in the config is); NULL without memory. */
+static const char *
+resolve(struct reset_storage *st, const struct config_document *doc,
+    const char *text)
+{
+	char *path, base[PATH_MAX];
+
+	if (text == NULL || text[0] == '/' || text[0] == '\0')
+		return text;
+	/* Absolute and plain even when the config was named relatively
+	 * ("../x/config.yaml"): the journal is run again at boot, from
+	 * another folder, and "." or ".." are refused in reset paths. */
+	if (realpath(doc->dir, base) == NULL)
+		return NULL;
+	if (st->n_owned == sizeof(st->owned) / sizeof(st->owned[0]) ||
+	    asprintf(&path, "%s/%s", strcmp(base, "/") == 0 ? "" : base,
+	    text) < 0)
+		return NULL;
+	st->owned[st->n_owned++] = path;
+	return path;
+}
 
 static const char *const reset_kinds[] = {
 	[RESET_REMOVE] = "remove",
@@ -321,15 +372,20 @@ list_item(const struct config_section *sec, const char *key, size_t i)
 	    list->data.sequence.items.start[i]);
 }
 
-/* Checks the path KEY of SEC against the allowed folders. */
+/* Checks the path KEY of SEC against the allowed folders and sets *OUT
+ * to it, resolved. */
 static int
-reset_path(const struct config_section *sec, const char *key,
-    const char *const *allowed, size_t n)
+reset_path(const struct config_section *sec, struct reset_storage *st,
+    const char *key, const char *const *allowed, size_t n, const char **out)
 {
-	const char *path = config_section_string(sec, key);
+	const char *path = resolve(st, sec->doc, config_section_string(sec,
+	    key));
 	struct nvr_error err = { "" };
 
-	if (reset_plan_check_path(path, allowed, n, &err) == 0)
+	*out = path;
+	if (path == NULL)
+		err = (struct nvr_error){ "out of memory" };
+	else if (reset_plan_check_path(path, allowed, n, &err) == 0)
 		return 0;
 	config_section_error(sec, key, "%s", err.message);
 	return -1;
@@ -448,16 +504,15 @@ read_step(const struct config_section *sec, struct reset_storage *st,
 		step->label = label;
 		return rc;
 	}
-	step->path = config_section_string(sec, first);
-	if (reset_path(sec, first, allowed, n_allowed) != 0)
+	if (reset_path(sec, st, first, allowed, n_allowed, &step->path) != 0)
 		rc = -1;
 	if (kind == RESET_RESTORE) {
-		step->from = config_section_string(sec, "from");
-		if (step->from == NULL) {
+		if (config_section_string(sec, "from") == NULL) {
 			config_section_error(sec, "restore", "restore needs "
 			    "'from', the factory copy");
 			rc = -1;
-		} else if (reset_path(sec, "from", allowed, n_allowed) != 0) {
+		} else if (reset_path(sec, st, "from", allowed, n_allowed,
+		    &step->from) != 0) {
 			rc = -1;
 		}
 	}
@@ -488,6 +543,46 @@ read_step(const struct config_section *sec, struct reset_storage *st,
 	return rc;
 }
 
+/* reset.allowed, resolved, into ST; the number, or 0 after an error. */
+static size_t
+read_allowed(const struct config_section *sec, struct reset_storage *st)
+{
+	const char *given[CONFIG_RESET_ALLOWED_MAX];
+	size_t n = config_section_list(sec, "allowed", given,
+	    CONFIG_RESET_ALLOWED_MAX);
+	int rc = 0;
+
+	if (n == 0 || n > CONFIG_RESET_ALLOWED_MAX) {
+		config_section_error(sec, document_lookup(sec->doc, sec->map,
+		    "allowed", NULL) ? "allowed" : NULL, "give the folders a "
+		    "reset may touch in 'allowed' (from 1 to %d)",
+		    CONFIG_RESET_ALLOWED_MAX);
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct nvr_error err = { "" };
+
+		st->allowed[i] = resolve(st, sec->doc, given[i]);
+		if (st->allowed[i] == NULL)
+			err = (struct nvr_error){ "out of memory" };
+		else if (reset_plan_check_path(st->allowed[i], &st->allowed[i],
+		    1, &err) == 0)
+			continue;
+		node_error(sec->doc, list_item(sec, "allowed", i),
+		    "reset.allowed: %s", err.message);
+		rc = -1;
+	}
+	return rc == 0 ? n : 0;
+}
+
+static void
+storage_free(struct reset_storage *st)
+{
+	for (size_t i = 0; i < st->n_owned; i++)
+		free(st->owned[i]);
+	free(st);
+}
+
 int
 config_reset_plan(const struct config *cfg, struct reset_plan *plan)
 {
@@ -495,7 +590,7 @@ config_reset_plan(const struct config *cfg, struct reset_plan *plan)
 	const struct config_document *doc = &cfg->doc;
 	struct reset_storage *st;
 	yaml_node_t *steps;
-	size_t n_allowed, n_steps;
+	size_t n_allowed = 0, n_steps;
 	int rc = 0;
 
 	memset(plan, 0, sizeof(*plan));
@@ -506,48 +601,61 @@ config_reset_plan(const struct config *cfg, struct reset_plan *plan)
 		config_section_error(sec, NULL, "out of memory");
 		return -1;
 	}
-	n_allowed = config_section_list(sec, "allowed", st->allowed,
-	    CONFIG_RESET_ALLOWED_MAX);
-	if (n_allowed == 0 || n_allowed > CONFIG_RESET_ALLOWED_MAX) {
-		config_section_error(sec, "allowed", "give from 1 to %d "
-		    "folders", CONFIG_RESET_ALLOWED_MAX);
-		free(st);
-		return -1;
-	}
-	for (size_t i = 0; i < n_allowed; i++) {
-		struct nvr_error err = { "" };
-
-		if (reset_plan_check_path(st->allowed[i], &st->allowed[i], 1,
-		    &err) != 0) {
-			node_error(doc, list_item(sec, "allowed", i),
-			    "reset.allowed: %s", err.message);
+	if (cfg->reset.backend == RESET_BACKEND_COMMAND) {
+		/* The section itself is the one command step. */
+		if (document_lookup(doc, sec->map, "steps", NULL) != NULL) {
+			config_section_error(sec, "steps", "the command "
+			    "backend runs 'command' alone; steps go with "
+			    "backend: files");
 			rc = -1;
+		} else if (document_lookup(doc, sec->map, "command",
+		    NULL) == NULL) {
+			config_section_error(sec, NULL, "backend: command needs "
+			    "'command: [/absolute/program, arguments...]'");
+			rc = -1;
+		} else {
+			rc = read_step(sec, st, 0, NULL, 0);
+		}
+		n_steps = 1;
+	} else {
+		const char *stray[] = { "command", "idempotent", "label" };
+
+		for (size_t i = 0; i < 3; i++)
+			if (document_lookup(doc, sec->map, stray[i],
+			    NULL) != NULL) {
+				config_section_error(sec, stray[i], "'%s' goes "
+				    "with backend: command; the files backend "
+				    "has steps", stray[i]);
+				rc = -1;
+			}
+		steps = document_lookup(doc, sec->map, "steps", NULL);
+		n_steps = steps == NULL ? 0 : (size_t)(steps->data.sequence.
+		    items.top - steps->data.sequence.items.start);
+		n_allowed = read_allowed(sec, st);
+		if (n_allowed == 0) {
+			storage_free(st);
+			return -1;
+		}
+		if (n_steps == 0 || n_steps > CONFIG_RESET_STEPS_MAX) {
+			config_section_error(sec, steps ? "steps" : NULL, "give "
+			    "from 1 to %d steps, not %zu",
+			    CONFIG_RESET_STEPS_MAX, n_steps);
+			storage_free(st);
+			return -1;
+		}
+		for (size_t i = 0; i < n_steps; i++) {
+			char name[48];
+			struct config_section item = { .doc = doc,
+			    .name = name, .map = list_item(sec, "steps", i) };
+
+			snprintf(name, sizeof(name), "reset.steps[%zu]", i);
+			if (read_step(&item, st, i, st->allowed,
+			    n_allowed) != 0)
+				rc = -1;
 		}
 	}
 	if (rc != 0) {
-		free(st);
-		return -1;
-	}
-	steps = document_lookup(doc, sec->map, "steps", NULL);
-	n_steps = (size_t)(steps->data.sequence.items.top -
-	    steps->data.sequence.items.start);
-	if (n_steps == 0 || n_steps > CONFIG_RESET_STEPS_MAX) {
-		config_section_error(sec, "steps", "give from 1 to %d steps, "
-		    "not %zu", CONFIG_RESET_STEPS_MAX, n_steps);
-		free(st);
-		return -1;
-	}
-	for (size_t i = 0; i < n_steps; i++) {
-		char name[48];
-		struct config_section item = { .doc = doc, .name = name,
-		    .map = list_item(sec, "steps", i) };
-
-		snprintf(name, sizeof(name), "reset.steps[%zu]", i);
-		if (read_step(&item, st, i, st->allowed, n_allowed) != 0)
-			rc = -1;
-	}
-	if (rc != 0) {
-		free(st);
+		storage_free(st);
 		return -1;
 	}
 	plan->steps = st->steps;
@@ -557,7 +665,9 @@ config_reset_plan(const struct config *cfg, struct reset_plan *plan)
 
 	struct nvr_error err = { "" };
 	if (reset_plan_check(plan, &err) != 0) {
-		config_section_error(sec, "steps", "%s", err.message);
+		config_section_error(sec, cfg->reset.backend ==
+		    RESET_BACKEND_COMMAND ? "command" : "steps", "%s",
+		    err.message);
 		config_reset_plan_free(plan);
 		return -1;
 	}
@@ -567,7 +677,9 @@ config_reset_plan(const struct config *cfg, struct reset_plan *plan)
 void
 config_reset_plan_free(struct reset_plan *plan)
 {
-	free((void *)plan->steps);
+	/* steps is the first member of the storage block. */
+	if (plan->steps != NULL)
+		storage_free((struct reset_storage *)(void *)plan->steps);
 	memset(plan, 0, sizeof(*plan));
 }
 
@@ -595,18 +707,64 @@ read_reset_keep(struct config *cfg)
 		    .map = list_item(&r->section, "keep", i) };
 
 		snprintf(name, sizeof(name), "reset.keep[%zu]", i);
-		r->keep[i].path = config_section_string(&item, "path");
+		r->keep[i].path = config_section_path(&item, "path");
+		if (r->keep[i].path == NULL)
+			return -1;
+		r->keep_count = i + 1;
 		r->keep[i].label = config_section_string(&item, "label");
 		if (r->keep[i].label == NULL)
 			r->keep[i].label = r->keep[i].path;
-		if (r->keep[i].path[0] != '/') {
-			config_section_error(&item, "path", "must be an "
-			    "absolute path, not '%s'", r->keep[i].path);
-			return -1;
+	}
+	return 0;
+}
+
+/* reset.after, .confirm, .proof and .backend. */
+static int
+read_reset_choices(struct config *cfg)
+{
+	struct reset_config *r = &cfg->reset;
+	const struct config_section *sec = &r->section;
+	const char *text, *proofs[8];
+	size_t n;
+	int rc = 0;
+
+	text = config_section_string(sec, "backend");
+	r->backend = text != NULL && strcmp(text, "command") == 0 ?
+	    RESET_BACKEND_COMMAND : RESET_BACKEND_FILES;
+	text = config_section_string(sec, "confirm");
+	r->confirm = text != NULL && strcmp(text, "serial") == 0 ?
+	    RESET_CONFIRM_SERIAL : RESET_CONFIRM_WORD;
+	n = config_section_list(sec, "after", r->after, RESET_ARGV_MAX);
+	if (n > RESET_ARGV_MAX) {
+		config_section_error(sec, "after", "at most %d arguments, the "
+		    "program included", RESET_ARGV_MAX);
+		rc = -1;
+		n = 0;
+	} else if (n > 0 && r->after[0][0] != '/') {
+		node_error(sec->doc, list_item(sec, "after", 0), "reset.after: "
+		    "the program must be an absolute path, not '%s'",
+		    r->after[0]);
+		rc = -1;
+	}
+	r->after[n] = NULL;
+	n = config_section_list(sec, "proof", proofs, 8);
+	for (size_t i = 0; i < n && i < 8; i++) {
+		if (strcmp(proofs[i], "password") == 0) {
+			r->proofs |= RESET_PROOF_PASSWORD;
+		} else if (strcmp(proofs[i], "reset_file") == 0) {
+			r->proofs |= RESET_PROOF_RESET_FILE;
+		} else if (strcmp(proofs[i], "none") != 0) {
+			node_error(sec->doc, list_item(sec, "proof", i),
+			    "reset.proof: '%s' is not a proof; give password, "
+			    "reset_file or none", proofs[i]);
+			rc = -1;
 		}
 	}
-	r->keep_count = n;
-	return 0;
+	if (n > 8) {
+		config_section_error(sec, "proof", "at most 8 items");
+		rc = -1;
+	}
+	return rc;
 }
 
 static int
@@ -617,7 +775,7 @@ read_reset(struct config *cfg, const struct config_section *top)
 	if (!config_section_child(top, "reset", &cfg->reset.section))
 		return 0;
 	cfg->reset.present = true;
-	if (read_reset_keep(cfg) != 0)
+	if (read_reset_choices(cfg) != 0 || read_reset_keep(cfg) != 0)
 		return -1;
 	if (config_reset_plan(cfg, &plan) != 0)
 		return -1;
@@ -711,6 +869,9 @@ config_free(struct config *cfg)
 	for (size_t i = 0; i < cfg->support.folder_count; i++)
 		free(cfg->support.folders[i]);
 	cfg->support.folder_count = 0;
+	for (size_t i = 0; i < cfg->reset.keep_count; i++)
+		free(cfg->reset.keep[i].path);
+	cfg->reset.keep_count = 0;
 	document_free(&cfg->doc);
 	diag_free(&cfg->diags);
 }

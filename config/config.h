@@ -69,17 +69,37 @@ struct support_config {
 
 /* reset.keep: something a factory reset leaves alone, for the screen. */
 struct reset_keep {
-	const char *path;	/* in the document */
+	char *path;		/* resolved; malloc'd */
 	const char *label;	/* the label, else the path */
 };
 
+enum reset_backend {
+	RESET_BACKEND_FILES,	/* the declared steps */
+	RESET_BACKEND_COMMAND,	/* one vendor program */
+};
+
+enum reset_confirm {
+	RESET_CONFIRM_WORD,	/* type RESET */
+	RESET_CONFIRM_SERIAL,	/* type the serial number's last 4 */
+};
+
+/* reset.proof: what may prove the authority to reset (any one of them);
+ * none: physical access is the proof, as with a reset button. */
+#define RESET_PROOF_PASSWORD	0x1u	/* the administrator's password */
+#define RESET_PROOF_RESET_FILE	0x2u	/* a factory-reset file from support */
+
 /* The reset: mapping: the factory reset plan (config_reset_plan builds
- * it) and what it keeps. */
+ * it), what it keeps, and how it is confirmed and ended. */
 struct reset_config {
 	bool present;
 	struct config_section section;	/* for messages and the plan */
+	enum reset_backend backend;
 	struct reset_keep keep[CONFIG_RESET_KEEP_MAX];
 	size_t keep_count;
+	const char *after[RESET_ARGV_MAX + 1];	/* restart command or
+						 * {NULL}: power-cycle */
+	enum reset_confirm confirm;
+	unsigned proofs;	/* RESET_PROOF_* */
 };
 
 struct config {

@@ -13,6 +13,7 @@
 #include "backends/accounts.h"
 #include "backends/attempts.h"
 #include "backends/device.h"
+#include "backends/factory_reset.h"
 #include "backends/policy.h"
 #include "backends/recovery.h"
 #include "backends/support.h"
@@ -54,6 +55,10 @@ struct screen_context {
 	const struct recovery *recovery;	/* NULL if not configured */
 	struct support *support;		/* NULL if not configured */
 	const struct support_contact *contact;	/* with support */
+	struct factory_reset *reset;		/* NULL if not configured */
+	const struct reset_config *reset_config;	/* with reset */
+	bool reset_unfinished;	/* a reset's journal was found at start:
+				 * Factory reset opens to finish it */
 	bool utf8;		/* the terminal shows UTF-8: QR codes */
 	/* The account whose owner has just proved who they are (set a
 	 * first password, or recovered one), so the screen opened next may

@@ -295,7 +295,8 @@ check_file(struct support_screen *s)
 	int rc;
 
 	s->state = SUPPORT_FILES;
-	rc = support_try_file(s->context->support, f->path, &rf, &wait, &err);
+	rc = support_try_file(s->context->support, f->path,
+	    PROTOCOL_SET_PASSWORD, &rf, &wait, &err);
 	if (rc == 0) {
 		audit_log(AUDIT_FILE_ACCEPTED, rf.account, 0);
 		return proven(s, rf.account);
@@ -327,8 +328,8 @@ choose_file(struct support_screen *s)
 	if (f->action != PROTOCOL_SET_PASSWORD) {
 		/* Not used: it stays good for when this build can do it. */
 		snprintf(s->status, sizeof(s->status), "That file is for a "
-		    "factory reset, which this build cannot do; it was not "
-		    "used.");
+		    "factory reset: use it from menu 5, Factory reset. It "
+		    "was not used.");
 		return r;
 	}
 	s->state = SUPPORT_FILE_CHECKING;

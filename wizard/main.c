@@ -23,6 +23,7 @@
 #include "backends/attempts.h"
 #include "backends/answer.h"
 #include "backends/audit.h"
+#include "backends/factory_reset.h"
 #include "backends/policy.h"
 #include "backends/provisioned.h"
 #include "backends/reset_journal.h"
@@ -99,7 +100,9 @@ usage(FILE *out)
 	    "\n"
 	    "Exit status: 0 done, 64 bad usage, 66 terminal device missing,\n"
 	    "70 internal error, 74 terminal unusable, 78 config error,\n"
-	    "128+N ended by signal N (130 for Ctrl-C, 129 for a hang-up).\n"
+	    "128+N ended by signal N (130 for Ctrl-C, 129 for a hang-up);\n"
+	    "--resume: 65 journal unreadable (kept), 74 a step failed, 75\n"
+	    "another reset is running.\n"
 	    "See nvr-recovery(8).\n");
 }
 
@@ -187,11 +190,16 @@ struct backends {
 	struct support *support;	/* the Support screen's service */
 	struct requests_device device_keys;
 	uint8_t vendor_public[crypto_sign_PUBLICKEYBYTES];
+	struct reset_plan reset_plan;	/* empty without a reset: section */
+	struct factory_reset *reset;	/* also finishes a journal found */
 };
 
 static void
 close_backends(struct config *cfg, struct backends *b)
 {
+	factory_reset_close(b->reset);
+	b->reset = NULL;
+	config_reset_plan_free(&b->reset_plan);
 	policy_close(b->policy);
 	b->policy = NULL;
 	attempts_close(b->attempts);
@@ -314,6 +322,29 @@ note_boot(const struct config *cfg)
 
 /* Loads the config and opens every backend it names; on any problem
  * prints them all as FILE:LINE:COL and returns -1 with nothing left open. */
+/* The factory reset service: the reset: section's plan, or an empty one
+ * that can still finish a journal found in the state folder. */
+static int
+open_reset(struct config *cfg, struct backends *b)
+{
+	struct factory_reset_settings settings = {
+		.config = &cfg->reset, .plan = &b->reset_plan,
+		.state_dir = cfg->state_dir,
+		.accounts = b->accounts.ops != NULL ? &b->accounts : NULL,
+		.recovery = b->recovery.ops != NULL ? &b->recovery : NULL,
+	};
+	struct nvr_error err;
+
+	if (config_reset_plan(cfg, &b->reset_plan) != 0)
+		return -1;
+	if (factory_reset_open(&b->reset, &settings, &err) != 0) {
+		config_section_error(&cfg->reset.section, NULL, "%s",
+		    err.message);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 open_backends(const struct options *opt, struct config *cfg,
     struct backends *b)
@@ -337,6 +368,8 @@ open_backends(const struct options *opt, struct config *cfg,
 			rc = -1;
 		}
 		if (cfg->support.present && open_support(cfg, b) != 0)
+			rc = -1;
+		if (rc == 0 && open_reset(cfg, b) != 0)
 			rc = -1;
 	}
 	if (rc != 0) {
@@ -392,10 +425,10 @@ resume_progress(void *ctx, size_t index, size_t total, const char *label)
 /* --resume: finishes a factory reset whose journal is still in the state
  * folder (a power cut or a crash stopped it), without a terminal. Exit 0
  * when done or when there was nothing to do, 65 for a journal that does
- * not parse (kept, not executed), 74 when a step failed (kept: run
- * again). */
+ * not parse (kept, not executed), 75 when another reset holds the lock,
+ * 74 when a step failed (kept: run again). */
 static int
-resume_reset(const struct config *cfg)
+resume_reset(const struct config *cfg, struct backends *b)
 {
 	struct nvr_error err;
 	int rc;
@@ -405,7 +438,7 @@ resume_reset(const struct config *cfg)
 		return 0;
 	}
 	syslog(LOG_NOTICE, "finishing an interrupted factory reset");
-	rc = reset_journal_run(cfg->state_dir, resume_progress, NULL, &err);
+	rc = factory_reset_finish(b->reset, resume_progress, NULL, &err);
 	if (rc == 0) {
 		printf("factory reset finished\n");
 		syslog(LOG_NOTICE, "factory reset finished");
@@ -413,7 +446,8 @@ resume_reset(const struct config *cfg)
 	}
 	fprintf(stderr, "nvr-recovery: %s\n", err.message);
 	syslog(LOG_ERR, "factory reset not finished: %s", err.message);
-	return rc == -EBADMSG ? EXIT_DATAERR : EXIT_IOERR;
+	return rc == -EBADMSG ? EXIT_DATAERR : rc == -EBUSY ? EXIT_TEMPFAIL :
+	    EXIT_IOERR;
 }
 
 /* Prints what one answer costs on this device at the config's settings,
@@ -486,23 +520,22 @@ run(const struct options *opt)
 	}
 
 	if (opt->verb == VERB_RESUME) {
-		code = resume_reset(&cfg);
+		code = resume_reset(&cfg, &b);
 		close_backends(&cfg, &b);
 		return code;
 	}
-	if (reset_journal_pending(cfg.state_dir)) {
-		/* Nothing else may run on a half-reset recorder. */
-		fprintf(stderr, "nvr-recovery: a factory reset was interrupted; "
-		    "finish it first with: nvr-recovery --resume\n");
-		close_backends(&cfg, &b);
-		return EXIT_TEMPFAIL;
-	}
+	/* Nothing else may run on a half-reset recorder: the wizard opens
+	 * on Factory reset, which offers only to finish it. */
+	context.reset_unfinished = reset_journal_pending(cfg.state_dir);
+	context.reset = b.reset;
+	context.reset_config = &cfg.reset;
+	context.available[SCREEN_FACTORY_RESET] = cfg.reset.present;
 	if (opt->verb == VERB_MEASURE_KDF) {
 		code = measure_kdf(&cfg, &b);
 		close_backends(&cfg, &b);
 		return code;
 	}
-	if (b.provisioned)
+	if (b.provisioned && !context.reset_unfinished)
 		note_boot(&cfg);
 	if (b.provisioned && b.accounts.ops != NULL &&
 	    open_support_service(&cfg, &b) == 0) {

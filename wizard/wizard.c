@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "screens/change_password.h"
+#include "screens/factory_reset.h"
 #include "screens/forgot_password.h"
 #include "screens/main_menu.h"
 #include "screens/questions.h"
@@ -27,6 +28,7 @@ static const struct screen_class *const classes[SCREEN_COUNT] = {
 	[SCREEN_FORGOT_PASSWORD] = &forgot_password_screen,
 	[SCREEN_QUESTIONS] = &questions_screen,
 	[SCREEN_SUPPORT] = &support_screen,
+	[SCREEN_FACTORY_RESET] = &factory_reset_screen,
 	[SCREEN_FIRST_BOOT] = &first_boot_screen,
 };
 
@@ -179,10 +181,15 @@ wizard_admin_needs_password(const struct accounts *accounts)
 							 * a factory default */
 }
 
+/* Whether first-boot setup is open (over the menu, or after a factory
+ * reset). */
 static bool
 first_boot_open(const struct wizard *w)
 {
-	return w->depth > 1 && w->stack[1].class == &first_boot_screen;
+	for (size_t i = 1; i < w->depth; i++)
+		if (w->stack[i].class == &first_boot_screen)
+			return true;
+	return false;
 }
 
 static int64_t
@@ -211,8 +218,10 @@ wizard_run(const struct screen_context *context, int idle_timeout_s)
 	if (!push(&w, SCREEN_MAIN_MENU))
 		return WIZARD_EXIT_SOFTWARE;
 	/* First-boot setup sits on the menu: until it is done, Esc and the
-	 * idle timeout cannot reach the menu, only Ctrl-C leaves. */
-	if (context->first_boot && !push(&w, SCREEN_FIRST_BOOT)) {
+	 * idle timeout cannot reach the menu, only Ctrl-C leaves. A reset
+	 * found unfinished comes first: it is finished before anything. */
+	if (context->reset_unfinished ? !push(&w, SCREEN_FACTORY_RESET) :
+	    context->first_boot && !push(&w, SCREEN_FIRST_BOOT)) {
 		while (w.depth > 0)
 			pop(&w);
 		return WIZARD_EXIT_SOFTWARE;

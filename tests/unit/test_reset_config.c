@@ -289,10 +289,9 @@ test_reset_allowed_refused(void **state)
 	    "  steps:\n"
 	    "    - remove: /etc/nvr/x\n"), -1);
 	struct support_fx *fx = *state;
-	assert_diag_count(&fx->cfg.diags, 2);
+	/* etc is the config folder's etc, like every relative path. */
+	assert_diag_count(&fx->cfg.diags, 1);
 	assert_diag(&fx->cfg.diags, 7, 23, "reset.allowed: path is /");
-	assert_diag(&fx->cfg.diags, 7, 26, "reset.allowed: path etc is not "
-	    "absolute");
 }
 
 /* The schema checks each item at its own position. */
@@ -343,14 +342,113 @@ test_reset_wrong_kind_keys(void **state)
 	    "'idempotent' goes only with command");
 }
 
+/* Relative paths start at the config's folder, as everywhere else. */
 static void
-test_reset_keep_relative(void **state)
+test_reset_relative_paths(void **state)
+{
+	struct support_fx *fx = *state;
+	struct reset_plan plan;
+	char *data = support_in_dir(fx, "data");
+	char *file = support_in_dir(fx, "data/net.conf");
+	char *factory = support_in_dir(fx, "data/factory/net.conf");
+	char *srv = support_in_dir(fx, "srv");
+
+	assert_int_equal(support_load_text(fx, DEVICE
+	    "reset:\n"
+	    "  allowed: [data]\n"
+	    "  steps:\n"
+	    "    - restore: data/net.conf\n"
+	    "      from: data/factory/net.conf\n"
+	    "  keep:\n"
+	    "    - path: srv\n"), 0);
+	assert_int_equal(config_reset_plan(&fx->cfg, &plan), 0);
+	assert_string_equal(plan.allowed[0], data);
+	assert_string_equal(plan.steps[0].path, file);
+	assert_string_equal(plan.steps[0].from, factory);
+	assert_string_equal(fx->cfg.reset.keep[0].path, srv);
+	assert_string_equal(fx->cfg.reset.keep[0].label, srv);
+	config_reset_plan_free(&plan);
+	free(data);
+	free(file);
+	free(factory);
+	free(srv);
+}
+
+/* backend: command is one declared-idempotent program; after, confirm
+ * and proof are read. */
+static void
+test_reset_command_backend(void **state)
+{
+	struct support_fx *fx = *state;
+	struct reset_plan plan;
+
+	assert_int_equal(support_load_text(fx, DEVICE
+	    "reset:\n"
+	    "  backend: command\n"
+	    "  command: [/usr/sbin/vendor-reset, --all]\n"
+	    "  idempotent: true\n"
+	    "  label: settings, cameras and users\n"
+	    "  after: [/sbin/reboot, -f]\n"
+	    "  confirm: serial\n"
+	    "  proof: [password, reset_file]\n"), 0);
+	assert_int_equal(fx->cfg.reset.backend, RESET_BACKEND_COMMAND);
+	assert_int_equal(fx->cfg.reset.confirm, RESET_CONFIRM_SERIAL);
+	assert_int_equal(fx->cfg.reset.proofs, RESET_PROOF_PASSWORD |
+	    RESET_PROOF_RESET_FILE);
+	assert_string_equal(fx->cfg.reset.after[0], "/sbin/reboot");
+	assert_string_equal(fx->cfg.reset.after[1], "-f");
+	assert_null(fx->cfg.reset.after[2]);
+	assert_int_equal(config_reset_plan(&fx->cfg, &plan), 0);
+	assert_int_equal(plan.n_steps, 1);
+	assert_int_equal(plan.n_allowed, 0);
+	assert_int_equal(plan.steps[0].kind, RESET_COMMAND);
+	assert_string_equal(plan.steps[0].label,
+	    "settings, cameras and users");
+	assert_string_equal(plan.steps[0].argv[1], "--all");
+	config_reset_plan_free(&plan);
+}
+
+static void
+test_reset_command_backend_mistakes(void **state)
+{
+	struct support_fx *fx = *state;
+
+	assert_fails_once(fx, DEVICE
+	    "reset:\n"
+	    "  backend: command\n"
+	    "  command: [/usr/sbin/vendor-reset]\n", 8, 12,
+	    "reset.command: a command may run again when a reset resumes; "
+	    "add 'idempotent: true' once it is safe to");
+	assert_fails_once(fx, DEVICE
+	    "reset:\n"
+	    "  backend: command\n", 7, 3,
+	    "reset: backend: command needs 'command: [/absolute/program, "
+	    "arguments...]'");
+	assert_fails_once(fx, DEVICE
+	    "reset:\n"
+	    "  allowed: [/etc/nvr]\n"
+	    "  command: [/bin/true]\n"
+	    "  steps:\n"
+	    "    - remove: /etc/nvr/a\n", 8, 12,
+	    "reset.command: 'command' goes with backend: command; the files "
+	    "backend has steps");
+	assert_fails_once(fx, DEVICE
+	    "reset:\n"
+	    "  backend: command\n"
+	    "  command: [/bin/true]\n"
+	    "  idempotent: true\n"
+	    "  after: [reboot]\n", 10, 11,
+	    "reset.after: the program must be an absolute path, not 'reboot'");
+}
+
+static void
+test_reset_bad_proof(void **state)
 {
 	assert_fails_once((struct support_fx *)*state, DEVICE RESET_HEAD
 	    "    - remove: /var/lib/nvr/a\n"
-	    "  keep:\n"
-	    "    - path: srv\n", 11, 13,
-	    "reset.keep[0].path: must be an absolute path, not 'srv'");
+	    "  proof: [password, smile]\n", 10, 21,
+	    "reset.proof: 'smile' is not a proof; give password, reset_file "
+	    "or none");
 }
 
 int
@@ -373,7 +471,10 @@ main(void)
 		T(test_reset_allowed_refused),
 		T(test_reset_map_list_schema),
 		T(test_reset_wrong_kind_keys),
-		T(test_reset_keep_relative),
+		T(test_reset_relative_paths),
+		T(test_reset_command_backend),
+		T(test_reset_command_backend_mistakes),
+		T(test_reset_bad_proof),
 #undef T
 	};
 

@@ -199,7 +199,7 @@ run_twice(const struct reset_step *step)
 	struct nvr_error err;
 
 	for (int i = 0; i < 2; i++) {
-		int rc = reset_step_run(step, &err);
+		int rc = reset_step_run(step, NULL, &err);
 
 		if (rc != 0)
 			print_error("%s, run %d: %s\n", step->label, i + 1,
@@ -257,7 +257,7 @@ test_reset_step_twice(void **state)
 	/* A folder in the way is refused, not replaced. */
 	make_dir(at(fx, "adir"), 0755);
 	step.path = at(fx, "adir");
-	assert_int_equal(reset_step_run(&step, &err), -EINVAL);
+	assert_int_equal(reset_step_run(&step, NULL, &err), -EINVAL);
 
 	/* Mkdir: over a full folder, over a file, and where nothing is. */
 	make_dir(at(fx, "cache"), 0777);
@@ -298,11 +298,11 @@ test_reset_step_twice(void **state)
 	};
 	run_twice(&step);
 	step.argv = false_argv;
-	assert_int_equal(reset_step_run(&step, &err), -EIO);
+	assert_int_equal(reset_step_run(&step, NULL, &err), -EIO);
 	assert_non_null(strstr(err.message, "status 1"));
 	step.argv = true_argv;
 	step.idempotent = false;
-	assert_int_equal(reset_step_run(&step, &err), -EINVAL);
+	assert_int_equal(reset_step_run(&step, NULL, &err), -EINVAL);
 }
 
 /* Writes TEXT (with "%s" standing for the fixture's folder, any number
@@ -546,10 +546,104 @@ test_reset_journal_resume(void **state)
 	assert_true(reset_journal_pending(fx->dir));
 }
 
+struct hook_calls {
+	int accounts, wizard_state;
+	int fail_accounts;	/* this many calls fail first */
+};
+
+static int
+hook_accounts(void *ctx, struct nvr_error *err)
+{
+	struct hook_calls *h = ctx;
+
+	h->accounts++;
+	if (h->fail_accounts > 0) {
+		h->fail_accounts--;
+		return nvr_error_set(err, -EIO, "accounts store busy");
+	}
+	return 0;
+}
+
+static int
+hook_wizard_state(void *ctx, struct nvr_error *err)
+{
+	struct hook_calls *h = ctx;
+
+	(void)err;
+	h->wizard_state++;
+	return 0;
+}
+
+/* The backend steps are recorded and read back, run through the hooks
+ * one step at a time, fail without a hook (journal kept), and a failed
+ * hook is retried. */
+static void
+test_reset_journal_hooks(void **state)
+{
+	struct support_fx *fx = *state;
+	struct hook_calls calls = { .fail_accounts = 1 };
+	struct reset_hooks hooks = { hook_accounts, hook_wizard_state, &calls };
+	const char *allowed[] = { fx->dir };
+	char a[PATH_MAX];
+	struct reset_step steps[] = {
+		{ .kind = RESET_REMOVE, .label = "a", .path = a },
+		{ .kind = RESET_ACCOUNTS, .label = "passwords" },
+		{ .kind = RESET_WIZARD_STATE, .label = "state" },
+	};
+	struct reset_plan plan = { steps, 3, allowed, 1 };
+	struct reset_journal_status st;
+	struct nvr_error err;
+	char *text;
+	size_t len;
+
+	snprintf(a, sizeof(a), "%s", at(fx, "a"));
+	put(a, "a", 0644);
+	assert_int_equal(reset_journal_peek(fx->dir, &st, &err), -ENOENT);
+	assert_int_equal(reset_journal_begin(fx->dir, &plan, &err), 0);
+	text = support_slurp(at(fx, RESET_JOURNAL_NAME), &len);
+	assert_non_null(strstr(text, "\nstep\taccounts\tpasswords\n"
+	    "step\twizard-state\tstate\n"));
+	free(text);
+	assert_int_equal(reset_journal_peek(fx->dir, &st, &err), 0);
+	assert_int_equal(st.done, 0);
+	assert_int_equal(st.total, 3);
+
+	/* One step: the file goes, steps remain. */
+	assert_int_equal(reset_journal_run_some(fx->dir, &hooks, 1, NULL, NULL,
+	    &err), 1);
+	assert_false(exists(a));
+	assert_int_equal(reset_journal_peek(fx->dir, &st, &err), 0);
+	assert_int_equal(st.done, 1);
+	/* No hooks: the accounts step cannot run; nothing is lost. */
+	assert_int_equal(reset_journal_run(fx->dir, NULL, NULL, &err),
+	    -ENOTSUP);
+	assert_true(reset_journal_pending(fx->dir));
+	/* A failing hook keeps the journal; the next run retries it. */
+	assert_int_equal(reset_journal_run_some(fx->dir, &hooks, 5, NULL,
+	    NULL, &err), -EIO);
+	assert_string_equal(err.message, "accounts store busy");
+	assert_int_equal(reset_journal_peek(fx->dir, &st, &err), 0);
+	assert_int_equal(st.done, 1);
+	assert_int_equal(reset_journal_run_some(fx->dir, &hooks, 5, NULL,
+	    NULL, &err), 0);
+	assert_int_equal(calls.accounts, 2);
+	assert_int_equal(calls.wizard_state, 1);
+	assert_false(reset_journal_pending(fx->dir));
+
+	/* Kinds that take no path get none in the journal, and a path
+	 * given to one is refused when read. */
+	put_journal(fx, RESET_JOURNAL_HEADER "\nallow\t%s\n"
+	    "step\taccounts\tx\t%s/a\n");
+	assert_int_equal(reset_journal_run_some(fx->dir, &hooks, 5, NULL,
+	    NULL, &err), -EBADMSG);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_reset_journal_hooks,
+		    setup, support_fx_teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_reset_plan_check_path_cases, setup,
 		    support_fx_teardown),

@@ -1,0 +1,783 @@
+/*
+ * factory_reset.c: Factory reset. Says what will be erased and kept,
+ * asks for proof of authority if the config wants it, then a typed word
+ * and one more confirmation; runs the reset a step at a time, showing
+ * each; then restarts the recorder or says to switch it off and on. It
+ * also finishes a reset found unfinished when the wizard starts.
+ *
+ * Invariants:
+ * 1. Nothing is changed before "Erase now" is chosen: Esc (or a wrong
+ *    word) at any earlier point leaves every file as it was.
+ * 2. Once the journal is written, the screen cannot be left for the menu
+ *    until the reset has finished: only Ctrl-C, and the next start (or
+ *    nvr-recovery --resume at boot) finishes it.
+ */
+#include "screens/factory_reset.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "backends/audit.h"
+#include "backends/factory_reset.h"
+#include "backends/secret.h"
+#include "screens/input.h"
+#include "screens/proof.h"
+
+enum fr_state {
+	FR_SUMMARY,		/* what is erased and kept */
+	FR_PROOF_CHOOSE,	/* which proof of authority */
+	FR_PASSWORD,		/* the administrator's password */
+	FR_PASSWORD_CHECKING,	/* (work) */
+	FR_FILES,		/* factory-reset files on USB storage */
+	FR_FILE_CHECKING,	/* (work) */
+	FR_TYPE,		/* the typed word */
+	FR_CONFIRM,		/* the last confirmation */
+	FR_RUNNING,		/* (work) one step after another */
+	FR_RESTARTING,		/* (work) the restart command */
+	FR_DONE,
+	FR_STOPPED,		/* a step failed: retry or finish at boot */
+	FR_UNFINISHED,		/* found at start: offer to finish it */
+	FR_FAILED,		/* cannot go on; nothing was changed */
+};
+
+enum { PROOF_PASSWORD, PROOF_FILE, PROOF_COUNT };
+
+#define LOG_LINES FACTORY_RESET_ITEMS_MAX
+
+struct fr_screen {
+	enum fr_state state;
+	const struct screen_context *context;
+	struct factory_reset_summary summary;
+	struct factory_reset_progress progress;
+	char admin[ACCOUNT_NAME_MAX + 1];
+	char word[8];			/* what must be typed */
+	struct secret typed;		/* the word, or the password */
+	bool reveal;
+	size_t proof_count, proof_selected;
+	int proof_kind[PROOF_COUNT];
+	struct view_menu_item proof_items[PROOF_COUNT];
+	struct support_file files[SUPPORT_FILES_MAX];
+	size_t file_count, file_selected;
+	struct view_menu_item file_items[SUPPORT_FILES_MAX + 1];
+	char file_keys[SUPPORT_FILES_MAX + 1][4];
+	size_t confirm_selected;	/* 0: Cancel (the default) */
+	struct view_menu_item confirm_items[2];
+	char done_log[LOG_LINES][FACTORY_RESET_LABEL_MAX + 8];
+	size_t done_count;
+	bool restart_failed;
+	bool quit_on_close;	/* a half-reset recorder: no menu */
+	struct view_field field;
+	char note[300];
+	char status[400];
+	char intro[600];
+	char text[4096];
+};
+
+static const struct view_hint summary_hints[] = {
+	{ ACTION_CONFIRM, NULL, "continue" },
+	{ ACTION_BACK, NULL, "cancel" },
+};
+
+static const struct view_hint type_hints[] = {
+	{ ACTION_CONFIRM, NULL, "check" },
+	{ ACTION_ERASE_LEFT, NULL, "erase" },
+	{ ACTION_BACK, NULL, "cancel" },
+};
+
+static const struct view_hint password_hints[] = {
+	{ ACTION_CONFIRM, NULL, "check" },
+	{ ACTION_ERASE_ALL, NULL, "clear" },
+	{ ACTION_REVEAL, NULL, "show/hide" },
+	{ ACTION_BACK, NULL, "cancel" },
+};
+
+static const struct view_hint confirm_hints[] = {
+	{ ACTION_DOWN, NULL, "down" },
+	{ ACTION_UP, NULL, "up" },
+	{ ACTION_CONFIRM, NULL, "choose" },
+	{ ACTION_BACK, NULL, "cancel" },
+};
+
+static const struct view_hint go_hints[] = {
+	{ ACTION_CONFIRM, NULL, "go on" },
+	{ ACTION_INTERRUPT, NULL, "leave (it finishes at the next start)" },
+};
+
+static const struct view_hint done_hints[] = {
+	{ ACTION_CONFIRM, NULL, "go on" },
+};
+
+static void __attribute__((format(printf, 2, 3)))
+fail(struct fr_screen *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(s->text, sizeof(s->text), fmt, ap);
+	va_end(ap);
+	s->state = FR_FAILED;
+}
+
+/* The word to type: RESET, or the serial number's last 4 characters. */
+static bool
+choose_word(struct fr_screen *s)
+{
+	struct device_info info;
+	struct nvr_error err;
+	size_t len;
+
+	if (s->context->reset_config->confirm != RESET_CONFIRM_SERIAL) {
+		snprintf(s->word, sizeof(s->word), "RESET");
+		return true;
+	}
+	if (device_read_info(s->context->device, &info, &err) != 0 ||
+	    (len = strlen(info.serial)) < 4) {
+		fail(s, "The serial number, whose last 4 characters confirm "
+		    "a reset, cannot be read: %s. Nothing was changed.",
+		    err.message);
+		return false;
+	}
+	snprintf(s->word, sizeof(s->word), "%s", info.serial + len - 4);
+	return true;
+}
+
+/* The summary: what goes, what stays, what happens after. */
+static void
+build_summary(struct fr_screen *s)
+{
+	const struct factory_reset_summary *m = &s->summary;
+	size_t used = 0, size = sizeof(s->text);
+
+#define ADD(...) do { if (used < size) used += (size_t)snprintf( \
+	s->text + used, size - used, __VA_ARGS__); } while (0)
+	ADD("A factory reset puts this recorder back as it left the "
+	    "factory. It cannot be undone.\n\nErased:");
+	for (size_t i = 0; i < m->erase_count; i++)
+		ADD("\n  - %s%s%s", m->erase[i].label, m->erase[i].detail[0] ?
+		    ": " : "", m->erase[i].detail);
+	if (m->keep_count > 0) {
+		ADD("\n\nKept:");
+		for (size_t i = 0; i < m->keep_count; i++)
+			ADD("\n  - %s: %s", m->keep[i].label,
+			    m->keep[i].detail);
+	}
+	ADD("\n\nAfterwards %s, and first-time setup asks for a new "
+	    "administrator password.", m->restarts ? "the recorder restarts" :
+	    "you switch the recorder off and on");
+	if (s->proof_count > 0)
+		ADD(" You will be asked to prove you may reset it.");
+	ADD(" Nothing changes until you confirm twice.");
+#undef ADD
+}
+
+static void
+to_type(struct fr_screen *s)
+{
+	secret_clear(&s->typed);
+	s->reveal = true;
+	s->note[0] = '\0';
+	s->state = FR_TYPE;
+}
+
+static void
+list_files(struct fr_screen *s)
+{
+	struct nvr_error err;
+
+	s->file_count = 0;
+	(void)support_find_files(s->context->support, s->files,
+	    SUPPORT_FILES_MAX, &s->file_count, &err);
+	for (size_t i = 0; i < s->file_count; i++) {
+		struct support_file *f = &s->files[i];
+
+		snprintf(s->file_keys[i], sizeof(s->file_keys[i]), "%c",
+		    i < 9 ? (char)('1' + i) : ' ');
+		if (f->usable && f->action != PROTOCOL_FACTORY_RESET) {
+			f->usable = false;
+			snprintf(f->problem, sizeof(f->problem), "sets a "
+			    "password: use it in Support & reset code");
+		}
+		s->file_items[i] = (struct view_menu_item){ s->file_keys[i],
+		    f->name, f->usable ? "factory reset, signed for this "
+		    "recorder" : f->problem };
+	}
+	snprintf(s->file_keys[s->file_count], sizeof(s->file_keys[0]), "r");
+	s->file_items[s->file_count] = (struct view_menu_item){
+	    s->file_keys[s->file_count], "Look again", NULL };
+	s->file_selected = 0;
+	s->state = FR_FILES;
+	if (s->file_count == 0)
+		snprintf(s->status, sizeof(s->status), "No reset file "
+		    "(*.nvrreset) found on a USB stick.");
+}
+
+static void
+open_proof(struct fr_screen *s, int kind)
+{
+	s->note[0] = '\0';
+	if (kind == PROOF_PASSWORD) {
+		secret_clear(&s->typed);
+		s->reveal = false;
+		s->state = FR_PASSWORD;
+	} else {
+		list_files(s);
+	}
+}
+
+/* After the summary: the proof, if one is asked for, else the word. */
+static void
+after_summary(struct fr_screen *s)
+{
+	if (s->proof_count == 0)
+		to_type(s);
+	else if (s->proof_count == 1)
+		open_proof(s, s->proof_kind[0]);
+	else
+		s->state = FR_PROOF_CHOOSE;
+}
+
+static void
+set_proofs(struct fr_screen *s)
+{
+	unsigned proofs = s->context->reset_config->proofs;
+
+	if ((proofs & RESET_PROOF_PASSWORD) && s->context->accounts != NULL) {
+		s->proof_kind[s->proof_count] = PROOF_PASSWORD;
+		s->proof_items[s->proof_count] = (struct view_menu_item){
+		    "1", "The administrator's password", NULL };
+		s->proof_count++;
+	}
+	if ((proofs & RESET_PROOF_RESET_FILE) && s->context->support != NULL) {
+		s->proof_kind[s->proof_count] = PROOF_FILE;
+		s->proof_items[s->proof_count] = (struct view_menu_item){
+		    s->proof_count == 0 ? "1" : "2",
+		    "A factory-reset file from support (USB stick)", NULL };
+		s->proof_count++;
+	}
+}
+
+static void
+find_admin(struct fr_screen *s)
+{
+	struct account admin;
+	struct nvr_error err;
+	size_t count = 0;
+
+	if (s->context->accounts != NULL &&
+	    s->context->accounts->ops->list(s->context->accounts->state,
+	    &admin, 1, &count, &err) == 0 && count == 1 && admin.admin)
+		snprintf(s->admin, sizeof(s->admin), "%s", admin.name);
+}
+
+static void *
+fr_create(const struct screen_context *context)
+{
+	struct fr_screen *s = calloc(1, sizeof(*s));
+	struct reset_journal_status status;
+	struct nvr_error err = { "" };
+	int rc;
+
+	if (s == NULL)
+		return NULL;
+	s->context = context;
+	secret_init(&s->typed);
+	s->confirm_items[0] = (struct view_menu_item){ "",
+	    "Cancel: keep everything", NULL };
+	s->confirm_items[1] = (struct view_menu_item){ "",
+	    "Erase now", "cannot be undone" };
+	find_admin(s);
+	rc = factory_reset_pending(context->reset, &status, &err);
+	if (rc == 0) {
+		snprintf(s->text, sizeof(s->text), "A factory reset was "
+		    "interrupted (a power cut, or the recorder was switched "
+		    "off) after %zu of its %zu steps.\n\nIt must finish before "
+		    "anything else can be done here. Finishing it erases what "
+		    "the reset erases; what it keeps stays.\n\nPress Enter to "
+		    "finish it now.", status.done, status.total);
+		s->progress.done = status.done;
+		s->progress.total = status.total;
+		s->state = FR_UNFINISHED;
+		return s;
+	}
+	if (rc != -ENOENT) {
+		snprintf(s->text, sizeof(s->text), "A factory reset was "
+		    "interrupted, and its journal cannot be read:\n\n%s\n\n"
+		    "It was NOT run: the recorder may be half reset. Call "
+		    "support; do not switch it off meanwhile.", err.message);
+		s->quit_on_close = true;
+		s->state = FR_FAILED;
+		return s;
+	}
+	set_proofs(s);
+	if (context->reset_config->proofs != 0 && s->proof_count == 0) {
+		fail(s, "%s", "This recorder asks for a proof of authority "
+		    "before a factory reset that cannot be given here (no "
+		    "accounts or support set up). Nothing was changed.");
+		return s;
+	}
+	if (!choose_word(s))
+		return s;
+	(void)factory_reset_describe(context->reset, &s->summary, &err);
+	build_summary(s);
+	s->state = FR_SUMMARY;
+	return s;
+}
+
+static struct screen_result
+check_password(struct fr_screen *s)
+{
+	const struct accounts *a = s->context->accounts;
+	struct nvr_error err;
+	int rc;
+
+	s->state = FR_PASSWORD;
+	if (s->admin[0] == '\0') {
+		snprintf(s->note, sizeof(s->note), "There is no administrator "
+		    "account to check.");
+		return (struct screen_result){ .kind = SCREEN_STAY };
+	}
+	if (!proof_may_try(s->context, s->admin, s->note, sizeof(s->note))) {
+		secret_clear(&s->typed);
+		return (struct screen_result){ .kind = SCREEN_STAY };
+	}
+	rc = a->ops->verify(a->state, s->admin, secret_text(&s->typed), &err);
+	secret_clear(&s->typed);
+	if (rc == 0) {
+		proof_succeeded(s->context, s->admin);
+		to_type(s);
+	} else if (rc == -EACCES) {
+		audit_log(AUDIT_WRONG_PASSWORD, s->admin, 0);
+		proof_failed(s->context, s->admin, "Wrong password.", s->note,
+		    sizeof(s->note));
+	} else {
+		snprintf(s->note, sizeof(s->note), "Cannot check: %s",
+		    err.message);
+	}
+	return (struct screen_result){ .kind = SCREEN_STAY };
+}
+
+static struct screen_result
+check_file(struct fr_screen *s)
+{
+	const struct support_file *f = &s->files[s->file_selected];
+	struct reset_file rf;
+	struct nvr_error err;
+	char wait_text[32];
+	long wait = 0;
+	int rc;
+
+	s->state = FR_FILES;
+	rc = support_try_file(s->context->support, f->path,
+	    PROTOCOL_FACTORY_RESET, &rf, &wait, &err);
+	if (rc == 0) {
+		audit_log(AUDIT_FILE_ACCEPTED, s->admin[0] ? s->admin : "-", 0);
+		to_type(s);
+		return (struct screen_result){ .kind = SCREEN_STAY };
+	}
+	audit_log(AUDIT_FILE_REFUSED, s->admin[0] ? s->admin : "-", 0);
+	if (rc == -EACCES && wait > 0) {
+		proof_format_wait(wait, wait_text, sizeof(wait_text));
+		snprintf(s->status, sizeof(s->status), "Refused: %s. Wait %s "
+		    "before the next try.", err.message, wait_text);
+	} else {
+		snprintf(s->status, sizeof(s->status), "Refused: %s.",
+		    err.message);
+	}
+	return (struct screen_result){ .kind = SCREEN_STAY };
+}
+
+/* Whether what was typed is the word: case, and spaces around it, do
+ * not matter. */
+static bool
+word_matches(const struct fr_screen *s)
+{
+	const char *t = secret_text(&s->typed);
+	size_t len;
+
+	while (*t == ' ')
+		t++;
+	len = strlen(t);
+	while (len > 0 && t[len - 1] == ' ')
+		len--;
+	return len == strlen(s->word) && strncasecmp(t, s->word, len) == 0;
+}
+
+/* Runs the next step (the first call writes the journal). */
+static struct screen_result
+run_step(struct fr_screen *s)
+{
+	struct screen_result more = { .kind = SCREEN_WORK };
+	struct nvr_error err;
+	int rc;
+
+	rc = factory_reset_next(s->context->reset, &s->progress, &err);
+	if (rc >= 0 && s->progress.label[0] != '\0' &&
+	    s->done_count < LOG_LINES)
+		snprintf(s->done_log[s->done_count++],
+		    sizeof(s->done_log[0]), "%s", s->progress.label);
+	if (rc == 1)
+		return more;
+	if (rc == 0) {
+		audit_log(AUDIT_RESET_FINISHED, "-", 0);
+		if (s->summary.restarts) {
+			s->state = FR_RESTARTING;
+			return more;
+		}
+		s->state = FR_DONE;
+		return (struct screen_result){ .kind = SCREEN_STAY };
+	}
+	audit_log(AUDIT_RESET_FAILED, "-", 0);
+	snprintf(s->text, sizeof(s->text), "The reset stopped at a step that "
+	    "failed:\n\n%s\n\nNothing is lost: what is done stays done. Press "
+	    "Enter to try that step again. If it keeps failing, switch the "
+	    "recorder off and on: the reset finishes at the next start.",
+	    err.message);
+	s->state = FR_STOPPED;
+	return (struct screen_result){ .kind = SCREEN_STAY };
+}
+
+static struct screen_result
+begin(struct fr_screen *s)
+{
+	struct nvr_error err;
+	int rc;
+
+	secret_clear(&s->typed);
+	rc = factory_reset_start(s->context->reset, &err);
+	if (rc != 0) {
+		fail(s, "The reset could not begin: %s. Nothing was "
+		    "changed.", err.message);
+		return (struct screen_result){ .kind = SCREEN_STAY };
+	}
+	audit_log(AUDIT_RESET_STARTED, s->admin[0] ? s->admin : "-", 0);
+	/* One step for each line of what is erased. */
+	s->progress.done = 0;
+	s->progress.total = s->summary.erase_count;
+	s->state = FR_RUNNING;
+	return (struct screen_result){ .kind = SCREEN_WORK };
+}
+
+/* Where Enter leads once the reset is over: first-time setup, which
+ * cannot be left until the new password is set. */
+static struct screen_result
+after_done(struct fr_screen *s)
+{
+	const struct accounts *a = s->context->accounts;
+	struct account admin;
+	struct nvr_error err;
+	size_t count = 0;
+
+	if (a != NULL && a->ops->list(a->state, &admin, 1, &count, &err) == 0 &&
+	    count == 1 && admin.admin && admin.password != ACCOUNT_PASSWORD_SET)
+		return (struct screen_result){ .kind = SCREEN_OPEN,
+		    .target = SCREEN_FIRST_BOOT };
+	return (struct screen_result){ .kind = SCREEN_CLOSE };
+}
+
+static struct screen_result
+fr_handle(void *self, const struct keys_action_event *ev)
+{
+	struct fr_screen *s = self;
+	struct screen_result stay = { .kind = SCREEN_STAY };
+	struct screen_result close = { .kind = SCREEN_CLOSE };
+	bool back = ev->action == ACTION_BACK;
+
+	s->status[0] = '\0';
+	switch (s->state) {
+	case FR_SUMMARY:
+		if (back || ev->action == ACTION_QUIT)
+			return close;
+		if (ev->action == ACTION_CONFIRM)
+			after_summary(s);
+		return stay;
+	case FR_PROOF_CHOOSE:
+		if (back)
+			return close;
+		if (input_menu_move(&s->proof_selected, s->proof_count, ev))
+			open_proof(s, s->proof_kind[s->proof_selected]);
+		return stay;
+	case FR_PASSWORD:
+		if (back)
+			return close;
+		if (ev->action == ACTION_REVEAL)
+			s->reveal = !s->reveal;
+		else if (ev->action == ACTION_CONFIRM && s->typed.length > 0)
+			s->state = FR_PASSWORD_CHECKING;
+		else
+			input_edit(&s->typed, ev);
+		if (ev->action != ACTION_CONFIRM)
+			s->note[0] = '\0';
+		return s->state == FR_PASSWORD_CHECKING ?
+		    (struct screen_result){ .kind = SCREEN_WORK } : stay;
+	case FR_FILES:
+		if (back)
+			return close;
+		if (ev->action == ACTION_HOTKEY && ev->ch == 'r') {
+			list_files(s);
+		} else if (input_menu_move(&s->file_selected,
+		    s->file_count + 1, ev)) {
+			if (s->file_selected == s->file_count) {
+				list_files(s);
+			} else if (!s->files[s->file_selected].usable) {
+				snprintf(s->status, sizeof(s->status), "%s",
+				    s->files[s->file_selected].problem);
+			} else {
+				s->state = FR_FILE_CHECKING;
+				return (struct screen_result){
+				    .kind = SCREEN_WORK };
+			}
+		}
+		return stay;
+	case FR_TYPE:
+		if (back)
+			return close;
+		if (ev->action == ACTION_CONFIRM) {
+			if (word_matches(s)) {
+				s->confirm_selected = 0;
+				s->state = FR_CONFIRM;
+			} else {
+				snprintf(s->note, sizeof(s->note), "That is not "
+				    "%s. Nothing was changed; type %s, or press "
+				    "Esc to cancel.", s->word, s->word);
+				secret_clear(&s->typed);
+			}
+		} else {
+			input_edit(&s->typed, ev);
+			s->note[0] = '\0';
+		}
+		return stay;
+	case FR_CONFIRM:
+		if (back || ev->action == ACTION_QUIT)
+			return close;
+		/* Moved to and chosen with Enter only: a digit typed on
+		 * after the word must not erase anything. */
+		if (ev->action != ACTION_HOTKEY &&
+		    input_menu_move(&s->confirm_selected, 2, ev)) {
+			if (s->confirm_selected == 0)
+				return close;
+			return begin(s);
+		}
+		return stay;
+	case FR_UNFINISHED:
+	case FR_STOPPED:
+		if (ev->action == ACTION_CONFIRM) {
+			s->state = FR_RUNNING;
+			return (struct screen_result){ .kind = SCREEN_WORK };
+		}
+		snprintf(s->status, sizeof(s->status), "The reset must finish "
+		    "first: press Enter (Ctrl-C leaves; it finishes at the "
+		    "next start).");
+		return stay;
+	case FR_DONE:
+		if (ev->action == ACTION_CONFIRM)
+			return after_done(s);
+		return stay;
+	case FR_FAILED:
+		if (ev->action == ACTION_CONFIRM || back)
+			return s->quit_on_close ? (struct screen_result){
+			    .kind = SCREEN_QUIT } : close;
+		return stay;
+	default:
+		return stay;
+	}
+}
+
+static struct screen_result
+fr_work(void *self)
+{
+	struct fr_screen *s = self;
+	struct nvr_error err;
+
+	switch (s->state) {
+	case FR_PASSWORD_CHECKING:
+		return check_password(s);
+	case FR_FILE_CHECKING:
+		return check_file(s);
+	case FR_RUNNING:
+		return run_step(s);
+	case FR_RESTARTING:
+		/* A restart that works ends this process with the system. */
+		s->restart_failed = factory_reset_restart(s->context->reset,
+		    &err) != 0;
+		if (s->restart_failed)
+			snprintf(s->note, sizeof(s->note), "%s", err.message);
+		s->state = FR_DONE;
+		return (struct screen_result){ .kind = SCREEN_STAY };
+	default:
+		return (struct screen_result){ .kind = SCREEN_STAY };
+	}
+}
+
+/* The steps done so far, then the one under way. */
+static void
+build_progress(struct fr_screen *s, const char *last)
+{
+	size_t used = 0, size = sizeof(s->text);
+
+	used += (size_t)snprintf(s->text, size, "%s\n", s->state == FR_DONE ?
+	    "Done:" : "Resetting. Do not switch the recorder off.");
+	for (size_t i = 0; i < s->done_count && used < size; i++)
+		used += (size_t)snprintf(s->text + used, size - used,
+		    "\n  [done] %s", s->done_log[i]);
+	if (last != NULL && used < size)
+		snprintf(s->text + used, size - used, "\n\n%s", last);
+}
+
+static void
+render_field(struct fr_screen *s, struct view *view, const char *label,
+    bool secret)
+{
+	memset(&s->field, 0, sizeof(s->field));
+	s->field.label = label;
+	if (secret && !s->reveal)
+		s->field.masked = s->typed.length;
+	else
+		s->field.text = secret_text(&s->typed);
+	s->field.focused = true;
+	s->field.note = s->note[0] ? s->note : NULL;
+	s->field.note_is_problem = true;
+	view->fields = &s->field;
+	view->field_count = 1;
+	view->context = KEYS_CONTEXT_TEXT;
+}
+
+static void
+fr_render(void *self, struct view *view)
+{
+	struct fr_screen *s = self;
+	char *intro = s->intro;
+	const size_t size = sizeof(s->intro);
+
+	view->title = "Factory reset";
+	view->status = s->status[0] ? s->status : NULL;
+	view->context = KEYS_CONTEXT_MESSAGE;
+	switch (s->state) {
+	case FR_SUMMARY:
+		view->intro = s->text;
+		INPUT_HINTS(view, summary_hints);
+		return;
+	case FR_PROOF_CHOOSE:
+		view->intro = "Before a factory reset, prove that you may do "
+		    "it, with one of these:";
+		view->menu.items = s->proof_items;
+		view->menu.count = s->proof_count;
+		view->menu.selected = s->proof_selected;
+		INPUT_HINTS(view, input_menu_hints);
+		view->context = KEYS_CONTEXT_MENU;
+		return;
+	case FR_PASSWORD:
+		snprintf(intro, size, "Type the password of the "
+		    "administrator (%s) to allow the factory reset. Forgotten? "
+		    "Support can send a factory-reset file instead.",
+		    s->admin[0] ? s->admin : "none");
+		view->intro = intro;
+		render_field(s, view, "Password", true);
+		INPUT_HINTS(view, password_hints);
+		return;
+	case FR_FILES:
+		view->intro = "Reset files found on USB storage (*.nvrreset). "
+		    "Choose the factory-reset file support sent for this "
+		    "recorder. Using it does not erase anything yet.";
+		view->menu.items = s->file_items;
+		view->menu.count = s->file_count + 1;
+		view->menu.selected = s->file_selected;
+		INPUT_HINTS(view, input_menu_hints);
+		view->context = KEYS_CONTEXT_MENU;
+		return;
+	case FR_PASSWORD_CHECKING:
+	case FR_FILE_CHECKING:
+		view->intro = "Checking...";
+		return;
+	case FR_TYPE:
+		snprintf(intro, size, "To erase this recorder, type "
+		    "%s%s and press Enter. Esc cancels; nothing has been "
+		    "changed.", s->word, s->context->reset_config->confirm ==
+		    RESET_CONFIRM_SERIAL ? " (the last 4 characters of the "
+		    "serial number)" : "");
+		view->intro = intro;
+		render_field(s, view, "Confirm", false);
+		INPUT_HINTS(view, type_hints);
+		return;
+	case FR_CONFIRM:
+		view->intro = "Last question: erase this recorder now? This "
+		    "cannot be undone. To erase, move down to Erase now and "
+		    "press Enter; Enter on Cancel, or Esc, keeps everything.";
+		view->menu.items = s->confirm_items;
+		view->menu.count = 2;
+		view->menu.selected = s->confirm_selected;
+		INPUT_HINTS(view, confirm_hints);
+		view->context = KEYS_CONTEXT_MENU;
+		return;
+	case FR_RUNNING:
+		snprintf(intro, size, "Step %zu of %zu...",
+		    s->progress.done + 1, s->progress.total);
+		build_progress(s, intro);
+		view->intro = s->text;
+		return;
+	case FR_RESTARTING:
+		build_progress(s, "Factory reset finished. Restarting the "
+		    "recorder...");
+		view->intro = s->text;
+		return;
+	case FR_DONE:
+		if (s->restart_failed)
+			snprintf(intro, size, "Factory reset finished, but the "
+			    "recorder could not restart itself (%s): switch it "
+			    "off and on.", s->note);
+		else if (s->summary.restarts)
+			snprintf(intro, size, "Factory reset finished. The "
+			    "recorder is restarting.");
+		else
+			snprintf(intro, size, "Factory reset finished. Switch "
+			    "the recorder off and on to start it afresh.");
+		snprintf(intro + strlen(intro), size - strlen(intro), "\n\n"
+		    "Press Enter to go on: first-time setup asks for the "
+		    "administrator's new password.");
+		build_progress(s, intro);
+		view->intro = s->text;
+		INPUT_HINTS(view, done_hints);
+		return;
+	case FR_UNFINISHED:
+	case FR_STOPPED:
+		view->notice.title = s->state == FR_STOPPED ? "Reset stopped" :
+		    "Unfinished factory reset";
+		view->notice.text = s->text;
+		INPUT_HINTS(view, go_hints);
+		return;
+	case FR_FAILED:
+		view->notice.title = "Not done";
+		view->notice.text = s->text;
+		INPUT_HINTS(view, input_back_hints);
+		return;
+	}
+}
+
+static struct screen_result
+fr_resume(void *self)
+{
+	(void)self;
+	/* Back from first-time setup: the reset is over. */
+	return (struct screen_result){ .kind = SCREEN_CLOSE };
+}
+
+static void
+fr_destroy(void *self)
+{
+	struct fr_screen *s = self;
+
+	secret_release(&s->typed);
+	free(s);
+}
+
+const struct screen_class factory_reset_screen = {
+	.create = fr_create,
+	.handle = fr_handle,
+	.render = fr_render,
+	.destroy = fr_destroy,
+	.work = fr_work,
+	.resume = fr_resume,
+};
