@@ -568,6 +568,9 @@ shadow_factory_reset(void *state, struct nvr_error *err)
 		return rc;
 	}
 	rc = collect(st, NULL, accounts, FACTORY_ACCOUNTS_MAX, &count, err);
+	if (rc == 0 && count == FACTORY_ACCOUNTS_MAX)
+		rc = nvr_error_set(err, -E2BIG, "more than %d accounts to "
+		    "reset; not one was changed", FACTORY_ACCOUNTS_MAX - 1);
 	if (rc == 0)
 		rc = atomic_file_read(st->shadow_path, ATOMIC_FILE_MAX, &shadow,
 		    &shadow_len, err);

@@ -433,7 +433,7 @@ atomic_file_remove(const char *path, const char *lock_file,
     struct nvr_error *err)
 {
 	struct atomic_lock lock = { .held = false };
-	char *backup = NULL;
+	char *backup = NULL, *temp = NULL;
 	int rc = 0;
 
 	if (lock_file != NULL) {
@@ -443,10 +443,14 @@ atomic_file_remove(const char *path, const char *lock_file,
 		if (rc != 0)
 			return rc;
 	}
-	if (asprintf(&backup, "%s-", path) < 0) {
-		backup = NULL;
+	if (asprintf(&backup, "%s-", path) < 0 ||
+	    asprintf(&temp, "%s+", path) < 0) {
 		rc = nvr_error_set(err, -ENOMEM, "out of memory");
 	}
+	/* A temporary file a crash left behind holds old contents too. */
+	if (rc == 0 && unlink(temp) != 0 && errno != ENOENT)
+		rc = nvr_error_set(err, -errno, "cannot remove %s: %s", temp,
+		    strerror(errno));
 	if (rc == 0 && unlink(path) != 0 && errno != ENOENT)
 		rc = nvr_error_set(err, -errno, "cannot remove %s: %s", path,
 		    strerror(errno));
@@ -459,6 +463,7 @@ atomic_file_remove(const char *path, const char *lock_file,
 		rc = 0;
 	atomic_lock_release(&lock);
 	free(backup);
+	free(temp);
 	return rc;
 }
 

@@ -80,7 +80,8 @@ int atomic_file_replace_printed(const char *path,
  * by editing it. Returns 0, or -EPERM with ERR saying what to fix.
  */
 /*
- * Removes PATH and its backup PATH- (what is not there is fine) under
+ * Removes PATH, its backup PATH- and a temporary PATH+ left by a crash
+ * (what is not there is fine) under
  * LOCK_FILE's lock (NULL: the caller holds the store's lock), then
  * fsyncs the folder, so the removal outlives a power cut. Returns 0 or a
  * negative errno.

@@ -352,6 +352,12 @@ factory_reset_finish(struct factory_reset *r, reset_progress_fn progress,
 	return rc;
 }
 
+bool
+factory_reset_unfinished(const struct factory_reset *r)
+{
+	return r != NULL && reset_journal_pending(r->s.state_dir);
+}
+
 int
 factory_reset_pending(const struct factory_reset *r,
     struct reset_journal_status *status, struct nvr_error *err)

@@ -92,6 +92,9 @@ int factory_reset_next(struct factory_reset *r,
 int factory_reset_finish(struct factory_reset *r, reset_progress_fn progress,
     void *ctx, struct nvr_error *err);
 
+/* Whether a reset's journal is there (R may be NULL: no). */
+bool factory_reset_unfinished(const struct factory_reset *r);
+
 /* Whether a reset is unfinished; *STATUS says how far it got. -EBADMSG
  * for a journal that does not parse. */
 int factory_reset_pending(const struct factory_reset *r,

@@ -489,11 +489,13 @@ unreadable_file(int rc, size_t bad_line, struct nvr_error *err)
 	    bad_line, RESET_FILE_VERSION);
 }
 
-int
-requests_redeem_file(struct requests *r, const struct requests_device *dev,
+/* requests_redeem_file; with USE false, every check but nothing is
+ * marked used (a proof shown before the owner's last word). */
+static int
+redeem_file(struct requests *r, const struct requests_device *dev,
     const uint8_t vendor_public[crypto_sign_PUBLICKEYBYTES],
     const char *data, size_t len, const struct requests_clock *now,
-    struct reset_file *out, struct nvr_error *err)
+    bool use, struct reset_file *out, struct nvr_error *err)
 {
 	struct reset_file f;
 	struct atomic_lock lock;
@@ -557,15 +559,28 @@ requests_redeem_file(struct requests *r, const struct requests_device *dev,
 		    "or expired one?)");
 	}
 	/* Durably used before anything is done with it. */
-	match->used = true;
-	rc = save(r, err);
-	if (rc != 0)
-		match->used = false;
+	rc = 0;
+	if (use) {
+		match->used = true;
+		rc = save(r, err);
+		if (rc != 0)
+			match->used = false;
+	}
 	atomic_lock_release(&lock);
 	if (rc != 0)
 		return rc;
 	*out = f;
 	return 0;
+}
+
+int
+requests_redeem_file(struct requests *r, const struct requests_device *dev,
+    const uint8_t vendor_public[crypto_sign_PUBLICKEYBYTES],
+    const char *data, size_t len, const struct requests_clock *now,
+    struct reset_file *out, struct nvr_error *err)
+{
+	return redeem_file(r, dev, vendor_public, data, len, now, true, out,
+	    err);
 }
 
 int
@@ -744,13 +759,13 @@ requests_try_file(struct requests *r, struct attempts *budget,
     const struct requests_device *dev,
     const uint8_t vendor_public[crypto_sign_PUBLICKEYBYTES],
     const char *data, size_t len, const struct requests_clock *now,
-    struct reset_file *out, long *wait_s, struct nvr_error *err)
+    bool use, struct reset_file *out, long *wait_s, struct nvr_error *err)
 {
 	int rc = budget_open(budget, wait_s, err);
 
 	if (rc != 0)
 		return rc;
-	rc = requests_redeem_file(r, dev, vendor_public, data, len, now, out,
+	rc = redeem_file(r, dev, vendor_public, data, len, now, use, out,
 	    err);
 	return budget_count(budget, rc, wait_s, err);
 }

@@ -149,7 +149,8 @@ struct attempts;
  * set. A wrong code or file (-EACCES) is counted and *WAIT_S says the
  * wait it started (0: none); a success clears the count; a typo or an
  * unreadable file costs nothing. A failure that cannot be counted is
- * returned as -EAGAIN too (fail closed).
+ * returned as -EAGAIN too (fail closed). requests_try_file with USE
+ * false checks everything, counts as a try, but leaves the file unused.
  */
 int requests_try_code(struct requests *r, struct attempts *budget,
     const struct requests_device *dev, const char *account,
@@ -159,7 +160,7 @@ int requests_try_file(struct requests *r, struct attempts *budget,
     const struct requests_device *dev,
     const uint8_t vendor_public[crypto_sign_PUBLICKEYBYTES],
     const char *data, size_t len, const struct requests_clock *now,
-    struct reset_file *out, long *wait_s, struct nvr_error *err);
+    bool use, struct reset_file *out, long *wait_s, struct nvr_error *err);
 
 /* Writes the newest good pending request of ACCOUNT again, as TEXT
  * (grouped) and COMPACT (for the QR code), so that opening the Support

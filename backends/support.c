@@ -245,8 +245,8 @@ support_find_files(struct support *s, struct support_file *files,
 
 int
 support_try_file(struct support *s, const char *path,
-    enum protocol_action want, struct reset_file *out, long *wait_s,
-    struct nvr_error *err)
+    enum protocol_action want, bool use, struct reset_file *out,
+    long *wait_s, struct nvr_error *err)
 {
 	struct requests_clock now;
 	size_t len, bad_line = 0;
@@ -267,12 +267,11 @@ support_try_file(struct support *s, const char *path,
 		free(data);
 		return nvr_error_set(err, -EPERM, out->action ==
 		    PROTOCOL_FACTORY_RESET ? "that file is for a factory "
-		    "reset (menu 5, Factory reset); it was not used" :
-		    "that file sets a password (menu 3, Support & reset "
-		    "code); it was not used");
+		    "reset; it was not used" : "that file sets a password "
+		    "(Support & reset code); it was not used");
 	}
 	rc = requests_try_file(s->requests, s->budget, &s->dev,
-	    s->vendor_public, data, len, &now, out, wait_s, err);
+	    s->vendor_public, data, len, &now, use, out, wait_s, err);
 	free(data);
 	return rc;
 }

@@ -76,11 +76,12 @@ int support_find_files(struct support *s, struct support_file *files,
     size_t max, size_t *count, struct nvr_error *err);
 
 /* Uses the reset file at PATH if it allows WANT (a file for the other
- * action is refused, -EPERM, and not used up): see requests_try_file. On
- * success OUT says what it allows, for which account. */
+ * action is refused, -EPERM, and not used up): see requests_try_file.
+ * With USE false it is checked (and a wrong one counted) but stays
+ * good. On success OUT says what it allows, for which account. */
 int support_try_file(struct support *s, const char *path,
-    enum protocol_action want, struct reset_file *out, long *wait_s,
-    struct nvr_error *err);
+    enum protocol_action want, bool use, struct reset_file *out,
+    long *wait_s, struct nvr_error *err);
 
 void support_close(struct support *s);
 

@@ -318,26 +318,41 @@ struct reset_storage {
 	size_t n_owned;
 };
 
-/* TEXT, or TEXT resolved against the config's folder if it is relative
- * (as every path in the config is); NULL without memory. */
+/* TEXT made absolute against the config's folder (resolved, so that no
+ * "." or ".." is left: the journal runs again at boot, from another
+ * folder, and reset paths refuse those); malloc'd, NULL with errno. */
+static char *
+absolute_path(const struct config_document *doc, const char *text)
+{
+	char base[PATH_MAX], *path;
+
+	if (text[0] == '/')
+		return strdup(text);
+	if (realpath(doc->dir, base) == NULL)
+		return NULL;
+	if (asprintf(&path, "%s/%s", strcmp(base, "/") == 0 ? "" : base,
+	    text) < 0)
+		return NULL;
+	return path;
+}
+
+/* TEXT, or TEXT made absolute (kept in ST) if it is relative; NULL with
+ * errno. */
 static const char *
 resolve(struct reset_storage *st, const struct config_document *doc,
     const char *text)
 {
-	char *path, base[PATH_MAX];
+	char *path;
 
 	if (text == NULL || text[0] == '/' || text[0] == '\0')
 		return text;
-	/* Absolute and plain even when the config was named relatively
-	 * ("../x/config.yaml"): the journal is run again at boot, from
-	 * another folder, and "." or ".." are refused in reset paths. */
-	if (realpath(doc->dir, base) == NULL)
+	if (st->n_owned == sizeof(st->owned) / sizeof(st->owned[0])) {
+		errno = E2BIG;
 		return NULL;
-	if (st->n_owned == sizeof(st->owned) / sizeof(st->owned[0]) ||
-	    asprintf(&path, "%s/%s", strcmp(base, "/") == 0 ? "" : base,
-	    text) < 0)
-		return NULL;
-	st->owned[st->n_owned++] = path;
+	}
+	path = absolute_path(doc, text);
+	if (path != NULL)
+		st->owned[st->n_owned++] = path;
 	return path;
 }
 
@@ -384,7 +399,8 @@ reset_path(const struct config_section *sec, struct reset_storage *st,
 
 	*out = path;
 	if (path == NULL)
-		err = (struct nvr_error){ "out of memory" };
+		nvr_error_set(&err, -errno, "cannot resolve it against %s: %s",
+		    sec->doc->dir, strerror(errno));
 	else if (reset_plan_check_path(path, allowed, n, &err) == 0)
 		return 0;
 	config_section_error(sec, key, "%s", err.message);
@@ -564,7 +580,8 @@ read_allowed(const struct config_section *sec, struct reset_storage *st)
 
 		st->allowed[i] = resolve(st, sec->doc, given[i]);
 		if (st->allowed[i] == NULL)
-			err = (struct nvr_error){ "out of memory" };
+			nvr_error_set(&err, -errno, "cannot resolve %s against "
+			    "%s: %s", given[i], sec->doc->dir, strerror(errno));
 		else if (reset_plan_check_path(st->allowed[i], &st->allowed[i],
 		    1, &err) == 0)
 			continue;
@@ -603,10 +620,14 @@ config_reset_plan(const struct config *cfg, struct reset_plan *plan)
 	}
 	if (cfg->reset.backend == RESET_BACKEND_COMMAND) {
 		/* The section itself is the one command step. */
-		if (document_lookup(doc, sec->map, "steps", NULL) != NULL) {
-			config_section_error(sec, "steps", "the command "
-			    "backend runs 'command' alone; steps go with "
-			    "backend: files");
+		if (document_lookup(doc, sec->map, "steps", NULL) != NULL ||
+		    document_lookup(doc, sec->map, "allowed", NULL) != NULL) {
+			const char *key = document_lookup(doc, sec->map,
+			    "steps", NULL) != NULL ? "steps" : "allowed";
+
+			config_section_error(sec, key, "the command backend "
+			    "runs 'command' alone; '%s' goes with backend: "
+			    "files", key);
 			rc = -1;
 		} else if (document_lookup(doc, sec->map, "command",
 		    NULL) == NULL) {
@@ -707,9 +728,15 @@ read_reset_keep(struct config *cfg)
 		    .map = list_item(&r->section, "keep", i) };
 
 		snprintf(name, sizeof(name), "reset.keep[%zu]", i);
-		r->keep[i].path = config_section_path(&item, "path");
-		if (r->keep[i].path == NULL)
+		const char *text = config_section_string(&item, "path");
+
+		r->keep[i].path = absolute_path(&cfg->doc, text);
+		if (r->keep[i].path == NULL) {
+			config_section_error(&item, "path", "cannot resolve %s "
+			    "against %s: %s", text, cfg->doc.dir,
+			    strerror(errno));
 			return -1;
+		}
 		r->keep_count = i + 1;
 		r->keep[i].label = config_section_string(&item, "label");
 		if (r->keep[i].label == NULL)
@@ -767,20 +794,67 @@ read_reset_choices(struct config *cfg)
 	return rc;
 }
 
+/* Whether A is B or inside it, component by component. */
+static bool
+path_within(const char *a, const char *b)
+{
+	size_t len = strlen(b);
+
+	return strncmp(a, b, len) == 0 && (a[len] == '\0' || a[len] == '/');
+}
+
+/* A kept path must not be touched by any step (the screen promises it),
+ * nor hold a path a step touches. */
+static int
+check_keep_apart(struct config *cfg, const struct reset_plan *plan)
+{
+	struct reset_config *r = &cfg->reset;
+	int rc = 0;
+
+	for (size_t k = 0; k < r->keep_count; k++) {
+		char name[48];
+		struct config_section item = { .doc = &cfg->doc, .name = name,
+		    .map = list_item(&r->section, "keep", k) };
+
+		snprintf(name, sizeof(name), "reset.keep[%zu]", k);
+		for (size_t i = 0; i < plan->n_steps; i++) {
+			const struct reset_step *st = &plan->steps[i];
+
+			if (!reset_kind_has_path(st->kind) ||
+			    (!path_within(r->keep[k].path, st->path) &&
+			    !path_within(st->path, r->keep[k].path)))
+				continue;
+			config_section_error(&item, "path", "%s is kept, but "
+			    "reset.steps[%zu] (%s %s) changes it or something "
+			    "in it", r->keep[k].path, i,
+			    reset_kind_name(st->kind), st->path);
+			rc = -1;
+			break;
+		}
+	}
+	return rc;
+}
+
 static int
 read_reset(struct config *cfg, const struct config_section *top)
 {
 	struct reset_plan plan;
+	int rc = 0;
 
 	if (!config_section_child(top, "reset", &cfg->reset.section))
 		return 0;
 	cfg->reset.present = true;
-	if (read_reset_choices(cfg) != 0 || read_reset_keep(cfg) != 0)
-		return -1;
+	/* Every reader runs, so every mistake is reported in one go. */
+	if (read_reset_choices(cfg) != 0)
+		rc = -1;
+	if (read_reset_keep(cfg) != 0)
+		rc = -1;
 	if (config_reset_plan(cfg, &plan) != 0)
 		return -1;
+	if (rc == 0)
+		rc = check_keep_apart(cfg, &plan);
 	config_reset_plan_free(&plan);
-	return 0;
+	return rc;
 }
 
 static int

@@ -47,6 +47,8 @@ enum fr_state {
 enum { PROOF_PASSWORD, PROOF_FILE, PROOF_COUNT };
 
 #define LOG_LINES FACTORY_RESET_ITEMS_MAX
+#define SHOWN_MAX 8		/* lines of what is erased, on 24 rows */
+#define KEPT_SHOWN_MAX 3
 
 struct fr_screen {
 	enum fr_state state;
@@ -70,6 +72,8 @@ struct fr_screen {
 	size_t done_count;
 	bool restart_failed;
 	bool quit_on_close;	/* a half-reset recorder: no menu */
+	char proof_file[PATH_MAX];	/* the reset file that proved it, used
+					 * up only when the reset begins */
 	struct view_field field;
 	char note[300];
 	char status[400];
@@ -84,7 +88,7 @@ static const struct view_hint summary_hints[] = {
 
 static const struct view_hint type_hints[] = {
 	{ ACTION_CONFIRM, NULL, "check" },
-	{ ACTION_ERASE_LEFT, NULL, "erase" },
+	{ ACTION_ERASE_LEFT, NULL, "delete a letter" },
 	{ ACTION_BACK, NULL, "cancel" },
 };
 
@@ -127,18 +131,24 @@ static bool
 choose_word(struct fr_screen *s)
 {
 	struct device_info info;
-	struct nvr_error err;
+	struct nvr_error err = { "" };
 	size_t len;
 
 	if (s->context->reset_config->confirm != RESET_CONFIRM_SERIAL) {
 		snprintf(s->word, sizeof(s->word), "RESET");
 		return true;
 	}
-	if (device_read_info(s->context->device, &info, &err) != 0 ||
-	    (len = strlen(info.serial)) < 4) {
+	if (device_read_info(s->context->device, &info, &err) != 0) {
 		fail(s, "The serial number, whose last 4 characters confirm "
 		    "a reset, cannot be read: %s. Nothing was changed.",
 		    err.message);
+		return false;
+	}
+	len = strlen(info.serial);
+	if (len < 4) {
+		fail(s, "The serial number (%s) is too short to confirm a "
+		    "reset with its last 4 characters (reset.confirm: "
+		    "serial). Nothing was changed.", info.serial);
 		return false;
 	}
 	snprintf(s->word, sizeof(s->word), "%s", info.serial + len - 4);
@@ -155,22 +165,34 @@ build_summary(struct fr_screen *s)
 #define ADD(...) do { if (used < size) used += (size_t)snprintf( \
 	s->text + used, size - used, __VA_ARGS__); } while (0)
 	ADD("A factory reset puts this recorder back as it left the "
-	    "factory. It cannot be undone.\n\nErased:");
-	for (size_t i = 0; i < m->erase_count; i++)
+	    "factory. It cannot be undone; nothing changes until you confirm "
+	    "twice.\n\nErased:");
+	for (size_t i = 0; i < m->erase_count; i++) {
+		/* What fits on 24 lines: the rest in one line. */
+		if (i == SHOWN_MAX - 1 && m->erase_count > SHOWN_MAX) {
+			ADD("\n  - and %zu more", m->erase_count - i);
+			break;
+		}
 		ADD("\n  - %s%s%s", m->erase[i].label, m->erase[i].detail[0] ?
 		    ": " : "", m->erase[i].detail);
+	}
 	if (m->keep_count > 0) {
 		ADD("\n\nKept:");
-		for (size_t i = 0; i < m->keep_count; i++)
+		for (size_t i = 0; i < m->keep_count; i++) {
+			if (i == KEPT_SHOWN_MAX - 1 &&
+			    m->keep_count > KEPT_SHOWN_MAX) {
+				ADD("\n  - and %zu more", m->keep_count - i);
+				break;
+			}
 			ADD("\n  - %s: %s", m->keep[i].label,
 			    m->keep[i].detail);
+		}
 	}
 	ADD("\n\nAfterwards %s, and first-time setup asks for a new "
 	    "administrator password.", m->restarts ? "the recorder restarts" :
 	    "you switch the recorder off and on");
 	if (s->proof_count > 0)
 		ADD(" You will be asked to prove you may reset it.");
-	ADD(" Nothing changes until you confirm twice.");
 #undef ADD
 }
 
@@ -273,6 +295,34 @@ find_admin(struct fr_screen *s)
 		snprintf(s->admin, sizeof(s->admin), "%s", admin.name);
 }
 
+/* The unfinished reset's screen, for a journal found now. */
+static void
+show_unfinished(struct fr_screen *s)
+{
+	struct reset_journal_status status;
+	struct nvr_error err = { "" };
+	int rc = factory_reset_pending(s->context->reset, &status, &err);
+
+	if (rc == 0) {
+		snprintf(s->text, sizeof(s->text), "A factory reset was "
+		    "interrupted (a power cut, or the recorder was switched "
+		    "off) after %zu of its %zu steps.\n\nIt must finish before "
+		    "anything else can be done here. Finishing it erases what "
+		    "the reset erases; what it keeps stays.\n\nPress Enter to "
+		    "finish it now.", status.done, status.total);
+		s->progress.done = status.done;
+		s->progress.total = status.total;
+		s->state = FR_UNFINISHED;
+		return;
+	}
+	snprintf(s->text, sizeof(s->text), "A factory reset was interrupted, "
+	    "and its journal cannot be read:\n\n%s\n\nIt was NOT run: the "
+	    "recorder may be half reset. Call support; do not switch it off "
+	    "meanwhile.", err.message);
+	s->quit_on_close = true;
+	s->state = FR_FAILED;
+}
+
 static void *
 fr_create(const struct screen_context *context)
 {
@@ -291,25 +341,8 @@ fr_create(const struct screen_context *context)
 	    "Erase now", "cannot be undone" };
 	find_admin(s);
 	rc = factory_reset_pending(context->reset, &status, &err);
-	if (rc == 0) {
-		snprintf(s->text, sizeof(s->text), "A factory reset was "
-		    "interrupted (a power cut, or the recorder was switched "
-		    "off) after %zu of its %zu steps.\n\nIt must finish before "
-		    "anything else can be done here. Finishing it erases what "
-		    "the reset erases; what it keeps stays.\n\nPress Enter to "
-		    "finish it now.", status.done, status.total);
-		s->progress.done = status.done;
-		s->progress.total = status.total;
-		s->state = FR_UNFINISHED;
-		return s;
-	}
 	if (rc != -ENOENT) {
-		snprintf(s->text, sizeof(s->text), "A factory reset was "
-		    "interrupted, and its journal cannot be read:\n\n%s\n\n"
-		    "It was NOT run: the recorder may be half reset. Call "
-		    "support; do not switch it off meanwhile.", err.message);
-		s->quit_on_close = true;
-		s->state = FR_FAILED;
+		show_unfinished(s);
 		return s;
 	}
 	set_proofs(s);
@@ -336,6 +369,7 @@ check_password(struct fr_screen *s)
 
 	s->state = FR_PASSWORD;
 	if (s->admin[0] == '\0') {
+		secret_clear(&s->typed);
 		snprintf(s->note, sizeof(s->note), "There is no administrator "
 		    "account to check.");
 		return (struct screen_result){ .kind = SCREEN_STAY };
@@ -371,10 +405,12 @@ check_file(struct fr_screen *s)
 	int rc;
 
 	s->state = FR_FILES;
+	/* Checked now, used up only when the reset begins: Esc or Cancel
+	 * before then leaves support's file good. */
 	rc = support_try_file(s->context->support, f->path,
-	    PROTOCOL_FACTORY_RESET, &rf, &wait, &err);
+	    PROTOCOL_FACTORY_RESET, false, &rf, &wait, &err);
 	if (rc == 0) {
-		audit_log(AUDIT_FILE_ACCEPTED, s->admin[0] ? s->admin : "-", 0);
+		snprintf(s->proof_file, sizeof(s->proof_file), "%s", f->path);
 		to_type(s);
 		return (struct screen_result){ .kind = SCREEN_STAY };
 	}
@@ -423,35 +459,83 @@ run_step(struct fr_screen *s)
 		return more;
 	if (rc == 0) {
 		audit_log(AUDIT_RESET_FINISHED, "-", 0);
-		if (s->summary.restarts) {
+		if (s->context->reset_config->after[0] != NULL) {
 			s->state = FR_RESTARTING;
 			return more;
 		}
 		s->state = FR_DONE;
 		return (struct screen_result){ .kind = SCREEN_STAY };
 	}
+	if (rc == -ENOENT) {
+		/* Finished meanwhile (nvr-recovery --resume at boot). */
+		s->state = FR_DONE;
+		return (struct screen_result){ .kind = SCREEN_STAY };
+	}
+	if (rc == -EBUSY) {
+		snprintf(s->text, sizeof(s->text), "Another factory reset is "
+		    "running (on another console, or at boot). Let it finish; "
+		    "this wizard closes now.");
+		s->quit_on_close = true;
+		s->state = FR_FAILED;
+		return (struct screen_result){ .kind = SCREEN_STAY };
+	}
 	audit_log(AUDIT_RESET_FAILED, "-", 0);
 	snprintf(s->text, sizeof(s->text), "The reset stopped at a step that "
-	    "failed:\n\n%s\n\nNothing is lost: what is done stays done. Press "
-	    "Enter to try that step again. If it keeps failing, switch the "
-	    "recorder off and on: the reset finishes at the next start.",
-	    err.message);
+	    "failed:\n\n%s\n\nThe reset is half done. Press Enter to try "
+	    "that step again. If it keeps failing, call support; the reset "
+	    "also goes on at the next start.", err.message);
 	s->state = FR_STOPPED;
 	return (struct screen_result){ .kind = SCREEN_STAY };
+}
+
+/* After a failed start: if a journal is there after all (another
+ * console's reset, or ours written before a later failure), it must be
+ * finished, so show it. */
+static bool
+reset_journal_status_known(struct fr_screen *s)
+{
+	struct reset_journal_status status;
+	struct nvr_error err;
+
+	if (factory_reset_pending(s->context->reset, &status, &err) == -ENOENT)
+		return false;
+	show_unfinished(s);
+	return true;
 }
 
 static struct screen_result
 begin(struct fr_screen *s)
 {
-	struct nvr_error err;
+	struct screen_result stay = { .kind = SCREEN_STAY };
+	struct reset_file rf;
+	struct nvr_error err = { "" };
+	long wait = 0;
 	int rc;
 
 	secret_clear(&s->typed);
+	if (s->proof_file[0] != '\0') {
+		rc = support_try_file(s->context->support, s->proof_file,
+		    PROTOCOL_FACTORY_RESET, true, &rf, &wait, &err);
+		if (rc != 0) {
+			fail(s, "The reset file can no longer be used: %s. "
+			    "Nothing was changed.", err.message);
+			return stay;
+		}
+		audit_log(AUDIT_FILE_ACCEPTED, s->admin[0] ? s->admin : "-", 0);
+	}
 	rc = factory_reset_start(s->context->reset, &err);
+	if (rc == -EBUSY) {
+		fail(s, "%s. Let it finish; this wizard closes now.",
+		    err.message);
+		s->quit_on_close = true;
+		return stay;
+	}
 	if (rc != 0) {
+		if (reset_journal_status_known(s))
+			return stay;
 		fail(s, "The reset could not begin: %s. Nothing was "
 		    "changed.", err.message);
-		return (struct screen_result){ .kind = SCREEN_STAY };
+		return stay;
 	}
 	audit_log(AUDIT_RESET_STARTED, s->admin[0] ? s->admin : "-", 0);
 	/* One step for each line of what is erased. */
@@ -501,6 +585,11 @@ fr_handle(void *self, const struct keys_action_event *ev)
 			open_proof(s, s->proof_kind[s->proof_selected]);
 		return stay;
 	case FR_PASSWORD:
+		if (back && s->proof_count > 1) {
+			secret_clear(&s->typed);
+			s->state = FR_PROOF_CHOOSE;
+			return stay;
+		}
 		if (back)
 			return close;
 		if (ev->action == ACTION_REVEAL)
@@ -514,6 +603,10 @@ fr_handle(void *self, const struct keys_action_event *ev)
 		return s->state == FR_PASSWORD_CHECKING ?
 		    (struct screen_result){ .kind = SCREEN_WORK } : stay;
 	case FR_FILES:
+		if (back && s->proof_count > 1) {
+			s->state = FR_PROOF_CHOOSE;
+			return stay;
+		}
 		if (back)
 			return close;
 		if (ev->action == ACTION_HOTKEY && ev->ch == 'r') {
@@ -620,7 +713,13 @@ build_progress(struct fr_screen *s, const char *last)
 
 	used += (size_t)snprintf(s->text, size, "%s\n", s->state == FR_DONE ?
 	    "Done:" : "Resetting. Do not switch the recorder off.");
-	for (size_t i = 0; i < s->done_count && used < size; i++)
+	size_t first = s->done_count > SHOWN_MAX ? s->done_count - SHOWN_MAX :
+	    0;
+
+	if (first > 0)
+		used += (size_t)snprintf(s->text + used, size - used,
+		    "\n  [done] %zu steps before these", first);
+	for (size_t i = first; i < s->done_count && used < size; i++)
 		used += (size_t)snprintf(s->text + used, size - used,
 		    "\n  [done] %s", s->done_log[i]);
 	if (last != NULL && used < size)
@@ -671,9 +770,10 @@ fr_render(void *self, struct view *view)
 		return;
 	case FR_PASSWORD:
 		snprintf(intro, size, "Type the password of the "
-		    "administrator (%s) to allow the factory reset. Forgotten? "
-		    "Support can send a factory-reset file instead.",
-		    s->admin[0] ? s->admin : "none");
+		    "administrator (%s) to allow the factory reset.%s",
+		    s->admin[0] ? s->admin : "none", s->proof_count > 1 ?
+		    " Forgotten? Press Esc and choose a factory-reset file "
+		    "from support instead (ask for it in menu 3)." : "");
 		view->intro = intro;
 		render_field(s, view, "Password", true);
 		INPUT_HINTS(view, password_hints);
@@ -728,7 +828,7 @@ fr_render(void *self, struct view *view)
 			snprintf(intro, size, "Factory reset finished, but the "
 			    "recorder could not restart itself (%s): switch it "
 			    "off and on.", s->note);
-		else if (s->summary.restarts)
+		else if (s->context->reset_config->after[0] != NULL)
 			snprintf(intro, size, "Factory reset finished. The "
 			    "recorder is restarting.");
 		else

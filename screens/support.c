@@ -296,7 +296,7 @@ check_file(struct support_screen *s)
 
 	s->state = SUPPORT_FILES;
 	rc = support_try_file(s->context->support, f->path,
-	    PROTOCOL_SET_PASSWORD, &rf, &wait, &err);
+	    PROTOCOL_SET_PASSWORD, true, &rf, &wait, &err);
 	if (rc == 0) {
 		audit_log(AUDIT_FILE_ACCEPTED, rf.account, 0);
 		return proven(s, rf.account);
@@ -327,9 +327,11 @@ choose_file(struct support_screen *s)
 	}
 	if (f->action != PROTOCOL_SET_PASSWORD) {
 		/* Not used: it stays good for when this build can do it. */
-		snprintf(s->status, sizeof(s->status), "That file is for a "
-		    "factory reset: use it from menu 5, Factory reset. It "
-		    "was not used.");
+		snprintf(s->status, sizeof(s->status), "%s",
+		    s->context->available[SCREEN_FACTORY_RESET] ? "That file "
+		    "is for Factory reset (menu 5); it was not used here." :
+		    "That file is for a factory reset, which this recorder is "
+		    "not set up for; it was not used.");
 		return r;
 	}
 	s->state = SUPPORT_FILE_CHECKING;

@@ -192,6 +192,16 @@ first_boot_open(const struct wizard *w)
 	return false;
 }
 
+/* Whether Factory reset is open: after it, the admin has no password. */
+static bool
+reset_open(const struct wizard *w)
+{
+	for (size_t i = 1; i < w->depth; i++)
+		if (w->stack[i].class == &factory_reset_screen)
+			return true;
+	return false;
+}
+
 static int64_t
 monotonic_ms(void)
 {
@@ -236,15 +246,20 @@ wizard_run(const struct screen_context *context, int idle_timeout_s)
 			/* Whoever comes next to the console or the serial line
 			 * sees the main menu, or a fresh first-boot form, and
 			 * nothing that was typed. */
-			bool setup = first_boot_open(&w);
+			bool setup = first_boot_open(&w) ||
+			    reset_open(&w);
 
 			while (w.depth > 1)
 				pop(&w);
-			/* Only while the password is still missing: once
-			 * set, the next person must not get a form that sets
-			 * it without knowing it. */
-			if (setup && wizard_admin_needs_password(
-			    context->accounts))
+			/* A half-reset recorder offers only to finish the
+			 * reset. First-boot setup comes back only while the
+			 * password is still missing: once set, the next
+			 * person must not get a form that sets it without
+			 * knowing it. */
+			if (factory_reset_unfinished(context->reset))
+				push(&w, SCREEN_FACTORY_RESET);
+			else if (setup && context->accounts != NULL &&
+			    wizard_admin_needs_password(context->accounts))
 				push(&w, SCREEN_FIRST_BOOT);
 			last_key = monotonic_ms();
 			continue;

@@ -1780,14 +1780,49 @@ test_budget_wrong_files(void **state)
 	    forged);
 	for (int i = 0; i < 4; i++)
 		assert_int_equal(requests_try_file(r, budget, &dev, pk,
-		    "garbage\n", 8, &now, &out, &wait, &err), -EBADMSG);
+		    "garbage\n", 8, &now, true, &out, &wait, &err), -EBADMSG);
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(requests_try_file(r, budget, &dev, pk,
-		    forged, forged_len, &now, &out, &wait, &err), -EACCES);
+		    forged, forged_len, &now, true, &out, &wait, &err), -EACCES);
 	assert_true(wait > 0);
 	assert_int_equal(requests_try_file(r, budget, &dev, pk, good,
-	    good_len, &now, &out, &wait, &err), -EAGAIN);
+	    good_len, &now, true, &out, &wait, &err), -EAGAIN);
 	assert_true(wait > 0);
+	attempts_close(budget);
+	requests_close(r);
+}
+
+/* A file checked without being used (a factory reset's proof, before
+ * the owner's last word) stays good, and is used once when used. */
+static void
+test_file_checked_not_used(void **state)
+{
+	struct support_fx *fx = *state;
+	struct requests *r = open_with(fx, &DEFAULTS);
+	struct attempts *budget = budget_open_fx(fx);
+	struct requests_device dev;
+	struct requests_clock now = clock_at(T0, 100, "boot-a");
+	uint8_t pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
+	char text[PROTOCOL_REQUEST_TEXT_MAX], good[RESET_FILE_TEXT_MAX];
+	size_t good_len;
+	struct reset_file out;
+	struct nvr_error err = { "" };
+	long wait = -1;
+
+	device_init(&dev);
+	vendor_keys(pk, sk);
+	make_ok(r, &dev, "admin", &now, text);
+	good_len = file_for(text, &dev, PROTOCOL_FACTORY_RESET, sk, good);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(requests_try_file(r, budget, &dev, pk, good,
+		    good_len, &now, false, &out, &wait, &err), 0);
+		assert_int_equal(out.action, PROTOCOL_FACTORY_RESET);
+	}
+	assert_int_equal(requests_try_file(r, budget, &dev, pk, good,
+	    good_len, &now, true, &out, &wait, &err), 0);
+	assert_int_equal(requests_try_file(r, budget, &dev, pk, good,
+	    good_len, &now, false, &out, &wait, &err), -EACCES);
+	assert_non_null(strstr(err.message, "used already"));
 	attempts_close(budget);
 	requests_close(r);
 }
@@ -1835,6 +1870,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_untrusted_store_refused,
 		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_budget_wrong_files,
+		    fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_file_checked_not_used,
 		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_make_decodes, fx_setup,
 		    fx_teardown),

@@ -441,6 +441,33 @@ test_reset_command_backend_mistakes(void **state)
 	    "reset.after: the program must be an absolute path, not 'reboot'");
 }
 
+/* A kept path no step may touch, in either direction; and every mistake
+ * of the section is reported in one go. */
+static void
+test_reset_keep_apart(void **state)
+{
+	struct support_fx *fx = *state;
+
+	assert_fails_once(fx, DEVICE RESET_HEAD
+	    "    - remove: /var/lib/nvr\n"
+	    "  keep:\n"
+	    "    - path: /var/lib/nvr/recordings\n", 11, 13,
+	    "reset.keep[0].path: /var/lib/nvr/recordings is kept, but "
+	    "reset.steps[0] (remove /var/lib/nvr) changes it or something in "
+	    "it");
+	assert_fails_once(fx, DEVICE RESET_HEAD
+	    "    - truncate: /etc/nvr/log/x\n"
+	    "  keep:\n"
+	    "    - path: /etc/nvr/log\n", 11, 13,
+	    "reset.keep[0].path: /etc/nvr/log is kept, but reset.steps[0] "
+	    "(truncate /etc/nvr/log/x) changes it or something in it");
+	assert_int_equal(support_load_text(fx, DEVICE RESET_HEAD
+	    "    - remove: /srv/x\n"
+	    "  proof: [smile]\n"
+	    "  after: [reboot]\n"), -1);
+	assert_diag_count(&fx->cfg.diags, 3);
+}
+
 static void
 test_reset_bad_proof(void **state)
 {
@@ -475,6 +502,7 @@ main(void)
 		T(test_reset_command_backend),
 		T(test_reset_command_backend_mistakes),
 		T(test_reset_bad_proof),
+		T(test_reset_keep_apart),
 #undef T
 	};
 
