@@ -6,7 +6,10 @@
  *
  * Each case builds the same small device tree, then a forked child
  * begins and runs a plan (restore two files, remove a tree, remake a
- * folder, empty a log) and is killed with SIGKILL: at each named
+ * folder, empty a log, then the two steps every reset has, through hooks
+ * that stand in for the backends over the same write path: every
+ * password in a shadow file locked, the wizard's state files removed)
+ * and is killed with SIGKILL: at each named
  * failpoint, at the Nth failpoint hit for every N, and after random
  * delays. Fresh children then run the journal until it is gone, and the
  * tree is compared with the one an uninterrupted reset leaves: names,
@@ -35,6 +38,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "backends/atomic_file.h"
 #include "backends/failpoint.h"
 #include "backends/reset_journal.h"
 
@@ -52,7 +56,7 @@ struct fx {
 	char factory[96];	/* dir/factory: the files as shipped */
 	char p[8][160];		/* the steps' paths */
 	const char *allowed[1];
-	struct reset_step steps[5];
+	struct reset_step steps[7];
 	struct reset_plan plan;
 	char *original;		/* the tree's manifest before a reset */
 	char *expected;		/* after an uninterrupted one */
@@ -141,6 +145,11 @@ build_tree(const struct fx *fx)
 	make_dir(at(fx, "root/var/log"), 0755);
 	put_file(at(fx, "root/var/log/events.log"), "boot\nmotion\nlogin\n",
 	    0640);
+	put_file(at(fx, "root/etc/shadow"), "root:*:1:0:::::\n"
+	    "admin:$y$abc:2:0:::::\noperator:!:3:0:::::\n", 0640);
+	put_file(at(fx, "state/recovery"), "admin\tkey\thash\n", 0600);
+	put_file(at(fx, "state/requests"), "request\n", 0600);
+	put_file(at(fx, "state/attempts"), "admin 3\n", 0600);
 	make_dir(at(fx, "root/keep"), 0700);
 	put_file(at(fx, "root/keep/licence"), "serial 0042\n", 0600);
 	make_dir(at(fx, "root/keep/certs"), 0755);
@@ -247,6 +256,58 @@ us_since(const struct timespec *start)
 	    (now.tv_nsec - start->tv_nsec) / 1000L;
 }
 
+/* The accounts hook: every hash in root/etc/shadow becomes "!", in one
+ * atomic replace, and only when one is not yet. */
+static int
+hook_accounts(void *ctx, struct nvr_error *err)
+{
+	const struct fx *fx = ctx;
+	struct atomic_write_options options = { .mode = 0640 };
+	char path[PATH_MAX], *text, out[4096];
+	size_t len, used = 0;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/etc/shadow", fx->root);
+	rc = atomic_file_read(path, ATOMIC_FILE_MAX, &text, &len, err);
+	if (rc != 0)
+		return rc;
+	for (char *line = text; *line != '\0';) {
+		char *nl = strchr(line, '\n'), *c1 = strchr(line, ':');
+		char *c2 = strchr(c1 + 1, ':');
+
+		used += (size_t)snprintf(out + used, sizeof(out) - used,
+		    "%.*s:!%.*s", (int)(c1 - line), line, (int)(nl - c2 + 1),
+		    c2);
+		line = nl + 1;
+	}
+	rc = used == len && memcmp(out, text, len) == 0 ? 0 :
+	    atomic_file_replace(path, out, used, &options, err);
+	free(text);
+	return rc;
+}
+
+/* The wizard-state hook: its files removed, each under its lock. */
+static int
+hook_wizard_state(void *ctx, struct nvr_error *err)
+{
+	const struct fx *fx = ctx;
+	static const char *const names[] = { "recovery", "requests",
+		"attempts" };
+
+	for (size_t i = 0; i < 3; i++) {
+		char path[PATH_MAX], lock[PATH_MAX];
+		int rc;
+
+		snprintf(path, sizeof(path), "%s/%s", fx->state, names[i]);
+		snprintf(lock, sizeof(lock), "%s/%s.lock", fx->state,
+		    names[i]);
+		rc = atomic_file_remove(path, lock, err);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
 /* In a child: begins (unless RESUME) and runs the reset; exits 0 if it
  * finished, 1 if it failed. Dies at TARGET or at the COUNTDOWNth
  * failpoint, if set. */
@@ -267,7 +328,9 @@ spawn_reset(const struct fx *fx, bool resume, const char *target,
 		if (!resume)
 			rc = reset_journal_begin(fx->state, &fx->plan, &err);
 		if (rc == 0)
-			rc = reset_journal_run(fx->state, NULL, NULL, &err);
+			rc = reset_journal_run_some(fx->state, &(struct
+			    reset_hooks){ hook_accounts, hook_wizard_state,
+			    (void *)fx }, SIZE_MAX, NULL, NULL, &err);
 		if (rc != 0)
 			fprintf(stderr, "reset: %s\n", err.message);
 		_exit(rc == 0 ? 0 : 1);
@@ -406,7 +469,11 @@ make_plan(struct fx *fx)
 	    .label = "cache", .path = fx->p[5], .mode = 0750 };
 	fx->steps[4] = (struct reset_step){ .kind = RESET_TRUNCATE,
 	    .label = "events", .path = fx->p[6] };
-	fx->plan = (struct reset_plan){ .steps = fx->steps, .n_steps = 5,
+	fx->steps[5] = (struct reset_step){ .kind = RESET_ACCOUNTS,
+	    .label = "passwords" };
+	fx->steps[6] = (struct reset_step){ .kind = RESET_WIZARD_STATE,
+	    .label = "wizard state" };
+	fx->plan = (struct reset_plan){ .steps = fx->steps, .n_steps = 7,
 	    .allowed = fx->allowed, .n_allowed = 1 };
 
 	make_dir(fx->factory, 0755);
@@ -442,7 +509,9 @@ test_reset_crash_anywhere(void **state)
 	fx->original = manifest(fx);
 	reset_failpoint_hits = 0;
 	assert_int_equal(reset_journal_begin(fx->state, &fx->plan, &err), 0);
-	assert_int_equal(reset_journal_run(fx->state, NULL, NULL, &err), 0);
+	assert_int_equal(reset_journal_run_some(fx->state, &(struct
+	    reset_hooks){ hook_accounts, hook_wizard_state, fx }, SIZE_MAX,
+	    NULL, NULL, &err), 0);
 	fx->hits = reset_failpoint_hits;
 	fx->expected = manifest(fx);
 	assert_null(strstr(fx->expected, "/var/rec"));
@@ -454,7 +523,14 @@ test_reset_crash_anywhere(void **state)
 	    "f 0600 /etc/config.yaml [user: factory\nport: 80\n]\n"));
 	assert_non_null(strstr(fx->expected,
 	    "f 0640 /etc/users [admin:x:0\n]\n"));
-	assert_null(strstr(fx->expected, "state:"));
+	assert_non_null(strstr(fx->expected, "f 0640 /etc/shadow [root:!:1:0"
+	    ":::::\nadmin:!:2:0:::::\noperator:!:3:0:::::\n]\n"));
+	/* Of the state, only the stores' empty lock files are left. */
+	assert_non_null(strstr(fx->expected, "state:/attempts.lock"));
+	assert_null(strstr(fx->expected, "state:/recovery ["));
+	assert_null(strstr(fx->expected, "state:/requests ["));
+	assert_null(strstr(fx->expected, "state:/attempts ["));
+	assert_null(strstr(fx->expected, RESET_JOURNAL_NAME));
 	kept = keep_lines(fx->original);
 	assert_non_null(strstr(fx->expected, kept));
 	assert_non_null(strstr(kept, "/keep/certs/ca.pem"));
