@@ -17,6 +17,7 @@ SBINDIR ?= $(PREFIX)/sbin
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 DOCDIR ?= $(PREFIX)/share/doc/nvr-recovery
+UNITDIR ?= /lib/systemd/system
 
 CC ?= cc
 CFLAGS ?= -O2 -g
@@ -25,7 +26,8 @@ CFLAGS ?= -O2 -g
 HARDEN := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 HARDEN_LD := -pie -Wl,-z,relro,-z,now
 PKG_CONFIG ?= pkg-config
-PKGS := ncursesw menuw yaml-0.1 libxcrypt libsodium pwquality libqrencode
+PKGS := ncursesw menuw yaml-0.1 libxcrypt libsodium pwquality libqrencode \
+	libserialport
 TEST_PKGS := cmocka
 DRIVER_PKGS := vterm
 
@@ -63,7 +65,7 @@ CORE_SRC := \
 	backends/reset_plan.c backends/reset_journal.c backends/factory_reset.c \
 	common/code32.c common/protocol.c common/reset_file.c common/keyfile.c \
 	common/private_file.c common/provisioning.c common/harden.c \
-	tui/keys.c tui/theme.c tui/draw.c tui/term.c \
+	tui/keys.c tui/theme.c tui/draw.c tui/term.c tui/port.c \
 	screens/main_menu.c screens/change_password.c screens/proof.c \
 	screens/account_menu.c screens/input.c screens/questions.c \
 	screens/forgot_password.c screens/support.c screens/factory_reset.c \
@@ -308,6 +310,10 @@ install: build/nvr-recovery build/nvr-support
 	install -m 0644 man/nvr-support.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 config/example.yaml config/demo.yaml \
 		$(DESTDIR)$(DOCDIR)/examples/
+	install -d $(DESTDIR)$(UNITDIR)
+	install -m 0644 packaging/systemd/nvr-recovery-resume.service \
+		packaging/systemd/nvr-recovery-serial@.service \
+		$(DESTDIR)$(UNITDIR)/
 
 clean:
 	rm -rf build

@@ -23,10 +23,20 @@
 #include "config/schema.h"
 
 static const char *const color_choices[] = { "auto", "never", NULL };
+static const char *const parity_choices[] = { "none", "odd", "even", NULL };
+static const char *const flow_choices[] = { "none", "xonxoff", "rtscts",
+	NULL };
 static const char *const charset_choices[] = { "auto", "utf-8", "ascii",
 	NULL };
 
 static const struct schema_key console_keys[] = {
+	{ .name = "baud", .type = SCHEMA_INT, .min = 1200, .max = 921600,
+	  .help = "a serial port's speed (with --port; default 115200)" },
+	{ .name = "parity", .type = SCHEMA_ENUM, .choices = parity_choices,
+	  .help = "a serial port's parity: none (default), odd, even" },
+	{ .name = "flow_control", .type = SCHEMA_ENUM, .choices = flow_choices,
+	  .help = "a serial port's flow control: none (default), xonxoff, "
+	  "rtscts" },
 	{ .name = "escdelay_ms", .type = SCHEMA_INT,
 	  .min = CONFIG_ESCDELAY_MIN, .max = CONFIG_ESCDELAY_MAX,
 	  .help = "how long a lone Esc waits for the rest of a key sequence" },
@@ -235,11 +245,22 @@ read_console(struct config *cfg, yaml_node_t *root)
 	struct config_section console;
 	const char *color;
 
+	cfg->console.baud = 115200;
+	cfg->console.parity = "none";
+	cfg->console.flow_control = "none";
 	cfg->console.escdelay_ms = 100;
 	cfg->console.idle_timeout_s = 300;
 	cfg->console.color = CONFIG_COLOR_AUTO;
 	if (!config_section_child(&top, "console", &console))
 		return;
+	cfg->console.baud = (int)config_section_int(&console, "baud",
+	    cfg->console.baud);
+	if (config_section_string(&console, "parity") != NULL)
+		cfg->console.parity = config_section_string(&console,
+		    "parity");
+	if (config_section_string(&console, "flow_control") != NULL)
+		cfg->console.flow_control = config_section_string(&console,
+		    "flow_control");
 	cfg->console.escdelay_ms = (int)config_section_int(&console,
 	    "escdelay_ms", cfg->console.escdelay_ms);
 	cfg->console.idle_timeout_s = (int)config_section_int(&console,

@@ -26,6 +26,9 @@ enum config_color {
 };
 
 struct console_settings {
+	int baud;		/* a serial port's speed (--port) */
+	const char *parity;	/* "none", "odd", "even" */
+	const char *flow_control;	/* "none", "xonxoff", "rtscts" */
 	int escdelay_ms;	/* how long a lone Esc waits for more bytes */
 	int idle_timeout_s;	/* no key this long: forms wiped, main menu */
 	enum config_color color;

@@ -190,6 +190,7 @@ sequence(struct keys_decoder *dec, unsigned char byte, struct keys_event *ev)
 		if (byte == '[') {
 			dec->state = STATE_CSI;
 			dec->param = 0;
+			dec->param2 = 0;
 			dec->param_seen = false;
 			return 0;
 		}
@@ -210,6 +211,8 @@ sequence(struct keys_decoder *dec, unsigned char byte, struct keys_event *ev)
 		if (byte >= '0' && byte <= '9') {
 			if (!dec->param_seen && dec->param < 10000)
 				dec->param = dec->param * 10 + (byte - '0');
+			else if (dec->param_seen && dec->param2 < 10000)
+				dec->param2 = dec->param2 * 10 + (byte - '0');
 			return 0;
 		}
 		if (byte >= 0x20 && byte <= 0x3f) {
@@ -217,6 +220,12 @@ sequence(struct keys_decoder *dec, unsigned char byte, struct keys_event *ev)
 				dec->param_seen = true;
 			return 0;
 		}
+		/* A cursor position report; a modified F3 (CSI 1;5R) has
+		 * row 1, which no answer to our question does. */
+		if (byte == 'R' && dec->param_seen && dec->param >= 2 &&
+		    dec->param2 >= 2)
+			return emit(dec, ev, KEYS_CURSOR_REPORT,
+			    (uint32_t)dec->param << 16 | dec->param2);
 		code = csi_key(byte, dec->param, &ch);
 		return emit(dec, ev, code, ch);
 	case STATE_CSI_LINUX:

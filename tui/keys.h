@@ -46,6 +46,9 @@ enum keys_code {
 	KEYS_PGUP,
 	KEYS_PGDN,
 	KEYS_FN,		/* function key number ch (1..20) */
+	KEYS_CURSOR_REPORT,	/* the terminal's answer to "where is the
+				 * cursor": row in ch >> 16, column in
+				 * ch & 0xffff (both 2 or more) */
 };
 
 struct keys_event {
@@ -61,6 +64,7 @@ struct keys_decoder {
 	uint32_t min;		/* smallest codepoint its length allows */
 	int utf8_left;		/* continuation bytes still expected */
 	unsigned param;		/* first numeric CSI parameter */
+	unsigned param2;	/* the second */
 	bool param_seen;	/* a ';' ended the first parameter */
 	size_t length;		/* bytes in the current sequence */
 	bool after_cr;		/* a CR was the last byte: drop one LF */

@@ -30,6 +30,7 @@
 
 #include "tui/draw.h"
 #include "tui/theme.h"
+#include "tui/view.h"
 
 #define HELD_STDERR_MAX (64 * 1024)
 
@@ -40,6 +41,10 @@ static struct {
 	SCREEN *screen;
 	FILE *in, *out;		/* for --tty; NULL on standard streams */
 	int in_fd;
+	bool serial;		/* on a serial line: no SIGWINCH, no size
+				 * from the kernel; ask the terminal */
+	bool size_asked;	/* a size question is out: only its answer
+				 * may resize (line noise must not) */
 	WINDOW *input;
 	int escdelay_ms;
 	int saved_stderr;	/* -1 if standard error is not held */
@@ -178,6 +183,82 @@ open_tty(const char *path, struct nvr_error *err)
 	return 0;
 }
 
+/* Streams over the serial line FD (which port.c keeps open). */
+static int
+open_port_streams(int fd, struct nvr_error *err)
+{
+	int in_fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	int out_fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+
+	term.in = in_fd >= 0 ? fdopen(in_fd, "r") : NULL;
+	term.out = term.in != NULL && out_fd >= 0 ? fdopen(out_fd, "w") : NULL;
+	if (term.out == NULL) {
+		int saved = errno;
+
+		if (term.in != NULL)
+			fclose(term.in);
+		else if (in_fd >= 0)
+			close(in_fd);
+		if (out_fd >= 0)
+			close(out_fd);
+		term.in = NULL;
+		return nvr_error_set(err, -saved, "cannot use the serial line: "
+		    "%s", strerror(saved));
+	}
+	return 0;
+}
+
+/* Asks the terminal at the other end of the line where the cursor ends
+ * up when sent to row and column 999 (it stops at the last ones): its
+ * size. Saves and restores the cursor around the question. */
+static void
+ask_size(int fd)
+{
+	static const char question[] = "\0337\033[999;999H\033[6n\0338";
+
+	(void)!write(fd, question, sizeof(question) - 1);
+}
+
+/* Reads the answer to ask_size from FD for up to TIMEOUT_MS; 0 with
+ * *ROWS and *COLS, or -1. Whatever else arrives meanwhile is dropped:
+ * nobody has seen the screen yet. */
+static int
+read_size(int fd, int timeout_ms, int *rows, int *cols)
+{
+	int64_t deadline;
+	struct keys_decoder dec;
+	struct keys_event ev;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	deadline = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 +
+	    timeout_ms;
+	keys_init(&dec);
+	for (;;) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		unsigned char buf[64];
+		int64_t left;
+		ssize_t n;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		left = deadline - ((int64_t)ts.tv_sec * 1000 +
+		    ts.tv_nsec / 1000000);
+		if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
+			return -1;
+		n = read(fd, buf, sizeof(buf));
+		if (n <= 0)
+			return -1;
+		for (ssize_t i = 0; i < n; i++) {
+			if (!keys_feed(&dec, buf[i], &ev) ||
+			    ev.code != KEYS_CURSOR_REPORT)
+				continue;
+			*rows = (int)(ev.ch >> 16);
+			*cols = (int)(ev.ch & 0xffff);
+			return 0;
+		}
+	}
+}
+
 /* True if the terminal has an alternate screen that endwin leaves. */
 static bool
 has_alternate_screen(void)
@@ -191,11 +272,27 @@ int
 term_begin(const struct term_options *options, struct nvr_error *err)
 {
 	FILE *in = stdin, *out = stdout;
-	int rc;
+	int rc, rows = VIEW_MIN_ROWS, cols = VIEW_MIN_COLS;
 
 	if (term.active)
 		return 0;
-	if (options->tty_path != NULL) {
+	term.serial = options->serial;
+	if (term.serial) {
+		rc = open_port_streams(options->port_fd, err);
+		if (rc < 0)
+			return rc;
+		in = term.in;
+		out = term.out;
+		/* The kernel knows no size for a serial line, and LINES or
+		 * COLUMNS describe another terminal: ask the one at the
+		 * other end, else 24x80 (what vt100 says). */
+		use_env(FALSE);
+		ask_size(options->port_fd);
+		if (read_size(options->port_fd, 1500, &rows, &cols) != 0) {
+			rows = VIEW_MIN_ROWS;
+			cols = VIEW_MIN_COLS;
+		}
+	} else if (options->tty_path != NULL) {
 		rc = open_tty(options->tty_path, err);
 		if (rc < 0)
 			return rc;
@@ -223,6 +320,8 @@ term_begin(const struct term_options *options, struct nvr_error *err)
 		    "(TERM=%s unknown?)", getenv("TERM"));
 	}
 	set_term(term.screen);
+	if (term.serial)
+		resizeterm(rows, cols);
 	term.in_fd = fileno(in);
 	term.active = true;
 	term.escdelay_ms = options->escdelay_ms;
@@ -292,6 +391,19 @@ void
 term_repaint(void)
 {
 	clearok(curscr, TRUE);
+	if (term.serial && term.out != NULL) {
+		/* Through the stream, after what curses has sent. */
+		fflush(term.out);
+		ask_size(fileno(term.out));
+		term.size_asked = true;
+	}
+}
+
+void
+term_size(int *rows, int *cols)
+{
+	*rows = LINES;
+	*cols = COLS;
 }
 
 /* 64 bits: a 32-bit long of milliseconds wraps after 24 days of uptime,
@@ -303,6 +415,27 @@ now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A cursor position report in EV: on a serial line it is the answer to
+ * ask_size, and the screen takes that size (a RESIZE event). */
+static bool
+term_size_report(struct term_event *ev)
+{
+	int rows, cols;
+
+	if (ev->kind != TERM_EVENT_KEY || ev->key.code != KEYS_CURSOR_REPORT)
+		return false;
+	if (!term.serial || !term.size_asked)
+		return false;
+	term.size_asked = false;
+	rows = (int)(ev->key.ch >> 16);
+	cols = (int)(ev->key.ch & 0xffff);
+	memset(ev, 0, sizeof(*ev));
+	if (rows != LINES || cols != COLS)
+		resizeterm(rows, cols);
+	ev->kind = TERM_EVENT_RESIZE;
+	return true;
 }
 
 void
@@ -340,6 +473,12 @@ term_next_event(struct term_event *ev, int timeout_ms)
 			if (keys_feed(&term.decoder, (unsigned char)ch,
 			    &ev->key) && ev->key.code != KEYS_NONE) {
 				ev->kind = TERM_EVENT_KEY;
+				if (ev->key.code == KEYS_CURSOR_REPORT) {
+					if (term_size_report(ev))
+						return;
+					memset(ev, 0, sizeof(*ev));
+					continue;
+				}
 				return;
 			}
 			continue;

@@ -17,6 +17,11 @@
 
 struct term_options {
 	const char *tty_path;	/* NULL: standard input and output */
+	bool serial;		/* run on PORT_FD, an open serial line
+				 * (tui/port.h): its size is asked of the
+				 * terminal at the other end, and again on
+				 * Ctrl-L */
+	int port_fd;
 	int escdelay_ms;	/* wait for the rest of an Esc sequence */
 	bool monochrome;	/* bold and reverse only */
 };
@@ -58,7 +63,12 @@ void term_next_event(struct term_event *ev, int timeout_ms);
  * step shows before anyone has seen it. */
 void term_discard_input(void);
 
-/* Makes the next draw repaint every cell (Ctrl-L). */
+/* Makes the next draw repaint every cell (Ctrl-L); on a serial line
+ * also asks the terminal its size again (a resized laptop window). */
 void term_repaint(void);
+
+/* The size in use: what the terminal reported, or 24x80 on a serial line
+ * that did not answer. */
+void term_size(int *rows, int *cols);
 
 #endif

@@ -30,6 +30,7 @@
 #include "backends/support.h"
 #include "backends/registry.h"
 #include "config/config.h"
+#include "tui/port.h"
 #include "tui/term.h"
 #include "wizard/wizard.h"
 
@@ -55,6 +56,7 @@ enum verb {
 	VERB_CHECK_CONFIG,
 	VERB_MEASURE_KDF,
 	VERB_RESUME,
+	VERB_LIST_PORTS,
 	VERB_HELP,
 	VERB_VERSION,
 };
@@ -63,6 +65,9 @@ struct options {
 	enum verb verb;
 	const char *config_path;
 	const char *tty_path;
+	const char *port_path;		/* --port */
+	int baud;			/* --baud, or 0: the config's */
+	const char *term;		/* --term, or NULL */
 };
 
 static void
@@ -77,6 +82,9 @@ usage(FILE *out)
 {
 	fprintf(out,
 	    "usage: nvr-recovery [--config FILE] [--tty DEVICE]\n"
+	    "       nvr-recovery [--config FILE] --port PORT [--baud N] "
+	    "[--term TERM]\n"
+	    "       nvr-recovery --list-ports\n"
 	    "       nvr-recovery --check-config FILE\n"
 	    "       nvr-recovery [--config FILE] --measure-kdf\n"
 	    "       nvr-recovery [--config FILE] --resume\n"
@@ -86,6 +94,12 @@ usage(FILE *out)
 	    "\n"
 	    "  -c, --config FILE        config to use (default %s)\n"
 	    "  -t, --tty DEVICE         run on that terminal, e.g. /dev/tty1\n"
+	    "  -p, --port PORT          run on that serial port, e.g.\n"
+	    "                           /dev/ttyS0 (8N1, console: section)\n"
+	    "  -b, --baud N             its speed (default 115200)\n"
+	    "  -T, --term TERM          the laptop's terminal type on the\n"
+	    "                           port (default vt100)\n"
+	    "  -L, --list-ports         list the serial ports found, exit\n"
 	    "  -C, --check-config FILE  check a config, print a summary, exit\n"
 	    "  -M, --measure-kdf        time hashing one security answer at\n"
 	    "                           the config's answer_cost, exit\n"
@@ -98,8 +112,9 @@ usage(FILE *out)
 	registry_each(print_backend, out);
 	fprintf(out,
 	    "\n"
-	    "Exit status: 0 done, 64 bad usage, 66 terminal device missing,\n"
-	    "70 internal error, 74 terminal unusable, 78 config error,\n"
+	    "Exit status: 0 done, 64 bad usage, 66 terminal device or port\n"
+	    "missing, 70 internal error, 74 terminal or port unusable (or\n"
+	    "busy), 78 config error,\n"
 	    "128+N ended by signal N (130 for Ctrl-C, 129 for a hang-up);\n"
 	    "--resume: 65 journal unreadable (kept), 74 a step failed, 75\n"
 	    "another reset is running.\n"
@@ -112,6 +127,10 @@ parse_options(int argc, char **argv, struct options *opt)
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "tty", required_argument, NULL, 't' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "baud", required_argument, NULL, 'b' },
+		{ "term", required_argument, NULL, 'T' },
+		{ "list-ports", no_argument, NULL, 'L' },
 		{ "check-config", required_argument, NULL, 'C' },
 		{ "measure-kdf", no_argument, NULL, 'M' },
 		{ "resume", no_argument, NULL, 'R' },
@@ -125,7 +144,10 @@ parse_options(int argc, char **argv, struct options *opt)
 	opt->verb = VERB_RUN;
 	opt->config_path = CONFIG_DEFAULT_PATH;
 	opt->tty_path = NULL;
-	while ((ch = getopt_long(argc, argv, "c:t:C:MRhV", longopts,
+	opt->port_path = NULL;
+	opt->baud = 0;
+	opt->term = NULL;
+	while ((ch = getopt_long(argc, argv, "c:t:p:b:T:LC:MRhV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -134,6 +156,29 @@ parse_options(int argc, char **argv, struct options *opt)
 			break;
 		case 't':
 			opt->tty_path = optarg;
+			break;
+		case 'p':
+			opt->port_path = optarg;
+			break;
+		case 'b': {
+			char *end;
+			long baud = strtol(optarg, &end, 10);
+
+			if (end == optarg || *end != '\0' ||
+			    !port_baud_ok((int)baud) || baud > 921600) {
+				fprintf(stderr, "nvr-recovery: --baud %s: not a "
+				    "speed a serial port can use (e.g. 9600, "
+				    "115200)\n", optarg);
+				return -1;
+			}
+			opt->baud = (int)baud;
+			break;
+		}
+		case 'T':
+			opt->term = optarg;
+			break;
+		case 'L':
+			opt->verb = VERB_LIST_PORTS;
 			break;
 		case 'C':
 			opt->verb = VERB_CHECK_CONFIG;
@@ -158,6 +203,15 @@ parse_options(int argc, char **argv, struct options *opt)
 	if (optind != argc) {
 		fprintf(stderr, "nvr-recovery: unexpected argument '%s'\n",
 		    argv[optind]);
+		return -1;
+	}
+	if (opt->tty_path != NULL && opt->port_path != NULL) {
+		fprintf(stderr, "nvr-recovery: give --tty or --port, not both\n");
+		return -1;
+	}
+	if ((opt->baud != 0 || opt->term != NULL) && opt->port_path == NULL) {
+		fprintf(stderr, "nvr-recovery: --baud and --term go with "
+		    "--port\n");
 		return -1;
 	}
 	if (opt->verb == VERB_CHECK_CONFIG && (opt->tty_path != NULL ||
@@ -488,6 +542,61 @@ measure_kdf(const struct config *cfg, const struct backends *b)
 }
 
 static int
+list_ports(void)
+{
+	struct nvr_error err;
+	int n = port_list(stdout, &err);
+
+	if (n < 0) {
+		fprintf(stderr, "nvr-recovery: %s\n", err.message);
+		return EXIT_IOERR;
+	}
+	if (n == 0)
+		printf("no serial ports found\n");
+	return 0;
+}
+
+/* --port: the line set up from the options and the console: section.
+ * Returns the fd, or -1 with *CODE the exit status (66: no such port,
+ * 74: cannot be used or busy, 78: a setting the port cannot take). */
+static int
+open_port(const struct options *opt, struct config *cfg, int *code)
+{
+	struct port_settings settings = {
+		.baud = opt->baud != 0 ? opt->baud : cfg->console.baud,
+		.parity = strcmp(cfg->console.parity, "odd") == 0 ?
+		    PORT_PARITY_ODD : strcmp(cfg->console.parity, "even") == 0 ?
+		    PORT_PARITY_EVEN : PORT_PARITY_NONE,
+		.flow = strcmp(cfg->console.flow_control, "xonxoff") == 0 ?
+		    PORT_FLOW_XONXOFF : strcmp(cfg->console.flow_control,
+		    "rtscts") == 0 ? PORT_FLOW_RTSCTS : PORT_FLOW_NONE,
+	};
+	struct nvr_error err;
+	int fd, rc;
+
+	if (!port_baud_ok(settings.baud)) {
+		struct config_section console = { .doc = &cfg->doc,
+		    .name = "console", .map = document_lookup(&cfg->doc,
+		    document_root(&cfg->doc), "console", NULL) };
+
+		config_section_error(&console, "baud", "%d is not a speed a "
+		    "serial port can use (e.g. 9600, 115200)", settings.baud);
+		diag_print(&cfg->diags, stderr);
+		*code = EXIT_CONFIG;
+		return -1;
+	}
+	rc = port_open(opt->port_path, &settings, &fd, &err);
+	if (rc != 0) {
+		fprintf(stderr, "nvr-recovery: %s\n", err.message);
+		*code = rc == -ENOENT ? EXIT_NOINPUT : EXIT_IOERR;
+		return -1;
+	}
+	/* The laptop's terminal, not the one this was started from. */
+	setenv("TERM", opt->term != NULL ? opt->term : "vt100", 1);
+	return fd;
+}
+
+static int
 run(const struct options *opt)
 {
 	struct config cfg;
@@ -497,7 +606,7 @@ run(const struct options *opt)
 	    .handoff = &handoff };
 	struct term_options term_opt = { .tty_path = opt->tty_path };
 	struct nvr_error err;
-	int code;
+	int code = 0;
 
 	if (open_backends(opt, &cfg, &b) != 0)
 		return EXIT_CONFIG;
@@ -560,14 +669,24 @@ run(const struct options *opt)
 	}
 	term_opt.escdelay_ms = escdelay_ms(&cfg);
 	term_opt.monochrome = monochrome_wanted(&cfg);
+	if (opt->port_path != NULL) {
+		term_opt.serial = true;
+		term_opt.port_fd = open_port(opt, &cfg, &code);
+		if (term_opt.port_fd < 0) {
+			close_backends(&cfg, &b);
+			return code;
+		}
+	}
 	code = term_begin(&term_opt, &err);
 	if (code != 0) {
 		fprintf(stderr, "nvr-recovery: %s\n", err.message);
+		port_close();
 		close_backends(&cfg, &b);
 		return code == -ENOENT ? EXIT_NOINPUT : EXIT_IOERR;
 	}
 	code = wizard_run(&context, cfg.console.idle_timeout_s);
 	term_end();
+	port_close();
 	close_backends(&cfg, &b);
 	return code;
 }
@@ -603,6 +722,8 @@ main(int argc, char **argv)
 	case VERB_VERSION:
 		printf("nvr-recovery %s\n", NVR_VERSION);
 		return 0;
+	case VERB_LIST_PORTS:
+		return list_ports();
 	default:
 		return run(&opt);
 	}

@@ -15,7 +15,7 @@
  *   wait TEXT, wait-gone TEXT, assert TEXT, assert-not TEXT,
  *   wait-row N TEXT, wait-attr TEXT reverse|bold|underline|color,
  *   send TEXT, key NAME [COUNT], resize ROWS COLS, signal NAME,
- *   noise SECONDS SEED [exclude BYTES], sleep MS, expect-exit CODE|signal:NAME,
+ *   noise SECONDS SEED [rate BYTES_PER_S] [exclude BYTES], sleep MS, expect-exit CODE|signal:NAME,
  *   expect-running, expect-tty-sane, screen FILE, dump, bytes,
  *   bytes-reset, expect-bytes-max N, set-timeout SECONDS,
  *   grab-all REGEX (every row's match, or its first group, joined by '-'),
@@ -1206,21 +1206,33 @@ static int
 run_noise(struct session *s, const struct cmd *c)
 {
 	uint64_t rng = (uint64_t)c->a;
-	long end = now_ms() + (long)(c->secs * 1000);
+	long start = now_ms(), end = start + (long)(c->secs * 1000);
+	unsigned long long sent = 0;
 	char burst[64];
 
 	while (now_ms() < end) {
 		if (s->exited)
 			return fail(s, NULL, "child exited during noise");
+		/* With a rate, no faster than a serial line would carry. */
+		if (c->b > 0 && sent > (unsigned long long)((now_ms() - start) *
+		    c->b / 1000)) {
+			if (pump(s, 5, 1))
+				return 2;
+			continue;
+		}
 		if (s->writable && s->outlen == 0) {
 			size_t n = 0, len = noise_burst(&rng, burst);
 
 			for (size_t i = 0; i < len; i++)	/* drop excluded bytes */
 				if (!c->text || !memchr(c->text, burst[i], c->len))
 					burst[n++] = burst[i];
-			if (write(s->master, burst, n) < 0 && errno != EAGAIN &&
+			ssize_t w = write(s->master, burst, n);
+
+			if (w < 0 && errno != EAGAIN &&
 			    errno != EWOULDBLOCK && errno != EINTR && errno != EIO)
 				return sys_error(s, "write to pty");
+			if (w > 0)
+				sent += (unsigned long long)w;
 		}
 		if (pump(s, end - now_ms(), 1))
 			return 2;
@@ -1740,6 +1752,7 @@ parse_args(struct session *s, struct cmd *c, const char *p, char *errbuf)
 {
 	const char *err = NULL;
 	char w1[256], w2[256];
+	bool more;
 
 	switch (c->op) {
 	case OP_WAIT_ROW:
@@ -1803,12 +1816,20 @@ parse_args(struct session *s, struct cmd *c, const char *p, char *errbuf)
 			return "unknown signal name";
 		break;
 	case OP_NOISE:
+		c->b = 0;
 		if (!next_word(&p, w1, sizeof w1) || parse_secs(w1, &c->secs) ||
 		    !next_word(&p, w2, sizeof w2) || parse_long(w2, 0, LONG_MAX, &c->a))
 			return "noise needs SECONDS SEED [exclude BYTES]";
-		if (next_word(&p, w1, sizeof w1) &&
+		more = next_word(&p, w1, sizeof w1);
+		if (more && strcmp(w1, "rate") == 0) {
+			if (!next_word(&p, w2, sizeof w2) ||
+			    parse_long(w2, 1, LONG_MAX, &c->b))
+				return "noise rate needs bytes per second";
+			more = next_word(&p, w1, sizeof w1);
+		}
+		if (more &&
 		    (strcmp(w1, "exclude") != 0 || parse_text(&p, c, 0, &err)))
-			return err ? err : "noise needs SECONDS SEED [exclude BYTES]";
+			return err ? err : "noise needs SECONDS SEED [rate BYTES_PER_S] [exclude BYTES]";
 		break;
 	case OP_SLEEP:
 		if (!next_word(&p, w1, sizeof w1) || parse_long(w1, 0, 3600000, &c->a))

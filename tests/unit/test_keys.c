@@ -229,6 +229,26 @@ test_keys_feed_nok_unknown_sequences_dropped_whole(void **state)
 	assert_int_equal(d.count, 0);
 }
 
+/* The terminal's answer to "where is the cursor" (how a serial line
+ * learns the screen size) is one event with row and column; a modified
+ * F3 (CSI 1;5R) is not taken for one, nor a report without a column. */
+static void
+test_keys_feed_ok_cursor_report(void **state)
+{
+	struct decoded d;
+
+	(void)state;
+	SINGLE("\x1b[24;80R", KEYS_CURSOR_REPORT, 24u << 16 | 80u);
+	SINGLE("\x1b[999;999R", KEYS_CURSOR_REPORT, 999u << 16 | 999u);
+	DECODE("\x1b[1;5R\x1b[24R\x1b[;80R", &d);
+	assert_int_equal(d.count, 0);
+	/* Typed keys around it are kept. */
+	DECODE("a\x1b[30;100Rb", &d);
+	assert_int_equal(d.count, 3);
+	assert_int_equal(d.ev[1].code, KEYS_CURSOR_REPORT);
+	assert_int_equal(d.ev[2].ch, 'b');
+}
+
 /* Esc typed just before a key (or Alt + key) is Esc, then that key: a
  * technician's type-ahead over a serial line must not lose keys. */
 static void
@@ -495,6 +515,7 @@ main(void)
 		cmocka_unit_test(test_keys_feed_ok_broken_utf8_keeps_next_key),
 		cmocka_unit_test(
 		    test_keys_feed_nok_unknown_sequences_dropped_whole),
+		cmocka_unit_test(test_keys_feed_ok_cursor_report),
 		cmocka_unit_test(test_keys_feed_ok_escape_then_key),
 		cmocka_unit_test(
 		    test_keys_feed_ok_sequence_broken_by_control_byte),
