@@ -79,7 +79,7 @@ ASAN_OBJ := build/asan/obj
 CORE_OBJ := $(CORE_SRC:%.c=$(OBJ)/%.o)
 ASAN_CORE_OBJ := $(CORE_SRC:%.c=$(ASAN_OBJ)/%.o)
 
-.PHONY: all deps demo demo-reset check unit unit-asan e2e install clean
+.PHONY: all deps demo demo-reset check unit unit-asan e2e bench install clean
 .DELETE_ON_ERROR:
 
 all: build/nvr-recovery build/nvr-support
@@ -299,6 +299,11 @@ e2e: build/nvr-recovery build/asan/nvr-recovery build/vtdrive \
 		build/syslog-recv build/nvr-support build/request-tool \
 		$(DEMO_FILES)
 	tests/run-all --e2e-only
+
+# What the wizard costs on a serial line, beside dialog and whiptail: a
+# table, not a test (tests/bench/run). RUNS=N runs each N times (5).
+bench: build/nvr-recovery build/vtdrive $(DEMO_FILES)
+	tests/bench/run
 
 install: build/nvr-recovery build/nvr-support
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \

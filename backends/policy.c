@@ -390,8 +390,12 @@ static int
 say_length(const struct policy *p, size_t length, char *message,
     size_t size)
 {
-	return say(message, size, -EINVAL, "Use at least %d characters (this "
-	    "has %zu).", p->min_length, length);
+	/* No count: the field shows a * per character, and a count that
+	 * changed at every key would cost bytes at every key on a serial
+	 * line. */
+	(void)length;
+	return say(message, size, -EINVAL, "Use at least %d characters.",
+	    p->min_length);
 }
 
 /* Puts libpwquality's refusal RC, with its auxiliary AUX, into words. */

@@ -1,8 +1,8 @@
 /*
  * policy.h: the password strength policy. It is read from the config's
  * accounts: policy: mapping, judged by libpwquality and explained in one
- * plain sentence an owner can act on, such as "Use at least 10 characters
- * (this has 6)."
+ * plain sentence an owner can act on, such as "Use at least 10
+ * characters."
  */
 #ifndef NVR_BACKENDS_POLICY_H
 #define NVR_BACKENDS_POLICY_H

@@ -84,18 +84,21 @@ static void
 draw_header(const struct view_header *h)
 {
 	char line[256];
-	attr_t attr = theme_attr(THEME_HEADER);
 	int time_len = h->time ? (int)strlen(h->time) : 0;
 
-	fill_row(0, attr);
-	fill_row(1, attr);
-	put_clipped(0, 1, "NVR recovery", COLS - time_len - 3, attr);
+	/* No bar across the screen: its blanks would cost 150 bytes of
+	 * every paint on a 9600-baud line. */
+	fill_row(0, A_NORMAL);
+	fill_row(1, A_NORMAL);
+	put_clipped(0, 1, "NVR recovery", COLS - time_len - 3,
+	    theme_attr(THEME_HEADER));
 	if (h->time != NULL && COLS > time_len + 1)
-		put_clipped(0, COLS - time_len - 1, h->time, time_len, attr);
+		put_clipped(0, COLS - time_len - 1, h->time, time_len,
+		    A_NORMAL);
 	snprintf(line, sizeof(line), "Serial: %s   Model: %s   Firmware: %s",
 	    h->serial ? h->serial : "?", h->model ? h->model : "?",
 	    h->firmware ? h->firmware : "?");
-	put_clipped(1, 1, line, COLS - 2, attr);
+	put_clipped(1, 1, line, COLS - 2, A_NORMAL);
 }
 
 /*
@@ -349,16 +352,20 @@ draw_fields(int y, const struct view *v, int reserve, int *cursor_y,
 
 		put_clipped(y, BODY_LEFT, f->label, FIELD_LABEL_WIDTH - 1,
 		    f->focused ? theme_attr(THEME_TITLE) : A_NORMAL);
+		/* The brackets stand out; what is typed between them is in
+		 * the terminal's plain attributes, so that echoing a
+		 * character costs that character alone (at 9600 baud every
+		 * attribute change is felt). */
 		attrset(theme_attr(THEME_FIELD));
 		mvaddch(y, x - 1, '[');
+		mvaddch(y, x + width, ']');
+		attrset(A_NORMAL);
 		for (int k = 0; k < width; k++)
 			mvaddch(y, x + k, k < shown && f->text == NULL ?
 			    '*' : ' ');
-		mvaddch(y, x + width, ']');
 		/* Room for the cursor after the text. */
 		if (f->text != NULL)
 			shown = draw_text_tail(y, x, width - 1, f->text);
-		attrset(A_NORMAL);
 		if (f->focused) {
 			*cursor_y = y;
 			*cursor_x = x + (shown < width ? shown : width - 1);

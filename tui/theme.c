@@ -9,15 +9,13 @@ struct color_role {
 	attr_t extra;
 };
 
+/* Colour only where it says something (a notice, a problem) or is
+ * needed (a QR code): every colour change costs about 10 bytes of each
+ * paint, which a 9600-baud line feels. The rest is bold and reverse, as
+ * without colour. */
 static const struct color_role color_roles[] = {
-	{ THEME_HEADER, COLOR_WHITE, COLOR_BLUE, A_BOLD },
-	{ THEME_TITLE, COLOR_CYAN, -1, A_BOLD },
-	{ THEME_SELECTED, COLOR_BLACK, COLOR_CYAN, 0 },
-	{ THEME_HINT, -1, -1, 0 },
-	{ THEME_HINT_KEY, COLOR_CYAN, -1, A_BOLD },
 	{ THEME_NOTICE, COLOR_WHITE, COLOR_BLUE, 0 },
 	{ THEME_STATUS, COLOR_YELLOW, -1, A_BOLD },
-	{ THEME_FIELD, COLOR_WHITE, COLOR_BLACK, A_BOLD },
 	/* Explicit, never the defaults: the light modules are white glyphs
 	 * on black whatever the user's colour scheme (tui/draw.c). */
 	{ THEME_QR, COLOR_WHITE, COLOR_BLACK, 0 },
@@ -26,13 +24,13 @@ static const struct color_role color_roles[] = {
 static void
 theme_monochrome(void)
 {
-	attrs[THEME_HEADER] = A_REVERSE;
+	attrs[THEME_HEADER] = A_NORMAL;	/* plain: a paint at 9600 baud */
 	attrs[THEME_TITLE] = A_BOLD;
 	attrs[THEME_SELECTED] = A_REVERSE;
-	attrs[THEME_HINT_KEY] = A_BOLD;
+	attrs[THEME_HINT_KEY] = A_NORMAL;
 	attrs[THEME_NOTICE] = A_NORMAL;
 	attrs[THEME_STATUS] = A_BOLD;
-	attrs[THEME_FIELD] = A_BOLD;
+	attrs[THEME_FIELD] = A_NORMAL;
 }
 
 void
@@ -40,10 +38,9 @@ theme_init(bool monochrome)
 {
 	for (int i = 0; i < THEME_ROLE_COUNT; i++)
 		attrs[i] = A_NORMAL;
-	if (monochrome || !has_colors() || start_color() != OK) {
-		theme_monochrome();
+	theme_monochrome();
+	if (monochrome || !has_colors() || start_color() != OK)
 		return;
-	}
 	/* -1 keeps the terminal's own background and text colour. */
 	bool defaults = use_default_colors() == OK;
 	for (size_t i = 0; i < sizeof(color_roles) / sizeof(color_roles[0]);

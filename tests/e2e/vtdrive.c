@@ -7,6 +7,7 @@
  * timed with fixed sleeps unless the script says `sleep`.
  *
  *   vtdrive [--rows R] [--cols C] [--timeout SECONDS] [--term TERM]
+ *           [--log FILE]
  *           [--env NAME=VALUE]... [--unsetenv NAME]... [--dump-on-fail]
  *           SCRIPT -- PROGRAM [ARGS...]
  *
@@ -18,6 +19,9 @@
  *   noise SECONDS SEED [rate BYTES_PER_S] [exclude BYTES], sleep MS, expect-exit CODE|signal:NAME,
  *   expect-running, expect-tty-sane, screen FILE, dump, bytes,
  *   bytes-reset, expect-bytes-max N, set-timeout SECONDS,
+ *   settle MS (until MS ms pass without output), mark LABEL (bytes since
+ *   the last mark, the screen's floor, ms since start), rss (the exited
+ *   child's peak RSS in KiB),
  *   grab-all REGEX (every row's match, or its first group, joined by '-'),
  *   run-grab CMD (sh -c CMD with $GRABBED; keeps its last output line),
  *   grab REGEX (waits for a row matching the POSIX extended REGEX and keeps
@@ -56,6 +60,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -70,6 +75,7 @@ enum op {
 	OP_SLEEP, OP_EXPECT_EXIT, OP_EXPECT_RUNNING, OP_TTY_SANE, OP_SCREEN,
 	OP_DUMP, OP_BYTES, OP_BYTES_RESET, OP_BYTES_MAX, OP_SET_TIMEOUT,
 	OP_GRAB, OP_GRAB_ALL, OP_RUN_GRAB, OP_SEND_GRABBED, OP_QR_IMAGE, OP_EXPECT_QR, OP_QR_BOX,
+	OP_SETTLE, OP_MARK, OP_RSS,
 };
 
 enum attr { ATTR_REVERSE, ATTR_BOLD, ATTR_UNDERLINE, ATTR_COLOR };
@@ -115,6 +121,9 @@ struct session {
 	char *rowbuf;		/* one rendered row and its byte -> column map */
 	int *rowcol;
 	char grabbed[256];	/* what the last grab matched */
+	FILE *log;		/* --log: every byte the child wrote */
+	long start_ms;		/* when the child was started */
+	long maxrss_kb;		/* its peak resident set, once reaped */
 };
 
 /* The child, for the watchdog's signal handler only. */
@@ -443,6 +452,8 @@ read_master(struct session *s)
 		if (n > 0) {
 			buf[n] = '\0';
 			s->bytes += (unsigned long long)n;
+			if (s->log != NULL)
+				fwrite(buf, 1, (size_t)n, s->log);
 			alarm(10);
 			vterm_input_write(s->vt, buf, (size_t)n);
 			alarm(0);
@@ -492,14 +503,17 @@ check_child(struct session *s)
 {
 	pid_t r;
 
+	struct rusage ru;
+
 	if (s->exited)
 		return 0;
-	r = waitpid(s->pid, &s->status, WNOHANG);
+	r = wait4(s->pid, &s->status, WNOHANG, &ru);
 	if (r == 0 || (r < 0 && errno == EINTR))
 		return 0;
 	if (r < 0)
 		return sys_error(s, "waitpid");
 	s->exited = 1;
+	s->maxrss_kb = ru.ru_maxrss;
 	watchdog_child = 0;
 	s->have_tios = tcgetattr(s->slave, &s->exit_tios) == 0;
 	close(s->slave);
@@ -619,6 +633,7 @@ session_start(struct session *s, char **argv, const char *term,
 	if (pipe2(ep, O_CLOEXEC) != 0)
 		return sys_error(s, "pipe");
 	fflush(NULL);
+	s->start_ms = now_ms();
 	s->pid = fork();
 	if (s->pid < 0) {
 		close(ep[0]);
@@ -1255,6 +1270,75 @@ run_sleep(struct session *s, long ms)
 	return 0;
 }
 
+/* Pumps until MS milliseconds pass without output: a paint is over. */
+static int
+run_settle(struct session *s, long ms)
+{
+	for (;;) {
+		unsigned long long before = s->bytes;
+
+		if (run_sleep(s, ms))
+			return 2;
+		if (s->bytes == before || s->exited)
+			return 0;
+	}
+}
+
+/*
+ * The floor of the screen: the fewest bytes any program could paint it
+ * with from blank. For each row, the UTF-8 bytes of its text from the
+ * first to the last visible character, where a run of N blanks inside
+ * counts min(N, 4) (past 4, a cursor-forward sequence, ESC [ N C, is as
+ * cheap); moving between rows and attributes count nothing.
+ */
+static unsigned long
+screen_floor(struct session *s)
+{
+	unsigned long floor = 0;
+	char utf8[8];
+
+	for (int row = 0; row < s->rows; row++) {
+		unsigned long blanks = 0;
+		int seen = 0;
+
+		for (int col = 0; col < s->cols; col++) {
+			VTermScreenCell cell;
+			VTermPos pos = { row, col };
+
+			vterm_screen_get_cell(s->screen, pos, &cell);
+			if (cell.chars[0] == (uint32_t)-1)
+				continue;
+			if (cell.chars[0] == 0 || cell.chars[0] == ' ') {
+				blanks++;
+				continue;
+			}
+			if (seen)
+				floor += blanks < 4 ? blanks : 4;
+			seen = 1;
+			blanks = 0;
+			for (int i = 0; i < VTERM_MAX_CHARS_PER_CELL &&
+			    cell.chars[i]; i++)
+				floor += put_utf8(utf8, cell.chars[i]);
+		}
+	}
+	return floor;
+}
+
+/*
+ * mark LABEL: prints the bytes the child wrote since the last mark, the
+ * screen's floor (screen_floor) and the milliseconds since the child
+ * started; then counts afresh.
+ */
+static int
+run_mark(struct session *s, const struct cmd *c)
+{
+	printf("mark %s bytes=%llu floor=%lu ms=%ld\n", c->text, s->bytes,
+	    screen_floor(s), now_ms() - s->start_ms);
+	fflush(stdout);
+	s->bytes = 0;
+	return 0;
+}
+
 /* Wait for the child to exit, then for the rest of its output. */
 static int
 wait_exit(struct session *s, const char *what)
@@ -1503,6 +1587,16 @@ run_cmd(struct session *s, const struct cmd *c)
 		return run_noise(s, c);
 	case OP_SLEEP:
 		return run_sleep(s, c->a);
+	case OP_SETTLE:
+		return run_settle(s, c->a);
+	case OP_MARK:
+		return run_mark(s, c);
+	case OP_RSS:
+		if (!s->exited)
+			return fail(s, NULL, "rss: the child has not exited");
+		printf("rss %ld\n", s->maxrss_kb);
+		fflush(stdout);
+		return 0;
 	case OP_EXPECT_EXIT:
 		return expect_exit(s, c);
 	case OP_EXPECT_RUNNING:
@@ -1547,6 +1641,7 @@ static const struct { const char *name; enum op op; } commands[] = {
 	{ "expect-bytes-max", OP_BYTES_MAX }, { "set-timeout", OP_SET_TIMEOUT },
 	{ "grab", OP_GRAB }, { "send-grabbed", OP_SEND_GRABBED },
 	{ "grab-all", OP_GRAB_ALL }, { "run-grab", OP_RUN_GRAB },
+	{ "settle", OP_SETTLE }, { "mark", OP_MARK }, { "rss", OP_RSS },
 	{ "qr-image", OP_QR_IMAGE }, { "expect-qr", OP_EXPECT_QR },
 	{ "expect-qr-box", OP_QR_BOX },
 };
@@ -1832,8 +1927,13 @@ parse_args(struct session *s, struct cmd *c, const char *p, char *errbuf)
 			return err ? err : "noise needs SECONDS SEED [rate BYTES_PER_S] [exclude BYTES]";
 		break;
 	case OP_SLEEP:
+	case OP_SETTLE:
 		if (!next_word(&p, w1, sizeof w1) || parse_long(w1, 0, 3600000, &c->a))
-			return "sleep needs milliseconds";
+			return "sleep and settle need milliseconds";
+		break;
+	case OP_MARK:
+		if (parse_text(&p, c, 0, &err))
+			return err;
 		break;
 	case OP_EXPECT_EXIT:
 		next_word(&p, w1, sizeof w1);
@@ -1995,6 +2095,12 @@ main(int argc, char **argv)
 		if (!val)
 			goto out;
 		i++;
+		if (strcmp(opt, "--log") == 0) {
+			s.log = fopen(val, "w");
+			if (s.log == NULL)
+				goto out;
+			continue;
+		}
 		if (strcmp(opt, "--rows") == 0 && !parse_long(val, 2, 1000, &n))
 			s.rows = (int)n;
 		else if (strcmp(opt, "--cols") == 0 && !parse_long(val, 2, 1000, &n))

@@ -208,7 +208,7 @@ test_policy_open_ok_without_mapping(void **state)
 	open_ok(t, NULL);
 	assert_accepted(t->policy, good_passphrase, NULL, "admin");
 	assert_refused(t->policy, "Qx7-vN2", NULL, "admin",
-	    "Use at least 10 characters (this has 7).");
+	    "Use at least 10 characters.");
 }
 
 static void
@@ -428,9 +428,9 @@ test_policy_check_nok_too_short(void **state)
 
 	open_ok(t, NULL);
 	assert_refused(t->policy, "Qx7-vN", NULL, "admin",
-	    "Use at least 10 characters (this has 6).");
+	    "Use at least 10 characters.");
 	assert_refused(t->policy, "Qx7-vN2p-", good_passphrase, "admin",
-	    "Use at least 10 characters (this has 9).");
+	    "Use at least 10 characters.");
 }
 
 /* UTF-8 characters count once each, as the owner sees them: 9 characters
@@ -442,7 +442,7 @@ test_policy_check_nok_too_short_counts_characters(void **state)
 
 	open_ok(t, NULL);
 	assert_refused(t->policy, "Gr\xc3\xbc\xc3\x9f" "e-\xc3\x96l7", NULL,
-	    "admin", "Use at least 10 characters (this has 9).");
+	    "admin", "Use at least 10 characters.");
 	assert_accepted(t->policy, "Gr\xc3\xbc\xc3\x9f" "e-\xc3\x96l7x", NULL,
 	    "admin");
 }
@@ -658,7 +658,7 @@ test_policy_check_nok_yaml_min_length(void **state)
 
 	open_ok(t, "\n    min_length: 12\n");
 	assert_refused(t->policy, "Qx7-vN2p-Lk", NULL, "admin",
-	    "Use at least 12 characters (this has 11).");
+	    "Use at least 12 characters.");
 	assert_accepted(t->policy, "Qx7-vN2p-Lk9", NULL, "admin");
 }
 
