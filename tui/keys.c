@@ -223,7 +223,8 @@ sequence(struct keys_decoder *dec, unsigned char byte, struct keys_event *ev)
 		/* A cursor position report; a modified F3 (CSI 1;5R) has
 		 * row 1, which no answer to our question does. */
 		if (byte == 'R' && dec->param_seen && dec->param >= 2 &&
-		    dec->param2 >= 2)
+		    dec->param2 >= 2 && dec->param <= KEYS_REPORT_MAX &&
+		    dec->param2 <= KEYS_REPORT_MAX)
 			return emit(dec, ev, KEYS_CURSOR_REPORT,
 			    (uint32_t)dec->param << 16 | dec->param2);
 		code = csi_key(byte, dec->param, &ch);

@@ -48,7 +48,8 @@ enum keys_code {
 	KEYS_FN,		/* function key number ch (1..20) */
 	KEYS_CURSOR_REPORT,	/* the terminal's answer to "where is the
 				 * cursor": row in ch >> 16, column in
-				 * ch & 0xffff (both 2 or more) */
+				 * ch & 0xffff (both 2 to KEYS_REPORT_MAX:
+				 * the question asks for 999;999) */
 };
 
 struct keys_event {
@@ -57,6 +58,7 @@ struct keys_event {
 };
 
 #define KEYS_SEQUENCE_MAX 64	/* bytes; longer sequences are noise */
+#define KEYS_REPORT_MAX 999	/* a cursor report's largest row, column */
 
 struct keys_decoder {
 	int state;

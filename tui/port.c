@@ -19,7 +19,8 @@
 
 static struct {
 	struct sp_port *sp;	/* a real port, or NULL */
-	int fd;			/* a pty we opened ourselves, or -1 */
+	int fd;			/* our own descriptor: it holds the lock,
+				 * and is the line itself for a pty; or -1 */
 } port = { .fd = -1 };
 
 static const struct {
@@ -118,6 +119,7 @@ open_sp(const char *path, const struct port_settings *s, int *fd,
 	    SP_FLOWCONTROL_XONXOFF : s->flow == PORT_FLOW_RTSCTS ?
 	    SP_FLOWCONTROL_RTSCTS : SP_FLOWCONTROL_NONE;
 	enum sp_return rc;
+	int flags;
 
 	rc = sp_get_port_by_name(path, &port.sp);
 	if (rc != SP_OK)
@@ -135,12 +137,16 @@ open_sp(const char *path, const struct port_settings *s, int *fd,
 	    (rc = sp_set_parity(port.sp, parity)) != SP_OK ||
 	    (rc = sp_set_stopbits(port.sp, 1)) != SP_OK ||
 	    (rc = sp_set_flowcontrol(port.sp, flow)) != SP_OK ||
-	    (rc = sp_get_port_handle(port.sp, fd)) != SP_OK) {
-		int r = sp_failed(rc, path, "set the port up", err);
-
-		port_close();
-		return r;
-	}
+	    (rc = sp_get_port_handle(port.sp, fd)) != SP_OK)
+		return sp_failed(rc, path, "set the port up", err);
+	/* libserialport opens with O_NONBLOCK and without O_CLOEXEC: curses
+	 * would spin on a full output buffer at 9600 baud, and a program
+	 * the wizard runs (a restart command) would inherit the line. */
+	if ((flags = fcntl(*fd, F_GETFL)) < 0 ||
+	    fcntl(*fd, F_SETFL, flags & ~O_NONBLOCK) < 0 ||
+	    fcntl(*fd, F_SETFD, FD_CLOEXEC) < 0)
+		return nvr_error_set(err, -errno, "%s: cannot set the port up: "
+		    "%s", path, strerror(errno));
 	return 0;
 }
 
@@ -148,8 +154,9 @@ int
 port_open(const char *path, const struct port_settings *s, int *fd,
     struct nvr_error *err)
 {
+	char resolved[PATH_MAX];
 	struct stat st;
-	int rc;
+	int rc, flags;
 
 	*fd = -1;
 	if (stat(path, &st) != 0)
@@ -161,37 +168,46 @@ port_open(const char *path, const struct port_settings *s, int *fd,
 	if (!port_baud_ok(s->baud))
 		return nvr_error_set(err, -EINVAL, "%d is not a baud rate this "
 		    "port can use", s->baud);
-	if (in_sysfs(path)) {
-		rc = open_sp(path, s, fd, err);
+	/* /dev/serial/by-id/... and other links: libserialport wants the
+	 * device's own name. */
+	if (realpath(path, resolved) == NULL)
+		return nvr_error_set(err, -errno, "%s: %s", path,
+		    strerror(errno));
+	/* Locked before anything is set: a second program refused here must
+	 * not change the line the first one uses. picocom takes the same
+	 * lock (minicom uses UUCP lock files instead). */
+	port.fd = open(resolved, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	if (port.fd < 0)
+		return nvr_error_set(err, -errno, "%s: cannot open: %s", path,
+		    strerror(errno));
+	if (flock(port.fd, LOCK_EX | LOCK_NB) != 0) {
+		rc = errno == EWOULDBLOCK ? -EBUSY : -errno;
+		port_close();
+		return nvr_error_set(err, rc, "%s is in use by another program",
+		    path);
+	}
+	if (!isatty(port.fd)) {
+		port_close();
+		return nvr_error_set(err, -ENOTTY, "%s is not a terminal",
+		    path);
+	}
+	if (in_sysfs(resolved)) {
+		rc = open_sp(resolved, s, fd, err);
 	} else {
 		/* A pseudo-terminal: libserialport cannot find it (no
-		 * /sys/class/tty entry), so termios does the same job. */
-		port.fd = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC);
-		if (port.fd < 0)
-			return nvr_error_set(err, -errno, "%s: cannot open: %s",
-			    path, strerror(errno));
-		if (!isatty(port.fd)) {
-			port_close();
-			return nvr_error_set(err, -ENOTTY, "%s is not a "
-			    "terminal", path);
-		}
-		rc = setup_termios(port.fd, s, err);
+		 * /sys/class/tty entry), so termios does the same job on
+		 * our own descriptor. */
+		flags = fcntl(port.fd, F_GETFL);
+		rc = flags < 0 || fcntl(port.fd, F_SETFL, flags &
+		    ~O_NONBLOCK) < 0 ? nvr_error_set(err, -errno, "%s: %s",
+		    path, strerror(errno)) : setup_termios(port.fd, s, err);
 		*fd = port.fd;
 	}
 	if (rc != 0) {
 		port_close();
 		*fd = -1;
-		return rc;
 	}
-	/* One program per line: picocom and minicom honour flock too. */
-	if (flock(*fd, LOCK_EX | LOCK_NB) != 0) {
-		rc = errno == EWOULDBLOCK ? -EBUSY : -errno;
-		port_close();
-		*fd = -1;
-		return nvr_error_set(err, rc, "%s is in use by another program",
-		    path);
-	}
-	return 0;
+	return rc;
 }
 
 void

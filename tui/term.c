@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <term.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -33,8 +34,13 @@
 #include "tui/view.h"
 
 #define HELD_STDERR_MAX (64 * 1024)
+#define SIZE_ANSWER_MS 5000	/* a size question expires */
+#define SIZE_ROWS_MAX 200	/* larger reports are drawn in this much */
+#define SIZE_COLS_MAX 400
 
 static volatile sig_atomic_t pending_signal;
+
+static int64_t now_ms(void);
 
 static struct {
 	bool active;
@@ -43,8 +49,10 @@ static struct {
 	int in_fd;
 	bool serial;		/* on a serial line: no SIGWINCH, no size
 				 * from the kernel; ask the terminal */
-	bool size_asked;	/* a size question is out: only its answer
-				 * may resize (line noise must not) */
+	int64_t size_asked_ms;	/* when a size question went out; only its
+				 * answer within SIZE_ANSWER_MS may resize
+				 * (line noise must not); 0: none out */
+	bool xonxoff;		/* the line's flow control is XON/XOFF */
 	WINDOW *input;
 	int escdelay_ms;
 	int saved_stderr;	/* -1 if standard error is not held */
@@ -219,44 +227,53 @@ ask_size(int fd)
 	(void)!write(fd, question, sizeof(question) - 1);
 }
 
+/* Clamps a reported size to what is worth drawing (a huge report would
+ * make curses allocate for millions of cells). */
+static void
+clamp_size(int *rows, int *cols)
+{
+	if (*rows > SIZE_ROWS_MAX)
+		*rows = SIZE_ROWS_MAX;
+	if (*cols > SIZE_COLS_MAX)
+		*cols = SIZE_COLS_MAX;
+}
+
 /* Reads the answer to ask_size from FD for up to TIMEOUT_MS; 0 with
- * *ROWS and *COLS, or -1. Whatever else arrives meanwhile is dropped:
- * nobody has seen the screen yet. */
+ * *ROWS and *COLS, or -1. Keys typed meanwhile are dropped: nobody has
+ * seen the screen yet. The bytes go through term.decoder, so an answer
+ * cut in two by the timeout is finished by term_next_event, and one
+ * that comes late is still taken (the question stays out). */
 static int
 read_size(int fd, int timeout_ms, int *rows, int *cols)
 {
-	int64_t deadline;
-	struct keys_decoder dec;
+	int64_t deadline = now_ms() + timeout_ms;
 	struct keys_event ev;
-	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	deadline = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 +
-	    timeout_ms;
-	keys_init(&dec);
+	keys_init(&term.decoder);
 	for (;;) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		unsigned char buf[64];
-		int64_t left;
+		int64_t left = deadline - now_ms();
 		ssize_t n;
 
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		left = deadline - ((int64_t)ts.tv_sec * 1000 +
-		    ts.tv_nsec / 1000000);
 		if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
-			return -1;
+			break;
 		n = read(fd, buf, sizeof(buf));
 		if (n <= 0)
-			return -1;
+			break;
 		for (ssize_t i = 0; i < n; i++) {
-			if (!keys_feed(&dec, buf[i], &ev) ||
+			if (!keys_feed(&term.decoder, buf[i], &ev) ||
 			    ev.code != KEYS_CURSOR_REPORT)
 				continue;
 			*rows = (int)(ev.ch >> 16);
 			*cols = (int)(ev.ch & 0xffff);
+			clamp_size(rows, cols);
+			keys_init(&term.decoder);
 			return 0;
 		}
 	}
+	term.size_asked_ms = now_ms() - timeout_ms;
+	return -1;
 }
 
 /* True if the terminal has an alternate screen that endwin leaves. */
@@ -287,6 +304,7 @@ term_begin(const struct term_options *options, struct nvr_error *err)
 		 * COLUMNS describe another terminal: ask the one at the
 		 * other end, else 24x80 (what vt100 says). */
 		use_env(FALSE);
+		term.xonxoff = options->xonxoff;
 		ask_size(options->port_fd);
 		if (read_size(options->port_fd, 1500, &rows, &cols) != 0) {
 			rows = VIEW_MIN_ROWS;
@@ -320,8 +338,8 @@ term_begin(const struct term_options *options, struct nvr_error *err)
 		    "(TERM=%s unknown?)", getenv("TERM"));
 	}
 	set_term(term.screen);
-	if (term.serial)
-		resizeterm(rows, cols);
+	if (term.serial && resizeterm(rows, cols) != OK)
+		resizeterm(VIEW_MIN_ROWS, VIEW_MIN_COLS);
 	term.in_fd = fileno(in);
 	term.active = true;
 	term.escdelay_ms = options->escdelay_ms;
@@ -333,6 +351,17 @@ term_begin(const struct term_options *options, struct nvr_error *err)
 	raw();
 	noecho();
 	nonl();
+	if (term.xonxoff) {
+		/* raw() turned the line's XON/XOFF off: the laptop's XOFF
+		 * must still pause what we send. */
+		struct termios t;
+
+		if (tcgetattr(term.in_fd, &t) == 0) {
+			t.c_iflag |= IXON | IXOFF;
+			tcsetattr(term.in_fd, TCSANOW, &t);
+			def_prog_mode();
+		}
+	}
 	curs_set(0);
 	keypad(stdscr, FALSE);
 	leaveok(stdscr, TRUE);
@@ -345,7 +374,8 @@ term_begin(const struct term_options *options, struct nvr_error *err)
 	}
 	keypad(term.input, FALSE);
 	nodelay(term.input, TRUE);
-	keys_init(&term.decoder);
+	if (!term.serial)	/* read_size may have begun a sequence */
+		keys_init(&term.decoder);
 	return 0;
 }
 
@@ -395,7 +425,7 @@ term_repaint(void)
 		/* Through the stream, after what curses has sent. */
 		fflush(term.out);
 		ask_size(fileno(term.out));
-		term.size_asked = true;
+		term.size_asked_ms = now_ms();
 	}
 }
 
@@ -426,14 +456,16 @@ term_size_report(struct term_event *ev)
 
 	if (ev->kind != TERM_EVENT_KEY || ev->key.code != KEYS_CURSOR_REPORT)
 		return false;
-	if (!term.serial || !term.size_asked)
+	if (!term.serial || term.size_asked_ms == 0 ||
+	    now_ms() - term.size_asked_ms > SIZE_ANSWER_MS)
 		return false;
-	term.size_asked = false;
+	term.size_asked_ms = 0;
 	rows = (int)(ev->key.ch >> 16);
 	cols = (int)(ev->key.ch & 0xffff);
+	clamp_size(&rows, &cols);
 	memset(ev, 0, sizeof(*ev));
-	if (rows != LINES || cols != COLS)
-		resizeterm(rows, cols);
+	if ((rows != LINES || cols != COLS) && resizeterm(rows, cols) != OK)
+		resizeterm(VIEW_MIN_ROWS, VIEW_MIN_COLS);
 	ev->kind = TERM_EVENT_RESIZE;
 	return true;
 }

@@ -22,6 +22,7 @@ struct term_options {
 				 * terminal at the other end, and again on
 				 * Ctrl-L */
 	int port_fd;
+	bool xonxoff;		/* the port's flow control is XON/XOFF */
 	int escdelay_ms;	/* wait for the rest of an Esc sequence */
 	bool monochrome;	/* bold and reverse only */
 };

@@ -671,6 +671,8 @@ run(const struct options *opt)
 	term_opt.monochrome = monochrome_wanted(&cfg);
 	if (opt->port_path != NULL) {
 		term_opt.serial = true;
+		term_opt.xonxoff = strcmp(cfg.console.flow_control,
+		    "xonxoff") == 0;
 		term_opt.port_fd = open_port(opt, &cfg, &code);
 		if (term_opt.port_fd < 0) {
 			close_backends(&cfg, &b);
