@@ -276,6 +276,18 @@ read_size(int fd, int timeout_ms, int *rows, int *cols)
 	return -1;
 }
 
+/* LINES and COLUMNS as curses will read them at start. */
+static void
+set_size_env(int rows, int cols)
+{
+	char text[16];
+
+	snprintf(text, sizeof(text), "%d", rows);
+	setenv("LINES", text, 1);
+	snprintf(text, sizeof(text), "%d", cols);
+	setenv("COLUMNS", text, 1);
+}
+
 /* True if the terminal has an alternate screen that endwin leaves. */
 static bool
 has_alternate_screen(void)
@@ -302,14 +314,17 @@ term_begin(const struct term_options *options, struct nvr_error *err)
 		out = term.out;
 		/* The kernel knows no size for a serial line, and LINES or
 		 * COLUMNS describe another terminal: ask the one at the
-		 * other end, else 24x80 (what vt100 says). */
-		use_env(FALSE);
+		 * other end, else 24x80. The answer replaces them (rather
+		 * than use_env(FALSE), which would fall back to terminfo,
+		 * and TERM=linux has no size there: curses would not
+		 * start). */
 		term.xonxoff = options->xonxoff;
 		ask_size(options->port_fd);
 		if (read_size(options->port_fd, 1500, &rows, &cols) != 0) {
 			rows = VIEW_MIN_ROWS;
 			cols = VIEW_MIN_COLS;
 		}
+		set_size_env(rows, cols);
 	} else if (options->tty_path != NULL) {
 		rc = open_tty(options->tty_path, err);
 		if (rc < 0)
@@ -325,8 +340,10 @@ term_begin(const struct term_options *options, struct nvr_error *err)
 	/* A stray LINES or COLUMNS must not override the size the terminal
 	 * reports. (use_env(FALSE) would also ignore that report and fall
 	 * back to terminfo, which for TERM=linux has no size at all.) */
-	unsetenv("LINES");
-	unsetenv("COLUMNS");
+	if (!term.serial) {
+		unsetenv("LINES");
+		unsetenv("COLUMNS");
+	}
 	term.screen = newterm(NULL, out, in);
 	if (term.screen == NULL) {
 		if (term.in != NULL) {
