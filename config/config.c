@@ -153,8 +153,9 @@ static const struct schema_key reset_keys[] = {
 	  .choices = reset_confirm_choices, .help = "what the owner types: "
 	  "word (RESET, the default) or serial (its last 4 characters)" },
 	{ .name = "proof", .type = SCHEMA_LIST,
-	  .help = "any one of: password (the administrator's), reset_file "
-	  "(a factory-reset file from support); default none" },
+	  .help = "any one of: password (the administrator's), questions "
+	  "(the administrator's security questions), reset_file (a "
+	  "factory-reset file from support); default none" },
 	{ .name = "keep", .type = SCHEMA_MAP_LIST, .children = reset_keep_keys,
 	  .help = "what a reset keeps, shown on screen" },
 	{ 0 },
@@ -801,10 +802,12 @@ read_reset_choices(struct config *cfg)
 			r->proofs |= RESET_PROOF_PASSWORD;
 		} else if (strcmp(proofs[i], "reset_file") == 0) {
 			r->proofs |= RESET_PROOF_RESET_FILE;
+		} else if (strcmp(proofs[i], "questions") == 0) {
+			r->proofs |= RESET_PROOF_QUESTIONS;
 		} else if (strcmp(proofs[i], "none") != 0) {
 			node_error(sec->doc, list_item(sec, "proof", i),
 			    "reset.proof: '%s' is not a proof; give password, "
-			    "reset_file or none", proofs[i]);
+			    "questions, reset_file or none", proofs[i]);
 			rc = -1;
 		}
 	}

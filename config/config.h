@@ -90,6 +90,8 @@ enum reset_confirm {
  * none: physical access is the proof, as with a reset button. */
 #define RESET_PROOF_PASSWORD	0x1u	/* the administrator's password */
 #define RESET_PROOF_RESET_FILE	0x2u	/* a factory-reset file from support */
+#define RESET_PROOF_QUESTIONS	0x4u	/* the administrator's security
+					 * questions answered */
 
 /* The reset: mapping: the factory reset plan (config_reset_plan builds
  * it), what it keeps, and how it is confirmed and ended. */

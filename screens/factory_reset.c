@@ -32,6 +32,8 @@ enum fr_state {
 	FR_PROOF_CHOOSE,	/* which proof of authority */
 	FR_PASSWORD,		/* the administrator's password */
 	FR_PASSWORD_CHECKING,	/* (work) */
+	FR_ANSWERS,		/* the administrator's security questions */
+	FR_ANSWERS_CHECKING,	/* (work) */
 	FR_FILES,		/* factory-reset files on USB storage */
 	FR_FILE_CHECKING,	/* (work) */
 	FR_TYPE,		/* the typed word */
@@ -44,7 +46,7 @@ enum fr_state {
 	FR_FAILED,		/* cannot go on; nothing was changed */
 };
 
-enum { PROOF_PASSWORD, PROOF_FILE, PROOF_COUNT };
+enum { PROOF_PASSWORD, PROOF_QUESTIONS, PROOF_FILE, PROOF_COUNT };
 
 #define LOG_LINES FACTORY_RESET_ITEMS_MAX
 #define SHOWN_MAX 8		/* lines of what is erased, on 24 rows */
@@ -62,6 +64,10 @@ struct fr_screen {
 	size_t proof_count, proof_selected;
 	int proof_kind[PROOF_COUNT];
 	struct view_menu_item proof_items[PROOF_COUNT];
+	char proof_keys[PROOF_COUNT][2];
+	struct recovery_enrollment enrolled;	/* the admin's questions */
+	struct secret answers[RECOVERY_QUESTIONS_MAX];
+	size_t step;			/* the question being answered */
 	struct support_file files[SUPPORT_FILES_MAX];
 	size_t file_count, file_selected;
 	struct view_menu_item file_items[SUPPORT_FILES_MAX + 1];
@@ -238,6 +244,34 @@ list_files(struct fr_screen *s)
 }
 
 static void
+clear_answers(struct fr_screen *s)
+{
+	for (size_t i = 0; i < RECOVERY_QUESTIONS_MAX; i++)
+		secret_clear(&s->answers[i]);
+	s->step = 0;
+	s->reveal = false;
+}
+
+/* The administrator's questions; false (with STATUS) if there are none
+ * to answer. */
+static bool
+open_questions(struct fr_screen *s)
+{
+	const struct recovery *rec = s->context->recovery;
+	struct nvr_error err;
+
+	if (s->admin[0] == '\0' || rec->ops->enrollment(rec->state, s->admin,
+	    &s->enrolled, &err) != 0 || s->enrolled.question_count == 0) {
+		snprintf(s->status, sizeof(s->status), "The administrator has "
+		    "no security questions set up: choose another proof.");
+		return false;
+	}
+	clear_answers(s);
+	s->state = FR_ANSWERS;
+	return true;
+}
+
+static void
 open_proof(struct fr_screen *s, int kind)
 {
 	s->note[0] = '\0';
@@ -245,6 +279,9 @@ open_proof(struct fr_screen *s, int kind)
 		secret_clear(&s->typed);
 		s->reveal = false;
 		s->state = FR_PASSWORD;
+	} else if (kind == PROOF_QUESTIONS) {
+		if (!open_questions(s))
+			s->state = FR_PROOF_CHOOSE;
 	} else {
 		list_files(s);
 	}
@@ -273,12 +310,22 @@ set_proofs(struct fr_screen *s)
 		    "1", "The administrator's password", NULL };
 		s->proof_count++;
 	}
+	if ((proofs & RESET_PROOF_QUESTIONS) && s->context->recovery != NULL) {
+		s->proof_kind[s->proof_count] = PROOF_QUESTIONS;
+		s->proof_items[s->proof_count] = (struct view_menu_item){
+		    NULL, "The administrator's security questions", NULL };
+		s->proof_count++;
+	}
 	if ((proofs & RESET_PROOF_RESET_FILE) && s->context->support != NULL) {
 		s->proof_kind[s->proof_count] = PROOF_FILE;
 		s->proof_items[s->proof_count] = (struct view_menu_item){
-		    s->proof_count == 0 ? "1" : "2",
-		    "A factory-reset file from support (USB stick)", NULL };
+		    NULL, "A factory-reset file from support (USB stick)",
+		    NULL };
 		s->proof_count++;
+	}
+	for (size_t i = 0; i < s->proof_count; i++) {
+		s->proof_keys[i][0] = (char)('1' + i);
+		s->proof_items[i].key = s->proof_keys[i];
 	}
 }
 
@@ -335,6 +382,8 @@ fr_create(const struct screen_context *context)
 		return NULL;
 	s->context = context;
 	secret_init(&s->typed);
+	for (size_t i = 0; i < RECOVERY_QUESTIONS_MAX; i++)
+		secret_init(&s->answers[i]);
 	s->confirm_items[0] = (struct view_menu_item){ "",
 	    "Cancel: keep everything", NULL };
 	s->confirm_items[1] = (struct view_menu_item){ "",
@@ -387,6 +436,35 @@ check_password(struct fr_screen *s)
 		audit_log(AUDIT_WRONG_PASSWORD, s->admin, 0);
 		proof_failed(s->context, s->admin, "Wrong password.", s->note,
 		    sizeof(s->note));
+	} else {
+		snprintf(s->note, sizeof(s->note), "Cannot check: %s",
+		    err.message);
+	}
+	return (struct screen_result){ .kind = SCREEN_STAY };
+}
+
+static struct screen_result
+check_answers(struct fr_screen *s)
+{
+	const struct recovery *rec = s->context->recovery;
+	struct nvr_error err;
+	int rc;
+
+	s->state = FR_ANSWERS;
+	if (!proof_may_try(s->context, s->admin, s->note, sizeof(s->note))) {
+		clear_answers(s);
+		return (struct screen_result){ .kind = SCREEN_STAY };
+	}
+	rc = rec->ops->check_answers(rec->state, s->admin, s->answers,
+	    s->enrolled.question_count, &err);
+	clear_answers(s);
+	if (rc == 0) {
+		proof_succeeded(s->context, s->admin);
+		to_type(s);
+	} else if (rc == -EACCES) {
+		audit_log(AUDIT_WRONG_ANSWERS, s->admin, 0);
+		proof_failed(s->context, s->admin, "One or more answers are "
+		    "wrong.", s->note, sizeof(s->note));
 	} else {
 		snprintf(s->note, sizeof(s->note), "Cannot check: %s",
 		    err.message);
@@ -562,6 +640,50 @@ after_done(struct fr_screen *s)
 	return (struct screen_result){ .kind = SCREEN_CLOSE };
 }
 
+/* Typing the answer to question STEP; Esc goes a question back. */
+static struct screen_result
+handle_answer(struct fr_screen *s, const struct keys_action_event *ev)
+{
+	struct screen_result stay = { .kind = SCREEN_STAY };
+
+	switch (ev->action) {
+	case ACTION_CONFIRM:
+	case ACTION_NEXT:
+		if (s->answers[s->step].length == 0)
+			break;
+		s->note[0] = '\0';
+		s->reveal = false;
+		if (s->step + 1 < s->enrolled.question_count) {
+			s->step++;
+			break;
+		}
+		s->state = FR_ANSWERS_CHECKING;
+		return (struct screen_result){ .kind = SCREEN_WORK };
+	case ACTION_REVEAL:
+		s->reveal = !s->reveal;
+		break;
+	case ACTION_BACK:
+		secret_clear(&s->answers[s->step]);
+		s->reveal = false;
+		if (s->step > 0) {
+			s->step--;
+		} else {
+			clear_answers(s);
+			if (s->proof_count > 1)
+				s->state = FR_PROOF_CHOOSE;
+			else
+				return (struct screen_result){
+				    .kind = SCREEN_CLOSE };
+		}
+		break;
+	default:
+		input_edit(&s->answers[s->step], ev);
+		s->note[0] = '\0';
+		break;
+	}
+	return stay;
+}
+
 static struct screen_result
 fr_handle(void *self, const struct keys_action_event *ev)
 {
@@ -602,6 +724,8 @@ fr_handle(void *self, const struct keys_action_event *ev)
 			s->note[0] = '\0';
 		return s->state == FR_PASSWORD_CHECKING ?
 		    (struct screen_result){ .kind = SCREEN_WORK } : stay;
+	case FR_ANSWERS:
+		return handle_answer(s, ev);
 	case FR_FILES:
 		if (back && s->proof_count > 1) {
 			s->state = FR_PROOF_CHOOSE;
@@ -690,6 +814,8 @@ fr_work(void *self)
 		return check_password(s);
 	case FR_FILE_CHECKING:
 		return check_file(s);
+	case FR_ANSWERS_CHECKING:
+		return check_answers(s);
 	case FR_RUNNING:
 		return run_step(s);
 	case FR_RESTARTING:
@@ -772,8 +898,7 @@ fr_render(void *self, struct view *view)
 		snprintf(intro, size, "Type the password of the "
 		    "administrator (%s) to allow the factory reset.%s",
 		    s->admin[0] ? s->admin : "none", s->proof_count > 1 ?
-		    " Forgotten? Press Esc and choose a factory-reset file "
-		    "from support instead (ask for it in menu 3)." : "");
+		    " Forgotten? Press Esc and choose another proof." : "");
 		view->intro = intro;
 		render_field(s, view, "Password", true);
 		INPUT_HINTS(view, password_hints);
@@ -788,8 +913,30 @@ fr_render(void *self, struct view *view)
 		INPUT_HINTS(view, input_menu_hints);
 		view->context = KEYS_CONTEXT_MENU;
 		return;
+	case FR_ANSWERS:
+		snprintf(intro, size, "Question %zu of %zu: %s", s->step + 1,
+		    s->enrolled.question_count,
+		    s->enrolled.questions[s->step]);
+		view->intro = intro;
+		memset(&s->field, 0, sizeof(s->field));
+		s->field.label = "Answer";
+		s->field.wide = true;
+		s->field.focused = true;
+		s->field.masked = s->answers[s->step].chars;
+		s->field.text = s->reveal ? secret_text(&s->answers[s->step]) :
+		    NULL;
+		s->field.note = s->note[0] ? s->note : NULL;
+		s->field.note_is_problem = true;
+		view->fields = &s->field;
+		view->field_count = 1;
+		view->context = KEYS_CONTEXT_TEXT;
+		INPUT_HINTS(view, input_answer_hints);
+		if (s->reveal)
+			view->status = "The answer is shown: ^T hides it.";
+		return;
 	case FR_PASSWORD_CHECKING:
 	case FR_FILE_CHECKING:
+	case FR_ANSWERS_CHECKING:
 		view->intro = "Checking...";
 		return;
 	case FR_TYPE:
@@ -870,6 +1017,8 @@ fr_destroy(void *self)
 	struct fr_screen *s = self;
 
 	secret_release(&s->typed);
+	for (size_t i = 0; i < RECOVERY_QUESTIONS_MAX; i++)
+		secret_release(&s->answers[i]);
 	free(s);
 }
 

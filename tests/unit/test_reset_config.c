@@ -390,11 +390,11 @@ test_reset_command_backend(void **state)
 	    "  label: settings, cameras and users\n"
 	    "  after: [/sbin/reboot, -f]\n"
 	    "  confirm: serial\n"
-	    "  proof: [password, reset_file]\n"), 0);
+	    "  proof: [password, reset_file, questions]\n"), 0);
 	assert_int_equal(fx->cfg.reset.backend, RESET_BACKEND_COMMAND);
 	assert_int_equal(fx->cfg.reset.confirm, RESET_CONFIRM_SERIAL);
 	assert_int_equal(fx->cfg.reset.proofs, RESET_PROOF_PASSWORD |
-	    RESET_PROOF_RESET_FILE);
+	    RESET_PROOF_RESET_FILE | RESET_PROOF_QUESTIONS);
 	assert_string_equal(fx->cfg.reset.after[0], "/sbin/reboot");
 	assert_string_equal(fx->cfg.reset.after[1], "-f");
 	assert_null(fx->cfg.reset.after[2]);
@@ -474,8 +474,8 @@ test_reset_bad_proof(void **state)
 	assert_fails_once((struct support_fx *)*state, DEVICE RESET_HEAD
 	    "    - remove: /var/lib/nvr/a\n"
 	    "  proof: [password, smile]\n", 10, 21,
-	    "reset.proof: 'smile' is not a proof; give password, reset_file "
-	    "or none");
+	    "reset.proof: 'smile' is not a proof; give password, questions, "
+	    "reset_file or none");
 }
 
 int
