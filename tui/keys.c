@@ -293,6 +293,12 @@ keys_pending(const struct keys_decoder *dec)
 }
 
 bool
+keys_in_csi(const struct keys_decoder *dec)
+{
+	return dec->state == STATE_CSI;
+}
+
+bool
 keys_flush(struct keys_decoder *dec, struct keys_event *ev)
 {
 	int state = dec->state;

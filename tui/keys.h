@@ -91,6 +91,10 @@ bool keys_feed(struct keys_decoder *dec, unsigned char byte,
  */
 bool keys_next(struct keys_decoder *dec, struct keys_event *ev);
 
+/* True if a CSI sequence (Esc [ ...) has begun and not ended: more than
+ * a lone Esc was typed or sent. */
+bool keys_in_csi(const struct keys_decoder *dec);
+
 /* True if bytes are waiting for the rest of a sequence, or in keys_next. */
 bool keys_pending(const struct keys_decoder *dec);
 

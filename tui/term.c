@@ -34,7 +34,8 @@
 #include "tui/view.h"
 
 #define HELD_STDERR_MAX (64 * 1024)
-#define SIZE_ANSWER_MS 5000	/* a size question expires */
+#define SIZE_ANSWER_MS 30000	/* a size question expires (a slow line, a busy laptop) */
+#define SIZE_PART_MS 1000	/* the rest of a split size answer */
 #define SIZE_ROWS_MAX 200	/* larger reports are drawn in this much */
 #define SIZE_COLS_MAX 400
 
@@ -464,6 +465,14 @@ now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Whether a size question is out and not expired. */
+static bool
+size_question_out(void)
+{
+	return term.serial && term.size_asked_ms != 0 &&
+	    now_ms() - term.size_asked_ms <= SIZE_ANSWER_MS;
+}
+
 /* A cursor position report in EV: on a serial line it is the answer to
  * ask_size, and the screen takes that size (a RESIZE event). */
 static bool
@@ -473,8 +482,7 @@ term_size_report(struct term_event *ev)
 
 	if (ev->kind != TERM_EVENT_KEY || ev->key.code != KEYS_CURSOR_REPORT)
 		return false;
-	if (!term.serial || term.size_asked_ms == 0 ||
-	    now_ms() - term.size_asked_ms > SIZE_ANSWER_MS)
+	if (!size_question_out())
 		return false;
 	term.size_asked_ms = 0;
 	rows = (int)(ev->key.ch >> 16);
@@ -537,6 +545,12 @@ term_next_event(struct term_event *ev, int timeout_ms)
 
 		wait = keys_pending(&term.decoder) ? term.escdelay_ms :
 		    deadline - now_ms();
+		/* The answer to a size question, split on its way (a USB
+		 * adapter, a busy laptop), must not be cut by the Esc delay
+		 * and typed into the screen as digits. */
+		if (keys_in_csi(&term.decoder) && size_question_out() &&
+		    wait < SIZE_PART_MS)
+			wait = SIZE_PART_MS;
 		if (wait < 0)
 			wait = 0;
 		wait_ts.tv_sec = (time_t)(wait / 1000);
