@@ -76,6 +76,23 @@ struct accounts {
 	void *state;
 };
 
+/* True if the admin account (listed first) has no usable password (empty,
+ * locked or a factory default): first-boot setup is due, at start and
+ * after a factory reset. A store that cannot be read is not first boot;
+ * Change password will say what is wrong. */
+static inline bool
+accounts_admin_needs_password(const struct accounts *accounts)
+{
+	struct account admin;
+	struct nvr_error err;
+	size_t count;
+
+	if (accounts->ops->list(accounts->state, &admin, 1, &count, &err) != 0)
+		return false;
+	return count == 1 && admin.admin &&
+	    admin.password != ACCOUNT_PASSWORD_SET;
+}
+
 extern const struct backend_impl accounts_shadow_impl;
 
 #endif

@@ -179,8 +179,6 @@ factory_reset_describe(struct factory_reset *r,
 		switch (s->kind) {
 		case RESET_REMOVE:
 		case RESET_TRUNCATE:
-			describe_path(s->path, detail, sizeof(detail));
-			break;
 		case RESET_MKDIR:
 			describe_path(s->path, detail, sizeof(detail));
 			break;
@@ -276,7 +274,8 @@ take_lock(struct factory_reset *r, struct nvr_error *err)
 }
 
 int
-factory_reset_start(struct factory_reset *r, struct nvr_error *err)
+factory_reset_start(struct factory_reset *r, size_t *total,
+    struct nvr_error *err)
 {
 	const struct reset_plan *plan = r->s.plan;
 	struct reset_step *steps;
@@ -296,6 +295,7 @@ factory_reset_start(struct factory_reset *r, struct nvr_error *err)
 	    "support requests" };
 	whole = (struct reset_plan){ .steps = steps, .n_steps = n,
 	    .allowed = plan->allowed, .n_allowed = plan->n_allowed };
+	*total = n;
 	rc = take_lock(r, err);
 	if (rc == 0) {
 		rc = reset_journal_begin(r->s.state_dir, &whole, err);

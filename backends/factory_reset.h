@@ -75,9 +75,11 @@ int factory_reset_describe(struct factory_reset *r,
     struct factory_reset_summary *out, struct nvr_error *err);
 
 /* Takes the reset lock and records the whole reset in the journal; runs
- * no step. Returns 0, -EBUSY (another reset holds the lock), -EEXIST (an
- * unfinished reset: finish it) or another negative errno. */
-int factory_reset_start(struct factory_reset *r, struct nvr_error *err);
+ * no step. *TOTAL is how many steps it has. Returns 0, -EBUSY (another
+ * reset holds the lock), -EEXIST (an unfinished reset: finish it) or
+ * another negative errno. */
+int factory_reset_start(struct factory_reset *r, size_t *total,
+    struct nvr_error *err);
 
 /* Runs the next step of the journal (taking the lock if this process
  * does not hold it yet: a reset found unfinished) and fills PROGRESS.

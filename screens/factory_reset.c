@@ -342,14 +342,18 @@ find_admin(struct fr_screen *s)
 		snprintf(s->admin, sizeof(s->admin), "%s", admin.name);
 }
 
-/* The unfinished reset's screen, for a journal found now. */
-static void
+/* If a reset's journal is there (found at start, or by a start that
+ * failed: another console's reset, or ours written before a later
+ * failure), it must be finished: shows it and returns true. */
+static bool
 show_unfinished(struct fr_screen *s)
 {
 	struct reset_journal_status status;
 	struct nvr_error err = { "" };
 	int rc = factory_reset_pending(s->context->reset, &status, &err);
 
+	if (rc == -ENOENT)
+		return false;
 	if (rc == 0) {
 		snprintf(s->text, sizeof(s->text), "A factory reset was "
 		    "interrupted (a power cut, or the recorder was switched "
@@ -360,7 +364,7 @@ show_unfinished(struct fr_screen *s)
 		s->progress.done = status.done;
 		s->progress.total = status.total;
 		s->state = FR_UNFINISHED;
-		return;
+		return true;
 	}
 	snprintf(s->text, sizeof(s->text), "A factory reset was interrupted, "
 	    "and its journal cannot be read:\n\n%s\n\nIt was NOT run: the "
@@ -368,15 +372,14 @@ show_unfinished(struct fr_screen *s)
 	    "meanwhile.", err.message);
 	s->quit_on_close = true;
 	s->state = FR_FAILED;
+	return true;
 }
 
 static void *
 fr_create(const struct screen_context *context)
 {
 	struct fr_screen *s = calloc(1, sizeof(*s));
-	struct reset_journal_status status;
 	struct nvr_error err = { "" };
-	int rc;
 
 	if (s == NULL)
 		return NULL;
@@ -389,11 +392,8 @@ fr_create(const struct screen_context *context)
 	s->confirm_items[1] = (struct view_menu_item){ "",
 	    "Erase now", "cannot be undone" };
 	find_admin(s);
-	rc = factory_reset_pending(context->reset, &status, &err);
-	if (rc != -ENOENT) {
-		show_unfinished(s);
+	if (show_unfinished(s))
 		return s;
-	}
 	set_proofs(s);
 	if (context->reset_config->proofs != 0 && s->proof_count == 0) {
 		fail(s, "%s", "This recorder asks for a proof of authority "
@@ -566,21 +566,6 @@ run_step(struct fr_screen *s)
 	return (struct screen_result){ .kind = SCREEN_STAY };
 }
 
-/* After a failed start: if a journal is there after all (another
- * console's reset, or ours written before a later failure), it must be
- * finished, so show it. */
-static bool
-reset_journal_status_known(struct fr_screen *s)
-{
-	struct reset_journal_status status;
-	struct nvr_error err;
-
-	if (factory_reset_pending(s->context->reset, &status, &err) == -ENOENT)
-		return false;
-	show_unfinished(s);
-	return true;
-}
-
 static struct screen_result
 begin(struct fr_screen *s)
 {
@@ -601,7 +586,7 @@ begin(struct fr_screen *s)
 		}
 		audit_log(AUDIT_FILE_ACCEPTED, s->admin[0] ? s->admin : "-", 0);
 	}
-	rc = factory_reset_start(s->context->reset, &err);
+	rc = factory_reset_start(s->context->reset, &s->progress.total, &err);
 	if (rc == -EBUSY) {
 		fail(s, "%s. Let it finish; this wizard closes now.",
 		    err.message);
@@ -609,16 +594,14 @@ begin(struct fr_screen *s)
 		return stay;
 	}
 	if (rc != 0) {
-		if (reset_journal_status_known(s))
+		if (show_unfinished(s))
 			return stay;
 		fail(s, "The reset could not begin: %s. Nothing was "
 		    "changed.", err.message);
 		return stay;
 	}
 	audit_log(AUDIT_RESET_STARTED, s->admin[0] ? s->admin : "-", 0);
-	/* One step for each line of what is erased. */
 	s->progress.done = 0;
-	s->progress.total = s->summary.erase_count;
 	s->state = FR_RUNNING;
 	return (struct screen_result){ .kind = SCREEN_WORK };
 }
@@ -628,13 +611,8 @@ begin(struct fr_screen *s)
 static struct screen_result
 after_done(struct fr_screen *s)
 {
-	const struct accounts *a = s->context->accounts;
-	struct account admin;
-	struct nvr_error err;
-	size_t count = 0;
-
-	if (a != NULL && a->ops->list(a->state, &admin, 1, &count, &err) == 0 &&
-	    count == 1 && admin.admin && admin.password != ACCOUNT_PASSWORD_SET)
+	if (s->context->accounts != NULL &&
+	    accounts_admin_needs_password(s->context->accounts))
 		return (struct screen_result){ .kind = SCREEN_OPEN,
 		    .target = SCREEN_FIRST_BOOT };
 	return (struct screen_result){ .kind = SCREEN_CLOSE };

@@ -447,12 +447,6 @@ term_repaint(void)
 	}
 }
 
-void
-term_size(int *rows, int *cols)
-{
-	*rows = LINES;
-	*cols = COLS;
-}
 
 /* 64 bits: a 32-bit long of milliseconds wraps after 24 days of uptime,
  * and NVRs run for years. */

@@ -68,8 +68,5 @@ void term_discard_input(void);
  * also asks the terminal its size again (a resized laptop window). */
 void term_repaint(void);
 
-/* The size in use: what the terminal reported, or 24x80 on a serial line
- * that did not answer. */
-void term_size(int *rows, int *cols);
 
 #endif

@@ -556,13 +556,18 @@ list_ports(void)
 	return 0;
 }
 
-/* --port: the line set up from the options and the console: section.
- * Returns the fd, or -1 with *CODE the exit status (66: no such port,
- * 74: cannot be used or busy, 78: a setting the port cannot take). */
+/* --port: the line set up from the options and the console: section
+ * into SETTINGS. Returns the fd, or -1 with *CODE the exit status (66:
+ * no such port, 74: cannot be used or busy, 78: a setting the port
+ * cannot take). */
 static int
-open_port(const struct options *opt, struct config *cfg, int *code)
+open_port(const struct options *opt, struct config *cfg,
+    struct port_settings *settings, int *code)
 {
-	struct port_settings settings = {
+	struct nvr_error err;
+	int fd, rc;
+
+	*settings = (struct port_settings){
 		.baud = opt->baud != 0 ? opt->baud : cfg->console.baud,
 		.parity = strcmp(cfg->console.parity, "odd") == 0 ?
 		    PORT_PARITY_ODD : strcmp(cfg->console.parity, "even") == 0 ?
@@ -571,21 +576,18 @@ open_port(const struct options *opt, struct config *cfg, int *code)
 		    PORT_FLOW_XONXOFF : strcmp(cfg->console.flow_control,
 		    "rtscts") == 0 ? PORT_FLOW_RTSCTS : PORT_FLOW_NONE,
 	};
-	struct nvr_error err;
-	int fd, rc;
-
-	if (!port_baud_ok(settings.baud)) {
+	if (!port_baud_ok(settings->baud)) {
 		struct config_section console = { .doc = &cfg->doc,
 		    .name = "console", .map = document_lookup(&cfg->doc,
 		    document_root(&cfg->doc), "console", NULL) };
 
 		config_section_error(&console, "baud", "%d is not a speed a "
-		    "serial port can use (e.g. 9600, 115200)", settings.baud);
+		    "serial port can use (e.g. 9600, 115200)", settings->baud);
 		diag_print(&cfg->diags, stderr);
 		*code = EXIT_CONFIG;
 		return -1;
 	}
-	rc = port_open(opt->port_path, &settings, &fd, &err);
+	rc = port_open(opt->port_path, settings, &fd, &err);
 	if (rc != 0) {
 		fprintf(stderr, "nvr-recovery: %s\n", err.message);
 		*code = rc == -ENOENT ? EXIT_NOINPUT : EXIT_IOERR;
@@ -660,7 +662,7 @@ run(const struct options *opt)
 		context.policy = b.policy;
 		context.attempts = b.attempts;
 		context.available[SCREEN_CHANGE_PASSWORD] = true;
-		context.first_boot = wizard_admin_needs_password(&b.accounts);
+		context.first_boot = accounts_admin_needs_password(&b.accounts);
 	}
 	if (b.recovery.ops != NULL) {
 		context.recovery = &b.recovery;
@@ -670,10 +672,11 @@ run(const struct options *opt)
 	term_opt.escdelay_ms = escdelay_ms(&cfg);
 	term_opt.monochrome = monochrome_wanted(&cfg);
 	if (opt->port_path != NULL) {
+		struct port_settings settings;
+
 		term_opt.serial = true;
-		term_opt.xonxoff = strcmp(cfg.console.flow_control,
-		    "xonxoff") == 0;
-		term_opt.port_fd = open_port(opt, &cfg, &code);
+		term_opt.port_fd = open_port(opt, &cfg, &settings, &code);
+		term_opt.xonxoff = settings.flow == PORT_FLOW_XONXOFF;
 		if (term_opt.port_fd < 0) {
 			close_backends(&cfg, &b);
 			return code;

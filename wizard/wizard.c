@@ -164,23 +164,6 @@ follow(struct wizard *w, struct screen_result r)
 	}
 }
 
-/* True if the admin account (listed first) has no usable password: empty
- * or locked. A store that cannot be read is not first boot; the change
- * password screen will say what is wrong. */
-bool
-wizard_admin_needs_password(const struct accounts *accounts)
-{
-	struct account admin;
-	struct nvr_error err;
-	size_t count;
-
-	if (accounts->ops->list(accounts->state, &admin, 1, &count, &err) != 0)
-		return false;
-	return count == 1 && admin.admin &&
-	    admin.password != ACCOUNT_PASSWORD_SET;	/* empty, locked or
-							 * a factory default */
-}
-
 /* Whether first-boot setup is open (over the menu, or after a factory
  * reset). */
 static bool
@@ -259,7 +242,7 @@ wizard_run(const struct screen_context *context, int idle_timeout_s)
 			if (factory_reset_unfinished(context->reset))
 				push(&w, SCREEN_FACTORY_RESET);
 			else if (setup && context->accounts != NULL &&
-			    wizard_admin_needs_password(context->accounts))
+			    accounts_admin_needs_password(context->accounts))
 				push(&w, SCREEN_FIRST_BOOT);
 			last_key = monotonic_ms();
 			continue;

@@ -16,12 +16,6 @@
 /* Sets BUILT[id] for every screen this build has. */
 void wizard_built(bool built[SCREEN_COUNT]);
 
-/* True if the admin account (listed first) has no usable password (empty,
- * locked or a factory default): first-boot setup is due. A store that
- * cannot be read is not first boot; Change password will say what is
- * wrong. */
-bool wizard_admin_needs_password(const struct accounts *accounts);
-
 /* Runs until the user quits or a signal or hang-up ends the session.
  * After IDLE_TIMEOUT_S seconds without a key, every screen above the main
  * menu is closed (wiping what was typed). The terminal must be started.

@@ -197,17 +197,19 @@ test_reset_step_by_step(void **state)
 	struct nvr_error err;
 	char *text, *backup;
 	int rc;
-	size_t steps = 0;
+	size_t steps = 0, total = 0;
 
 	open_all(t, "");
 	assert_int_equal(factory_reset_pending(t->reset, &st, &err), -ENOENT);
-	assert_int_equal(factory_reset_start(t->reset, &err), 0);
+	assert_int_equal(factory_reset_start(t->reset, &total, &err), 0);
+	assert_int_equal(total, 5);
 	/* Start writes the journal and nothing else. */
 	assert_int_equal(factory_reset_pending(t->reset, &st, &err), 0);
 	assert_int_equal(st.total, 5);
 	assert_int_equal(st.done, 0);
 	assert_true(exists(t, "data/cameras"));
-	assert_int_equal(factory_reset_start(t->reset, &err), -EEXIST);
+	assert_int_equal(factory_reset_start(t->reset, &total, &err),
+	    -EEXIST);
 	while ((rc = factory_reset_next(t->reset, &p, &err)) == 1) {
 		steps++;
 		assert_int_equal(p.done, steps);
@@ -250,11 +252,12 @@ test_one_at_a_time(void **state)
 	struct fx *t = *state;
 	struct factory_reset_progress p;
 	struct nvr_error err;
+	size_t total;
 	pid_t pid;
 	int status;
 
 	open_all(t, "");
-	assert_int_equal(factory_reset_start(t->reset, &err), 0);
+	assert_int_equal(factory_reset_start(t->reset, &total, &err), 0);
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
