@@ -63,6 +63,7 @@ CORE_SRC := \
 	backends/answer.c backends/recovery.c backends/recovery_file.c \
 	backends/requests.c backends/provisioned.c backends/support.c \
 	backends/reset_plan.c backends/reset_journal.c backends/factory_reset.c \
+	backends/beneath.c backends/trust.c \
 	common/code32.c common/protocol.c common/reset_file.c common/keyfile.c \
 	common/private_file.c common/provisioning.c common/harden.c \
 	tui/keys.c tui/theme.c tui/draw.c tui/term.c tui/port.c \
@@ -94,9 +95,12 @@ $(OBJ)/%.o: %.c | build/.deps-ok
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
 
+# The sanitizer build is also the test build (NVR_TEST_BUILD: switches
+# the end-to-end tests may set, such as NVR_TEST_WALK in beneath.c).
 $(ASAN_OBJ)/%.o: %.c | build/.deps-ok
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(SANITIZE) -MMD -MP -c $< -o $@
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(SANITIZE) -DNVR_TEST_BUILD -MMD -MP \
+		-c $< -o $@
 
 build/nvr-recovery: $(CORE_OBJ) $(OBJ)/$(MAIN_SRC:.c=.o)
 	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
@@ -167,10 +171,11 @@ build/asan/tests/test_atomic_crash: $(CRASH_DEPS) | build/.deps-ok
 # The reset's crash test kills the executor at each failpoint of the
 # journal, its steps and the write path beneath them.
 RESET_CRASH_SRC := tests/unit/test_reset_crash.c backends/reset_journal.c \
-	backends/reset_plan.c backends/atomic_file.c backends/nvr_error.c
+	backends/reset_plan.c backends/beneath.c backends/atomic_file.c \
+	backends/nvr_error.c
 RESET_CRASH_DEPS := $(RESET_CRASH_SRC) backends/reset_journal.h \
-	backends/reset_plan.h backends/atomic_file.h backends/failpoint.h \
-	backends/nvr_error.h
+	backends/reset_plan.h backends/beneath.h backends/atomic_file.h \
+	backends/failpoint.h backends/nvr_error.h
 
 build/tests/test_reset_crash: $(RESET_CRASH_DEPS) | build/.deps-ok
 	@mkdir -p $(@D)
@@ -215,6 +220,12 @@ build/vtdrive: tests/e2e/vtdrive.c | build/.deps-ok
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(shell $(PKG_CONFIG) --cflags \
 		$(DRIVER_PKGS)) -o $@ $< $(shell $(PKG_CONFIG) --libs \
 		$(DRIVER_PKGS)) -lutil
+
+# racer swaps folders for links while a reset runs (tests/e2e/
+# factory_reset/race-test).
+build/racer: tests/e2e/racer.c | build/.deps-ok
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -o $@ $< $(HARDEN_LD)
 
 build/syslog-recv: tests/e2e/syslog_recv.c | build/.deps-ok
 	@mkdir -p $(@D)
@@ -285,8 +296,8 @@ UNIT_BINS := $(UNIT_TESTS:%=build/tests/%)
 ASAN_UNIT_BINS := $(UNIT_TESTS:%=build/asan/tests/%)
 
 check: build/nvr-recovery build/asan/nvr-recovery build/vtdrive \
-		build/syslog-recv build/nvr-support build/request-tool \
-		$(DEMO_FILES) $(UNIT_BINS) $(ASAN_UNIT_BINS)
+		build/syslog-recv build/racer build/nvr-support \
+		build/request-tool $(DEMO_FILES) $(UNIT_BINS) $(ASAN_UNIT_BINS)
 	tests/run-all $(UNIT_BINS) $(ASAN_UNIT_BINS) $(FUZZ_REPLAY_BINS)
 
 unit: $(UNIT_BINS)
@@ -296,8 +307,8 @@ unit-asan: $(ASAN_UNIT_BINS)
 	tests/run-all --unit-only $(ASAN_UNIT_BINS)
 
 e2e: build/nvr-recovery build/asan/nvr-recovery build/vtdrive \
-		build/syslog-recv build/nvr-support build/request-tool \
-		$(DEMO_FILES)
+		build/syslog-recv build/racer build/nvr-support \
+		build/request-tool $(DEMO_FILES)
 	tests/run-all --e2e-only
 
 # What the wizard costs on a serial line, beside dialog and whiptail: a

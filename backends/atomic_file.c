@@ -258,82 +258,86 @@ static const struct stage_names backup_stages = {
 	"backup-created", "backup-written", "backup-synced", "backup-renamed",
 };
 
-/* Steps 1-4 of the invariants for one file. */
+/* Steps 1-4 of the invariants for NAME in the folder DIR (SHOWN is its
+ * path, for messages). */
 static int
-replace_one(const char *path, const void *data, size_t len, uid_t uid,
-    gid_t gid, mode_t mode, const struct stage_names *stage,
-    struct nvr_error *err)
+replace_one(int dir, const char *name, const char *shown, const void *data,
+    size_t len, uid_t uid, gid_t gid, mode_t mode,
+    const struct stage_names *stage, struct nvr_error *err)
 {
 	char *tmp = NULL;
 	int fd, rc;
 
 	(void)stage;	/* only read by failpoints */
-	if (asprintf(&tmp, "%s+", path) < 0)
+	if (asprintf(&tmp, "%s+", name) < 0)
 		return nvr_error_set(err, -ENOMEM, "out of memory");
-	/* A stale PATH+ is removed, not truncated: were it a hard link to
+	/* A stale NAME+ is removed, not truncated: were it a hard link to
 	 * some other file, O_TRUNC and fchown would change that file. */
-	if (unlink(tmp) != 0 && errno != ENOENT) {
-		rc = nvr_error_set(err, -errno, "cannot remove stale %s: %s",
-		    tmp, strerror(errno));
+	if (unlinkat(dir, tmp, 0) != 0 && errno != ENOENT) {
+		rc = nvr_error_set(err, -errno, "cannot remove stale %s+: %s",
+		    shown, strerror(errno));
 		free(tmp);
 		return rc;
 	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-	    0600);
+	fd = openat(dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
+	    O_NOFOLLOW, 0600);
 	if (fd < 0) {
-		rc = nvr_error_set(err, -errno, "cannot create %s: %s", tmp,
+		rc = nvr_error_set(err, -errno, "cannot create %s+: %s", shown,
 		    strerror(errno));
 		free(tmp);
 		return rc;
 	}
 	if (fchown(fd, uid, gid) != 0 || fchmod(fd, mode & 07777) != 0) {
 		rc = nvr_error_set(err, -errno, "cannot set owner and mode of "
-		    "%s: %s", tmp, strerror(errno));
+		    "%s+: %s", shown, strerror(errno));
 		goto fail;
 	}
 	failpoint(stage->created);
 	rc = write_all(fd, data, len);
 	if (rc != 0) {
-		nvr_error_set(err, rc, "cannot write %s: %s", tmp,
+		nvr_error_set(err, rc, "cannot write %s+: %s", shown,
 		    strerror(-rc));
 		goto fail;
 	}
 	failpoint(stage->written);
 	if (fsync(fd) != 0) {
-		rc = nvr_error_set(err, -errno, "cannot sync %s: %s", tmp,
+		rc = nvr_error_set(err, -errno, "cannot sync %s+: %s", shown,
 		    strerror(errno));
 		goto fail;
 	}
 	if (close(fd) != 0) {
 		fd = -1;
-		rc = nvr_error_set(err, -errno, "cannot close %s: %s", tmp,
+		rc = nvr_error_set(err, -errno, "cannot close %s+: %s", shown,
 		    strerror(errno));
 		goto fail;
 	}
 	fd = -1;
 	failpoint(stage->synced);
-	if (rename(tmp, path) != 0) {
-		rc = nvr_error_set(err, -errno, "cannot rename %s to %s: %s",
-		    tmp, path, strerror(errno));
+	if (renameat(dir, tmp, dir, name) != 0) {
+		rc = nvr_error_set(err, -errno, "cannot rename %s+ to %s: %s",
+		    shown, shown, strerror(errno));
 		goto fail;
 	}
 	failpoint(stage->renamed);
 	free(tmp);
-	return fsync_folder_of(path, err);
+	if (fsync(dir) != 0)
+		return nvr_error_set(err, -errno, "cannot sync the folder of "
+		    "%s: %s", shown, strerror(errno));
+	return 0;
 fail:
 	if (fd >= 0)
 		close(fd);
-	unlink(tmp);
+	unlinkat(dir, tmp, 0);
 	free(tmp);
 	return rc;
 }
 
 int
-atomic_file_read(const char *path, size_t max, char **data, size_t *len,
-    struct nvr_error *err)
+atomic_file_read_at(int dir, const char *name, const char *shown, size_t max,
+    char **data, size_t *len, struct stat *info, struct nvr_error *err)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK |
-	    O_NOCTTY);
+	int fd = openat(dir, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+	    O_NONBLOCK | O_NOCTTY);
 	struct stat st;
 	size_t used = 0;
 	char *buf;
@@ -341,17 +345,17 @@ atomic_file_read(const char *path, size_t max, char **data, size_t *len,
 	*data = NULL;
 	*len = 0;
 	if (fd < 0)
-		return nvr_error_set(err, -errno, "cannot open %s: %s", path,
+		return nvr_error_set(err, -errno, "cannot open %s: %s", shown,
 		    strerror(errno));
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return nvr_error_set(err, -EINVAL, "%s is not a regular file",
-		    path);
+		    shown);
 	}
 	if ((size_t)st.st_size > max) {
 		close(fd);
 		return nvr_error_set(err, -EFBIG, "%s is larger than %zu "
-		    "bytes", path, max);
+		    "bytes", shown, max);
 	}
 	buf = malloc((size_t)st.st_size + 1);
 	if (buf == NULL) {
@@ -369,7 +373,7 @@ atomic_file_read(const char *path, size_t max, char **data, size_t *len,
 			free(buf);
 			close(fd);
 			return nvr_error_set(err, -saved, "cannot read %s: %s",
-			    path, strerror(saved));
+			    shown, strerror(saved));
 		}
 		if (n == 0 || (used += (size_t)n) == (size_t)st.st_size)
 			break;
@@ -378,12 +382,23 @@ atomic_file_read(const char *path, size_t max, char **data, size_t *len,
 	buf[used] = '\0';
 	*data = buf;
 	*len = used;
+	if (info != NULL)
+		*info = st;
 	return 0;
 }
 
 int
-atomic_file_replace(const char *path, const void *data, size_t len,
-    const struct atomic_write_options *options, struct nvr_error *err)
+atomic_file_read(const char *path, size_t max, char **data, size_t *len,
+    struct nvr_error *err)
+{
+	return atomic_file_read_at(AT_FDCWD, path, path, max, data, len, NULL,
+	    err);
+}
+
+int
+atomic_file_replace_at(int dir, const char *name, const char *shown,
+    const void *data, size_t len, const struct atomic_write_options *options,
+    struct nvr_error *err)
 {
 	uid_t uid = options->uid;
 	gid_t gid = options->gid;
@@ -391,10 +406,10 @@ atomic_file_replace(const char *path, const void *data, size_t len,
 	struct stat st;
 	int rc;
 
-	if (lstat(path, &st) == 0) {
+	if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 		if (!S_ISREG(st.st_mode))
 			return nvr_error_set(err, -EINVAL, "%s is not a regular "
-			    "file; not replacing it", path);
+			    "file; not replacing it", shown);
 		uid = st.st_uid;
 		gid = st.st_gid;
 		mode = st.st_mode;
@@ -402,17 +417,17 @@ atomic_file_replace(const char *path, const void *data, size_t len,
 			char *old, *backup = NULL;
 			size_t old_len;
 
-			rc = atomic_file_read(path, ATOMIC_FILE_MAX, &old,
-			    &old_len, err);
+			rc = atomic_file_read_at(dir, name, shown,
+			    ATOMIC_FILE_MAX, &old, &old_len, NULL, err);
 			if (rc != 0)
 				return rc;
-			if (asprintf(&backup, "%s-", path) < 0) {
+			if (asprintf(&backup, "%s-", name) < 0) {
 				free(old);
 				return nvr_error_set(err, -ENOMEM,
 				    "out of memory");
 			}
-			rc = replace_one(backup, old, old_len, uid, gid, mode,
-			    &backup_stages, err);
+			rc = replace_one(dir, backup, shown, old, old_len, uid,
+			    gid, mode, &backup_stages, err);
 			free(backup);
 			sodium_memzero(old, old_len);	/* it may hold hashes */
 			free(old);
@@ -421,11 +436,40 @@ atomic_file_replace(const char *path, const void *data, size_t len,
 			failpoint("atomic-backup-done");
 		}
 	} else if (errno != ENOENT) {
-		return nvr_error_set(err, -errno, "cannot stat %s: %s", path,
+		return nvr_error_set(err, -errno, "cannot stat %s: %s", shown,
 		    strerror(errno));
 	}
-	return replace_one(path, data, len, uid, gid, mode, &target_stages,
-	    err);
+	return replace_one(dir, name, shown, data, len, uid, gid, mode,
+	    &target_stages, err);
+}
+
+int
+atomic_file_replace(const char *path, const void *data, size_t len,
+    const struct atomic_write_options *options, struct nvr_error *err)
+{
+	char *copy = strdup(path), *slash;
+	const char *folder = ".", *name = path;
+	int dir, rc;
+
+	if (copy == NULL)
+		return nvr_error_set(err, -ENOMEM, "out of memory");
+	slash = strrchr(copy, '/');
+	if (slash != NULL) {
+		name = path + (slash - copy) + 1;
+		*slash = '\0';
+		folder = slash == copy ? "/" : copy;
+	}
+	dir = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0) {
+		rc = nvr_error_set(err, -errno, "cannot open the folder of %s: "
+		    "%s", path, strerror(errno));
+		free(copy);
+		return rc;
+	}
+	rc = atomic_file_replace_at(dir, name, path, data, len, options, err);
+	close(dir);
+	free(copy);
+	return rc;
 }
 
 int

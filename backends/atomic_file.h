@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "backends/nvr_error.h"
@@ -64,6 +65,16 @@ int atomic_file_replace(const char *path, const void *data, size_t len,
     const struct atomic_write_options *options, struct nvr_error *err);
 
 /*
+ * atomic_file_replace for NAME (one component) in the held folder DIR,
+ * which is never looked up by name again: for files in folders that
+ * someone else may own (backends/beneath.h). SHOWN is the file's path,
+ * for messages.
+ */
+int atomic_file_replace_at(int dir, const char *name, const char *shown,
+    const void *data, size_t len, const struct atomic_write_options *options,
+    struct nvr_error *err);
+
+/*
  * atomic_file_replace for a file printed line by line: PRINT writes the
  * contents to OUT (a memory stream), then they replace PATH. The caller
  * must hold the store's lock. Returns 0 or a negative errno.
@@ -98,6 +109,13 @@ int atomic_file_check_trusted(const char *path, struct nvr_error *err);
  * negative errno.
  */
 int atomic_file_read(const char *path, size_t max, char **data, size_t *len,
+    struct nvr_error *err);
+
+/* atomic_file_read of NAME in the folder DIR (or a path, with
+ * AT_FDCWD); SHOWN names it in messages. INFO, if not NULL, gets what
+ * fstat said of the file read. */
+int atomic_file_read_at(int dir, const char *name, const char *shown,
+    size_t max, char **data, size_t *len, struct stat *info,
     struct nvr_error *err);
 
 #endif

@@ -26,6 +26,7 @@ struct factory_reset {
 	struct atomic_lock lock;	/* held from start (or the first
 					 * step of a reset found unfinished)
 					 * until it is finished */
+	bool skip_refused;		/* factory_reset_skip_refused */
 };
 
 int
@@ -307,13 +308,29 @@ factory_reset_start(struct factory_reset *r, size_t *total,
 }
 
 static void
-note_step(void *ctx, size_t index, size_t total, const char *label)
+note_step(void *ctx, size_t index, size_t total, const char *label,
+    bool skipped)
 {
 	struct factory_reset_progress *p = ctx;
 
 	p->done = index;
 	p->total = total;
+	p->skipped = skipped;
 	snprintf(p->label, sizeof(p->label), "%s", label);
+}
+
+/* A run of R's journal within the config's allowed folders. */
+static struct reset_run
+run_of(struct factory_reset *r, const struct reset_hooks *hooks,
+    size_t max_steps, reset_progress_fn progress, void *ctx)
+{
+	return (struct reset_run){
+		.allowed = r->s.plan->allowed,
+		.n_allowed = r->s.plan->n_allowed,
+		.hooks = hooks, .max_steps = max_steps,
+		.skip_refused = r->skip_refused,
+		.progress = progress, .ctx = ctx,
+	};
 }
 
 int
@@ -322,13 +339,13 @@ factory_reset_next(struct factory_reset *r,
 {
 	struct reset_hooks hooks = { .accounts = hook_accounts,
 	    .wizard_state = hook_wizard_state, .ctx = r };
+	struct reset_run run = run_of(r, &hooks, 1, note_step, progress);
 	int rc = take_lock(r, err);
 
 	if (rc != 0)
 		return rc;
 	memset(progress, 0, sizeof(*progress));
-	rc = reset_journal_run_some(r->s.state_dir, &hooks, 1, note_step,
-	    progress, err);
+	rc = reset_journal_run(r->s.state_dir, &run, err);
 	if (rc >= 0 && progress->label[0] != '\0')
 		progress->done++;	/* the step just run */
 	if (rc == 0 || rc == -ENOENT)
@@ -342,14 +359,20 @@ factory_reset_finish(struct factory_reset *r, reset_progress_fn progress,
 {
 	struct reset_hooks hooks = { .accounts = hook_accounts,
 	    .wizard_state = hook_wizard_state, .ctx = r };
+	struct reset_run run = run_of(r, &hooks, 0, progress, ctx);
 	int rc = take_lock(r, err);
 
 	if (rc != 0)
 		return rc;
-	rc = reset_journal_run_some(r->s.state_dir, &hooks, (size_t)-1,
-	    progress, ctx, err);
+	rc = reset_journal_run(r->s.state_dir, &run, err);
 	atomic_lock_release(&r->lock);
 	return rc;
+}
+
+void
+factory_reset_skip_refused(struct factory_reset *r)
+{
+	r->skip_refused = true;
 }
 
 bool
@@ -365,7 +388,8 @@ factory_reset_pending(const struct factory_reset *r,
 	memset(status, 0, sizeof(*status));
 	if (!reset_journal_pending(r->s.state_dir))
 		return -ENOENT;
-	return reset_journal_peek(r->s.state_dir, status, err);
+	return reset_journal_peek(r->s.state_dir, r->s.plan->allowed,
+	    r->s.plan->n_allowed, status, err);
 }
 
 int

@@ -53,6 +53,7 @@ struct factory_reset_summary {
 struct factory_reset_progress {
 	size_t done, total;
 	char label[FACTORY_RESET_LABEL_MAX];
+	bool skipped;		/* LABEL's step was left out, not run */
 };
 
 struct factory_reset_settings {
@@ -85,7 +86,9 @@ int factory_reset_start(struct factory_reset *r, size_t *total,
  * does not hold it yet: a reset found unfinished) and fills PROGRESS.
  * Returns 1 when steps remain, 0 when the reset is finished (journal
  * gone, lock released), -ENOENT when there is no journal, -EBADMSG for
- * one that does not parse (kept), another negative errno when a step
+ * one that does not parse (kept), -EPERM for one with steps outside the
+ * config's allowed folders (kept, nothing run; see
+ * factory_reset_skip_refused), another negative errno when a step
  * failed (kept: call again to retry). */
 int factory_reset_next(struct factory_reset *r,
     struct factory_reset_progress *progress, struct nvr_error *err);
@@ -94,10 +97,18 @@ int factory_reset_next(struct factory_reset *r,
 int factory_reset_finish(struct factory_reset *r, reset_progress_fn progress,
     void *ctx, struct nvr_error *err);
 
+/* From now on, next and finish leave out (and mark skipped) the steps of
+ * an unfinished reset that the config no longer lets a reset touch
+ * (factory_reset_pending lists them), instead of refusing with -EPERM:
+ * only once the owner has agreed to it. The steps every reset has have
+ * no path and always run. */
+void factory_reset_skip_refused(struct factory_reset *r);
+
 /* Whether a reset's journal is there (R may be NULL: no). */
 bool factory_reset_unfinished(const struct factory_reset *r);
 
-/* Whether a reset is unfinished; *STATUS says how far it got. -EBADMSG
+/* Whether a reset is unfinished; *STATUS says how far it got and which
+ * of its steps the config no longer allows. -ENOENT for none, -EBADMSG
  * for a journal that does not parse. */
 int factory_reset_pending(const struct factory_reset *r,
     struct reset_journal_status *status, struct nvr_error *err);

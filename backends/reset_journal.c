@@ -11,8 +11,11 @@
  *    step cut short is simply run again.
  * 4. The journal is removed (and its folder fsynced) only after the last
  *    step is marked done.
- * 5. Paths are checked again after loading, before anything runs; steps
- *    never follow a symlink in the last component.
+ * 5. Every path still to run is checked against the config's allowed
+ *    folders before anything runs, and each step reaches its path from
+ *    a descriptor of its allowed folder without following a symlink
+ *    anywhere (backends/beneath.h): nothing is looked up by name again
+ *    after a check.
  */
 #include "backends/reset_journal.h"
 
@@ -31,7 +34,12 @@
 #include <unistd.h>
 
 #include "backends/atomic_file.h"
+#include "backends/beneath.h"
 #include "backends/failpoint.h"
+
+/* How often a folder that keeps being filled is emptied again before the
+ * step gives up (and can be run again). */
+#define REMOVE_PASSES 100
 
 #ifdef NVR_FAILPOINTS
 long reset_failpoint_hits;
@@ -72,25 +80,10 @@ fsync_dir(const char *dir, struct nvr_error *err)
 	return 0;
 }
 
-/* PATH's folder and last component, in BUF (PATH_MAX bytes). */
-static void
-split_path(const char *path, char *buf, const char **dir, const char **base)
-{
-	char *slash;
-
-	snprintf(buf, PATH_MAX, "%s", path);
-	slash = strrchr(buf, '/');
-	*base = path + (slash - buf) + 1;
-	if (slash == buf) {
-		*dir = "/";
-	} else {
-		*slash = '\0';
-		*dir = buf;
-	}
-}
-
-/* Removes NAME in DIRFD, a file or a whole tree, without following
- * symlinks; what is already gone is fine. */
+/* Removes NAME in AT, a file or a whole tree, without following a
+ * symlink; what is already gone is fine. A folder that something keeps
+ * filling while it is emptied is emptied again, a bounded number of
+ * times. */
 static int
 remove_at(int at, const char *name, const char *path,
     struct nvr_error *err)
@@ -113,18 +106,20 @@ remove_at(int at, const char *name, const char *path,
 	}
 	fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 	    O_CLOEXEC);
-	if (fd < 0)
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 0;
 		return nvr_error_set(err, -errno, "cannot open %s: %s", path,
 		    strerror(errno));
+	}
 	d = fdopendir(fd);
 	if (d == NULL) {
 		close(fd);
 		return nvr_error_set(err, -errno, "cannot read %s: %s", path,
 		    strerror(errno));
 	}
-	for (;;) {
+	for (int pass = 0;; pass++) {
 		struct dirent *ent;
-		size_t seen = 0;
 
 		rewinddir(d);
 		while ((ent = readdir(d)) != NULL) {
@@ -134,7 +129,6 @@ remove_at(int at, const char *name, const char *path,
 			if (strcmp(ent->d_name, ".") == 0 ||
 			    strcmp(ent->d_name, "..") == 0)
 				continue;
-			seen++;
 			if (asprintf(&sub, "%s/%s", path, ent->d_name) < 0) {
 				closedir(d);
 				return nvr_error_set(err, -ENOMEM,
@@ -148,103 +142,186 @@ remove_at(int at, const char *name, const char *path,
 			}
 			fp("reset-remove-entry");
 		}
-		if (seen == 0)
+		if (unlinkat(at, name, AT_REMOVEDIR) == 0 || errno == ENOENT)
 			break;
-	}
-	if (fsync(fd) != 0) {
-		int e = errno;
+		if ((errno != ENOTEMPTY && errno != EEXIST) ||
+		    pass == REMOVE_PASSES) {
+			int e = errno;
 
-		closedir(d);
-		return nvr_error_set(err, -e, "cannot sync %s: %s", path,
-		    strerror(e));
+			closedir(d);
+			if (e == ENOTEMPTY || e == EEXIST)
+				return nvr_error_set(err, -e, "%s keeps being "
+				    "filled while it is removed (a program "
+				    "still writing there?); stop it and try "
+				    "again", path);
+			return nvr_error_set(err, -e, "cannot remove %s: %s",
+			    path, strerror(e));
+		}
 	}
 	closedir(d);
-	if (unlinkat(at, name, AT_REMOVEDIR) != 0 && errno != ENOENT)
-		return nvr_error_set(err, -errno, "cannot remove %s: %s", path,
-		    strerror(errno));
 	return 0;
 }
 
-/* Removes PATH (a file or a tree) and fsyncs its folder. */
-static int
-remove_path(const char *path, struct nvr_error *err)
-{
-	char buf[PATH_MAX];
-	const char *dir, *base;
-	struct stat st;
-	int fd, rc;
+/* Where a step acts: the folder holding its path, walked to from the
+ * allowed folder without following a link (backends/beneath.h), and the
+ * path's last component in it. */
+struct place {
+	int dir;
+	const char *base;
+	const char *path;
+};
 
-	if (lstat(path, &st) != 0) {
-		if (errno == ENOENT)
-			return 0;
-		return nvr_error_set(err, -errno, "cannot check %s: %s", path,
-		    strerror(errno));
-	}
-	split_path(path, buf, &dir, &base);
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return nvr_error_set(err, -errno, "cannot open %s: %s", dir,
-		    strerror(errno));
-	rc = remove_at(fd, base, path, err);
-	if (rc == 0 && fsync(fd) != 0)
-		rc = nvr_error_set(err, -errno, "cannot sync %s: %s", dir,
-		    strerror(errno));
-	close(fd);
-	return rc;
+static int
+open_place(const char *path, const struct reset_run *run, struct place *pl,
+    struct nvr_error *err)
+{
+	const char *root = run == NULL ? NULL : reset_plan_root(path,
+	    run->allowed, run->n_allowed);
+
+	pl->dir = -1;
+	pl->path = path;
+	if (root == NULL)
+		return nvr_error_set(err, -EPERM, "%s is outside the folders a "
+		    "reset may touch", path);
+	pl->dir = beneath_open_parent(root, path, &pl->base, err);
+	return pl->dir < 0 ? pl->dir : 0;
+}
+
+static void
+close_place(struct place *pl)
+{
+	if (pl->dir >= 0)
+		close(pl->dir);
+	pl->dir = -1;
 }
 
 static int
-step_restore(const struct reset_step *s, struct nvr_error *err)
+sync_place(const struct place *pl, struct nvr_error *err)
 {
-	struct atomic_write_options options = { .backup = false };
-	char *want, *have = NULL;
-	size_t want_len, have_len = 0;
+	if (fsync(pl->dir) != 0)
+		return nvr_error_set(err, -errno, "cannot sync the folder of "
+		    "%s: %s", pl->path, strerror(errno));
+	return 0;
+}
+
+/*
+ * Removes what is at PL (a file or a tree) and syncs its folder. A tree
+ * is first renamed aside, to a name in the same folder that step INDEX
+ * owns, and removed there: whatever keeps writing under the old name
+ * (the NVR software, not stopped) can no longer keep the removal from
+ * finishing. A rename aside that a kill cut short is found again by the
+ * name, so the step converges when run again.
+ */
+static int
+remove_aside(const struct place *pl, size_t index, struct nvr_error *err)
+{
+	char aside[32], *shown = NULL;
 	struct stat st;
 	int rc;
 
-	rc = atomic_file_read(s->from, ATOMIC_FILE_MAX, &want, &want_len, err);
-	if (rc != 0)
-		return rc;
-	if (stat(s->from, &st) != 0) {
-		free(want);
-		return nvr_error_set(err, -errno, "cannot check %s: %s",
-		    s->from, strerror(errno));
+	snprintf(aside, sizeof(aside), ".nvr-reset-%zu", index);
+	if (asprintf(&shown, "%.*s/%s", (int)(pl->base - pl->path - 1),
+	    pl->path, aside) < 0)
+		return nvr_error_set(err, -ENOMEM, "out of memory");
+	rc = remove_at(pl->dir, aside, shown, err);	/* an earlier try's */
+	if (rc == 0 && fstatat(pl->dir, pl->base, &st,
+	    AT_SYMLINK_NOFOLLOW) == 0) {
+		if (!S_ISDIR(st.st_mode)) {
+			rc = remove_at(pl->dir, pl->base, pl->path, err);
+		} else if (renameat2(pl->dir, pl->base, pl->dir, aside,
+		    RENAME_NOREPLACE) == 0 || (errno == EINVAL && renameat(
+		    pl->dir, pl->base, pl->dir, aside) == 0)) {
+			/* EINVAL: a file system without RENAME_NOREPLACE;
+			 * the name was just cleared. */
+			fp("reset-remove-aside");
+			rc = remove_at(pl->dir, aside, shown, err);
+		} else if (errno != ENOENT) {
+			rc = nvr_error_set(err, -errno, "cannot move %s aside: "
+			    "%s", pl->path, strerror(errno));
+		}
+	} else if (rc == 0 && errno != ENOENT) {
+		rc = nvr_error_set(err, -errno, "cannot check %s: %s",
+		    pl->path, strerror(errno));
 	}
-	rc = atomic_file_read(s->path, ATOMIC_FILE_MAX, &have, &have_len, err);
-	if (rc == 0 && have_len == want_len &&
-	    memcmp(have, want, want_len) == 0) {
-		free(have);
-		free(want);
-		return 0;
-	}
-	free(have);
-	fp("reset-restore-read");
-	/* A new file gets the factory file's owner and mode; an existing
-	 * one keeps its own. */
-	options.uid = st.st_uid;
-	options.gid = st.st_gid;
-	options.mode = st.st_mode & 07777;
-	rc = atomic_file_replace(s->path, want, want_len, &options, err);
-	free(want);
+	free(shown);
+	return rc == 0 ? sync_place(pl, err) : rc;
+}
+
+static int
+step_remove(const struct reset_step *s, size_t index,
+    const struct reset_run *run, struct nvr_error *err)
+{
+	struct place pl;
+	int rc = open_place(s->path, run, &pl, err);
+
+	if (rc == -ENOENT)
+		return 0;	/* a folder on the way is gone, and so is it */
+	if (rc == 0)
+		rc = remove_aside(&pl, index, err);
+	close_place(&pl);
 	return rc;
 }
 
-/* Whether PATH is a folder (not a symlink) with MODE and nothing in it. */
+static int
+step_restore(const struct reset_step *s, const struct reset_run *run,
+    struct nvr_error *err)
+{
+	struct atomic_write_options options = { .backup = false };
+	struct place from, to = { .dir = -1 };
+	char *want = NULL, *have = NULL;
+	size_t want_len = 0, have_len = 0;
+	struct stat st;
+	int rc;
+
+	rc = open_place(s->from, run, &from, err);
+	if (rc == 0)
+		rc = atomic_file_read_at(from.dir, from.base, s->from,
+		    ATOMIC_FILE_MAX, &want, &want_len, &st, err);
+	close_place(&from);
+	if (rc == 0)
+		rc = open_place(s->path, run, &to, err);
+	if (rc == 0 && atomic_file_read_at(to.dir, to.base, s->path,
+	    ATOMIC_FILE_MAX, &have, &have_len, NULL, NULL) == 0 &&
+	    have_len == want_len && memcmp(have, want, want_len) == 0) {
+		free(have);
+		free(want);
+		close_place(&to);
+		return 0;
+	}
+	free(have);
+	if (rc == 0) {
+		fp("reset-restore-read");
+		/* A new file gets the factory file's owner and mode; an
+		 * existing one keeps its own. */
+		options.uid = st.st_uid;
+		options.gid = st.st_gid;
+		options.mode = st.st_mode & 07777;
+		rc = atomic_file_replace_at(to.dir, to.base, s->path, want,
+		    want_len, &options, err);
+	}
+	free(want);
+	close_place(&to);
+	return rc;
+}
+
+/* Whether NAME in DIR is a folder (not a symlink) with MODE and nothing
+ * in it. */
 static bool
-is_empty_dir(const char *path, mode_t mode)
+is_empty_dir(int dir, const char *name, mode_t mode)
 {
 	struct stat st;
 	struct dirent *ent;
 	bool empty = true;
 	DIR *d;
-	int fd;
+	int fd = openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC);
 
-	if (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode) ||
-	    (st.st_mode & 07777) != mode)
-		return false;
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return false;
+	if (fstat(fd, &st) != 0 || (st.st_mode & 07777) != mode) {
+		close(fd);
+		return false;
+	}
 	d = fdopendir(fd);
 	if (d == NULL) {
 		close(fd);
@@ -258,62 +335,116 @@ is_empty_dir(const char *path, mode_t mode)
 	return empty;
 }
 
+/* Gives the folder NAME in PL, just made, its MODE (the umask applied)
+ * through a descriptor, and syncs it. */
 static int
-step_mkdir(const struct reset_step *s, struct nvr_error *err)
+set_made_mode(const struct place *pl, mode_t mode, struct nvr_error *err)
 {
-	char buf[PATH_MAX];
-	const char *dir, *base;
-	int rc;
+	struct stat st;
+	int fd = openat(pl->dir, pl->base, O_RDONLY | O_DIRECTORY |
+	    O_NOFOLLOW | O_CLOEXEC);
+	int rc = 0;
 
-	if (is_empty_dir(s->path, s->mode))
-		return 0;
-	rc = remove_path(s->path, err);
-	if (rc != 0)
-		return rc;
-	fp("reset-mkdir-removed");
-	if (mkdir(s->path, s->mode) != 0)
-		return nvr_error_set(err, -errno, "cannot make %s: %s",
-		    s->path, strerror(errno));
-	fp("reset-mkdir-made");
-	if (chmod(s->path, s->mode) != 0)	/* the umask applied */
-		return nvr_error_set(err, -errno, "cannot set the mode of %s: "
-		    "%s", s->path, strerror(errno));
-	rc = fsync_dir(s->path, err);
-	if (rc != 0)
-		return rc;
-	split_path(s->path, buf, &dir, &base);
-	return fsync_dir(dir, err);
+	if (fd < 0)
+		return nvr_error_set(err, -errno, "cannot open %s: %s",
+		    pl->path, strerror(errno));
+	if (fstat(fd, &st) != 0)
+		rc = nvr_error_set(err, -errno, "cannot check %s: %s",
+		    pl->path, strerror(errno));
+	else if (st.st_uid != geteuid())
+		rc = nvr_error_set(err, -EAGAIN, "%s was replaced while it "
+		    "was being made", pl->path);
+	else if (fchmod(fd, mode) != 0)
+		rc = nvr_error_set(err, -errno, "cannot set the mode of %s: "
+		    "%s", pl->path, strerror(errno));
+	else if (fsync(fd) != 0)
+		rc = nvr_error_set(err, -errno, "cannot sync %s: %s",
+		    pl->path, strerror(errno));
+	close(fd);
+	return rc;
 }
 
 static int
-step_truncate(const struct reset_step *s, struct nvr_error *err)
+step_mkdir(const struct reset_step *s, size_t index,
+    const struct reset_run *run, struct nvr_error *err)
 {
-	int fd = open(s->path, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY |
-	    O_CLOEXEC);
-	struct stat st;
-	int rc = 0;
+	struct place pl;
+	int rc = open_place(s->path, run, &pl, err);
 
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return 0;	/* nothing to empty */
-		return nvr_error_set(err, -errno, "cannot open %s: %s",
-		    s->path, strerror(errno));
+	if (rc != 0)
+		return rc;
+	if (is_empty_dir(pl.dir, pl.base, s->mode)) {
+		close_place(&pl);
+		return 0;
 	}
+	rc = remove_aside(&pl, index, err);
+	if (rc == 0) {
+		fp("reset-mkdir-removed");
+		if (mkdirat(pl.dir, pl.base, s->mode) != 0)
+			rc = nvr_error_set(err, -errno, "cannot make %s: %s",
+			    s->path, strerror(errno));
+	}
+	if (rc == 0) {
+		fp("reset-mkdir-made");
+		rc = set_made_mode(&pl, s->mode, err);
+	}
+	if (rc == 0)
+		rc = sync_place(&pl, err);
+	close_place(&pl);
+	return rc;
+}
+
+/* Empties the regular file open as FD at PL. A file with another name
+ * too (a hard link, perhaps to a file outside the allowed folders) is
+ * not emptied in place: this name gets a new, empty file instead. */
+static int
+empty_file(int fd, const struct place *pl, struct nvr_error *err)
+{
+	struct atomic_write_options keep = { .backup = false };
+	struct stat st;
+
 	if (fstat(fd, &st) != 0)
-		rc = nvr_error_set(err, -errno, "cannot check %s: %s",
-		    s->path, strerror(errno));
-	else if (!S_ISREG(st.st_mode))
-		rc = nvr_error_set(err, -EINVAL, "%s is not a regular file; "
-		    "not emptying it", s->path);
-	else if (st.st_size == 0)
-		rc = 0;
-	else if (fp("reset-truncate-opened"), ftruncate(fd, 0) != 0)
-		rc = nvr_error_set(err, -errno, "cannot empty %s: %s",
-		    s->path, strerror(errno));
-	else if (fsync(fd) != 0)
-		rc = nvr_error_set(err, -errno, "cannot sync %s: %s",
-		    s->path, strerror(errno));
-	close(fd);
+		return nvr_error_set(err, -errno, "cannot check %s: %s",
+		    pl->path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return nvr_error_set(err, -EINVAL, "%s is not a regular file; "
+		    "not emptying it", pl->path);
+	if (st.st_size == 0)
+		return 0;
+	fp("reset-truncate-opened");
+	if (st.st_nlink > 1)
+		return atomic_file_replace_at(pl->dir, pl->base, pl->path, "",
+		    0, &keep, err);
+	if (ftruncate(fd, 0) != 0)
+		return nvr_error_set(err, -errno, "cannot empty %s: %s",
+		    pl->path, strerror(errno));
+	if (fsync(fd) != 0)
+		return nvr_error_set(err, -errno, "cannot sync %s: %s",
+		    pl->path, strerror(errno));
+	return 0;
+}
+
+static int
+step_truncate(const struct reset_step *s, const struct reset_run *run,
+    struct nvr_error *err)
+{
+	struct place pl;
+	int fd, rc = open_place(s->path, run, &pl, err);
+
+	if (rc == -ENOENT)
+		return 0;	/* nothing to empty */
+	if (rc != 0)
+		return rc;
+	fd = openat(pl.dir, pl.base, O_WRONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		rc = errno == ENOENT ? 0 : nvr_error_set(err, -errno, "cannot "
+		    "open %s: %s", s->path, strerror(errno));
+	} else {
+		rc = empty_file(fd, &pl, err);
+		close(fd);
+	}
+	close_place(&pl);
 	return rc;
 }
 
@@ -346,18 +477,20 @@ step_command(const struct reset_step *s, struct nvr_error *err)
 }
 
 int
-reset_step_run(const struct reset_step *step, const struct reset_hooks *hooks,
-    struct nvr_error *err)
+reset_step_run(const struct reset_step *step, size_t index,
+    const struct reset_run *run, struct nvr_error *err)
 {
+	const struct reset_hooks *hooks = run == NULL ? NULL : run->hooks;
+
 	switch (step->kind) {
 	case RESET_REMOVE:
-		return remove_path(step->path, err);
+		return step_remove(step, index, run, err);
 	case RESET_RESTORE:
-		return step_restore(step, err);
+		return step_restore(step, run, err);
 	case RESET_MKDIR:
-		return step_mkdir(step, err);
+		return step_mkdir(step, index, run, err);
 	case RESET_TRUNCATE:
-		return step_truncate(step, err);
+		return step_truncate(step, run, err);
 	case RESET_COMMAND:
 		if (!step->idempotent)
 			return nvr_error_set(err, -EINVAL, "%s is not declared "
@@ -649,7 +782,7 @@ parse_line(struct journal *j, char *line, int *section)
 	size_t n = 0;
 	char *p = line;
 
-	if (strncmp(line, "done ", 5) == 0) {
+	if (strncmp(line, "done ", 5) == 0 || strncmp(line, "skip ", 5) == 0) {
 		char *end;
 		unsigned long index;
 
@@ -716,12 +849,13 @@ journal_parse(struct journal *j, const char *path, struct nvr_error *err)
 
 		lineno++;
 		if (nl == NULL) {
-			/* A "done N" cut short by a power cut: the step
-			 * runs again. */
+			/* A "done N" or "skip N" cut short by a power
+			 * cut: the step runs (or is skipped) again. */
 			size_t len = strlen(p);
 
-			if (lineno > 1 && strncmp(p, "done ",
-			    len < 5 ? len : 5) == 0) {
+			if (lineno > 1 && (strncmp(p, "done ",
+			    len < 5 ? len : 5) == 0 || strncmp(p, "skip ",
+			    len < 5 ? len : 5) == 0)) {
 				j->torn = true;
 				j->keep = (size_t)(p - j->data);
 				break;
@@ -746,12 +880,14 @@ journal_parse(struct journal *j, const char *path, struct nvr_error *err)
 	return 0;
 }
 
-/* Appends "done INDEX" to the journal at PATH and fsyncs it. */
+/* Appends "WHAT INDEX" ("done" or "skip") to the journal at PATH and
+ * fsyncs it. */
 static int
-mark_done(const char *path, size_t index, struct nvr_error *err)
+mark_step(const char *path, const char *what, size_t index,
+    struct nvr_error *err)
 {
 	char line[32];
-	int n = snprintf(line, sizeof(line), "done %zu\n", index);
+	int n = snprintf(line, sizeof(line), "%s %zu\n", what, index);
 	int fd, rc = 0;
 	ssize_t w;
 
@@ -790,13 +926,51 @@ cut_torn(const char *path, size_t keep, struct nvr_error *err)
 	return rc;
 }
 
+/* Fills STATUS with J's progress and the steps still to run that name
+ * a path outside the N ALLOWED folders. */
+static void
+journal_status(const struct journal *j, const char *const *allowed, size_t n,
+    struct reset_journal_status *status)
+{
+	memset(status, 0, sizeof(*status));
+	status->done = j->done;
+	status->total = j->n_steps;
+	for (size_t i = j->done; i < j->n_steps; i++) {
+		const struct reset_step *s = &j->steps[i];
+		struct reset_refused_step *r;
+		struct nvr_error why = { "" };
+
+		if (reset_step_check_paths(s, allowed, n, &why) == 0)
+			continue;
+		if (status->refused_count++ >= RESET_REFUSED_MAX)
+			continue;
+		r = &status->refused[status->refused_count - 1];
+		r->index = i;
+		snprintf(r->label, sizeof(r->label), "%s", s->label);
+		snprintf(r->path, sizeof(r->path), "%s",
+		    reset_plan_path_inside(s->path, allowed, n, NULL) != 0 ?
+		    s->path : s->from);
+		snprintf(r->why, sizeof(r->why), "%s", why.message);
+	}
+}
+
 static int
 journal_execute(struct journal *j, const char *path, const char *state_dir,
-    const struct reset_hooks *hooks, size_t max_steps,
-    reset_progress_fn progress, void *ctx, struct nvr_error *err)
+    const struct reset_run *run, struct nvr_error *err)
 {
+	size_t max_steps = run->max_steps == 0 ? SIZE_MAX : run->max_steps;
+	struct reset_journal_status status;
 	int rc;
 
+	/* Before anything changes: every step still to run must lie in the
+	 * folders the config allows now, not just those the journal says
+	 * it was given. */
+	journal_status(j, run->allowed, run->n_allowed, &status);
+	if (status.refused_count > 0 && !run->skip_refused)
+		return nvr_error_set(err, -EPERM, "step %zu of %zu (%s) is "
+		    "outside what this recorder's config lets a reset touch: "
+		    "%s", status.refused[0].index + 1, j->n_steps,
+		    status.refused[0].label, status.refused[0].why);
 	if (j->torn) {
 		rc = cut_torn(path, j->keep, err);
 		if (rc != 0)
@@ -804,23 +978,22 @@ journal_execute(struct journal *j, const char *path, const char *state_dir,
 	}
 	for (size_t i = j->done; i < j->n_steps; i++) {
 		const struct reset_step *s = &j->steps[i];
+		bool skip;
 
 		if (max_steps-- == 0)
 			return 1;
-		if (progress != NULL)
-			progress(ctx, i, j->n_steps, s->label);
-		if (reset_kind_has_path(s->kind)) {
-			rc = reset_plan_check_path(s->path, j->allowed,
-			    j->n_allowed, err);
+		skip = reset_step_check_paths(s, run->allowed, run->n_allowed,
+		    NULL) != 0;
+		if (run->progress != NULL)
+			run->progress(run->ctx, i, j->n_steps, s->label, skip);
+		if (!skip) {
+			fp("reset-step-before");
+			rc = reset_step_run(s, i, run, err);
 			if (rc != 0)
 				return rc;
+			fp("reset-step-after");
 		}
-		fp("reset-step-before");
-		rc = reset_step_run(s, hooks, err);
-		if (rc != 0)
-			return rc;
-		fp("reset-step-after");
-		rc = mark_done(path, i, err);
+		rc = mark_step(path, skip ? "skip" : "done", i, err);
 		if (rc != 0)
 			return rc;
 	}
@@ -837,7 +1010,6 @@ static int
 journal_load(const char *state_dir, struct journal *j, char **path,
     struct nvr_error *err)
 {
-	struct reset_plan plan;
 	size_t len;
 	int rc;
 
@@ -851,19 +1023,18 @@ journal_load(const char *state_dir, struct journal *j, char **path,
 		rc = atomic_file_check_trusted(*path, err);
 	if (rc == 0)
 		rc = journal_parse(j, *path, err);
-	if (rc == 0) {
-		plan = (struct reset_plan){
-			.steps = j->steps, .n_steps = j->n_steps,
-			.allowed = j->allowed, .n_allowed = j->n_allowed,
-		};
-		rc = reset_plan_check(&plan, err);
+	for (size_t i = 0; rc == 0 && i < j->n_steps; i++) {
+		struct nvr_error why;
+
+		if (reset_step_check_form(&j->steps[i], i, &why) != 0)
+			rc = nvr_error_set(err, -EBADMSG, "%s: %s", *path,
+			    why.message);
 	}
 	return rc;
 }
 
 int
-reset_journal_run_some(const char *state_dir, const struct reset_hooks *hooks,
-    size_t max_steps, reset_progress_fn progress, void *ctx,
+reset_journal_run(const char *state_dir, const struct reset_run *run,
     struct nvr_error *err)
 {
 	struct journal j = { 0 };
@@ -871,33 +1042,24 @@ reset_journal_run_some(const char *state_dir, const struct reset_hooks *hooks,
 	int rc = journal_load(state_dir, &j, &path, err);
 
 	if (rc == 0)
-		rc = journal_execute(&j, path, state_dir, hooks, max_steps,
-		    progress, ctx, err);
+		rc = journal_execute(&j, path, state_dir, run, err);
 	journal_free(&j);
 	free(path);
 	return rc;
 }
 
 int
-reset_journal_run(const char *state_dir, reset_progress_fn progress,
-    void *ctx, struct nvr_error *err)
-{
-	return reset_journal_run_some(state_dir, NULL, SIZE_MAX, progress,
-	    ctx, err);
-}
-
-int
-reset_journal_peek(const char *state_dir, struct reset_journal_status *status,
+reset_journal_peek(const char *state_dir, const char *const *allowed,
+    size_t n_allowed, struct reset_journal_status *status,
     struct nvr_error *err)
 {
 	struct journal j = { 0 };
 	char *path = NULL;
 	int rc = journal_load(state_dir, &j, &path, err);
 
-	if (rc == 0) {
-		status->done = j.done;
-		status->total = j.n_steps;
-	}
+	memset(status, 0, sizeof(*status));
+	if (rc == 0)
+		journal_status(&j, allowed, n_allowed, status);
 	journal_free(&j);
 	free(path);
 	return rc;

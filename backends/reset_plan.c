@@ -130,9 +130,11 @@ check_chain(const char *path, const char *prefix, struct nvr_error *err)
 	return 0;
 }
 
-int
-reset_plan_check_path(const char *path, const char *const *allowed,
-    size_t n, struct nvr_error *err)
+/* Sets *PREFIX to the first of the N ALLOWED that holds PATH by its
+ * text; 0, -EINVAL (a form) or -EPERM (outside every one). */
+static int
+inside(const char *path, const char *const *allowed, size_t n,
+    const char **prefix, struct nvr_error *err)
 {
 	int rc = check_form(path, "path", err);
 
@@ -144,17 +146,50 @@ reset_plan_check_path(const char *path, const char *const *allowed,
 			return nvr_error_set(err, -EINVAL, "allowed folder %s "
 			    "is not a plain absolute path below /",
 			    allowed[i] == NULL ? "(none)" : allowed[i]);
-		if (within(path, allowed[i]))
-			return check_chain(path, allowed[i], err);
+		if (within(path, allowed[i])) {
+			*prefix = allowed[i];
+			return 0;
+		}
 	}
 	return nvr_error_set(err, -EPERM, "%s is outside the folders a reset "
 	    "may touch", path);
 }
 
-static int
-check_step(const struct reset_plan *plan, size_t i, struct nvr_error *err)
+int
+reset_plan_path_inside(const char *path, const char *const *allowed,
+    size_t n, struct nvr_error *err)
 {
-	const struct reset_step *s = &plan->steps[i];
+	const char *prefix;
+
+	return inside(path, allowed, n, &prefix, err);
+}
+
+int
+reset_plan_check_path(const char *path, const char *const *allowed,
+    size_t n, struct nvr_error *err)
+{
+	const char *prefix = NULL;
+	int rc = inside(path, allowed, n, &prefix, err);
+
+	return rc != 0 ? rc : check_chain(path, prefix, err);
+}
+
+const char *
+reset_plan_root(const char *path, const char *const *allowed, size_t n)
+{
+	const char *best = NULL;
+
+	for (size_t i = 0; i < n; i++)
+		if (allowed[i] != NULL && within(path, allowed[i]) &&
+		    (best == NULL || strlen(allowed[i]) > strlen(best)))
+			best = allowed[i];
+	return best;
+}
+
+int
+reset_step_check_form(const struct reset_step *s, size_t i,
+    struct nvr_error *err)
+{
 	size_t argc = 0;
 	int rc;
 
@@ -183,19 +218,29 @@ check_step(const struct reset_plan *plan, size_t i, struct nvr_error *err)
 	}
 	if (!reset_kind_has_path(s->kind))
 		return 0;
-	rc = reset_plan_check_path(s->path, plan->allowed, plan->n_allowed,
-	    err);
+	rc = check_form(s->path, "path", err);
+	if (rc == 0 && s->kind == RESET_RESTORE)
+		rc = check_form(s->from, "factory file", err);
 	if (rc != 0)
 		return rc;
-	if (s->kind == RESET_RESTORE) {
-		rc = check_form(s->from, "factory file", err);
-		if (rc != 0)
-			return rc;
-	}
 	if (s->kind == RESET_MKDIR && (s->mode & ~(mode_t)07777) != 0)
 		return nvr_error_set(err, -EINVAL, "step %zu (%s): mode %o is "
 		    "not a permission mode", i, s->label, (unsigned)s->mode);
 	return 0;
+}
+
+int
+reset_step_check_paths(const struct reset_step *s, const char *const *allowed,
+    size_t n, struct nvr_error *err)
+{
+	int rc;
+
+	if (!reset_kind_has_path(s->kind))
+		return 0;
+	rc = reset_plan_path_inside(s->path, allowed, n, err);
+	if (rc == 0 && s->kind == RESET_RESTORE)
+		rc = reset_plan_path_inside(s->from, allowed, n, err);
+	return rc;
 }
 
 int
@@ -214,8 +259,12 @@ reset_plan_check(const struct reset_plan *plan, struct nvr_error *err)
 			    plan->allowed[i] == NULL ? "(none)" :
 			    plan->allowed[i]);
 	for (size_t i = 0; i < plan->n_steps; i++) {
-		int rc = check_step(plan, i, err);
+		const struct reset_step *s = &plan->steps[i];
+		int rc = reset_step_check_form(s, i, err);
 
+		if (rc == 0)
+			rc = reset_step_check_paths(s, plan->allowed,
+			    plan->n_allowed, err);
 		if (rc != 0)
 			return rc;
 	}

@@ -72,10 +72,35 @@ struct reset_plan {
 int reset_plan_check_path(const char *path, const char *const *allowed,
     size_t n, struct nvr_error *err);
 
+/* reset_plan_check_path by the text alone: the form, and within one of
+ * the N ALLOWED. What is on disk is the steps' to refuse as they walk
+ * (backends/beneath.h), since it can change after any check. */
+int reset_plan_path_inside(const char *path, const char *const *allowed,
+    size_t n, struct nvr_error *err);
+
 /*
- * Checks every step of PLAN: kinds, paths (reset_plan_check_path), the
- * factory files' names, modes, commands (absolute argv[0], declared
- * idempotent). Returns 0 or a negative errno with ERR naming the step.
+ * Checks STEP (number I, for messages) apart from where its paths lie:
+ * kind, label, the form of its path and factory file, mode, command
+ * (absolute argv[0], declared idempotent). Returns 0 or a negative errno
+ * with ERR naming the step.
+ */
+int reset_step_check_form(const struct reset_step *step, size_t i,
+    struct nvr_error *err);
+
+/* Checks that the paths STEP names (its PATH, and FROM for a restore)
+ * lie within the N ALLOWED folders (reset_plan_path_inside). */
+int reset_step_check_paths(const struct reset_step *step,
+    const char *const *allowed, size_t n, struct nvr_error *err);
+
+/* The allowed folder a step on PATH walks from: the longest of the N
+ * ALLOWED that holds PATH, or NULL. */
+const char *reset_plan_root(const char *path, const char *const *allowed,
+    size_t n);
+
+/*
+ * Checks every step of PLAN: reset_step_check_form and
+ * reset_step_check_paths against PLAN's allowed folders. Returns 0 or a
+ * negative errno with ERR naming the step.
  */
 int reset_plan_check(const struct reset_plan *plan, struct nvr_error *err);
 

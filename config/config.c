@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "backends/trust.h"
 #include "config/schema.h"
 
 static const char *const color_choices[] = { "auto", "never", NULL };
@@ -605,7 +606,8 @@ read_allowed(const struct config_section *sec, struct reset_storage *st)
 			nvr_error_set(&err, -errno, "cannot resolve %s against "
 			    "%s: %s", given[i], sec->doc->dir, strerror(errno));
 		else if (reset_plan_check_path(st->allowed[i], &st->allowed[i],
-		    1, &err) == 0)
+		    1, &err) == 0 && trust_check_path(st->allowed[i],
+		    &err) == 0)
 			continue;
 		node_error(sec->doc, list_item(sec, "allowed", i),
 		    "reset.allowed: %s", err.message);

@@ -43,6 +43,9 @@ enum fr_state {
 	FR_DONE,
 	FR_STOPPED,		/* a step failed: retry or finish at boot */
 	FR_UNFINISHED,		/* found at start: offer to finish it */
+	FR_REFUSED,		/* ... with steps the config no longer
+				 * allows: finish without them if SKIP is
+				 * typed */
 	FR_FAILED,		/* cannot go on; nothing was changed */
 };
 
@@ -74,7 +77,7 @@ struct fr_screen {
 	char file_keys[SUPPORT_FILES_MAX + 1][4];
 	size_t confirm_selected;	/* 0: Cancel (the default) */
 	struct view_menu_item confirm_items[2];
-	char done_log[LOG_LINES][FACTORY_RESET_LABEL_MAX + 8];
+	char done_log[LOG_LINES][FACTORY_RESET_LABEL_MAX + 16];
 	size_t done_count;
 	bool restart_failed;
 	bool quit_on_close;	/* a half-reset recorder: no menu */
@@ -115,6 +118,12 @@ static const struct view_hint confirm_hints[] = {
 static const struct view_hint go_hints[] = {
 	{ ACTION_CONFIRM, NULL, "go on" },
 	{ ACTION_INTERRUPT, NULL, "leave (it finishes at the next start)" },
+};
+
+static const struct view_hint refused_hints[] = {
+	{ ACTION_CONFIRM, NULL, "check" },
+	{ ACTION_ERASE_LEFT, NULL, "delete a letter" },
+	{ ACTION_INTERRUPT, NULL, "leave" },
 };
 
 static const struct view_hint done_hints[] = {
@@ -342,6 +351,43 @@ find_admin(struct fr_screen *s)
 		snprintf(s->admin, sizeof(s->admin), "%s", admin.name);
 }
 
+/* An unfinished reset whose journal names places the config no longer
+ * lets a reset touch: says which, and that it can finish without them
+ * once SKIP is typed. */
+static void
+show_refused(struct fr_screen *s, const struct reset_journal_status *st)
+{
+	size_t used = 0, size = sizeof(s->text);
+
+#define ADD(...) do { if (used < size) used += (size_t)snprintf( \
+	s->text + used, size - used, __VA_ARGS__); } while (0)
+	ADD("A factory reset was interrupted after %zu of its %zu steps. It "
+	    "would also change places this recorder's settings no longer let "
+	    "a reset touch (they changed since it began, by a firmware "
+	    "update perhaps):\n", st->done, st->total);
+	for (size_t i = 0; i < st->refused_count; i++) {
+		if (i == RESET_REFUSED_MAX || (i == 3 &&
+		    st->refused_count > 4)) {
+			ADD("\n  - and %zu more", st->refused_count - i);
+			break;
+		}
+		ADD("\n  - step %zu, %s: %s", st->refused[i].index + 1,
+		    st->refused[i].label, st->refused[i].path);
+	}
+	ADD("\n\nThose are NOT touched. The rest of the reset, passwords and "
+	    "security questions among it, must still finish. To finish it "
+	    "without them, type SKIP and press Enter. Ctrl-C leaves; nothing "
+	    "changes until then.");
+#undef ADD
+	snprintf(s->word, sizeof(s->word), "SKIP");
+	secret_clear(&s->typed);
+	s->reveal = true;
+	s->note[0] = '\0';
+	s->progress.done = st->done;
+	s->progress.total = st->total;
+	s->state = FR_REFUSED;
+}
+
 /* If a reset's journal is there (found at start, or by a start that
  * failed: another console's reset, or ours written before a later
  * failure), it must be finished: shows it and returns true. */
@@ -354,6 +400,10 @@ show_unfinished(struct fr_screen *s)
 
 	if (rc == -ENOENT)
 		return false;
+	if (rc == 0 && status.refused_count > 0) {
+		show_refused(s, &status);
+		return true;
+	}
 	if (rc == 0) {
 		snprintf(s->text, sizeof(s->text), "A factory reset was "
 		    "interrupted (a power cut, or the recorder was switched "
@@ -532,7 +582,8 @@ run_step(struct fr_screen *s)
 	if (rc >= 0 && s->progress.label[0] != '\0' &&
 	    s->done_count < LOG_LINES)
 		snprintf(s->done_log[s->done_count++],
-		    sizeof(s->done_log[0]), "%s", s->progress.label);
+		    sizeof(s->done_log[0]), "%s %s", s->progress.skipped ?
+		    "[not touched]" : "[done]", s->progress.label);
 	if (rc == 1)
 		return more;
 	if (rc == 0) {
@@ -549,6 +600,8 @@ run_step(struct fr_screen *s)
 		s->state = FR_DONE;
 		return (struct screen_result){ .kind = SCREEN_STAY };
 	}
+	if (rc == -EPERM && show_unfinished(s))
+		return (struct screen_result){ .kind = SCREEN_STAY };
 	if (rc == -EBUSY) {
 		snprintf(s->text, sizeof(s->text), "Another factory reset is "
 		    "running (on another console, or at boot). Let it finish; "
@@ -757,6 +810,26 @@ fr_handle(void *self, const struct keys_action_event *ev)
 			return begin(s);
 		}
 		return stay;
+	case FR_REFUSED:
+		if (ev->action == ACTION_CONFIRM && word_matches(s)) {
+			secret_clear(&s->typed);
+			factory_reset_skip_refused(s->context->reset);
+			s->state = FR_RUNNING;
+			return (struct screen_result){ .kind = SCREEN_WORK };
+		}
+		if (ev->action == ACTION_CONFIRM) {
+			snprintf(s->note, sizeof(s->note), "That is not SKIP. "
+			    "Nothing was changed.");
+			secret_clear(&s->typed);
+		} else if (back) {
+			snprintf(s->status, sizeof(s->status), "The reset must "
+			    "finish first (Ctrl-C leaves; it is asked again at "
+			    "the next start).");
+		} else {
+			input_edit(&s->typed, ev);
+			s->note[0] = '\0';
+		}
+		return stay;
 	case FR_UNFINISHED:
 	case FR_STOPPED:
 		if (ev->action == ACTION_CONFIRM) {
@@ -825,7 +898,7 @@ build_progress(struct fr_screen *s, const char *last)
 		    "\n  [done] %zu steps before these", first);
 	for (size_t i = first; i < s->done_count && used < size; i++)
 		used += (size_t)snprintf(s->text + used, size - used,
-		    "\n  [done] %s", s->done_log[i]);
+		    "\n  %s", s->done_log[i]);
 	if (last != NULL && used < size)
 		snprintf(s->text + used, size - used, "\n\n%s", last);
 }
@@ -965,6 +1038,11 @@ fr_render(void *self, struct view *view)
 		build_progress(s, intro);
 		view->intro = s->text;
 		INPUT_HINTS(view, done_hints);
+		return;
+	case FR_REFUSED:
+		view->intro = s->text;
+		render_field(s, view, "Type SKIP", false);
+		INPUT_HINTS(view, refused_hints);
 		return;
 	case FR_UNFINISHED:
 	case FR_STOPPED:

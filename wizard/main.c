@@ -116,7 +116,8 @@ usage(FILE *out)
 	    "missing, 70 internal error, 74 terminal or port unusable (or\n"
 	    "busy), 78 config error,\n"
 	    "128+N ended by signal N (130 for Ctrl-C, 129 for a hang-up);\n"
-	    "--resume: 65 journal unreadable (kept), 74 a step failed, 75\n"
+	    "--resume: 65 journal unreadable or outside reset.allowed (kept),\n"
+	    "74 a step failed, 75 "
 	    "another reset is running.\n"
 	    "See nvr-recovery(8).\n");
 }
@@ -466,9 +467,11 @@ check_recovery_store(const struct backends *b)
 }
 
 static void
-resume_progress(void *ctx, size_t index, size_t total, const char *label)
+resume_progress(void *ctx, size_t index, size_t total, const char *label,
+    bool skipped)
 {
 	(void)ctx;
+	(void)skipped;	/* --resume skips nothing */
 	printf("factory reset, step %zu of %zu: %s\n", index + 1, total,
 	    label);
 	fflush(stdout);
@@ -479,7 +482,8 @@ resume_progress(void *ctx, size_t index, size_t total, const char *label)
 /* --resume: finishes a factory reset whose journal is still in the state
  * folder (a power cut or a crash stopped it), without a terminal. Exit 0
  * when done or when there was nothing to do, 65 for a journal that does
- * not parse (kept, not executed), 75 when another reset holds the lock,
+ * not parse or names a path the config does not allow (kept, not
+ * executed), 75 when another reset holds the lock,
  * 74 when a step failed (kept: run again). */
 static int
 resume_reset(const struct config *cfg, struct backends *b)
@@ -499,9 +503,13 @@ resume_reset(const struct config *cfg, struct backends *b)
 		return 0;
 	}
 	fprintf(stderr, "nvr-recovery: %s\n", err.message);
+	if (rc == -EPERM)
+		fprintf(stderr, "nvr-recovery: nothing was run; start the "
+		    "wizard on the recorder's console to finish the reset "
+		    "without the steps it may no longer touch\n");
 	syslog(LOG_ERR, "factory reset not finished: %s", err.message);
-	return rc == -EBADMSG ? EXIT_DATAERR : rc == -EBUSY ? EXIT_TEMPFAIL :
-	    EXIT_IOERR;
+	return rc == -EBADMSG || rc == -EPERM ? EXIT_DATAERR :
+	    rc == -EBUSY ? EXIT_TEMPFAIL : EXIT_IOERR;
 }
 
 /* Prints what one answer costs on this device at the config's settings,

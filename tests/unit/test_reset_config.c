@@ -13,8 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <errno.h>
+#include <limits.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "backends/reset_plan.h"
+#include "backends/trust.h"
 #include "config/config.h"
 #include "tests/unit/support.h"
 
@@ -478,6 +483,61 @@ test_reset_bad_proof(void **state)
 	    "reset_file or none");
 }
 
+/* An allowed folder, or one above it, that another user could change is
+ * refused at its item (OpenSSH's StrictModes rule); a sticky one, as
+ * /tmp, is fine. */
+static void
+test_reset_allowed_untrusted(void **state)
+{
+	struct support_fx *fx = *state;
+	char text[4 * PATH_MAX], shared[PATH_MAX], sticky[PATH_MAX];
+	char msg[PATH_MAX * 2];
+	struct nvr_error err;
+
+	snprintf(shared, sizeof(shared), "%s/shared", fx->dir);
+	snprintf(sticky, sizeof(sticky), "%s/sticky", fx->dir);
+	assert_int_equal(mkdir(shared, 0775), 0);
+	assert_int_equal(chmod(shared, 0775), 0);
+	assert_int_equal(mkdir(sticky, 01777), 0);
+	assert_int_equal(chmod(sticky, 01777), 0);
+	snprintf(text, sizeof(text), DEVICE "reset:\n"
+	    "  allowed: [%s/nvr, %s/nvr]\n"
+	    "  steps:\n"
+	    "    - remove: %s/nvr/x\n", sticky, shared, sticky);
+	assert_int_equal(support_load_text(fx, text), -1);
+	assert_diag_count(&fx->cfg.diags, 1);
+	snprintf(msg, sizeof(msg), "reset.allowed: %s can be written by its "
+	    "group (mode 0775)", shared);
+	assert_diag_has(&fx->cfg.diags, 7, (unsigned)(19 + strlen(sticky)),
+	    msg);
+	config_free(&fx->cfg);
+
+	/* The same folder, once fixed, is trusted. */
+	assert_int_equal(chmod(shared, 0755), 0);
+	assert_int_equal(support_load_text(fx, text), 0);
+	config_free(&fx->cfg);
+
+	/* A folder of another user's, when we are root. */
+	if (geteuid() == 0) {
+		assert_int_equal(chown(shared, 65534, 65534), 0);
+		assert_int_equal(support_load_text(fx, text), -1);
+		snprintf(msg, sizeof(msg), "reset.allowed: %s belongs to uid "
+		    "65534", shared);
+		assert_diag_has(&fx->cfg.diags, 7, (unsigned)(19 +
+		    strlen(sticky)), msg);
+		config_free(&fx->cfg);
+		assert_int_equal(chown(shared, 0, 0), 0);
+	}
+	/* The rule itself, on a link: where it leads counts. */
+	assert_int_equal(chmod(shared, 0777), 0);
+	snprintf(msg, sizeof(msg), "%s/link", fx->dir);
+	assert_int_equal(symlink(shared, msg), 0);
+	assert_int_equal(trust_check_path(msg, &err), -EPERM);
+	assert_non_null(strstr(err.message, "every user"));
+	assert_int_equal(trust_check_path(sticky, &err), 0);
+	assert_int_equal(trust_check_path("/nonexistent/below", &err), 0);
+}
+
 int
 main(void)
 {
@@ -503,6 +563,7 @@ main(void)
 		T(test_reset_command_backend_mistakes),
 		T(test_reset_bad_proof),
 		T(test_reset_keep_apart),
+		T(test_reset_allowed_untrusted),
 #undef T
 	};
 

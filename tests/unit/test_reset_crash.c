@@ -39,6 +39,7 @@
 #include <cmocka.h>
 
 #include "backends/atomic_file.h"
+#include "backends/beneath.h"
 #include "backends/failpoint.h"
 #include "backends/reset_journal.h"
 
@@ -55,13 +56,14 @@ struct fx {
 	char state[96];		/* dir/state: the journal's folder */
 	char factory[96];	/* dir/factory: the files as shipped */
 	char p[8][160];		/* the steps' paths */
-	const char *allowed[1];
+	const char *allowed[2];
 	struct reset_step steps[7];
 	struct reset_plan plan;
 	char *original;		/* the tree's manifest before a reset */
 	char *expected;		/* after an uninterrupted one */
 	long hits;		/* failpoints an uninterrupted reset passes */
 	long run_us;		/* how long it takes, in a child */
+	bool components;	/* force beneath.h's component walk */
 };
 
 static void
@@ -308,6 +310,18 @@ hook_wizard_state(void *ctx, struct nvr_error *err)
 	return 0;
 }
 
+/* Runs the journal to its end within the plan's folders. */
+static int
+run_reset(const struct fx *fx, struct nvr_error *err)
+{
+	struct reset_hooks hooks = { hook_accounts, hook_wizard_state,
+	    (void *)fx };
+	struct reset_run run = { .allowed = fx->allowed, .n_allowed = 2,
+	    .hooks = &hooks };
+
+	return reset_journal_run(fx->state, &run, err);
+}
+
 /* In a child: begins (unless RESUME) and runs the reset; exits 0 if it
  * finished, 1 if it failed. Dies at TARGET or at the COUNTDOWNth
  * failpoint, if set. */
@@ -328,9 +342,7 @@ spawn_reset(const struct fx *fx, bool resume, const char *target,
 		if (!resume)
 			rc = reset_journal_begin(fx->state, &fx->plan, &err);
 		if (rc == 0)
-			rc = reset_journal_run_some(fx->state, &(struct
-			    reset_hooks){ hook_accounts, hook_wizard_state,
-			    (void *)fx }, SIZE_MAX, NULL, NULL, &err);
+			rc = run_reset(fx, &err);
 		if (rc != 0)
 			fprintf(stderr, "reset: %s\n", err.message);
 		_exit(rc == 0 ? 0 : 1);
@@ -436,6 +448,16 @@ fx_setup(void **state)
 }
 
 static int
+fx_setup_components(void **state)
+{
+	int rc = fx_setup(state);
+
+	if (rc == 0)
+		((struct fx *)*state)->components = true;
+	return rc;
+}
+
+static int
 fx_teardown(void **state)
 {
 	struct fx *fx = *state;
@@ -459,6 +481,7 @@ make_plan(struct fx *fx)
 	for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++)
 		snprintf(fx->p[i], sizeof(fx->p[i]), "%s/%s", fx->dir, rel[i]);
 	fx->allowed[0] = fx->root;
+	fx->allowed[1] = fx->factory;
 	fx->steps[0] = (struct reset_step){ .kind = RESET_RESTORE,
 	    .label = "config", .path = fx->p[0], .from = fx->p[1] };
 	fx->steps[1] = (struct reset_step){ .kind = RESET_RESTORE,
@@ -474,7 +497,7 @@ make_plan(struct fx *fx)
 	fx->steps[6] = (struct reset_step){ .kind = RESET_WIZARD_STATE,
 	    .label = "wizard state" };
 	fx->plan = (struct reset_plan){ .steps = fx->steps, .n_steps = 7,
-	    .allowed = fx->allowed, .n_allowed = 1 };
+	    .allowed = fx->allowed, .n_allowed = 2 };
 
 	make_dir(fx->factory, 0755);
 	put_file(fx->p[1], "user: factory\nport: 80\n", 0644);
@@ -484,10 +507,14 @@ make_plan(struct fx *fx)
 static void
 test_reset_crash_anywhere(void **state)
 {
+	/* Both walks of backends/beneath.h: the kernel's, then the
+	 * component by component one. */
+	beneath_force_components(((struct fx *)*state)->components);
 	static const char *const names[] = {
 		"reset-begin-before", "reset-begin-after",
 		"reset-step-before", "reset-step-after",
 		"reset-restore-read", "reset-remove-entry",
+		"reset-remove-aside",
 		"reset-mkdir-removed", "reset-mkdir-made",
 		"reset-truncate-opened", "reset-done-before",
 		"reset-done-after", "reset-unlink-before",
@@ -509,9 +536,7 @@ test_reset_crash_anywhere(void **state)
 	fx->original = manifest(fx);
 	reset_failpoint_hits = 0;
 	assert_int_equal(reset_journal_begin(fx->state, &fx->plan, &err), 0);
-	assert_int_equal(reset_journal_run_some(fx->state, &(struct
-	    reset_hooks){ hook_accounts, hook_wizard_state, fx }, SIZE_MAX,
-	    NULL, NULL, &err), 0);
+	assert_int_equal(run_reset(fx, &err), 0);
 	fx->hits = reset_failpoint_hits;
 	fx->expected = manifest(fx);
 	assert_null(strstr(fx->expected, "/var/rec"));
@@ -600,9 +625,10 @@ test_reset_crash_anywhere(void **state)
 		assert_true(random_runs < 5 * RANDOM_RUNS);
 	}
 
-	print_message("    %ld crash points tried: %zu named, 4 in a "
-	    "restore, %ld failpoint hits, %ld random kills (of %ld random "
-	    "delays; a reset takes %ld us) in %.1f s\n", tried,
+	print_message("    %s walk: %ld crash points tried: %zu named, 4 in "
+	    "a restore, %ld failpoint hits, %ld random kills (of %ld random "
+	    "delays; a reset takes %ld us) in %.1f s\n", fx->components ?
+	    "component" : "openat2", tried,
 	    sizeof(names) / sizeof(names[0]), fx->hits, killed_random,
 	    random_runs, fx->run_us, (double)us_since(&start) / 1e6);
 }
@@ -613,6 +639,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_reset_crash_anywhere,
 		    fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_reset_crash_anywhere,
+		    fx_setup_components, fx_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,14 +8,18 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "backends/beneath.h"
 #include "backends/reset_journal.h"
 #include "backends/reset_plan.h"
 #include "tests/unit/support.h"
@@ -69,6 +73,38 @@ exists(const char *path)
 	struct stat st;
 
 	return lstat(path, &st) == 0;
+}
+
+/* Runs STATE_DIR's journal with FX's folder as the one allowed folder. */
+static int
+run_in(const struct support_fx *fx, const char *state_dir,
+    const struct reset_hooks *hooks, size_t max_steps,
+    reset_progress_fn progress, void *ctx, struct nvr_error *err)
+{
+	const char *allowed[] = { fx->dir };
+	struct reset_run run = { .allowed = allowed, .n_allowed = 1,
+	    .hooks = hooks, .max_steps = max_steps, .progress = progress,
+	    .ctx = ctx };
+
+	return reset_journal_run(state_dir, &run, err);
+}
+
+/* Runs FX's own journal, every step. */
+static int
+run_all(const struct support_fx *fx, struct nvr_error *err)
+{
+	return run_in(fx, fx->dir, NULL, 0, NULL, NULL, err);
+}
+
+/* Runs STEP (number 0) with FX's folder allowed. */
+static int
+step_in(const struct support_fx *fx, const struct reset_step *step,
+    struct nvr_error *err)
+{
+	const char *allowed[] = { fx->dir };
+	struct reset_run run = { .allowed = allowed, .n_allowed = 1 };
+
+	return reset_step_run(step, 0, &run, err);
 }
 
 static mode_t
@@ -178,7 +214,10 @@ test_reset_plan_check_steps(void **state)
 		.from = "factory/a",
 	};
 	assert_int_equal(reset_plan_check(&plan, &err), -EINVAL);
+	/* The factory file lies within the allowed folders too. */
 	step.from = "/usr/share/factory/a";
+	assert_int_equal(reset_plan_check(&plan, &err), -EPERM);
+	step.from = at(fx, "factory/a");
 	assert_int_equal(reset_plan_check(&plan, &err), 0);
 	step.path = "/etc/shadow";
 	assert_int_equal(reset_plan_check(&plan, &err), -EPERM);
@@ -194,12 +233,12 @@ test_reset_plan_check_steps(void **state)
 
 /* Runs STEP twice; both must succeed. */
 static void
-run_twice(const struct reset_step *step)
+run_twice(const struct support_fx *fx, const struct reset_step *step)
 {
 	struct nvr_error err;
 
 	for (int i = 0; i < 2; i++) {
-		int rc = reset_step_run(step, NULL, &err);
+		int rc = step_in(fx, step, &err);
 
 		if (rc != 0)
 			print_error("%s, run %d: %s\n", step->label, i + 1,
@@ -230,12 +269,12 @@ test_reset_step_twice(void **state)
 	step = (struct reset_step){
 		.kind = RESET_REMOVE, .label = "tree", .path = at(fx, "tree"),
 	};
-	run_twice(&step);
+	run_twice(fx, &step);
 	assert_false(exists(at(fx, "tree")));
 	assert_text(at(fx, "target"), "kept");
 	put(at(fx, "file"), "x", 0644);
 	step.path = at(fx, "file");
-	run_twice(&step);
+	run_twice(fx, &step);
 	assert_false(exists(at(fx, "file")));
 
 	/* Restore: over an existing file (its mode kept), and a new one
@@ -246,18 +285,18 @@ test_reset_step_twice(void **state)
 		.kind = RESET_RESTORE, .label = "conf", .path = at(fx, "conf"),
 		.from = at(fx, "factory"),
 	};
-	run_twice(&step);
+	run_twice(fx, &step);
 	assert_text(at(fx, "conf"), "factory contents\n");
 	assert_int_equal(mode_of(at(fx, "conf")) & 07777, 0600);
 	step.path = at(fx, "newconf");
-	run_twice(&step);
+	run_twice(fx, &step);
 	assert_text(at(fx, "newconf"), "factory contents\n");
 	assert_int_equal(mode_of(at(fx, "newconf")) & 07777, 0640);
 	assert_false(exists(at(fx, "newconf+")));
 	/* A folder in the way is refused, not replaced. */
 	make_dir(at(fx, "adir"), 0755);
 	step.path = at(fx, "adir");
-	assert_int_equal(reset_step_run(&step, NULL, &err), -EINVAL);
+	assert_int_equal(step_in(fx, &step, &err), -EINVAL);
 
 	/* Mkdir: over a full folder, over a file, and where nothing is. */
 	make_dir(at(fx, "cache"), 0777);
@@ -267,16 +306,16 @@ test_reset_step_twice(void **state)
 		.kind = RESET_MKDIR, .label = "cache", .path = at(fx, "cache"),
 		.mode = 02750,
 	};
-	run_twice(&step);
+	run_twice(fx, &step);
 	assert_true(S_ISDIR(mode_of(at(fx, "cache"))));
 	assert_int_equal(mode_of(at(fx, "cache")) & 07777, 02750);
 	assert_false(exists(at(fx, "cache/sub")));
 	put(at(fx, "plain"), "in the way", 0644);
 	step.path = at(fx, "plain");
-	run_twice(&step);
+	run_twice(fx, &step);
 	assert_true(S_ISDIR(mode_of(at(fx, "plain"))));
 	step.path = at(fx, "fresh");
-	run_twice(&step);
+	run_twice(fx, &step);
 	assert_int_equal(mode_of(at(fx, "fresh")) & 07777, 02750);
 
 	/* Truncate: emptied, mode kept; absent is fine. */
@@ -284,11 +323,11 @@ test_reset_step_twice(void **state)
 	step = (struct reset_step){
 		.kind = RESET_TRUNCATE, .label = "log", .path = at(fx, "log"),
 	};
-	run_twice(&step);
+	run_twice(fx, &step);
 	assert_text(at(fx, "log"), "");
 	assert_int_equal(mode_of(at(fx, "log")) & 07777, 0640);
 	step.path = at(fx, "nolog");
-	run_twice(&step);
+	run_twice(fx, &step);
 	assert_false(exists(at(fx, "nolog")));
 
 	/* Command: must exit 0. */
@@ -296,13 +335,13 @@ test_reset_step_twice(void **state)
 		.kind = RESET_COMMAND, .label = "true", .argv = true_argv,
 		.idempotent = true,
 	};
-	run_twice(&step);
+	run_twice(fx, &step);
 	step.argv = false_argv;
-	assert_int_equal(reset_step_run(&step, NULL, &err), -EIO);
+	assert_int_equal(step_in(fx, &step, &err), -EIO);
 	assert_non_null(strstr(err.message, "status 1"));
 	step.argv = true_argv;
 	step.idempotent = false;
-	assert_int_equal(reset_step_run(&step, NULL, &err), -EINVAL);
+	assert_int_equal(step_in(fx, &step, &err), -EINVAL);
 }
 
 /* Writes TEXT (with "%s" standing for the fixture's folder, any number
@@ -364,7 +403,7 @@ test_reset_journal_bad_refused(void **state)
 		int rc;
 
 		put_journal(fx, cases[i].text);
-		rc = reset_journal_run(fx->dir, NULL, NULL, &err);
+		rc = run_all(fx, &err);
 		if (rc != -EBADMSG)
 			print_error("case %zu: %d (%s)\n", i, rc, err.message);
 		assert_int_equal(rc, -EBADMSG);
@@ -383,15 +422,20 @@ test_reset_journal_bad_refused(void **state)
 	put_journal(fx, RESET_JOURNAL_HEADER "\nallow\t%s/sub\n"
 	    "step\tremove\tvictim\t%s/sub/x\nstep\tremove\tvictim\t"
 	    "%s/victim\n");
-	assert_int_equal(reset_journal_run(fx->dir, NULL, NULL, &err),
-	    -EPERM);
+	{
+		const char *sub[] = { at(fx, "sub") };
+		struct reset_run run = { .allowed = sub, .n_allowed = 1 };
+
+		assert_int_equal(reset_journal_run(fx->dir, &run, &err),
+		    -EPERM);
+	}
 	assert_text(at(fx, "victim"), "must survive");
 
 	/* A journal others could write is not trusted. */
 	put_journal(fx, RESET_JOURNAL_HEADER "\nallow\t%s\n"
 	    "step\tremove\tvictim\t%s/victim\n");
 	assert_int_equal(chmod(at(fx, RESET_JOURNAL_NAME), 0666), 0);
-	assert_int_equal(reset_journal_run(fx->dir, NULL, NULL, &err),
+	assert_int_equal(run_all(fx, &err),
 	    -EPERM);
 	assert_text(at(fx, "victim"), "must survive");
 }
@@ -403,10 +447,12 @@ struct progress {
 };
 
 static void
-on_progress(void *ctx, size_t index, size_t total, const char *label)
+on_progress(void *ctx, size_t index, size_t total, const char *label,
+    bool skipped)
 {
 	struct progress *p = ctx;
 
+	assert_false(skipped);
 	p->calls++;
 	p->last_index = index;
 	p->last_total = total;
@@ -451,10 +497,10 @@ test_reset_journal_begin_run(void **state)
 	put(at(fx, "root/cache/thumb"), "jpeg", 0644);
 	put(at(fx, "root/events.log"), "event\nevent\n", 0640);
 	put(at(fx, "root/config.yaml"), "user: changed\n", 0600);
-	put(at(fx, "factory.yaml"), "user: factory\n", 0644);
+	put(at(fx, "root/factory.yaml"), "user: factory\n", 0644);
 	put(at(fx, "root/keep"), "keep me", 0600);
 	snprintf(paths[0], PATH_MAX, "%s", at(fx, "root/config.yaml"));
-	snprintf(paths[1], PATH_MAX, "%s", at(fx, "factory.yaml"));
+	snprintf(paths[1], PATH_MAX, "%s", at(fx, "root/factory.yaml"));
 	snprintf(paths[2], PATH_MAX, "%s", at(fx, "root/rec"));
 	snprintf(paths[3], PATH_MAX, "%s", at(fx, "root/cache"));
 	snprintf(paths[4], PATH_MAX, "%s", at(fx, "root/events.log"));
@@ -465,7 +511,7 @@ test_reset_journal_begin_run(void **state)
 	steps[3].path = paths[4];
 
 	assert_false(reset_journal_pending(state_dir));
-	assert_int_equal(reset_journal_run(state_dir, NULL, NULL, &err),
+	assert_int_equal(run_in(fx, state_dir, NULL, 0, NULL, NULL, &err),
 	    -ENOENT);
 	rc = reset_journal_begin(state_dir, &plan, &err);
 	if (rc != 0)
@@ -478,7 +524,7 @@ test_reset_journal_begin_run(void **state)
 	assert_int_equal(mode_of(at(fx, "state/" RESET_JOURNAL_NAME)) & 0777,
 	    0600);
 
-	rc = reset_journal_run(state_dir, on_progress, &prog, &err);
+	rc = run_in(fx, state_dir, NULL, 0, on_progress, &prog, &err);
 	if (rc != 0)
 		print_error("run: %s\n", err.message);
 	assert_int_equal(rc, 0);
@@ -518,7 +564,7 @@ test_reset_journal_resume(void **state)
 	put_journal(fx, RESET_JOURNAL_HEADER "\nallow\t%s\n"
 	    "step\tremove\ta\t%s/a\nstep\tremove\tb\t%s/b\n"
 	    "step\ttruncate\tc\t%s/c\ndone 0\ndo");
-	rc = reset_journal_run(fx->dir, NULL, NULL, &err);
+	rc = run_all(fx, &err);
 	if (rc != 0)
 		print_error("run: %s\n", err.message);
 	assert_int_equal(rc, 0);
@@ -531,12 +577,12 @@ test_reset_journal_resume(void **state)
 	put_journal(fx, RESET_JOURNAL_HEADER "\nallow\t%s\n"
 	    "step\tcommand\tfail\t/bin/false\nstep\tremove\ta\t%s/a\n"
 	    "done 0\ndone 1");
-	assert_int_equal(reset_journal_run(fx->dir, NULL, NULL, &err), 0);
+	assert_int_equal(run_all(fx, &err), 0);
 	assert_false(exists(at(fx, "a")));
 	put_journal(fx, RESET_JOURNAL_HEADER "\nallow\t%s\n"
 	    "step\tremove\ta\t%s/a\nstep\tcommand\tfail\t/bin/false\n"
 	    "done 0\ndon");
-	assert_int_equal(reset_journal_run(fx->dir, NULL, NULL, &err), -EIO);
+	assert_int_equal(run_all(fx, &err), -EIO);
 	text = support_slurp(at(fx, RESET_JOURNAL_NAME), &len);
 	assert_non_null(text);
 	assert_true(len > 0 && text[len - 1] == '\n');
@@ -544,6 +590,22 @@ test_reset_journal_resume(void **state)
 	assert_non_null(strstr(text, "\ndone 0\n"));
 	free(text);
 	assert_true(reset_journal_pending(fx->dir));
+}
+
+/* Progress of a run that may skip: skipped steps are marked "-". */
+static void
+on_progress_any(void *ctx, size_t index, size_t total, const char *label,
+    bool skipped)
+{
+	struct progress *p = ctx;
+
+	p->calls++;
+	p->last_index = index;
+	p->last_total = total;
+	if (skipped)
+		strcat(p->labels, "-");
+	strncat(p->labels, label, sizeof(p->labels) - strlen(p->labels) - 2);
+	strcat(p->labels, ";");
 }
 
 struct hook_calls {
@@ -598,34 +660,36 @@ test_reset_journal_hooks(void **state)
 
 	snprintf(a, sizeof(a), "%s", at(fx, "a"));
 	put(a, "a", 0644);
-	assert_int_equal(reset_journal_peek(fx->dir, &st, &err), -ENOENT);
+	assert_int_equal(reset_journal_peek(fx->dir, allowed, 1, &st, &err),
+	    -ENOENT);
 	assert_int_equal(reset_journal_begin(fx->dir, &plan, &err), 0);
 	text = support_slurp(at(fx, RESET_JOURNAL_NAME), &len);
 	assert_non_null(strstr(text, "\nstep\taccounts\tpasswords\n"
 	    "step\twizard-state\tstate\n"));
 	free(text);
-	assert_int_equal(reset_journal_peek(fx->dir, &st, &err), 0);
+	assert_int_equal(reset_journal_peek(fx->dir, allowed, 1, &st, &err),
+	    0);
 	assert_int_equal(st.done, 0);
 	assert_int_equal(st.total, 3);
 
 	/* One step: the file goes, steps remain. */
-	assert_int_equal(reset_journal_run_some(fx->dir, &hooks, 1, NULL, NULL,
-	    &err), 1);
+	assert_int_equal(run_in(fx, fx->dir, &hooks, 1, NULL, NULL, &err), 1);
 	assert_false(exists(a));
-	assert_int_equal(reset_journal_peek(fx->dir, &st, &err), 0);
+	assert_int_equal(reset_journal_peek(fx->dir, allowed, 1, &st, &err),
+	    0);
 	assert_int_equal(st.done, 1);
 	/* No hooks: the accounts step cannot run; nothing is lost. */
-	assert_int_equal(reset_journal_run(fx->dir, NULL, NULL, &err),
+	assert_int_equal(run_all(fx, &err),
 	    -ENOTSUP);
 	assert_true(reset_journal_pending(fx->dir));
 	/* A failing hook keeps the journal; the next run retries it. */
-	assert_int_equal(reset_journal_run_some(fx->dir, &hooks, 5, NULL,
-	    NULL, &err), -EIO);
+	assert_int_equal(run_in(fx, fx->dir, &hooks, 5, NULL, NULL, &err),
+	    -EIO);
 	assert_string_equal(err.message, "accounts store busy");
-	assert_int_equal(reset_journal_peek(fx->dir, &st, &err), 0);
+	assert_int_equal(reset_journal_peek(fx->dir, allowed, 1, &st, &err),
+	    0);
 	assert_int_equal(st.done, 1);
-	assert_int_equal(reset_journal_run_some(fx->dir, &hooks, 5, NULL,
-	    NULL, &err), 0);
+	assert_int_equal(run_in(fx, fx->dir, &hooks, 5, NULL, NULL, &err), 0);
 	assert_int_equal(calls.accounts, 2);
 	assert_int_equal(calls.wizard_state, 1);
 	assert_false(reset_journal_pending(fx->dir));
@@ -634,8 +698,224 @@ test_reset_journal_hooks(void **state)
 	 * given to one is refused when read. */
 	put_journal(fx, RESET_JOURNAL_HEADER "\nallow\t%s\n"
 	    "step\taccounts\tx\t%s/a\n");
-	assert_int_equal(reset_journal_run_some(fx->dir, &hooks, 5, NULL,
-	    NULL, &err), -EBADMSG);
+	assert_int_equal(run_in(fx, fx->dir, &hooks, 5, NULL, NULL, &err),
+	    -EBADMSG);
+}
+
+
+/* A tree that programs keep writing into while it is removed: one
+ * writes by path and makes its folders again (as a recorder does), one
+ * holds a folder open and writes there. The step still finishes, and
+ * nothing that was there before it is left. */
+static void
+test_reset_remove_busy_tree(void **state)
+{
+	struct support_fx *fx = *state;
+	char tree[PATH_MAX], held[PATH_MAX + 8];
+	struct reset_step step = { .kind = RESET_REMOVE, .label = "rec",
+	    .path = tree };
+	struct nvr_error err;
+	pid_t writers[2];
+	int rc;
+
+	snprintf(tree, sizeof(tree), "%s", at(fx, "rec"));
+	snprintf(held, sizeof(held), "%s/held", tree);
+	make_dir(tree, 0755);
+	make_dir(held, 0755);
+	for (int i = 0; i < 50; i++) {
+		char f[PATH_MAX + 16];
+
+		snprintf(f, sizeof(f), "%s/old%02d", tree, i);
+		put(f, "old", 0644);
+	}
+	for (int w = 0; w < 2; w++) {
+		writers[w] = fork();
+		assert_true(writers[w] >= 0);
+		if (writers[w] != 0)
+			continue;
+		alarm(30);
+		int dirfd = open(held, O_RDONLY | O_DIRECTORY);
+
+		for (unsigned n = 0;; n++) {
+			char d[PATH_MAX + 16], f[PATH_MAX + 32];
+			int fd;
+
+			if (w == 0) {
+				snprintf(d, sizeof(d), "%s/cam%u", tree, n % 3);
+				mkdir(tree, 0755);
+				mkdir(d, 0755);
+				snprintf(f, sizeof(f), "%s/%06u.mp4", d, n);
+				fd = open(f, O_WRONLY | O_CREAT, 0644);
+			} else {
+				snprintf(f, sizeof(f), "%06u.mp4", n);
+				fd = openat(dirfd, f, O_WRONLY | O_CREAT, 0644);
+			}
+			if (fd >= 0) {
+				(void)!write(fd, "frames", 6);
+				close(fd);
+			}
+			usleep(100);
+		}
+	}
+	usleep(20000);	/* both are writing */
+	rc = step_in(fx, &step, &err);
+	for (int w = 0; w < 2; w++) {
+		kill(writers[w], SIGKILL);
+		waitpid(writers[w], NULL, 0);
+	}
+	if (rc != 0)
+		print_error("remove: %s\n", err.message);
+	assert_int_equal(rc, 0);
+	assert_false(exists(held));
+	assert_false(exists(at(fx, "rec/old00")));
+	assert_false(exists(at(fx, ".nvr-reset-0")));
+}
+
+/* A symlink anywhere on the way to a step's path is never followed, by
+ * either walk, whatever the step; a hard link to a file outside is not
+ * emptied through. */
+static void
+test_reset_steps_never_follow(void **state)
+{
+	struct support_fx *fx = *state;
+	char paths[5][PATH_MAX];
+	struct reset_step steps[] = {
+		{ .kind = RESET_REMOVE, .label = "rm", .path = paths[0] },
+		{ .kind = RESET_MKDIR, .label = "mk", .path = paths[1],
+		  .mode = 0700 },
+		{ .kind = RESET_TRUNCATE, .label = "tr", .path = paths[2] },
+		{ .kind = RESET_RESTORE, .label = "re", .path = paths[3],
+		  .from = paths[4] },
+	};
+	struct nvr_error err;
+
+	make_dir(at(fx, "outside"), 0755);
+	make_dir(at(fx, "outside/d"), 0755);
+	put(at(fx, "outside/d/f"), "outside", 0640);
+	make_dir(at(fx, "root"), 0755);
+	make_dir(at(fx, "root/real"), 0755);
+	put(at(fx, "root/factory"), "factory", 0644);
+	assert_int_equal(symlink(at(fx, "outside"), at(fx, "root/link")), 0);
+	snprintf(paths[0], PATH_MAX, "%s", at(fx, "root/link/d/f"));
+	snprintf(paths[1], PATH_MAX, "%s", at(fx, "root/link/d"));
+	snprintf(paths[2], PATH_MAX, "%s", at(fx, "root/link/d/f"));
+	snprintf(paths[3], PATH_MAX, "%s", at(fx, "root/link/d/f"));
+	snprintf(paths[4], PATH_MAX, "%s", at(fx, "root/factory"));
+	for (int walk = 0; walk < 2; walk++) {
+		char root[PATH_MAX];
+		const char *allowed[] = { root };
+		struct reset_run run = { .allowed = allowed, .n_allowed = 1 };
+
+		snprintf(root, sizeof(root), "%s", at(fx, "root"));
+		beneath_force_components(walk == 1);
+		for (size_t i = 0; i < 4; i++) {
+			int rc = reset_step_run(&steps[i], i, &run, &err);
+
+			if (rc != -ELOOP)
+				print_error("walk %d, %s: %d (%s)\n", walk,
+				    steps[i].label, rc, err.message);
+			assert_int_equal(rc, -ELOOP);
+			assert_non_null(strstr(err.message, "symbolic link"));
+			assert_int_equal(beneath_last_walk(), walk == 1 ?
+			    BENEATH_WALK_COMPONENTS : BENEATH_WALK_OPENAT2);
+		}
+		assert_text(at(fx, "outside/d/f"), "outside");
+		assert_int_equal(mode_of(at(fx, "outside/d")) & 07777, 0755);
+		/* A factory file reached through a link is not read. */
+		snprintf(paths[3], PATH_MAX, "%s", at(fx, "root/real/conf"));
+		snprintf(paths[4], PATH_MAX, "%s", at(fx, "root/link/d/f"));
+		assert_int_equal(reset_step_run(&steps[3], 3, &run, &err),
+		    -ELOOP);
+		assert_false(exists(at(fx, "root/real/conf")));
+		snprintf(paths[3], PATH_MAX, "%s", at(fx, "root/link/d/f"));
+		snprintf(paths[4], PATH_MAX, "%s", at(fx, "root/factory"));
+		/* A hard link's other name keeps its contents. */
+		unlink(at(fx, "root/real/hard"));
+		assert_int_equal(link(at(fx, "outside/d/f"),
+		    at(fx, "root/real/hard")), 0);
+		steps[2].path = at(fx, "root/real/hard");
+		assert_int_equal(reset_step_run(&steps[2], 2, &run, &err), 0);
+		assert_text(at(fx, "root/real/hard"), "");
+		assert_text(at(fx, "outside/d/f"), "outside");
+		steps[2].path = paths[2];
+	}
+	beneath_force_components(false);
+}
+
+/* Steps the config no longer allows (a firmware update narrowed
+ * reset.allowed): listed, refused before anything runs, and left out
+ * (marked skipped) only when the run says so; steps with no path still
+ * run. */
+static void
+test_reset_journal_outside_config(void **state)
+{
+	struct support_fx *fx = *state;
+	struct hook_calls calls = { 0 };
+	struct reset_hooks hooks = { hook_accounts, hook_wizard_state, &calls };
+	char newdir[PATH_MAX], old_settings[PATH_MAX], old_factory[PATH_MAX];
+	const char *allowed[] = { newdir };
+	struct reset_run run = { .allowed = allowed, .n_allowed = 1,
+	    .hooks = &hooks };
+	struct reset_journal_status st;
+	struct progress prog = { 0 };
+	struct nvr_error err;
+	char *text;
+	size_t len;
+
+	snprintf(newdir, sizeof(newdir), "%s", at(fx, "new"));
+	snprintf(old_settings, sizeof(old_settings), "%s",
+	    at(fx, "old/settings"));
+	snprintf(old_factory, sizeof(old_factory), "%s",
+	    at(fx, "old/factory"));
+	make_dir(at(fx, "old"), 0755);
+	make_dir(at(fx, "new"), 0755);
+	put(at(fx, "old/settings"), "old", 0644);
+	put(at(fx, "new/settings"), "new", 0644);
+	put(at(fx, "new/factory"), "factory", 0644);
+	put_journal(fx, RESET_JOURNAL_HEADER "\nallow\t%s\n"
+	    "step\tremove\told settings\t%s/old/settings\n"
+	    "step\trestore\tnew settings\t%s/new/settings\t%s/old/factory\n"
+	    "step\ttruncate\tnew log\t%s/new/settings\n"
+	    "step\taccounts\tpasswords\n");
+	assert_int_equal(reset_journal_peek(fx->dir, allowed, 1, &st, &err),
+	    0);
+	assert_int_equal(st.refused_count, 2);
+	assert_int_equal(st.refused[0].index, 0);
+	assert_string_equal(st.refused[0].label, "old settings");
+	assert_string_equal(st.refused[0].path, old_settings);
+	/* A restore's factory file counts too. */
+	assert_int_equal(st.refused[1].index, 1);
+	assert_string_equal(st.refused[1].path, old_factory);
+
+	assert_int_equal(reset_journal_run(fx->dir, &run, &err), -EPERM);
+	assert_non_null(strstr(err.message, "step 1 of 4 (old settings)"));
+	assert_text(at(fx, "old/settings"), "old");
+	assert_text(at(fx, "new/settings"), "new");
+	assert_int_equal(calls.accounts, 0);
+
+	run.skip_refused = true;
+	run.progress = on_progress_any;
+	run.ctx = &prog;
+	assert_int_equal(reset_journal_run(fx->dir, &run, &err), 0);
+	assert_text(at(fx, "old/settings"), "old");
+	assert_text(at(fx, "new/settings"), "");
+	assert_int_equal(calls.accounts, 1);
+	assert_string_equal(prog.labels, "-old settings;-new settings;"
+	    "new log;passwords;");
+
+	/* Cut before its end, a skip is remembered. */
+	put_journal(fx, RESET_JOURNAL_HEADER "\n"
+	    "step\tremove\told settings\t%s/old/settings\n"
+	    "step\tcommand\tfail\t/bin/false\n");
+	assert_int_equal(reset_journal_run(fx->dir, &run, &err), -EIO);
+	text = support_slurp(at(fx, RESET_JOURNAL_NAME), &len);
+	assert_non_null(strstr(text, "\nskip 0\n"));
+	free(text);
+	run.skip_refused = false;
+	assert_int_equal(reset_journal_peek(fx->dir, allowed, 1, &st, &err),
+	    0);
+	assert_int_equal(st.done, 1);
+	assert_int_equal(st.refused_count, 0);
 }
 
 int
@@ -658,6 +938,13 @@ main(void)
 		    setup, support_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_reset_journal_resume,
 		    setup, support_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_reset_remove_busy_tree,
+		    setup, support_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_reset_steps_never_follow,
+		    setup, support_fx_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_reset_journal_outside_config, setup,
+		    support_fx_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
