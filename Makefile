@@ -112,7 +112,7 @@ build/asan/nvr-recovery: $(ASAN_CORE_OBJ) $(ASAN_OBJ)/$(MAIN_SRC:.c=.o)
 # (support/), the protocol, the one write path; libsodium is its only
 # library.
 SUPPORT_SRC := support/keyset.c support/issue_log.c \
-	backends/nvr_error.c backends/atomic_file.c \
+	backends/nvr_error.c backends/atomic_file.c backends/trust.c \
 	common/code32.c common/protocol.c common/reset_file.c common/keyfile.c \
 	common/private_file.c common/provisioning.c common/harden.c
 SUPPORT_MAIN_SRC := support/main.c
@@ -152,9 +152,9 @@ build/asan/tests/%: tests/unit/%.c $(TEST_SUPPORT_SRC:%.c=$(ASAN_OBJ)/%.o) \
 # The crash test kills a writer at each failpoint, so it builds its own
 # atomic_file.c with them; the core objects have none.
 CRASH_SRC := tests/unit/test_atomic_crash.c backends/atomic_file.c \
-	backends/nvr_error.c
+	backends/trust.c backends/nvr_error.c
 CRASH_DEPS := $(CRASH_SRC) backends/atomic_file.h backends/failpoint.h \
-	backends/nvr_error.h
+	backends/trust.h backends/nvr_error.h
 
 build/tests/test_atomic_crash: $(CRASH_DEPS) | build/.deps-ok
 	@mkdir -p $(@D)
@@ -172,7 +172,7 @@ build/asan/tests/test_atomic_crash: $(CRASH_DEPS) | build/.deps-ok
 # journal, its steps and the write path beneath them.
 RESET_CRASH_SRC := tests/unit/test_reset_crash.c backends/reset_journal.c \
 	backends/reset_plan.c backends/beneath.c backends/atomic_file.c \
-	backends/nvr_error.c
+	backends/trust.c backends/nvr_error.c
 RESET_CRASH_DEPS := $(RESET_CRASH_SRC) backends/reset_journal.h \
 	backends/reset_plan.h backends/beneath.h backends/atomic_file.h \
 	backends/failpoint.h backends/nvr_error.h

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "backends/failpoint.h"
+#include "backends/trust.h"
 
 #ifdef NVR_FAILPOINTS
 const char *failpoint_target;
@@ -541,6 +542,10 @@ atomic_file_check_trusted(const char *path, struct nvr_error *err)
 		    "refusing to trust it; fix: chown and chmod 600 it", path,
 		    (unsigned long)st.st_uid, (unsigned)(st.st_mode & 07777));
 	free(dir);
+	/* Whoever could write a folder above it could move it aside, and
+	 * with it the counts and the used codes. */
+	if (rc == 0)
+		rc = trust_check_folder_of(path, err);
 	return rc;
 }
 

@@ -87,8 +87,10 @@ int atomic_file_replace_printed(const char *path,
 /*
  * Checks that a state file PATH (if it exists) and its folder can be
  * trusted: owned by us (the folder: or by root) and writable by nobody
- * else, so that no other user can reset a counter or revive a used code
- * by editing it. Returns 0, or -EPERM with ERR saying what to fix.
+ * else, and every folder above by the rule of backends/trust.h, so that
+ * no other user can reset a counter or revive a used code by editing it
+ * or moving its folder aside. Returns 0, or -EPERM with ERR saying what
+ * to fix.
  */
 /*
  * Removes PATH, its backup PATH- and a temporary PATH+ left by a crash

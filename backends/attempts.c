@@ -11,6 +11,10 @@
  *    wrong; a clock set back never makes a wait longer than its full
  *    length, and one set forward can only shorten it (the console user
  *    cannot set the clock from here).
+ * 4. A try is recorded as a failure, durably and under the lock, before
+ *    its secret is checked (attempts_begin), and taken back only when it
+ *    was right: a try that cannot be recorded is never checked, and two
+ *    consoles never share the last free try.
  *
  * Format: a line "# nvr-recovery attempts 1", then per account
  * "NAME FAILURES LAST_FAILURE" (seconds since the epoch).
@@ -202,6 +206,37 @@ save(struct attempts *a, struct nvr_error *err)
 	    a, err);
 }
 
+/* Takes the store's lock, making the folder first if it is missing. */
+static int
+lock_store(struct attempts *a, struct atomic_lock *lock,
+    struct nvr_error *err)
+{
+	if (mkdir(a->dir, 0700) != 0 && errno != EEXIST)
+		return nvr_error_set(err, -errno, "cannot make %s: %s", a->dir,
+		    strerror(errno));
+	return atomic_lock_take(lock, a->lock_path, NULL, 15000, err);
+}
+
+/* NAME's entry, made if FAILED and it has none; NULL with ERR set when
+ * the store is full, or (not FAILED) when there is none. */
+static struct entry *
+entry_for(struct attempts *a, const char *name, bool failed,
+    struct nvr_error *err)
+{
+	struct entry *e = find(a, name);
+
+	if (e != NULL || !failed)
+		return e;
+	if (a->count == ENTRIES_MAX) {
+		nvr_error_set(err, -ENOSPC, "%s is full", a->path);
+		return NULL;
+	}
+	e = &a->entries[a->count++];
+	memset(e, 0, sizeof(*e));
+	snprintf(e->name, sizeof(e->name), "%s", name);
+	return e;
+}
+
 /* Counts a failure for NAME, or forgets its failures, under the lock. */
 static int
 update(struct attempts *a, const char *name, bool failed, long *wait_s,
@@ -213,27 +248,18 @@ update(struct attempts *a, const char *name, bool failed, long *wait_s,
 
 	if (!name_fits(name))
 		return nvr_error_set(err, -EINVAL, "bad account name");
-	if (mkdir(a->dir, 0700) != 0 && errno != EEXIST)
-		return nvr_error_set(err, -errno, "cannot make %s: %s", a->dir,
-		    strerror(errno));
-	rc = atomic_lock_take(&lock, a->lock_path, NULL, 15000, err);
+	rc = lock_store(a, &lock, err);
 	if (rc != 0)
 		return rc;
 	rc = load(a, err);
 	if (rc != 0)
 		goto out;
-	e = find(a, name);
-	if (e == NULL && failed) {
-		if (a->count == ENTRIES_MAX) {
-			rc = nvr_error_set(err, -ENOSPC, "%s is full", a->path);
-			goto out;
-		}
-		e = &a->entries[a->count++];
-		memset(e, 0, sizeof(*e));
-		snprintf(e->name, sizeof(e->name), "%s", name);
+	e = entry_for(a, name, failed, err);
+	if (e == NULL) {
+		if (failed)
+			rc = -ENOSPC;
+		goto out;	/* or a success with nothing to forget */
 	}
-	if (e == NULL)
-		goto out;	/* a success with nothing to forget */
 	if (failed) {
 		e->failures++;
 		e->last = (long long)time(NULL);
@@ -247,6 +273,79 @@ update(struct attempts *a, const char *name, bool failed, long *wait_s,
 out:
 	atomic_lock_release(&lock);
 	return rc;
+}
+
+int
+attempts_begin(struct attempts *a, const char *name, struct attempts_try *t,
+    long *wait_s, struct nvr_error *err)
+{
+	struct atomic_lock lock;
+	struct entry *e;
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	*wait_s = 0;
+	if (!name_fits(name))
+		return nvr_error_set(err, -EINVAL, "tries of an account named "
+		    "so cannot be counted");
+	rc = lock_store(a, &lock, err);
+	if (rc != 0)
+		return rc;
+	rc = load(a, err);
+	if (rc == 0 && (e = find(a, name)) != NULL &&
+	    (*wait_s = remaining(a, e)) > 0) {
+		rc = nvr_error_set(err, -EAGAIN, "wait %ld seconds", *wait_s);
+	} else if (rc == 0 && (e = entry_for(a, name, true, err)) == NULL) {
+		rc = -ENOSPC;
+	} else if (rc == 0) {
+		t->before = e->last;
+		t->at = (long long)time(NULL);
+		e->failures++;
+		e->last = t->at;
+		rc = save(a, err);
+		if (rc == 0) {
+			snprintf(t->name, sizeof(t->name), "%s", name);
+			t->failures = e->failures;
+			t->held = true;
+		}
+	}
+	atomic_lock_release(&lock);
+	return rc;
+}
+
+int
+attempts_take_back(struct attempts *a, struct attempts_try *t, bool clear,
+    struct nvr_error *err)
+{
+	struct atomic_lock lock;
+	struct entry *e;
+	int rc;
+
+	if (!t->held)
+		return 0;
+	t->held = false;
+	rc = lock_store(a, &lock, err);
+	if (rc != 0)
+		return rc;
+	rc = load(a, err);
+	if (rc == 0 && (e = find(a, t->name)) != NULL) {
+		if (e->failures > 0)
+			e->failures--;
+		/* Another console's failure since is its own, and stays. */
+		if (e->last == t->at)
+			e->last = t->before;
+		if (clear)
+			e->failures = 0;
+		rc = save(a, err);
+	}
+	atomic_lock_release(&lock);
+	return rc;
+}
+
+long
+attempts_wait_after(const struct attempts *a, const struct attempts_try *t)
+{
+	return full_wait(&a->settings, t->failures);
 }
 
 int

@@ -7,6 +7,8 @@
 #ifndef NVR_BACKENDS_ATTEMPTS_H
 #define NVR_BACKENDS_ATTEMPTS_H
 
+#include <stdbool.h>
+
 #include "backends/nvr_error.h"
 
 struct attempts_settings {
@@ -29,6 +31,42 @@ int attempts_open(struct attempts **out, const char *state_dir,
  * counted. */
 int attempts_wait(struct attempts *a, const char *name, long *wait_s,
     struct nvr_error *err);
+
+/*
+ * A try at a secret, counted before the secret is checked: a try that
+ * cannot be counted (the state folder full, read-only, failing) is no
+ * try at all, and two consoles cannot both slip into the last free try.
+ */
+struct attempts_try {
+	char name[33];
+	long long at;		/* when it was recorded as a failure */
+	long long before;	/* NAME's last failure before it */
+	long failures;		/* NAME's failures with it */
+	bool held;		/* recorded, not yet taken back */
+};
+
+/*
+ * Under the store's lock: if NAME must wait, sets *WAIT_S and returns
+ * -EAGAIN, recording nothing; else records this try as a failure, makes
+ * that durable (fsynced) and fills T. Only after 0 may the secret be
+ * checked. Returns 0, -EAGAIN, or another negative errno when the try
+ * cannot be recorded (-ENOSPC: the storage is full; -EROFS: read-only).
+ */
+int attempts_begin(struct attempts *a, const char *name,
+    struct attempts_try *t, long *wait_s, struct nvr_error *err);
+
+/*
+ * The secret of T was right: takes T's own failure back, and with CLEAR
+ * forgets NAME's earlier failures too (a proof that is used now; a
+ * proof only checked, such as a reset file before the reset begins,
+ * takes back just its own). Safe on a T not held.
+ */
+int attempts_take_back(struct attempts *a, struct attempts_try *t,
+    bool clear, struct nvr_error *err);
+
+/* The wait that T's failure, now counted for good, started (0: none). */
+long attempts_wait_after(const struct attempts *a,
+    const struct attempts_try *t);
 
 /* Counts a failure for NAME and sets *WAIT_S to the wait it now has. */
 int attempts_failed(struct attempts *a, const char *name, long *wait_s,

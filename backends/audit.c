@@ -41,6 +41,10 @@ audit_log(enum audit_event event, const char *account, long seconds)
 		syslog(LOG_WARNING, "%s locked out for %ld s after repeated "
 		    "wrong tries", name, seconds);
 		break;
+	case AUDIT_UNCOUNTED:
+		syslog(LOG_ERR, "a try for %s could not be counted, so nothing "
+		    "was checked", name);
+		break;
 	case AUDIT_PASSWORD_RECOVERED:
 		syslog(LOG_NOTICE, "password of %s set after recovery", name);
 		break;

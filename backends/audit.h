@@ -11,6 +11,8 @@ enum audit_event {
 	AUDIT_FIRST_PASSWORD_SET,
 	AUDIT_WRONG_PASSWORD,
 	AUDIT_LOCKED_OUT,	/* a wait started, or a try came during one */
+	AUDIT_UNCOUNTED,	/* a try that could not be counted, so
+				 * nothing was checked */
 	AUDIT_PASSWORD_RECOVERED,	/* set after answers or a key */
 	AUDIT_WRONG_ANSWERS,
 	AUDIT_WRONG_KEY,

@@ -5,9 +5,16 @@
  * "boot BOOT_ID BOOTS" (the last boot seen and how many were counted);
  * then one line per request:
  *   request NONCE KEY_ID ACCOUNT MADE TRUSTED BOOT_ID BOOTTIME BOOTS USED
+ *           [SEEN LIVED LAST_BOOT LAST_UPTIME]
  * NONCE in hex, MADE the wall clock (seconds), TRUSTED 1 if the clock was
  * plausible then, BOOT_ID/BOOTTIME/BOOTS the boot it was made in, the
- * time since that boot and the boot count then, USED 1 once redeemed.
+ * time since that boot and the boot count then, USED 1 once redeemed;
+ * then what the request has lived through: SEEN the highest plausible
+ * wall clock seen since it was made (a clock below it is not trusted
+ * for this request), LIVED the uptime of the boots since it was made
+ * before LAST_BOOT, and LAST_UPTIME the highest time since boot seen in
+ * LAST_BOOT. The four are left out while they say nothing new (SEEN is
+ * MADE, LIVED 0, LAST_BOOT and LAST_UPTIME are BOOT_ID and BOOTTIME).
  *
  * Every change is read-modify-write under STATE_DIR/requests.lock through
  * atomic_file; a file that does not parse is refused and left alone.
@@ -35,6 +42,10 @@
 #define FILE_MAX (64 * 1024)
 #define ENTRIES_MAX 16		/* pending and used ones still in reach */
 #define LOCK_TIMEOUT_MS 15000
+/* What the clocks a request has seen must grow by before it is written
+ * down (so that not every start writes the file): the bounds are lower
+ * bounds on its age, and a clock set back by less is not caught. */
+#define OBSERVE_SLACK_S 3600
 
 struct entry {
 	uint8_t nonce[PROTOCOL_NONCE_BYTES];
@@ -46,6 +57,10 @@ struct entry {
 	long long boottime;
 	long long boots;
 	bool used;
+	long long seen;		/* the highest plausible wall clock seen */
+	long long lived;	/* uptime in boots before LAST_BOOT */
+	char last_boot[REQUESTS_BOOT_ID_MAX];
+	long long last_uptime;	/* the highest uptime seen in it */
 };
 
 struct requests {
@@ -122,14 +137,25 @@ static bool
 parse_entry(char *line, struct entry *e)
 {
 	char nonce[2 * PROTOCOL_NONCE_BYTES + 2], account[64], boot_id[64];
-	int trusted, used, end = 0;
+	char last_boot[64];
+	int trusted, used, end = 0, more = 0;
 	size_t bin_len;
 
 	memset(e, 0, sizeof(*e));
 	if (sscanf(line, "request %21s %u %63s %lld %d %63s %lld %lld %d%n",
 	    nonce, &e->key_id, account, &e->made, &trusted, boot_id,
-	    &e->boottime, &e->boots, &used, &end) != 9 || line[end] != '\0')
+	    &e->boottime, &e->boots, &used, &end) != 9)
 		return false;
+	if (line[end] == '\0') {
+		e->seen = e->made;
+		e->last_uptime = e->boottime;
+		snprintf(last_boot, sizeof(last_boot), "%s", boot_id);
+	} else if (sscanf(line + end, " %lld %lld %63s %lld%n", &e->seen,
+	    &e->lived, last_boot, &e->last_uptime, &more) != 4 ||
+	    line[end + more] != '\0' || e->lived < 0 || e->last_uptime < 0 ||
+	    !word_ok(last_boot, sizeof(e->last_boot))) {
+		return false;
+	}
 	if (sodium_hex2bin(e->nonce, sizeof(e->nonce), nonce, strlen(nonce),
 	    NULL, &bin_len, NULL) != 0 || bin_len != sizeof(e->nonce) ||
 	    strlen(nonce) != 2 * sizeof(e->nonce))
@@ -142,6 +168,7 @@ parse_entry(char *line, struct entry *e)
 	/* Both lengths were checked above. */
 	memcpy(e->account, account, strlen(account) + 1);
 	memcpy(e->boot_id, boot_id, strlen(boot_id) + 1);
+	memcpy(e->last_boot, last_boot, strlen(last_boot) + 1);
 	e->trusted = trusted;
 	e->used = used;
 	return true;
@@ -221,9 +248,15 @@ print_requests(FILE *out, const void *ctx)
 		const struct entry *e = &r->entries[i];
 
 		sodium_bin2hex(hex, sizeof(hex), e->nonce, sizeof(e->nonce));
-		fprintf(out, "request %s %u %s %lld %d %s %lld %lld %d\n", hex,
+		fprintf(out, "request %s %u %s %lld %d %s %lld %lld %d", hex,
 		    e->key_id, e->account, e->made, e->trusted, e->boot_id,
 		    e->boottime, e->boots, e->used);
+		if (e->seen != e->made || e->lived != 0 ||
+		    strcmp(e->last_boot, e->boot_id) != 0 ||
+		    e->last_uptime != e->boottime)
+			fprintf(out, " %lld %lld %s %lld", e->seen, e->lived,
+			    e->last_boot, e->last_uptime);
+		fputc('\n', out);
 	}
 }
 
@@ -255,6 +288,55 @@ plausible(const struct requests_clock *now, long long wall)
 	return wall >= (long long)now->plausible_after;
 }
 
+/* The uptime E's boot LAST_BOOT began at, for E: its own, or 0. */
+static long long
+base_of(const struct entry *e)
+{
+	return strcmp(e->last_boot, e->boot_id) == 0 ? e->boottime : 0;
+}
+
+/* A lower bound on E's age: the uptime of every boot it has lived
+ * through as far as they were seen, this one included. */
+static long long
+lived_now(const struct entry *e, const struct requests_clock *now)
+{
+	long long lived = e->lived;
+
+	if (strcmp(e->last_boot, now->boot_id) == 0)
+		return lived + (now->boottime > base_of(e) ? now->boottime -
+		    base_of(e) : 0);
+	if (e->last_uptime > base_of(e))
+		lived += e->last_uptime - base_of(e);
+	return lived + now->boottime;
+}
+
+/* Writes down what NOW tells of E's age (a new boot, more uptime, a
+ * later wall clock); true if anything changed enough to be kept. */
+static bool
+observe(struct entry *e, const struct requests_clock *now)
+{
+	bool changed = false;
+
+	if (strcmp(e->last_boot, now->boot_id) != 0) {
+		e->lived = lived_now(e, now) - now->boottime;
+		snprintf(e->last_boot, sizeof(e->last_boot), "%s",
+		    now->boot_id);
+		e->last_uptime = now->boottime;
+		changed = true;
+	} else if (now->boottime >= e->last_uptime + OBSERVE_SLACK_S) {
+		e->last_uptime = now->boottime;
+		changed = true;
+	}
+	/* The wall clock is never trusted for a request made without a
+	 * plausible one: what it shows later does not matter. */
+	if (e->trusted && plausible(now, (long long)now->wall) &&
+	    (long long)now->wall >= e->seen + OBSERVE_SLACK_S) {
+		e->seen = (long long)now->wall;
+		changed = true;
+	}
+	return changed;
+}
+
 /* True while E may still be redeemed (the rules in requests.h). */
 static bool
 still_good(const struct requests *r, const struct entry *e,
@@ -262,21 +344,23 @@ still_good(const struct requests *r, const struct entry *e,
 {
 	long long wall = (long long)now->wall;
 	long lifetime = r->settings.lifetime_s;
-	bool same_boot = strcmp(e->boot_id, now->boot_id) == 0;
 
-	/* Time since boot is a lower bound on the request's age, which no
-	 * clock setting can shrink: within its boot, the time since it was
-	 * made; after a reboot, the whole time since this boot. */
-	if (same_boot && (now->boottime < e->boottime ||
-	    now->boottime - e->boottime > lifetime))
+	/* Uptime is a lower bound on the request's age that no clock
+	 * setting can shrink, and boots bound it too, clock trusted or
+	 * not: a clock set back keeps nothing alive. */
+	if (strcmp(e->boot_id, now->boot_id) == 0 &&
+	    now->boottime < e->boottime)
 		return false;
-	if (!same_boot && now->boottime > lifetime)
+	if (lived_now(e, now) > lifetime)
 		return false;
-	if (e->trusted && plausible(now, wall) && wall >= e->made)
+	if (r->boots - e->boots > r->settings.max_boots)
+		return false;
+	/* The wall clock is trusted for E only while plausible and never
+	 * below the highest one E has seen. */
+	if (e->trusted && plausible(now, wall) && wall >= e->made &&
+	    wall >= e->seen)
 		return wall - e->made <= lifetime;
-	if (same_boot)
-		return true;
-	return r->boots - e->boots <= r->settings.max_boots;
+	return true;
 }
 
 /* Forgets requests that can no longer be redeemed, used or not: a used
@@ -321,6 +405,8 @@ lock_and_load(struct requests *r, struct atomic_lock *lock,
 	 * file with no requests need no counting, nor a file made. */
 	changed = note_boot(r, now) && r->count > 0;
 	changed |= prune(r, now);
+	for (size_t i = 0; i < r->count; i++)
+		changed |= observe(&r->entries[i], now);
 	if (changed && (rc = save(r, err)) != 0) {
 		atomic_lock_release(lock);
 		return rc;
@@ -400,6 +486,9 @@ requests_make(struct requests *r, const struct requests_device *dev,
 	snprintf(e->boot_id, sizeof(e->boot_id), "%s", now->boot_id);
 	e->boottime = now->boottime;
 	e->boots = r->boots;
+	e->seen = e->made;
+	snprintf(e->last_boot, sizeof(e->last_boot), "%s", now->boot_id);
+	e->last_uptime = now->boottime;
 	r->count++;
 	rc = save(r, err);
 	atomic_lock_release(&lock);
@@ -701,43 +790,44 @@ requests_close(struct requests *r)
 	free(r);
 }
 
-/* Before a try: may it be made? 0, or -EAGAIN with *WAIT_S. */
+/* Before a try: counts it as a wrong one (attempts_begin), so that one
+ * that cannot be counted is never checked. 0, or -EAGAIN with *WAIT_S
+ * (0 when it cannot be counted). */
 static int
-budget_open(struct attempts *budget, long *wait_s, struct nvr_error *err)
+budget_begin(struct attempts *budget, struct attempts_try *t, long *wait_s,
+    struct nvr_error *err)
 {
-	struct nvr_error why;
-	int rc = attempts_wait(budget, REQUESTS_BUDGET_NAME, wait_s, &why);
+	struct nvr_error why = { "" };
+	int rc = attempts_begin(budget, REQUESTS_BUDGET_NAME, t, wait_s, &why);
 
-	if (rc != 0)
-		return nvr_error_set(err, -EAGAIN, "wrong codes cannot be "
-		    "counted now (%s), so none is checked", why.message);
-	if (*wait_s > 0)
+	if (rc == -EAGAIN && *wait_s > 0)
 		return nvr_error_set(err, -EAGAIN, "too many wrong codes: wait "
 		    "%ld seconds", *wait_s);
+	*wait_s = 0;
+	if (rc != 0)
+		return nvr_error_set(err, -EAGAIN, "this try cannot be counted "
+		    "(%s), so nothing was checked", rc == -ENOSPC ? "the "
+		    "recorder's storage is full" : rc == -EROFS ? "the "
+		    "recorder's storage is read-only" : why.message);
 	return 0;
 }
 
-/* After a try that gave RC: count it. Returns what the caller gets. */
+/* After the try T that gave RC: right takes its count back (and with
+ * CLEAR the device's earlier wrong ones), wrong leaves it counted,
+ * anything else (an unreadable file) costs nothing. */
 static int
-budget_count(struct attempts *budget, int rc, long *wait_s,
-    struct nvr_error *err)
+budget_settle(struct attempts *budget, struct attempts_try *t, int rc,
+    bool clear, long *wait_s)
 {
-	struct nvr_error count_err, said = *err;
+	struct nvr_error ignored;
 
 	*wait_s = 0;
-	if (rc == 0) {
-		(void)attempts_succeeded(budget, REQUESTS_BUDGET_NAME,
-		    &count_err);
-		return 0;
-	}
-	if (rc != -EACCES)
+	if (rc == -EACCES) {
+		*wait_s = attempts_wait_after(budget, t);
 		return rc;
-	if (attempts_failed(budget, REQUESTS_BUDGET_NAME, wait_s,
-	    &count_err) != 0)
-		return nvr_error_set(err, -EAGAIN, "%s; and it could not be "
-		    "counted (%s), so no more tries now", said.message,
-		    count_err.message);
-	return -EACCES;
+	}
+	(void)attempts_take_back(budget, t, rc == 0 && clear, &ignored);
+	return rc;
 }
 
 int
@@ -746,12 +836,19 @@ requests_try_code(struct requests *r, struct attempts *budget,
     enum protocol_action action, const char *typed,
     const struct requests_clock *now, long *wait_s, struct nvr_error *err)
 {
-	int rc = budget_open(budget, wait_s, err);
+	struct attempts_try t;
+	int rc;
 
+	*wait_s = 0;
+	/* A typo the check symbols catch is no try: said for free. */
+	if (!protocol_code_well_typed(typed))
+		return requests_redeem(r, dev, account, action, typed, now,
+		    err);
+	rc = budget_begin(budget, &t, wait_s, err);
 	if (rc != 0)
 		return rc;
 	rc = requests_redeem(r, dev, account, action, typed, now, err);
-	return budget_count(budget, rc, wait_s, err);
+	return budget_settle(budget, &t, rc, true, wait_s);
 }
 
 int
@@ -761,11 +858,14 @@ requests_try_file(struct requests *r, struct attempts *budget,
     const char *data, size_t len, const struct requests_clock *now,
     bool use, struct reset_file *out, long *wait_s, struct nvr_error *err)
 {
-	int rc = budget_open(budget, wait_s, err);
+	struct attempts_try t;
+	int rc = budget_begin(budget, &t, wait_s, err);
 
 	if (rc != 0)
 		return rc;
 	rc = redeem_file(r, dev, vendor_public, data, len, now, use, out,
 	    err);
-	return budget_count(budget, rc, wait_s, err);
+	/* A file only checked (USE false) takes back its own count alone:
+	 * it is not used yet, so it proves nothing for the budget. */
+	return budget_settle(budget, &t, rc, use, wait_s);
 }

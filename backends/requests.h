@@ -145,12 +145,14 @@ struct attempts;
  * requests_redeem and requests_redeem_file behind the device's budget of
  * wrong tries (backends/attempts.h, under REQUESTS_BUDGET_NAME), which
  * survives restarts and new requests, so the MAC bits cannot be guessed
- * online. While a wait runs nothing is checked: -EAGAIN with *WAIT_S
- * set. A wrong code or file (-EACCES) is counted and *WAIT_S says the
- * wait it started (0: none); a success clears the count; a typo or an
- * unreadable file costs nothing. A failure that cannot be counted is
- * returned as -EAGAIN too (fail closed). requests_try_file with USE
- * false checks everything, counts as a try, but leaves the file unused.
+ * online. Each try is counted as wrong before it is checked: while a
+ * wait runs, or when the try cannot be counted (the state folder full or
+ * read-only), nothing is checked: -EAGAIN (*WAIT_S set, or 0). A wrong
+ * code or file (-EACCES) stays counted and *WAIT_S says the wait it
+ * started (0: none); a success takes it back and clears the count; a
+ * typo (before anything is counted) or an unreadable file costs
+ * nothing. requests_try_file with USE false checks everything but
+ * leaves the file unused, and takes back only its own count.
  */
 int requests_try_code(struct requests *r, struct attempts *budget,
     const struct requests_device *dev, const char *account,

@@ -74,24 +74,48 @@ check_prefixes(const char *path, bool *linked, char *deepest,
 	return 0;
 }
 
+/* PATH made absolute against the current folder, in OUT (PATH_MAX). */
+static int
+absolute(const char *path, char *out, struct nvr_error *err)
+{
+	char cwd[PATH_MAX];
+
+	if (path == NULL || path[0] == '\0')
+		return nvr_error_set(err, -EINVAL, "no path to check");
+	if (path[0] == '/') {
+		if (strlen(path) >= PATH_MAX)
+			return nvr_error_set(err, -ENAMETOOLONG, "%s: path too "
+			    "long", path);
+		snprintf(out, PATH_MAX, "%s", path);
+		return 0;
+	}
+	if (getcwd(cwd, sizeof(cwd)) == NULL)
+		return nvr_error_set(err, -errno, "cannot tell the current "
+		    "folder: %s", strerror(errno));
+	if (snprintf(out, PATH_MAX, "%s/%s", strcmp(cwd, "/") == 0 ? "" : cwd,
+	    path) >= PATH_MAX)
+		return nvr_error_set(err, -ENAMETOOLONG, "%s: path too long",
+		    path);
+	return 0;
+}
+
 int
 trust_check_path(const char *path, struct nvr_error *err)
 {
-	char deepest[PATH_MAX], resolved[PATH_MAX];
+	char abs[PATH_MAX], deepest[PATH_MAX], resolved[PATH_MAX];
 	struct stat st;
 	bool linked;
-	int rc;
+	int rc = absolute(path, abs, err);
 
-	if (path == NULL || path[0] != '/' || strlen(path) >= PATH_MAX)
-		return nvr_error_set(err, -EINVAL, "%s is not an absolute path",
-		    path == NULL ? "(none)" : path);
+	if (rc != 0)
+		return rc;
 	if (lstat("/", &st) != 0)
 		return nvr_error_set(err, -errno, "cannot look at /: %s",
 		    strerror(errno));
 	rc = check_entry("/", &st, err);
 	if (rc != 0)
 		return rc;
-	rc = check_prefixes(path, &linked, deepest, err);
+	rc = check_prefixes(abs, &linked, deepest, err);
 	if (rc != 0 || !linked)
 		return rc;
 	/* Where the links lead must pass the same rule. */
@@ -102,4 +126,17 @@ trust_check_path(const char *path, struct nvr_error *err)
 		    deepest, strerror(errno));
 	}
 	return check_prefixes(resolved, &linked, deepest, err);
+}
+
+int
+trust_check_folder_of(const char *path, struct nvr_error *err)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		return trust_check_path(".", err);
+	snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 :
+	    (int)(slash - path), path);
+	return trust_check_path(dir, err);
 }

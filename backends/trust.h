@@ -15,7 +15,8 @@
 #include "backends/nvr_error.h"
 
 /*
- * Checks PATH (absolute) and every folder above it by the rule above,
+ * Checks PATH (a relative one from the current folder) and every folder
+ * above it by the rule above,
  * both as written and, where a symbolic link is on the way, as it
  * resolves (a link must itself be owned by root or us). Parts of PATH
  * that do not exist yet are skipped: the nearest existing folder and
@@ -24,5 +25,8 @@
  * cannot be looked at.
  */
 int trust_check_path(const char *path, struct nvr_error *err);
+
+/* trust_check_path for the folder PATH is in. */
+int trust_check_folder_of(const char *path, struct nvr_error *err);
 
 #endif

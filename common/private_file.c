@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "backends/atomic_file.h"
+#include "backends/trust.h"
 
 int
 private_file_check_folder(const char *dir, struct nvr_error *err)
@@ -95,6 +96,8 @@ check_system_folder_of(const char *path, struct nvr_error *err)
 		    "in this folder (mode %04o); fix: chmod go-w %s", dir,
 		    (unsigned)(st.st_mode & 07777), dir);
 	free(copy);
+	if (rc == 0)	/* and every folder above it */
+		rc = trust_check_folder_of(path, err);
 	return rc;
 }
 

@@ -558,6 +558,19 @@ protocol_code_make(const struct protocol_request *r,
 	return rc;
 }
 
+bool
+protocol_code_well_typed(const char *typed)
+{
+	uint8_t symbols[PROTOCOL_CODE_SYMBOLS];
+	size_t count = 0;
+	bool ok = code32_parse(typed, PROTOCOL_CODE_GROUP, symbols,
+	    sizeof(symbols), &count, NULL) == CODE32_OK &&
+	    count == PROTOCOL_CODE_SYMBOLS;
+
+	sodium_memzero(symbols, sizeof(symbols));
+	return ok;
+}
+
 int
 protocol_code_check(const char *typed, const struct protocol_request *r,
     enum protocol_action action, const uint8_t code_key[PROTOCOL_KEY_BYTES],

@@ -153,6 +153,10 @@ int protocol_code_make(const struct protocol_request *r,
     enum protocol_action action, const uint8_t code_key[PROTOCOL_KEY_BYTES],
     char *text, size_t size);
 
+/* Whether TYPED has the form of a reset code, every check symbol right:
+ * what can be told without any key, so a typo costs no try. */
+bool protocol_code_well_typed(const char *typed);
+
 /*
  * Checks TYPED against R and ACTION under CODE_KEY. Returns 0 if it is the
  * code; -EINVAL for a typo the check symbols catch (*BAD_GROUP 1-based, 0

@@ -921,7 +921,19 @@ read_top(struct config *cfg, yaml_node_t *root)
 	cfg->state_dir = config_section_string(&top, "state_dir") ?
 	    config_section_path(&top, "state_dir") :
 	    strdup(CONFIG_DEFAULT_STATE_DIR);
-	return cfg->state_dir != NULL ? 0 : -1;
+	if (cfg->state_dir == NULL)
+		return -1;
+	/* Whoever could write a folder above it could move it aside: the
+	 * counts of wrong tries and the used codes would go with it. */
+	struct nvr_error err = { "" };
+
+	if (trust_check_path(cfg->state_dir, &err) != 0) {
+		config_section_error(&top, config_section_string(&top,
+		    "state_dir") ? "state_dir" : NULL, "%s",
+		    err.message);
+		return -1;
+	}
+	return 0;
 }
 
 int

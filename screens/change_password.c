@@ -15,6 +15,7 @@
  */
 #include "screens/change_password.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -292,26 +293,34 @@ check_current(struct change_password *c)
 	char *note = c->note[FIELD_CURRENT], wrong[160];
 	size_t size = sizeof(c->note[FIELD_CURRENT]);
 	const char *name = chosen(c)->name;
+	struct attempts_try t;
 	struct nvr_error err;
+	int rc;
 
-	if (!proof_may_try(c->context, name, note, size)) {
+	if (!proof_begin(c->context, name, &t, note, size)) {
 		secret_clear(&c->secrets[FIELD_CURRENT]);
 		return;
 	}
-	if (accounts->ops->verify(accounts->state, name,
-	    secret_text(&c->secrets[FIELD_CURRENT]), &err) == 0) {
+	rc = accounts->ops->verify(accounts->state, name,
+	    secret_text(&c->secrets[FIELD_CURRENT]), &err);
+	if (rc == 0) {
 		/* Kept (and wiped later) so the policy can compare the new
 		 * password with it. */
-		proof_succeeded(c->context, name);
+		proof_right(c->context, &t);
 		snprintf(note, size, "Correct.");
 		c->state = CHANGE_NEW;
 		return;
 	}
 	secret_clear(&c->secrets[FIELD_CURRENT]);
+	if (rc != -EACCES) {
+		proof_void(c->context, &t);
+		snprintf(note, size, "Cannot check: %s", err.message);
+		return;
+	}
 	audit_log(AUDIT_WRONG_PASSWORD, name, 0);
 	snprintf(wrong, sizeof(wrong), "That is not the current password of "
 	    "%s.", name);
-	proof_failed(c->context, name, wrong, note, size);
+	proof_wrong(c->context, &t, wrong, note, size);
 }
 
 static struct screen_result

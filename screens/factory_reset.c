@@ -463,6 +463,7 @@ static struct screen_result
 check_password(struct fr_screen *s)
 {
 	const struct accounts *a = s->context->accounts;
+	struct attempts_try t;
 	struct nvr_error err;
 	int rc;
 
@@ -473,20 +474,22 @@ check_password(struct fr_screen *s)
 		    "account to check.");
 		return (struct screen_result){ .kind = SCREEN_STAY };
 	}
-	if (!proof_may_try(s->context, s->admin, s->note, sizeof(s->note))) {
+	if (!proof_begin(s->context, s->admin, &t, s->note,
+	    sizeof(s->note))) {
 		secret_clear(&s->typed);
 		return (struct screen_result){ .kind = SCREEN_STAY };
 	}
 	rc = a->ops->verify(a->state, s->admin, secret_text(&s->typed), &err);
 	secret_clear(&s->typed);
 	if (rc == 0) {
-		proof_succeeded(s->context, s->admin);
+		proof_right(s->context, &t);
 		to_type(s);
 	} else if (rc == -EACCES) {
 		audit_log(AUDIT_WRONG_PASSWORD, s->admin, 0);
-		proof_failed(s->context, s->admin, "Wrong password.", s->note,
+		proof_wrong(s->context, &t, "Wrong password.", s->note,
 		    sizeof(s->note));
 	} else {
+		proof_void(s->context, &t);
 		snprintf(s->note, sizeof(s->note), "Cannot check: %s",
 		    err.message);
 	}
@@ -497,11 +500,13 @@ static struct screen_result
 check_answers(struct fr_screen *s)
 {
 	const struct recovery *rec = s->context->recovery;
+	struct attempts_try t;
 	struct nvr_error err;
 	int rc;
 
 	s->state = FR_ANSWERS;
-	if (!proof_may_try(s->context, s->admin, s->note, sizeof(s->note))) {
+	if (!proof_begin(s->context, s->admin, &t, s->note,
+	    sizeof(s->note))) {
 		clear_answers(s);
 		return (struct screen_result){ .kind = SCREEN_STAY };
 	}
@@ -509,13 +514,14 @@ check_answers(struct fr_screen *s)
 	    s->enrolled.question_count, &err);
 	clear_answers(s);
 	if (rc == 0) {
-		proof_succeeded(s->context, s->admin);
+		proof_right(s->context, &t);
 		to_type(s);
 	} else if (rc == -EACCES) {
 		audit_log(AUDIT_WRONG_ANSWERS, s->admin, 0);
-		proof_failed(s->context, s->admin, "One or more answers are "
-		    "wrong.", s->note, sizeof(s->note));
+		proof_wrong(s->context, &t, "One or more answers are wrong.",
+		    s->note, sizeof(s->note));
 	} else {
+		proof_void(s->context, &t);
 		snprintf(s->note, sizeof(s->note), "Cannot check: %s",
 		    err.message);
 	}

@@ -226,14 +226,14 @@ open_after(struct forgot *f, const char *status)
 
 /* Proven: hand the account on and open the new-password form. */
 static struct screen_result
-proven(struct forgot *f, bool used_key)
+proven(struct forgot *f, bool used_key, struct attempts_try *t)
 {
 	struct screen_handoff *h = f->context->handoff;
 	struct screen_result r = { .kind = SCREEN_OPEN,
 	    .target = SCREEN_CHANGE_PASSWORD };
 
 	wipe(f);
-	proof_succeeded(f->context, f->name);
+	proof_right(f->context, t);
 	audit_log(AUDIT_RECOVERY_USED, f->name, used_key ? 1 : 0);
 	snprintf(h->proven, sizeof(h->proven), "%s", f->name);
 	h->used_key = used_key;
@@ -248,24 +248,26 @@ check_answers(struct forgot *f)
 {
 	const struct recovery *rec = f->context->recovery;
 	struct screen_result stay = { .kind = SCREEN_STAY };
+	struct attempts_try t;
 	struct nvr_error err;
 	int rc;
 
-	if (!proof_may_try(f->context, f->name, f->note, sizeof(f->note))) {
+	if (!proof_begin(f->context, f->name, &t, f->note, sizeof(f->note))) {
 		start_answers(f);
 		return stay;
 	}
 	rc = rec->ops->check_answers(rec->state, f->name, f->answers,
 	    f->enrolled.question_count, &err);
 	if (rc == 0)
-		return proven(f, false);
+		return proven(f, false, &t);
 	start_answers(f);
 	if (rc != -EACCES) {
+		proof_void(f->context, &t);
 		fail(f, "The answers cannot be checked", err.message);
 		return stay;
 	}
 	audit_log(AUDIT_WRONG_ANSWERS, f->name, 0);
-	proof_failed(f->context, f->name, "One or more answers are wrong.",
+	proof_wrong(f->context, &t, "One or more answers are wrong.",
 	    f->note, sizeof(f->note));
 	return stay;
 }
@@ -275,32 +277,40 @@ check_key(struct forgot *f)
 {
 	const struct recovery *rec = f->context->recovery;
 	struct screen_result stay = { .kind = SCREEN_STAY };
+	struct attempts_try t = { .held = false };
 	struct secret canonical;
 	struct nvr_error err;
 	size_t bad_group;
 	int rc;
 
 	f->state = FORGOT_KEY;
-	if (!proof_may_try(f->context, f->name, f->note, sizeof(f->note)))
-		return stay;
 	secret_init(&canonical);
+	/* A typo the check symbols catch is told for free, before the try
+	 * is counted. */
 	rc = recovery_key_parse(secret_text(&f->key), &canonical, &bad_group);
+	if (rc == 0 && !proof_begin(f->context, f->name, &t, f->note,
+	    sizeof(f->note))) {
+		secret_release(&canonical);
+		return stay;
+	}
 	if (rc == 0)
 		rc = rec->ops->use_key(rec->state, f->name,
 		    secret_text(&canonical), &err);
 	secret_release(&canonical);
 	if (rc == 0)
-		return proven(f, true);
+		return proven(f, true, &t);
 	if (rc == -ENOENT) {
+		proof_void(f->context, &t);
 		secret_clear(&f->key);
 		snprintf(f->note, sizeof(f->note), "%s has no recovery key "
 		    "now: it was used already, or replaced.", f->name);
 	} else if (rc == -EACCES) {
 		secret_clear(&f->key);
 		audit_log(AUDIT_WRONG_KEY, f->name, 0);
-		proof_failed(f->context, f->name, "That is not the recovery "
-		    "key of this account.", f->note, sizeof(f->note));
+		proof_wrong(f->context, &t, "That is not the recovery key of "
+		    "this account.", f->note, sizeof(f->note));
 	} else if (rc == -EINVAL) {
+		proof_void(f->context, &t);
 		/* Kept as typed, so the owner can fix the group. */
 		if (bad_group > 0)
 			snprintf(f->note, sizeof(f->note), "Group %zu has a "
@@ -310,6 +320,7 @@ check_key(struct forgot *f)
 			snprintf(f->note, sizeof(f->note), "A recovery key "
 			    "has 5 groups of 5 letters and digits.");
 	} else {
+		proof_void(f->context, &t);
 		fail(f, "The key cannot be checked", err.message);
 	}
 	return stay;

@@ -1,26 +1,11 @@
 /* proof.c: the budget of wrong tries, as every proving screen uses it. */
 #include "screens/proof.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "backends/audit.h"
-
-/* Accounts a failure could not be counted for (the state folder full or
- * read-only, say): no more tries for them until the wizard restarts, so
- * a broken counter never means unlimited guesses. */
-#define UNCOUNTED_MAX 16
-static char uncounted[UNCOUNTED_MAX][ACCOUNT_NAME_MAX + 1];
-static size_t uncounted_count;
-
-static bool
-is_uncounted(const char *name)
-{
-	for (size_t i = 0; i < uncounted_count; i++)
-		if (strcmp(uncounted[i], name) == 0)
-			return true;
-	return false;
-}
 
 void
 proof_format_wait(long seconds, char *buf, size_t size)
@@ -34,51 +19,94 @@ proof_format_wait(long seconds, char *buf, size_t size)
 		snprintf(buf, size, "%ld hours", (seconds + 3599) / 3600);
 }
 
+static void
+say_wait(const char *name, long wait, char *note, size_t size)
+{
+	char wait_text[32];
+
+	audit_log(AUDIT_LOCKED_OUT, name, wait);
+	proof_format_wait(wait, wait_text, sizeof(wait_text));
+	snprintf(note, size, "Too many wrong tries for %s: wait %s, then try "
+	    "again.", name, wait_text);
+}
+
+void
+proof_uncounted(int code, const char *why, char *note, size_t size)
+{
+	const char *what = code == -ENOSPC ? "the recorder's storage is full" :
+	    code == -EROFS ? "the recorder's storage is read-only" :
+	    code == -EDQUOT ? "the recorder's storage quota is used up" :
+	    NULL;
+
+	if (what != NULL)
+		snprintf(note, size, "This try cannot be counted: %s. Nothing "
+		    "was checked. Support's reset codes cannot be checked "
+		    "either; a factory reset that asks for no proof still "
+		    "works.", what);
+	else
+		snprintf(note, size, "This try cannot be counted (%s). Nothing "
+		    "was checked. Support's reset codes cannot be checked "
+		    "either; a factory reset that asks for no proof still "
+		    "works.", why);
+}
+
 bool
 proof_may_try(const struct screen_context *context, const char *name,
     char *note, size_t size)
 {
 	struct nvr_error err;
-	char wait_text[32];
 	long wait;
 
-	if (is_uncounted(name) || uncounted_count == UNCOUNTED_MAX) {
-		snprintf(note, size, "No more tries for %s now: a wrong try "
-		    "could not be counted. Restart the recorder.", name);
-		return false;
-	}
 	if (attempts_wait(context->attempts, name, &wait, &err) != 0) {
 		snprintf(note, size, "Cannot check now: %s", err.message);
 		return false;
 	}
 	if (wait > 0) {
-		audit_log(AUDIT_LOCKED_OUT, name, wait);
-		proof_format_wait(wait, wait_text, sizeof(wait_text));
-		snprintf(note, size, "Too many wrong tries for %s: wait %s, "
-		    "then try again.", name, wait_text);
+		say_wait(name, wait, note, size);
 		return false;
 	}
 	return true;
 }
 
+bool
+proof_begin(const struct screen_context *context, const char *name,
+    struct attempts_try *t, char *note, size_t size)
+{
+	struct nvr_error err = { "" };
+	long wait = 0;
+	int rc = attempts_begin(context->attempts, name, t, &wait, &err);
+
+	if (rc == 0)
+		return true;
+	if (rc == -EAGAIN && wait > 0)
+		say_wait(name, wait, note, size);
+	else if (rc == -EINVAL || rc == -EPERM || rc == -EBADMSG)
+		snprintf(note, size, "Cannot check now: %s", err.message);
+	else {
+		audit_log(AUDIT_UNCOUNTED, name, 0);
+		proof_uncounted(rc, err.message, note, size);
+	}
+	return false;
+}
+
 void
-proof_failed(const struct screen_context *context, const char *name,
-    const char *wrong, char *note, size_t size)
+proof_right(const struct screen_context *context, struct attempts_try *t)
 {
 	struct nvr_error err;
-	char wait_text[32];
-	long wait;
 
-	if (attempts_failed(context->attempts, name, &wait, &err) != 0) {
-		if (uncounted_count < UNCOUNTED_MAX)
-			snprintf(uncounted[uncounted_count++],
-			    sizeof(uncounted[0]), "%s", name);
-		snprintf(note, size, "%s It could not be counted (%s), so no "
-		    "more tries now.", wrong, err.message);
-		return;
-	}
+	(void)attempts_take_back(context->attempts, t, true, &err);
+}
+
+void
+proof_wrong(const struct screen_context *context,
+    const struct attempts_try *t, const char *wrong, char *note,
+    size_t size)
+{
+	char wait_text[32];
+	long wait = attempts_wait_after(context->attempts, t);
+
 	if (wait > 0) {
-		audit_log(AUDIT_LOCKED_OUT, name, wait);
+		audit_log(AUDIT_LOCKED_OUT, t->name, wait);
 		proof_format_wait(wait, wait_text, sizeof(wait_text));
 		snprintf(note, size, "%s Wait %s.", wrong, wait_text);
 	} else {
@@ -87,9 +115,9 @@ proof_failed(const struct screen_context *context, const char *name,
 }
 
 void
-proof_succeeded(const struct screen_context *context, const char *name)
+proof_void(const struct screen_context *context, struct attempts_try *t)
 {
 	struct nvr_error err;
 
-	(void)attempts_succeeded(context->attempts, name, &err);
+	(void)attempts_take_back(context->attempts, t, false, &err);
 }

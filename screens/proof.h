@@ -1,9 +1,14 @@
 /*
  * proof.h: what the screens that ask someone to prove who they are share
  * (the current password, security answers, a recovery key): one budget
- * of wrong tries per account, checked before anything is hashed, counted
- * after a failure, forgotten after a success; and the sentence that says
- * how long to wait.
+ * of wrong tries per account, and the sentence that says how long to
+ * wait.
+ *
+ * A try is counted before it is checked (backends/attempts.h): the
+ * screen begins it, and only then checks the secret; right takes the
+ * count back, wrong leaves it counted. A try that cannot be counted is
+ * not checked at all. What can be told without the secret (a typo that
+ * a check symbol catches, an empty field) is told before beginning.
  */
 #ifndef NVR_SCREENS_PROOF_H
 #define NVR_SCREENS_PROOF_H
@@ -11,23 +16,43 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "backends/attempts.h"
 #include "screens/screen.h"
 
 /* "30 seconds", "2 minutes", "1 hour": rounded up, never "0". */
 void proof_format_wait(long seconds, char *buf, size_t size);
 
-/* True if NAME may try now. If not, writes why into NOTE (a wait still
- * running, or a state file that cannot be read) and logs the lockout. */
+/* Whether NAME could try now, without counting anything (to say so
+ * before the owner types three answers); NOTE says why not. */
 bool proof_may_try(const struct screen_context *context, const char *name,
     char *note, size_t size);
 
-/* Counts a failure of WHAT ("password", "answers", "recovery key") for
- * NAME and writes into NOTE what to do now: try again, or wait. WRONG is
- * the sentence that says it was wrong. */
-void proof_failed(const struct screen_context *context, const char *name,
-    const char *wrong, char *note, size_t size);
+/* Begins a try for NAME: true once it is counted, and only then may the
+ * secret be checked. If not, writes why into NOTE (a wait still
+ * running, a state file that cannot be read, or a try that cannot be
+ * counted: "This try cannot be counted: ... Nothing was checked.") and
+ * logs a lockout. */
+bool proof_begin(const struct screen_context *context, const char *name,
+    struct attempts_try *t, char *note, size_t size);
 
-/* Forgets NAME's failures after a success. */
-void proof_succeeded(const struct screen_context *context, const char *name);
+/* The secret was right: T's count taken back and NAME's failures
+ * forgotten. */
+void proof_right(const struct screen_context *context,
+    struct attempts_try *t);
+
+/* The secret was wrong: T stays counted; NOTE gets WRONG (the sentence
+ * that says it was wrong) and what to do now: try again, or wait. */
+void proof_wrong(const struct screen_context *context,
+    const struct attempts_try *t, const char *wrong, char *note,
+    size_t size);
+
+/* Nothing was learnt of the secret (it could not be checked): T's count
+ * is taken back, nothing else changes. */
+void proof_void(const struct screen_context *context,
+    struct attempts_try *t);
+
+/* What NOTE says of a try that cannot be counted (CODE a negative
+ * errno, WHY the store's message). Shared with the support screen. */
+void proof_uncounted(int code, const char *why, char *note, size_t size);
 
 #endif

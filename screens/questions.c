@@ -220,26 +220,34 @@ static void
 check_password(struct questions *q)
 {
 	const struct accounts *accounts = q->context->accounts;
+	struct attempts_try t;
 	struct nvr_error err;
 	char wrong[160];
+	int rc;
 
-	if (!proof_may_try(q->context, q->name, q->note[0],
+	if (!proof_begin(q->context, q->name, &t, q->note[0],
 	    sizeof(q->note[0]))) {
 		secret_clear(&q->password);
 		return;
 	}
-	if (accounts->ops->verify(accounts->state, q->name,
-	    secret_text(&q->password), &err) == 0) {
-		proof_succeeded(q->context, q->name);
+	rc = accounts->ops->verify(accounts->state, q->name,
+	    secret_text(&q->password), &err);
+	secret_clear(&q->password);
+	if (rc == 0) {
+		proof_right(q->context, &t);
 		open_overview(q);
 		return;
 	}
-	secret_clear(&q->password);
+	if (rc != -EACCES) {
+		proof_void(q->context, &t);
+		snprintf(q->note[0], sizeof(q->note[0]), "Cannot check: %.150s",
+		    err.message);
+		return;
+	}
 	audit_log(AUDIT_WRONG_PASSWORD, q->name, 0);
 	snprintf(wrong, sizeof(wrong), "That is not the current password of "
 	    "%s.", q->name);
-	proof_failed(q->context, q->name, wrong, q->note[0],
-	    sizeof(q->note[0]));
+	proof_wrong(q->context, &t, wrong, q->note[0], sizeof(q->note[0]));
 }
 
 /* Builds the pick menu for STEP: the questions not chosen yet. */

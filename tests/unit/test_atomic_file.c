@@ -13,6 +13,7 @@
 #include <setjmp.h>
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -945,6 +946,45 @@ test_atomic_lock_take_ok_both_locks_leave_nothing(void **state)
 	free(lock_file);
 }
 
+/* A state file is trusted only when every folder above its own is too:
+ * a group-writable one (or, as root, one of another user) could move
+ * the state folder aside. Sticky is fine; a relative path is taken from
+ * the current folder. */
+static void
+test_atomic_file_check_trusted_ancestors(void **state)
+{
+	struct support_fx *fx = *state;
+	char *shared = support_in_dir(fx, "shared");
+	char *store = support_in_dir(fx, "shared/state");
+	char *file = support_in_dir(fx, "shared/state/attempts");
+	struct nvr_error err;
+	char cwd[PATH_MAX];
+
+	assert_int_equal(mkdir(shared, 0775), 0);
+	assert_int_equal(chmod(shared, 0775), 0);
+	assert_int_equal(mkdir(store, 0700), 0);
+	assert_int_equal(atomic_file_check_trusted(file, &err), -EPERM);
+	assert_non_null(strstr(err.message, "can be written by its group"));
+	assert_non_null(strstr(err.message, shared));
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	assert_int_equal(chdir(store), 0);
+	assert_int_equal(atomic_file_check_trusted("attempts", &err), -EPERM);
+	assert_int_equal(chdir(cwd), 0);
+	assert_int_equal(chmod(shared, 01777), 0);
+	assert_int_equal(atomic_file_check_trusted(file, &err), 0);
+	assert_int_equal(chmod(shared, 0755), 0);
+	assert_int_equal(atomic_file_check_trusted(file, &err), 0);
+	if (geteuid() == 0) {
+		assert_int_equal(chown(shared, 65534, 65534), 0);
+		assert_int_equal(atomic_file_check_trusted(file, &err), -EPERM);
+		assert_non_null(strstr(err.message, "belongs to uid 65534"));
+		assert_int_equal(chown(shared, 0, 0), 0);
+	}
+	free(file);
+	free(store);
+	free(shared);
+}
+
 int
 main(void)
 {
@@ -983,6 +1023,7 @@ main(void)
 		T(test_atomic_lock_release_ok_never_taken),
 		T(test_atomic_lock_release_ok_after_failed_take_and_twice),
 		T(test_atomic_lock_take_ok_both_locks_leave_nothing),
+		T(test_atomic_file_check_trusted_ancestors),
 	};
 #undef T
 

@@ -737,6 +737,147 @@ test_attempts_succeeded_ok_nothing_to_forget(void **state)
 }
 
 /* ------------------------------------------------------------------ */
+/* attempts_begin: counted before checked                              */
+
+/* Four consoles try a wrong password at once, with two failures already
+ * recorded and three free: exactly one gets to check its secret. */
+static void
+test_attempts_begin_ok_one_of_four_at_once(void **state)
+{
+	struct support_fx *fx = *state;
+	static const struct attempts_settings three = { 3, 30, 3600 };
+	struct attempts *a = open_with(fx, &three);
+	char *path = state_path(fx, "attempts");
+	int gate[2], results[2];
+	struct parsed p[2];
+	pid_t pids[4];
+	int checked = 0, refused = 0;
+	char c;
+
+	fail_once(a, "admin");
+	fail_once(a, "admin");
+	assert_int_equal(pipe(gate), 0);
+	assert_int_equal(pipe(results), 0);
+	fflush(NULL);
+	for (int i = 0; i < 4; i++) {
+		pids[i] = fork();
+		assert_true(pids[i] >= 0);
+		if (pids[i] == 0) {
+			struct attempts *mine = NULL;
+			struct attempts_try t;
+			struct nvr_error err;
+			char *dir = state_dir(fx);
+			long wait;
+
+			close(gate[1]);
+			if (attempts_open(&mine, dir, &three, &err) != 0)
+				_exit(2);
+			/* The barrier: all start when the gate closes. */
+			(void)!read(gate[0], &c, 1);
+			c = attempts_begin(mine, "admin", &t, &wait,
+			    &err) == 0 ? 'C' : 'R';
+			/* C: the secret would be checked now; it is wrong,
+			 * so the try stays counted. */
+			(void)!write(results[1], &c, 1);
+			_exit(0);
+		}
+	}
+	close(gate[0]);
+	close(gate[1]);
+	close(results[1]);
+	for (int i = 0; i < 4; i++) {
+		int status;
+
+		assert_int_equal(read(results[0], &c, 1), 1);
+		checked += c == 'C';
+		refused += c == 'R';
+		assert_int_equal(waitpid(pids[i], &status, 0), pids[i]);
+		assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	close(results[0]);
+	assert_int_equal(checked, 1);
+	assert_int_equal(refused, 3);
+	/* The refused ones recorded nothing. */
+	assert_int_equal(parse_file(path, p, 2), 1);
+	assert_int_equal(p[0].failures, 3);
+	free(path);
+	attempts_close(a);
+}
+
+/* Right takes the try's own count back, and clears the rest only when
+ * asked; wrong leaves it counted, with the wait it started. */
+static void
+test_attempts_begin_ok_take_back(void **state)
+{
+	struct support_fx *fx = *state;
+	static const struct attempts_settings three = { 3, 30, 3600 };
+	struct attempts *a = open_with(fx, &three);
+	char *path = state_path(fx, "attempts");
+	struct attempts_try t;
+	struct nvr_error err;
+	struct parsed p[2];
+	long wait;
+
+	fail_once(a, "admin");
+	assert_int_equal(attempts_begin(a, "admin", &t, &wait, &err), 0);
+	assert_true(t.held);
+	assert_int_equal(parse_file(path, p, 2), 1);
+	assert_int_equal(p[0].failures, 2);	/* counted before checked */
+	assert_int_equal(attempts_take_back(a, &t, false, &err), 0);
+	assert_int_equal(parse_file(path, p, 2), 1);
+	assert_int_equal(p[0].failures, 1);	/* only its own */
+	assert_int_equal(attempts_take_back(a, &t, true, &err), 0);
+	assert_int_equal(parse_file(path, p, 2), 1);	/* not held: no-op */
+	assert_int_equal(p[0].failures, 1);
+
+	assert_int_equal(attempts_begin(a, "admin", &t, &wait, &err), 0);
+	assert_int_equal(attempts_wait_after(a, &t), 0);
+	assert_int_equal(attempts_begin(a, "admin", &t, &wait, &err), 0);
+	assert_int_equal(attempts_wait_after(a, &t), 30);
+	assert_int_equal(attempts_begin(a, "admin", &t, &wait, &err),
+	    -EAGAIN);
+	assert_true(wait > 0 && wait <= 30);
+	assert_false(t.held);
+
+	assert_int_equal(attempts_succeeded(a, "admin", &err), 0);
+	assert_int_equal(attempts_begin(a, "admin", &t, &wait, &err), 0);
+	assert_int_equal(attempts_take_back(a, &t, true, &err), 0);
+	assert_int_equal(parse_file(path, p, 2), 0);
+	free(path);
+	attempts_close(a);
+}
+
+/* A try that cannot be recorded (here: a folder where the store's
+ * temporary file must go) is refused, and the count is as it was. */
+static void
+test_attempts_begin_nok_cannot_record(void **state)
+{
+	struct support_fx *fx = *state;
+	struct attempts *a = open_with(fx, &DEFAULTS);
+	char *path = state_path(fx, "attempts");
+	char *blocker = state_path(fx, "attempts+");
+	char *inside = state_path(fx, "attempts+/x");
+	struct attempts_try t;
+	struct nvr_error err;
+	struct parsed p[2];
+	long wait;
+
+	fail_once(a, "admin");
+	assert_int_equal(mkdir(blocker, 0700), 0);
+	support_write_file(inside, "x", 1, 0600);
+	assert_true(attempts_begin(a, "admin", &t, &wait, &err) < 0);
+	assert_false(t.held);
+	assert_int_equal(parse_file(path, p, 2), 1);
+	assert_int_equal(p[0].failures, 1);
+	unlink(inside);
+	rmdir(blocker);
+	free(inside);
+	free(blocker);
+	free(path);
+	attempts_close(a);
+}
+
+/* ------------------------------------------------------------------ */
 
 #define TEST(name) \
 	cmocka_unit_test_setup_teardown(name, fx_setup, support_fx_teardown)
@@ -770,6 +911,9 @@ main(void)
 		TEST(test_attempts_wait_nok_corrupt),
 		TEST(test_attempts_succeeded_ok_resets),
 		TEST(test_attempts_succeeded_ok_nothing_to_forget),
+		TEST(test_attempts_begin_ok_one_of_four_at_once),
+		TEST(test_attempts_begin_ok_take_back),
+		TEST(test_attempts_begin_nok_cannot_record),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -282,6 +282,22 @@ entry_line(const char *text, const struct requests_device *dev,
 	return line;
 }
 
+/* LINE (from entry_line, freed) with what the request has lived through
+ * written down: the highest wall clock seen, the uptime of earlier boots,
+ * the last boot and its uptime. */
+static char *
+observed(char *line, long long seen, long long lived, const char *boot,
+    long long uptime)
+{
+	char *out;
+
+	line[strlen(line) - 1] = '\0';
+	assert_true(asprintf(&out, "%s %lld %lld %s %lld\n", line, seen, lived,
+	    boot, uptime) > 0);
+	free(line);
+	return out;
+}
+
 /* Fails unless the store file holds exactly WANT. */
 static void
 assert_store(const struct support_fx *fx, const char *want)
@@ -519,8 +535,10 @@ test_redeem_once(void **state)
 	assert_int_equal(redeem(r, &dev, "admin", PROTOCOL_SET_PASSWORD,
 	    code, &later, &err), 0);
 
-	/* Marked used in the file before success was returned. */
-	line = entry_line(text, &dev, T0, true, "boot-a", 100, 0, true);
+	/* Marked used in the file before success was returned; an hour
+	 * on, the clocks it has seen are written down too. */
+	line = observed(entry_line(text, &dev, T0, true, "boot-a", 100, 0,
+	    true), T0 + 3600, 0, "boot-a", 3700);
 	assert_true(asprintf(&want, "%sboot boot-a 0\n%s", HEADER, line) > 0);
 	assert_store(fx, want);
 	assert_int_equal(list_ok(r, &later, list), 0);
@@ -805,7 +823,8 @@ test_redeem_file_once(void **state)
 	assert_int_equal((long long)out.issued, (long long)T0);
 
 	/* Marked used in the file before success was returned. */
-	line = entry_line(text, &dev, T0, true, "boot-a", 100, 0, true);
+	line = observed(entry_line(text, &dev, T0, true, "boot-a", 100, 0,
+	    true), T0 + 3600, 0, "boot-a", 3700);
 	assert_true(asprintf(&want, "%sboot boot-a 0\n%s", HEADER,
 	    line) > 0);
 	assert_store(fx, want);
@@ -1064,10 +1083,14 @@ test_clock_reboots(void **state)
 		note_boot_ok(r, &now);	/* the same boot counts once */
 	}
 	assert_int_equal(list_ok(r, &now, list), 2);
-	line = entry_line(b, &dev, Y2000 + 30, false, "boot-a", 30, 0, false);
+	/* The uptime of boots 1 to 19 (20 s each) is written down: a lower
+	 * bound on the requests' age. */
+	line = observed(entry_line(b, &dev, Y2000 + 30, false, "boot-a", 30,
+	    0, false), Y2000 + 30, 19 * 20, "boot-20", 20);
 	{
-		char *line_a = entry_line(a, &dev, Y2000 + 30, false,
-		    "boot-a", 30, 0, false);
+		char *line_a = observed(entry_line(a, &dev, Y2000 + 30, false,
+		    "boot-a", 30, 0, false), Y2000 + 30, 19 * 20, "boot-20",
+		    20);
 
 		assert_true(asprintf(&want, "%sboot boot-20 20\n%s%s", HEADER,
 		    line_a, line) > 0);
@@ -1200,6 +1223,8 @@ test_clock_settings(void **state)
 	free(lines[0]);
 	lines[0] = entry_line(text[0], &dev, Y2000, false, "boot-a", 30, 0,
 	    true);
+	for (int i = 0; i < 3; i++)
+		lines[i] = observed(lines[i], Y2000, 0, "boot-b", 60);
 	assert_true(asprintf(&want, "%sboot boot-b 1\n%s%s%s", HEADER,
 	    lines[0], lines[1], lines[2]) > 0);
 	assert_store(fx, want);
@@ -1491,7 +1516,8 @@ test_handwritten_file(void **state)
 	r = open_with(fx, &DEFAULTS);
 	assert_redeem(r, &dev, "admin", code, &now, 0);
 	assert_store(fx, HEADER "boot boot-a 0\n"
-	    "request " NONCE " 7 admin 1782864000 1 boot-a 100 0 1\n");
+	    "request " NONCE " 7 admin 1782864000 1 boot-a 100 0 1 "
+	    "1782867600 0 boot-a 3700\n");
 	free(dir);
 	requests_close(r);
 }
@@ -1793,7 +1819,8 @@ test_budget_wrong_files(void **state)
 }
 
 /* A file checked without being used (a factory reset's proof, before
- * the owner's last word) stays good, and is used once when used. */
+ * the owner's last word) stays good, takes back only its own try (the
+ * wrong codes before it stay counted), and is used once when used. */
 static void
 test_file_checked_not_used(void **state)
 {
@@ -1813,10 +1840,40 @@ test_file_checked_not_used(void **state)
 	vendor_keys(pk, sk);
 	make_ok(r, &dev, "admin", &now, text);
 	good_len = file_for(text, &dev, PROTOCOL_FACTORY_RESET, sk, good);
-	for (int i = 0; i < 2; i++) {
-		assert_int_equal(requests_try_file(r, budget, &dev, pk, good,
-		    good_len, &now, false, &out, &wait, &err), 0);
-		assert_int_equal(out.action, PROTOCOL_FACTORY_RESET);
+	/* Two wrong codes first: checking the file, however often, leaves
+	 * that count in place (only a use clears it). */
+	{
+		/* Well typed, but made with another device's key. */
+		struct requests_device other;
+		struct protocol_request req;
+		char wrong[PROTOCOL_CODE_TEXT_MAX];
+
+		device_with(&other, 0x41, KEY_ID, SERIAL);
+		decode_ok(text, &dev, &req);
+		assert_true(protocol_code_make(&req, PROTOCOL_SET_PASSWORD,
+		    other.code_key, wrong, sizeof(wrong)) > 0);
+		for (int i = 0; i < 2; i++)
+			assert_int_equal(requests_try_code(r, budget, &dev,
+			    "admin", PROTOCOL_SET_PASSWORD, wrong, &now, &wait,
+			    &err), -EACCES);
+	}
+	{
+		char *path = support_in_dir(fx, "state/attempts");
+		size_t len;
+		char *before = support_slurp(path, &len), *after;
+
+		assert_non_null(before);
+		for (int i = 0; i < 3; i++) {
+			assert_int_equal(requests_try_file(r, budget, &dev, pk,
+			    good, good_len, &now, false, &out, &wait, &err),
+			    0);
+			assert_int_equal(out.action, PROTOCOL_FACTORY_RESET);
+		}
+		after = support_slurp(path, &len);
+		assert_string_equal(after, before);
+		free(before);
+		free(after);
+		free(path);
 	}
 	assert_int_equal(requests_try_file(r, budget, &dev, pk, good,
 	    good_len, &now, true, &out, &wait, &err), 0);
@@ -1857,6 +1914,90 @@ test_status_of_request(void **state)
 	requests_close(r);
 }
 
+/* A request made with a trusted clock on day 0, then the recorder
+ * restarted again and again with its clock set back to day 0 + 1 hour
+ * (a dead RTC battery, a spoofed NTP answer): it expires once the boots
+ * pass request_max_boots, or, with boots allowed, once the uptime it has
+ * lived through passes its lifetime. */
+static void
+test_clock_set_back_at_every_boot(void **state)
+{
+	static const struct requests_settings many_boots = { LIFETIME, 1000 };
+	struct support_fx *fx = *state;
+	struct requests_device dev;
+	struct requests_clock now = clock_at(T0, 100, "boot-a");
+	struct requests_pending list[REQUESTS_PENDING_MAX];
+	char text[PROTOCOL_REQUEST_TEXT_MAX], boot[32];
+	struct requests *r;
+	int first_gone = 0;
+
+	device_init(&dev);
+	r = open_with(fx, &DEFAULTS);
+	make_ok(r, &dev, "admin", &now, text);
+	for (int i = 1; i <= 100 && first_gone == 0; i++) {
+		snprintf(boot, sizeof(boot), "boot-%d", i);
+		now = clock_at(T0 + 3600, 60, boot);
+		note_boot_ok(r, &now);
+		if (list_ok(r, &now, list) == 0)
+			first_gone = i;
+	}
+	/* Boot 21 is one more than the 20 a request survives. */
+	assert_int_equal(first_gone, REQUESTS_DEFAULT_MAX_BOOTS + 1);
+	requests_close(r);
+
+	/* The same with boots allowed: each boot ran 3 hours before the
+	 * next restart, so the 57th puts it past 7 days of uptime. */
+	unlink(support_in_dir(fx, "state/requests"));
+	r = open_with(fx, &many_boots);
+	now = clock_at(T0, 100, "boot-a");
+	make_ok(r, &dev, "admin", &now, text);
+	first_gone = 0;
+	for (int i = 1; i <= 100 && first_gone == 0; i++) {
+		snprintf(boot, sizeof(boot), "boot-%d", i);
+		now = clock_at(T0 + 3600, 60, boot);
+		note_boot_ok(r, &now);
+		if (list_ok(r, &now, list) == 0) {
+			first_gone = i;
+			break;
+		}
+		/* The wizard started again late in that boot, its clock
+		 * still set back: the uptime is written down. */
+		now = clock_at(T0 + 3600 + 3 * 3600, 3 * 3600, boot);
+		note_boot_ok(r, &now);
+		assert_int_equal(list_ok(r, &now, list), 1);
+	}
+	assert_true(first_gone > 0);
+	assert_true((long long)first_gone * 3 * 3600 >= LIFETIME);
+	assert_true((long long)(first_gone - 1) * 3 * 3600 <= LIFETIME);
+	requests_close(r);
+}
+
+/* Within one boot: the clock once seen at day 2 and then set back to
+ * day 0 + 1 hour is not trusted for that request any more; a request
+ * made afterwards trusts it again. */
+static void
+test_clock_set_back_untrusted_for_request(void **state)
+{
+	struct support_fx *fx = *state;
+	struct requests_device dev;
+	struct requests_clock now = clock_at(T0, 100, "boot-a");
+	struct requests_pending list[REQUESTS_PENDING_MAX];
+	char text[PROTOCOL_REQUEST_TEXT_MAX];
+	struct requests *r;
+
+	device_init(&dev);
+	r = open_with(fx, &DEFAULTS);
+	make_ok(r, &dev, "admin", &now, text);
+	now = clock_at(T0 + 2 * DAY, 100 + 2 * DAY, "boot-a");
+	assert_int_equal(list_ok(r, &now, list), 1);
+	assert_true(list[0].clock_trusted);
+	/* Set back: the wall clock says 1 hour, but it was seen at 2 days;
+	 * uptime still bounds the age. */
+	now = clock_at(T0 + 3600, 100 + 7 * DAY + 1, "boot-a");
+	assert_int_equal(list_ok(r, &now, list), 0);
+	requests_close(r);
+}
+
 int
 main(void)
 {
@@ -1865,6 +2006,11 @@ main(void)
 		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_status_of_request,
 		    fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_clock_set_back_at_every_boot, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_clock_set_back_untrusted_for_request, fx_setup,
+		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_clock_uptime_bounds_age,
 		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_untrusted_store_refused,
