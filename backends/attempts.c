@@ -6,7 +6,11 @@
  *    (STATE_DIR/attempts.lock), and read again under that lock before
  *    each change, so two wizards (console and serial) count together.
  * 2. A file that does not parse is refused as FILE:LINE and never
- *    rewritten; until it is fixed nobody may try (fail closed).
+ *    rewritten; until it is fixed nobody may try (fail closed). That
+ *    includes any byte the format never holds (a NUL, a control byte
+ *    other than the newline and the tab, DEL, anything not ASCII): a NUL
+ *    would end the parse early, read as "no failures", and the next save
+ *    would drop every line after it.
  * 3. The wait is computed from the wall clock, which an NVR often has
  *    wrong; a clock set back never makes a wait longer than its full
  *    length, and one set forward can only shorten it (the console user
@@ -66,6 +70,30 @@ attempts_open(struct attempts **out, const char *state_dir,
 	return 0;
 }
 
+/* Finds the first of the LEN bytes of TEXT that cannot be in the file
+ * (see invariant 2); 0 if none, else -EINVAL with the line named. */
+static int
+check_bytes(const struct attempts *a, const char *text, size_t len,
+    struct nvr_error *err)
+{
+	unsigned number = 1;
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)text[i];
+
+		if (c == '\n') {
+			number++;
+			continue;
+		}
+		if (c == '\t' || (c >= 0x20 && c < 0x7f))
+			continue;
+		return nvr_error_set(err, -EINVAL, "%s:%u: damaged: %s; it was "
+		    "left as it is", a->path, number, c == 0 ? "a NUL byte" :
+		    c >= 0x80 ? "a byte that is not ASCII" : "a control byte");
+	}
+	return 0;
+}
+
 /* Loads the file into A->entries; a missing file is no failures. */
 static int
 load(struct attempts *a, struct nvr_error *err)
@@ -83,6 +111,11 @@ load(struct attempts *a, struct nvr_error *err)
 		return 0;
 	if (rc != 0)
 		return rc;
+	rc = check_bytes(a, text, len, err);
+	if (rc != 0) {
+		free(text);
+		return rc;
+	}
 	if (strncmp(text, HEADER, strlen(HEADER)) != 0) {
 		free(text);
 		return nvr_error_set(err, -EINVAL, "%s:1: not an attempts "
@@ -111,6 +144,8 @@ load(struct attempts *a, struct nvr_error *err)
 		a->count++;
 	}
 	free(text);
+	if (rc != 0)
+		a->count = 0;	/* nothing is checked against a part */
 	return rc;
 }
 

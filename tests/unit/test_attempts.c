@@ -195,32 +195,41 @@ assert_no_leftovers(const struct support_fx *fx)
 	free(dir);
 }
 
-/* Writes TEXT as the state folder's attempts file, making the folder. */
+/* Writes the LEN bytes of TEXT (NULs too) as the state folder's attempts
+ * file, making the folder. */
 static char *
-put_attempts(const struct support_fx *fx, const char *text)
+put_attempts_bytes(const struct support_fx *fx, const char *text, size_t len)
 {
 	char *dir = state_dir(fx);
 	char *path = state_path(fx, "attempts");
 
 	assert_true(mkdir(dir, 0700) == 0 || errno == EEXIST);
-	support_write_file(path, text, strlen(text), 0600);
+	support_write_file(path, text, len, 0600);
 	free(dir);
 	return path;
 }
 
+static char *
+put_attempts(const struct support_fx *fx, const char *text)
+{
+	return put_attempts_bytes(fx, text, strlen(text));
+}
+
 /*
- * Checks that attempts_wait and attempts_failed both refuse the attempts
- * file TEXT with "PATH:LINE: ..." and leave it byte-for-byte unchanged.
+ * Checks that attempts_wait and attempts_failed both refuse the LEN bytes
+ * of TEXT as the attempts file with "PATH:LINE: ..." and leave it
+ * byte-for-byte unchanged.
  */
 static void
-check_refused(const struct support_fx *fx, const char *text, unsigned line)
+check_refused_bytes(const struct support_fx *fx, const char *text, size_t len,
+    unsigned line)
 {
 	struct attempts *a = open_with(fx, &DEFAULTS);
-	char *path = put_attempts(fx, text);
+	char *path = put_attempts_bytes(fx, text, len);
 	char *prefix;
 	struct nvr_error err = { "" };
 	long wait = -1;
-	size_t len;
+	size_t after_len;
 	char *after;
 
 	assert_true(asprintf(&prefix, "%s:%u: ", path, line) > 0);
@@ -242,8 +251,8 @@ check_refused(const struct support_fx *fx, const char *text, unsigned line)
 	assert_int_equal(attempts_succeeded(a, "admin", &err), -EINVAL);
 	assert_int_equal(strncmp(err.message, prefix, strlen(prefix)), 0);
 
-	after = support_slurp(path, &len);
-	assert_int_equal(len, strlen(text));
+	after = support_slurp(path, &after_len);
+	assert_int_equal(after_len, len);
 	assert_memory_equal(after, text, len);
 	assert_file_mode(path, 0600);
 	assert_no_leftovers(fx);
@@ -252,6 +261,12 @@ check_refused(const struct support_fx *fx, const char *text, unsigned line)
 	free(prefix);
 	free(path);
 	attempts_close(a);
+}
+
+static void
+check_refused(const struct support_fx *fx, const char *text, unsigned line)
+{
+	check_refused_bytes(fx, text, strlen(text), line);
 }
 
 /* ------------------------------------------------------------------ */
@@ -535,6 +550,82 @@ static void
 test_attempts_failed_nok_corrupt_not_a_number(void **state)
 {
 	check_refused(*state, HEADER "root 1 100\nadmin x 100\n", 3);
+}
+
+/* A string literal with NULs in it, and its length without the final one. */
+#define BYTES(text) (text), sizeof(text) - 1
+
+/*
+ * A NUL in the middle of the file: the parse must not stop there and read
+ * what came before as the whole file (admin's 3 failures would be lost,
+ * and the next save would drop guest's line with them).
+ */
+static void
+test_attempts_failed_nok_nul_at_line_start(void **state)
+{
+	check_refused_bytes(*state, BYTES(HEADER "root 1 100\n"
+	    "\0admin 3 100\nguest 2 100\n"), 3);
+}
+
+static void
+test_attempts_failed_nok_nul_in_line(void **state)
+{
+	check_refused_bytes(*state, BYTES(HEADER "root 1 100\n"
+	    "admin 3 1\0" "00\nguest 2 100\n"), 3);
+}
+
+/* The NUL is found wherever it is, even after the last line. */
+static void
+test_attempts_failed_nok_nul_after_last_line(void **state)
+{
+	check_refused_bytes(*state, BYTES(HEADER "admin 3 100\n\0"), 3);
+}
+
+/*
+ * Bytes the file never holds (the wizard writes printable ASCII names,
+ * digits, spaces and newlines) are refused where they are, also where
+ * sscanf would read past them as blanks (\v, \f, \r) or as part of a
+ * name (ESC, BS, DEL, a C1 control, UTF-8).
+ */
+static void
+test_attempts_failed_nok_stray_control_byte(void **state)
+{
+	static const char *const lines[] = {
+		"ad\x1bmin 3 100\n", "admin\v3 100\n", "admin 3\f100\n",
+		"admin 3 100\r\n", "ad\x7fmin 3 100\n", "ad\bmin 3 100\n",
+		"ad\xc2\x85min 3 100\n", "ad\x9bmin 3 100\n",
+		"caf\xc3\xa9 3 100\n",
+	};
+
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		char *text;
+
+		assert_true(asprintf(&text, HEADER "root 1 100\n%sguest 2 "
+		    "100\n", lines[i]) > 0);
+		check_refused(*state, text, 3);
+		free(text);
+	}
+}
+
+/* A tab between the fields is a blank like a space, as it always was. */
+static void
+test_attempts_wait_ok_tab_separated(void **state)
+{
+	struct support_fx *fx = *state;
+	struct attempts_settings s = { 1, 30, 3600 };
+	struct attempts *a;
+	char *text, *path;
+
+	/* Three failures just now, one free try: 30 s doubled twice. */
+	assert_true(asprintf(&text, HEADER "root\t1\t100\nadmin\t3\t%lld\n",
+	    (long long)time(NULL)) > 0);
+	path = put_attempts(fx, text);
+	a = open_with(fx, &s);
+	assert_in_range(wait_of(a, "admin"), 115, 120);
+	assert_int_equal(wait_of(a, "root"), 0);
+	free(text);
+	free(path);
+	attempts_close(a);
 }
 
 /* Two processes counting at once end with every failure counted. */
@@ -903,6 +994,11 @@ main(void)
 		TEST(test_attempts_failed_nok_corrupt_negative_failures),
 		TEST(test_attempts_failed_nok_corrupt_no_final_newline),
 		TEST(test_attempts_failed_nok_corrupt_not_a_number),
+		TEST(test_attempts_failed_nok_nul_at_line_start),
+		TEST(test_attempts_failed_nok_nul_in_line),
+		TEST(test_attempts_failed_nok_nul_after_last_line),
+		TEST(test_attempts_failed_nok_stray_control_byte),
+		TEST(test_attempts_wait_ok_tab_separated),
 		TEST(test_attempts_failed_ok_two_processes),
 		TEST(test_attempts_wait_ok_remaining_after_failures),
 		TEST(test_attempts_wait_ok_unknown_account),
