@@ -3,7 +3,9 @@
  *
  * The file is read with libyaml's document API, whose marks give the exact
  * line and column of every node, so each message can point at the key or
- * value at fault. Scalars are kept as text and typed by the schema, never
+ * value at fault. A first pass over its events refuses nesting deeper
+ * than 64 levels before the loader (quadratic in the depth) runs, so IN
+ * must be seekable. Scalars are kept as text and typed by the schema, never
  * by YAML's implicit rules (so serial: 0012 stays "0012" and model: no
  * stays "no").
  */

@@ -1585,6 +1585,129 @@ test_document_parse_nok_syntax(void **state)
 	parsed_free(&p);
 }
 
+/*
+ * Nesting depth: at most 64 levels of mappings and lists, counted before
+ * libyaml's loader builds the document (it is quadratic in the depth).
+ */
+#define DEPTH_TOO_DEEP "invalid YAML: nested more than 64 levels deep"
+
+/* LEVELS block mappings, each the value of the one above: "k:" at 2
+ * more columns on each line, "k: v" on the last; malloc'd. */
+static char *
+nested_block(unsigned levels)
+{
+	size_t size = (size_t)levels * (2 * levels + 4) + 8, used = 0;
+	char *text = malloc(size);
+
+	assert_non_null(text);
+	for (unsigned i = 0; i < levels; i++)
+		used += (size_t)snprintf(text + used, size - used, "%*sk:%s\n",
+		    (int)(2 * i), "", i + 1 == levels ? " v" : "");
+	return text;
+}
+
+/* "device: " and LEVELS - 1 flow lists inside each other; malloc'd. */
+static char *
+nested_flow(unsigned levels)
+{
+	size_t inner = levels - 1, size = 2 * inner + 16;
+	char *text = malloc(size);
+
+	assert_non_null(text);
+	memcpy(text, "device: ", 8);
+	memset(text + 8, '[', inner);
+	memset(text + 8 + inner, ']', inner);
+	memcpy(text + 8 + 2 * inner, "\n", 2);
+	return text;
+}
+
+/* Parses TEXT with document_parse alone (no schema); its result. */
+static int
+parse_only(const char *text, struct diag_list *diags)
+{
+	struct config_document doc;
+	FILE *in = fmemopen((void *)(uintptr_t)text, strlen(text), "r");
+	int rc;
+
+	assert_non_null(in);
+	diag_init(diags, "t.yaml");
+	rc = document_parse(&doc, in, "t.yaml", diags);
+	fclose(in);
+	document_free(&doc);
+	return rc;
+}
+
+/* The 65th mapping is refused where it starts: line 65, column 129. */
+static void
+test_document_parse_nok_depth_65_block(void **state)
+{
+	struct diag_list diags;
+	char *text = nested_block(65);
+
+	(void)state;
+	assert_int_equal(parse_only(text, &diags), -1);
+	assert_diag_count(&diags, 1);
+	assert_diag(&diags, 65, 129, DEPTH_TOO_DEEP);
+	diag_free(&diags);
+	free(text);
+}
+
+/* 64 levels pass the depth rule, in block and in flow style. */
+static void
+test_document_parse_ok_depth_64(void **state)
+{
+	struct diag_list diags;
+	char *block = nested_block(64), *flow = nested_flow(64);
+
+	(void)state;
+	assert_int_equal(parse_only(block, &diags), 0);
+	assert_diag_count(&diags, 0);
+	diag_free(&diags);
+	assert_int_equal(parse_only(flow, &diags), 0);
+	assert_diag_count(&diags, 0);
+	diag_free(&diags);
+	free(block);
+	free(flow);
+}
+
+/* Lists count as levels too: 65 block lists on one line, refused at the
+ * 65th dash; a deep second document is refused like a first. */
+static void
+test_document_parse_nok_depth_65_lists(void **state)
+{
+	struct diag_list diags;
+	char dashes[160] = "", text[192];
+
+	(void)state;
+	for (int i = 0; i < 65; i++)
+		strcat(dashes, "- ");
+	snprintf(text, sizeof(text), "%sx\n", dashes);
+	assert_int_equal(parse_only(text, &diags), -1);
+	assert_diag_count(&diags, 1);
+	assert_diag(&diags, 1, 129, DEPTH_TOO_DEEP);
+	diag_free(&diags);
+
+	snprintf(text, sizeof(text), "a: 1\n---\n%sx\n", dashes);
+	assert_int_equal(parse_only(text, &diags), -1);
+	assert_diag_count(&diags, 1);
+	assert_diag(&diags, 3, 129, DEPTH_TOO_DEEP);
+	diag_free(&diags);
+}
+
+/* 40,000 levels (80 KB, 9 s in libyaml's loader) are refused through
+ * config_load, with this one message, at the 64th '[' (column 72). */
+static void
+test_config_load_nok_depth_40000(void **state)
+{
+	struct support_fx *fx = *state;
+	char *text = nested_flow(40000);
+
+	assert_int_equal(support_load_text(fx, text), -1);
+	assert_diag_count(&fx->cfg.diags, 1);
+	assert_diag(&fx->cfg.diags, 1, 72, DEPTH_TOO_DEEP);
+	free(text);
+}
+
 int
 main(void)
 {
@@ -1623,6 +1746,7 @@ main(void)
 		T(test_config_load_nok_yaml_unclosed_quote),
 		T(test_config_load_nok_yaml_unclosed_flow),
 		T(test_config_load_nok_yaml_undefined_alias),
+		T(test_config_load_nok_depth_40000),
 		T(test_config_load_nok_yaml_control_character),
 		T(test_config_load_nok_yaml_invalid_utf8),
 		T(test_config_load_ok_utf8_bom),
@@ -1674,6 +1798,9 @@ main(void)
 		cmocka_unit_test(test_schema_check_nok_backend),
 		cmocka_unit_test(test_schema_check_nok_not_a_mapping),
 		cmocka_unit_test(test_document_parse_nok_syntax),
+		cmocka_unit_test(test_document_parse_nok_depth_65_block),
+		cmocka_unit_test(test_document_parse_ok_depth_64),
+		cmocka_unit_test(test_document_parse_nok_depth_65_lists),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
