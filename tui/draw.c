@@ -12,6 +12,8 @@
  * (columns COLS-38..COLS-2 for version 4); the title, intro, fields and
  * menu keep VIEW_QR_COLUMNS clear for it.
  * A notice is a box centred over the body.
+ * Every string reaches curses through the text rule (char_shown): what a
+ * file holds (an account name) is shown, never obeyed, by the terminal.
  */
 #include "tui/draw.h"
 
@@ -61,13 +63,126 @@ whole_chars(const char *text, size_t n)
 	return n;
 }
 
+/*
+ * The text rule: every string drawn goes through it on its way to
+ * curses (the view's text, menu entries, what is typed), so a name or a
+ * question from a file can neither move the cursor nor send a sequence of
+ * its own (ESC, BS, TAB, C1 controls such as U+009B), nor turn the text
+ * around it (a right-to-left override, U+202E); and the curses menu,
+ * which refuses an entry with a control character, never loses the whole
+ * list to one such name. UTF-8 text (names, questions) shows as it is.
+ */
+enum char_kind {
+	CHAR_SHOWN,	/* sent as it is */
+	CHAR_MARK,	/* a combining mark: sent after its base only */
+	CHAR_HIDDEN,	/* zero width and no mark (a format control such as a
+			 * right-to-left override): never sent */
+	CHAR_BAD,	/* not UTF-8, or unprintable: shown as '?' */
+};
+
+/* The length, columns and kind of the UTF-8 character at P, of which N
+ * bytes (at least 1) may be read. */
+static size_t
+char_at(const char *p, size_t n, int *columns, enum char_kind *kind)
+{
+	mbstate_t ps;
+	wchar_t wc;
+
+	memset(&ps, 0, sizeof(ps));
+	n = mbrtowc(&wc, p, n, &ps);
+	*columns = 1;
+	*kind = CHAR_BAD;
+	if (n == (size_t)-1 || n == (size_t)-2 || n == 0)
+		return 1;
+	if (wcwidth(wc) > 0) {
+		*columns = wcwidth(wc);
+		*kind = CHAR_SHOWN;
+	} else if (wcwidth(wc) == 0) {
+		*columns = 0;
+		*kind = uc_is_general_category((ucs4_t)wc, UC_CATEGORY_M) ?
+		    CHAR_MARK : CHAR_HIDDEN;
+	}
+	return n;
+}
+
+/*
+ * Steps over the character at P (at most N bytes) and sets *SHOWN and
+ * *SHOWN_LEN to what the text rule sends for it: its own bytes, "?", or
+ * nothing. *AFTER_BASE says whether a mark has a character to sit on (at
+ * the start of a text it has not). Returns the bytes stepped over.
+ */
+static size_t
+char_shown(const char *p, size_t n, bool *after_base, const char **shown,
+    size_t *shown_len)
+{
+	enum char_kind kind;
+	int columns;
+	size_t len = char_at(p, n, &columns, &kind);
+
+	*shown = p;
+	*shown_len = 0;
+	if (kind == CHAR_SHOWN || (kind == CHAR_MARK && *after_base)) {
+		*shown_len = len;
+	} else if (kind == CHAR_BAD) {
+		*shown = "?";
+		*shown_len = 1;
+	}
+	*after_base |= kind == CHAR_SHOWN || kind == CHAR_BAD;
+	return len;
+}
+
+/* Writes the first N bytes of TEXT at WIN's cursor by the text rule. It
+ * makes no copy: TEXT may be a secret (a recovery key in a notice). */
+static void
+add_clean(WINDOW *win, const char *text, size_t n)
+{
+	bool after_base = false;
+
+	while (n > 0 && *text != '\0') {
+		const char *shown;
+		size_t shown_len, len = char_shown(text, n, &after_base,
+		    &shown, &shown_len);
+
+		if (shown_len > 0)
+			waddnstr(win, shown, (int)shown_len);
+		text += len;
+		n -= len;
+	}
+}
+
+/* TEXT by the text rule, malloc'd (NULL if out of memory), for the curses
+ * menu, which keeps the strings it is given. Never longer than TEXT. */
+static char *
+clean_dup(const char *text)
+{
+	size_t n = strlen(text), used = 0;
+	char *out = malloc(n + 1);
+	bool after_base = false;
+
+	if (out == NULL)
+		return NULL;
+	while (*text != '\0') {
+		const char *shown;
+		size_t shown_len, len = char_shown(text, n, &after_base,
+		    &shown, &shown_len);
+
+		memcpy(out + used, shown, shown_len);
+		used += shown_len;
+		text += len;
+		n -= len;
+	}
+	out[used] = '\0';
+	return out;
+}
+
 static void
 put_clipped(int y, int x, const char *text, int width, attr_t attr)
 {
 	if (width <= 0)
 		return;
 	attrset(attr);
-	mvaddnstr(y, x, text, (int)whole_chars(text, (size_t)width));
+	move(y, x);
+	add_clean(stdscr, text, whole_chars(text, (size_t)width));
 	attrset(A_NORMAL);
 }
 
@@ -160,22 +275,44 @@ menu_forget(void)
 	memset(&cache, 0, sizeof(cache));
 }
 
+/* The entry IT as the curses menu gets it: "KEY  LABEL" by the text rule
+ * (new_item refuses a name with a control character, and post_menu then
+ * draws no entry at all); malloc'd, NULL if out of memory. */
+static char *
+menu_name(const struct view_menu_item *it)
+{
+	char *joined, *name;
+
+	if (asprintf(&joined, "%s  %s", it->key, it->label) < 0)
+		return NULL;
+	name = clean_dup(joined);
+	free(joined);
+	return name;
+}
+
+static char *
+menu_note(const struct view_menu_item *it)
+{
+	return clean_dup(it->note != NULL ? it->note : "");
+}
+
+/* Whether the cached menu shows M's entries as they are now. */
 static bool
 menu_same(const struct view_menu *m)
 {
-	if (cache.menu == NULL || cache.count != m->count)
-		return false;
-	for (size_t i = 0; i < m->count; i++) {
-		char name[128];
-		const char *note = m->items[i].note ? m->items[i].note : "";
+	bool same = cache.menu != NULL && cache.count == m->count;
 
-		snprintf(name, sizeof(name), "%s  %s", m->items[i].key,
-		    m->items[i].label);
-		if (strcmp(name, cache.names[i]) != 0 ||
-		    strcmp(note, cache.notes[i]) != 0)
-			return false;
+	for (size_t i = 0; same && i < m->count; i++) {
+		char *name = menu_name(&m->items[i]);
+		char *note = menu_note(&m->items[i]);
+
+		same = name != NULL && note != NULL &&
+		    strcmp(name, cache.names[i]) == 0 &&
+		    strcmp(note, cache.notes[i]) == 0;
+		free(name);
+		free(note);
 	}
-	return true;
+	return same;
 }
 
 static bool
@@ -189,15 +326,9 @@ menu_build(const struct view_menu *m)
 	if (cache.items == NULL || cache.names == NULL || cache.notes == NULL)
 		goto fail;
 	for (size_t i = 0; i < m->count; i++) {
-		const struct view_menu_item *it = &m->items[i];
-
-		if (asprintf(&cache.names[i], "%s  %s", it->key,
-		    it->label) < 0) {
-			cache.names[i] = NULL;
-			goto fail;
-		}
-		cache.notes[i] = strdup(it->note ? it->note : "");
-		if (cache.notes[i] == NULL)
+		cache.names[i] = menu_name(&m->items[i]);
+		cache.notes[i] = menu_note(&m->items[i]);
+		if (cache.names[i] == NULL || cache.notes[i] == NULL)
 			goto fail;
 		cache.items[i] = new_item(cache.names[i], cache.notes[i]);
 		if (cache.items[i] == NULL)
@@ -262,39 +393,6 @@ draw_menu(int y, const struct view_menu *m, int max_cols)
 #define FIELD_LABEL_WIDTH 22
 #define FIELD_WIDTH 32
 
-enum char_kind {
-	CHAR_SHOWN,	/* sent as it is */
-	CHAR_MARK,	/* a combining mark: sent after its base only */
-	CHAR_HIDDEN,	/* zero width and no mark (a format control such as a
-			 * right-to-left override): never sent */
-	CHAR_BAD,	/* not UTF-8, or unprintable: shown as '?' */
-};
-
-/* The length, columns and kind of the UTF-8 character at P. */
-static size_t
-char_at(const char *p, int *columns, enum char_kind *kind)
-{
-	mbstate_t ps;
-	wchar_t wc;
-	size_t n;
-
-	memset(&ps, 0, sizeof(ps));
-	n = mbrtowc(&wc, p, strlen(p), &ps);
-	*columns = 1;
-	*kind = CHAR_BAD;
-	if (n == (size_t)-1 || n == (size_t)-2 || n == 0)
-		return 1;
-	if (wcwidth(wc) > 0) {
-		*columns = wcwidth(wc);
-		*kind = CHAR_SHOWN;
-	} else if (wcwidth(wc) == 0) {
-		*columns = 0;
-		*kind = uc_is_general_category((ucs4_t)wc, UC_CATEGORY_M) ?
-		    CHAR_MARK : CHAR_HIDDEN;
-	}
-	return n;
-}
-
 /*
  * Writes the end of UTF-8 TEXT that fits WIDTH columns at Y, X (a long
  * answer scrolls left as it is typed, like a shell's line). Returns the
@@ -306,28 +404,19 @@ draw_text_tail(int y, int x, int width, const char *text)
 	const char *start = text;
 	int total = 0, columns;
 	enum char_kind kind;
-	bool after_base = false;
 
 	for (const char *p = text; *p != '\0';) {
-		p += char_at(p, &columns, &kind);
+		p += char_at(p, strlen(p), &columns, &kind);
 		total += columns;
 	}
 	while (total > width && *start != '\0') {
-		start += char_at(start, &columns, &kind);
+		start += char_at(start, strlen(start), &columns, &kind);
 		total -= columns;
 	}
+	/* From START on, so that a mark whose base scrolled away is not
+	 * sent: it would sit on the '['. */
 	move(y, x);
-	for (const char *p = start; *p != '\0';) {
-		size_t n = char_at(p, &columns, &kind);
-
-		/* A mark whose base scrolled away would sit on the '['. */
-		if (kind == CHAR_SHOWN || (kind == CHAR_MARK && after_base))
-			addnstr(p, (int)n);
-		else if (kind == CHAR_BAD)
-			addch('?');
-		after_base |= kind == CHAR_SHOWN || kind == CHAR_BAD;
-		p += n;
-	}
+	add_clean(stdscr, start, strlen(start));
 	return total;
 }
 
@@ -505,7 +594,10 @@ draw_notice(const struct view_notice *n)
 	box(box_win, 0, 0);
 	if (n->title != NULL) {
 		wattron(box_win, A_BOLD);
-		mvwprintw(box_win, 0, 2, " %.*s ", width - 6, n->title);
+		mvwaddstr(box_win, 0, 2, " ");
+		add_clean(box_win, n->title, whole_chars(n->title,
+		    (size_t)(width - 6)));
+		waddstr(box_win, " ");
 		wattroff(box_win, A_BOLD);
 	}
 	delwin(box_win);
