@@ -554,8 +554,9 @@ forgot_render(void *self, struct view *view)
 		view->intro = f->intro;
 		f->field.label = "Recovery key";
 		/* Shown as typed: it is checked group by group, and a used
-		 * key is worth nothing. */
+		 * key is worth nothing. Until it is used it is a secret. */
 		f->field.text = secret_text(&f->key);
+		view->secret_shown = f->key.length > 0;
 		INPUT_HINTS(view, key_hints);
 		return;
 	}
@@ -567,6 +568,7 @@ forgot_render(void *self, struct view *view)
 	f->field.masked = f->answers[f->step].chars;
 	f->field.text = f->reveal ? secret_text(&f->answers[f->step]) : NULL;
 	INPUT_HINTS(view, input_answer_hints);
+	view->secret_shown = f->reveal;
 	if (f->reveal)
 		view->status = "The answer is shown: ^T hides it.";
 }

@@ -645,6 +645,7 @@ render_fields(struct questions *q, struct view *view)
 	q->fields[1].wide = true;
 	view->field_count = 2;
 	INPUT_HINTS(view, input_answer_hints);
+	view->secret_shown = q->reveal;
 	if (q->reveal)
 		view->status = "The answer is shown: ^T hides it.";
 }
@@ -698,6 +699,7 @@ questions_render(void *self, struct view *view)
 	case QUESTIONS_KEY_SHOWN:
 		view->notice.title = "Recovery key";
 		view->notice.text = q->message;
+		view->secret_shown = true;
 		view->hints = key_hints;
 		view->hint_count = q->settings->key_folder_count > 0 ? 2 : 1;
 		/* A menu context, so that s reaches the screen. */

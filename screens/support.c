@@ -500,6 +500,7 @@ support_render(void *self, struct view *view)
 	memset(&s->field, 0, sizeof(s->field));
 	s->field.label = "Reset code";
 	s->field.text = secret_text(&s->code);
+	view->secret_shown = s->code.length > 0;
 	s->field.focused = true;
 	s->field.wide = true;
 	s->field.note = s->note[0] ? s->note : NULL;

@@ -44,6 +44,9 @@ static struct {
 	WINDOW *sub;
 } cache;
 
+/* Whether the view drawn last shows a secret (view.secret_shown). */
+static bool secret_on_screen;
+
 /* The QR code of the last text drawn, so a redraw does not encode it
  * again. code is NULL if that text could not be encoded. */
 static struct {
@@ -659,6 +662,7 @@ draw_view(const struct view_header *header, const struct view *view)
 	int y, cursor_y = -1, cursor_x = 0;
 	int reserve = view->qr.text != NULL ? VIEW_QR_COLUMNS : 0;
 
+	secret_on_screen = view->secret_shown;
 	erase();
 	if (!draw_fits()) {
 		/* The menu's subwindow may now lie outside the screen. */
@@ -716,4 +720,10 @@ draw_release(void)
 {
 	menu_forget();
 	qr_forget();
+}
+
+bool
+draw_secret_shown(void)
+{
+	return secret_on_screen;
 }

@@ -20,4 +20,8 @@ void draw_view(const struct view_header *header, const struct view *view);
 /* Frees what draw_view keeps between calls (the curses menu). */
 void draw_release(void);
 
+/* True if the view drawn last has secret_shown set: the terminal shows a
+ * secret now. */
+bool draw_secret_shown(void);
+
 #endif

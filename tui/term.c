@@ -12,6 +12,12 @@
  * 4. Input is read through a 1x1 pad: wgetch() refreshes an ordinary
  *    window first (even a fresh, empty one, which would blank the cell it
  *    covers), but never a pad.
+ * 5. While the view drawn shows a secret (view.secret_shown), nothing
+ *    clears the screen before it is blanked in place: a clear (Ctrl-L, a
+ *    resize, the end) moves the screen into the history of a terminal
+ *    without an alternate screen (vt100 on a serial line, under tmux,
+ *    screen or PuTTY), where a recovery key would stay for the next
+ *    person to scroll back to.
  */
 #include "tui/term.h"
 
@@ -289,13 +295,62 @@ set_size_env(int rows, int cols)
 	setenv("COLUMNS", text, 1);
 }
 
+/* A terminfo string capability, or NULL if the terminal has none. */
+static const char *
+capability(const char *name)
+{
+	const char *cap = tigetstr(name);
+
+	return cap != NULL && cap != (char *)-1 && cap[0] != '\0' ? cap : NULL;
+}
+
+/* Writes one byte of a terminfo string to the terminal, for tputs. */
+static int
+put_byte(int c)
+{
+	return putc(c, term.out != NULL ? term.out : stdout);
+}
+
+/*
+ * Overwrites every row of the terminal with blanks where it is, then asks
+ * the terminal to drop its scrollback where terminfo says how (E3, e.g.
+ * xterm's and linux's CSI 3 J; vt100 has none, so the blanking is what
+ * counts there). See invariant 5. It writes to the terminal directly
+ * (curses has sent all it queued: every update ends with a flush), so
+ * curses' copy of the screen and of the cursor is stale afterwards: the
+ * next update repaints from a clear, which now clears nothing secret.
+ */
+static void
+scrub_secret(void)
+{
+	const char *cup = capability("cup"), *el = capability("el");
+	const char *sgr0 = capability("sgr0"), *e3 = capability("E3");
+	FILE *out = term.out != NULL ? term.out : stdout;
+
+	if (sgr0 != NULL)	/* blanks in the terminal's own colours */
+		tputs(sgr0, 1, put_byte);
+	for (int r = 0; cup != NULL && r < LINES; r++) {
+		tputs(tiparm(cup, r, 0), 1, put_byte);
+		if (el != NULL) {
+			tputs(el, 1, put_byte);
+			continue;
+		}
+		/* The last cell of the last row is left: writing it would
+		 * scroll a terminal with automatic margins. */
+		for (int c = 0; c < COLS - (r == LINES - 1); c++)
+			put_byte(' ');
+	}
+	if (e3 != NULL)
+		tputs(e3, 1, put_byte);
+	fflush(out);
+	clearok(curscr, TRUE);
+}
+
 /* True if the terminal has an alternate screen that endwin leaves. */
 static bool
 has_alternate_screen(void)
 {
-	const char *smcup = tigetstr("smcup");
-
-	return smcup != NULL && smcup != (char *)-1 && smcup[0] != '\0';
+	return capability("smcup") != NULL;
 }
 
 int
@@ -400,12 +455,18 @@ term_begin(const struct term_options *options, struct nvr_error *err)
 void
 term_end(void)
 {
+	bool secret;
+
 	if (!term.active)
 		return;
 	term.active = false;
+	secret = draw_secret_shown();
+	if (secret)
+		scrub_secret();
 	draw_release();
-	if (!has_alternate_screen()) {
-		/* Without an alternate screen the last picture would stay. */
+	/* Without an alternate screen the last picture would stay; after a
+	 * scrub, the clear also tells curses where the cursor is. */
+	if (secret || !has_alternate_screen()) {
 		erase();
 		wnoutrefresh(stdscr);
 		doupdate();
@@ -438,6 +499,8 @@ term_discard_input(void)
 void
 term_repaint(void)
 {
+	if (draw_secret_shown())
+		scrub_secret();
 	clearok(curscr, TRUE);
 	if (term.serial && term.out != NULL) {
 		/* Through the stream, after what curses has sent. */
@@ -483,8 +546,12 @@ term_size_report(struct term_event *ev)
 	cols = (int)(ev->key.ch & 0xffff);
 	clamp_size(&rows, &cols);
 	memset(ev, 0, sizeof(*ev));
-	if ((rows != LINES || cols != COLS) && resizeterm(rows, cols) != OK)
-		resizeterm(VIEW_MIN_ROWS, VIEW_MIN_COLS);
+	if (rows != LINES || cols != COLS) {
+		if (resizeterm(rows, cols) != OK)
+			resizeterm(VIEW_MIN_ROWS, VIEW_MIN_COLS);
+		if (draw_secret_shown())
+			scrub_secret();
+	}
 	ev->kind = TERM_EVENT_RESIZE;
 	return true;
 }
@@ -516,6 +583,9 @@ term_next_event(struct term_event *ev, int timeout_ms)
 		/* Non-blocking: also lets curses act on a pending SIGWINCH. */
 		ch = wgetch(term.input);
 		if (ch == KEY_RESIZE) {
+			/* curses repaints all after a resize, with a clear. */
+			if (draw_secret_shown())
+				scrub_secret();
 			ev->kind = TERM_EVENT_RESIZE;
 			return;
 		}

@@ -86,6 +86,12 @@ struct view {
 	const struct view_hint *hints;
 	size_t hint_count;
 	enum keys_context context;	/* how keys are read meanwhile */
+	bool secret_shown;	/* a secret is in plain sight (a recovery key,
+				 * a typed key or code, an answer shown with
+				 * ^T): while it is, tui/ blanks the screen in
+				 * place before anything clears it (Ctrl-L, a
+				 * resize, the end), so that no terminal keeps
+				 * it in its history */
 };
 
 #endif
