@@ -337,18 +337,31 @@ int
 atomic_file_read_at(int dir, const char *name, const char *shown, size_t max,
     char **data, size_t *len, struct stat *info, struct nvr_error *err)
 {
-	int fd = openat(dir, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
-	    O_NONBLOCK | O_NOCTTY);
-	struct stat st;
+	struct stat st, first;
 	size_t used = 0;
 	char *buf;
+	int fd;
 
 	*data = NULL;
 	*len = 0;
+	/* Only a regular file is opened at all: opening a device or a FIFO
+	 * can block or act by itself. */
+	if (fstatat(dir, name, &first, AT_SYMLINK_NOFOLLOW) != 0)
+		return nvr_error_set(err, -errno, "cannot open %s: %s", shown,
+		    strerror(errno));
+	if (S_ISLNK(first.st_mode))
+		return nvr_error_set(err, -ELOOP, "cannot open %s: %s", shown,
+		    strerror(ELOOP));
+	if (!S_ISREG(first.st_mode))
+		return nvr_error_set(err, -EINVAL, "%s is not a regular file",
+		    shown);
+	fd = openat(dir, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+	    O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return nvr_error_set(err, -errno, "cannot open %s: %s", shown,
 		    strerror(errno));
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    st.st_ino != first.st_ino || st.st_dev != first.st_dev) {
 		close(fd);
 		return nvr_error_set(err, -EINVAL, "%s is not a regular file",
 		    shown);
@@ -413,22 +426,29 @@ atomic_file_replace_at(int dir, const char *name, const char *shown,
 			    "file; not replacing it", shown);
 		uid = st.st_uid;
 		gid = st.st_gid;
-		mode = st.st_mode;
+		/* Never set-user or set-group-ID: the file may be a hard link
+		 * to a program, and its new contents are not that. */
+		mode = st.st_mode & ~(mode_t)(S_ISUID | S_ISGID);
 		if (options->backup) {
-			char *old, *backup = NULL;
+			char *old, *backup = NULL, *backup_shown = NULL;
 			size_t old_len;
 
 			rc = atomic_file_read_at(dir, name, shown,
 			    ATOMIC_FILE_MAX, &old, &old_len, NULL, err);
 			if (rc != 0)
 				return rc;
-			if (asprintf(&backup, "%s-", name) < 0) {
+			if (asprintf(&backup, "%s-", name) < 0)
+				backup = NULL;
+			if (backup == NULL || asprintf(&backup_shown, "%s-",
+			    shown) < 0) {
+				free(backup);
 				free(old);
 				return nvr_error_set(err, -ENOMEM,
 				    "out of memory");
 			}
-			rc = replace_one(dir, backup, shown, old, old_len, uid,
-			    gid, mode, &backup_stages, err);
+			rc = replace_one(dir, backup, backup_shown, old,
+			    old_len, uid, gid, mode, &backup_stages, err);
+			free(backup_shown);
 			free(backup);
 			sodium_memzero(old, old_len);	/* it may hold hashes */
 			free(old);
@@ -459,6 +479,11 @@ atomic_file_replace(const char *path, const void *data, size_t len,
 		name = path + (slash - copy) + 1;
 		*slash = '\0';
 		folder = slash == copy ? "/" : copy;
+	}
+	if (name[0] == '\0') {
+		free(copy);
+		return nvr_error_set(err, -EINVAL, "%s is not a regular file; "
+		    "not replacing it", path);
 	}
 	dir = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dir < 0) {

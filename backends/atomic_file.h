@@ -65,10 +65,11 @@ int atomic_file_replace(const char *path, const void *data, size_t len,
     const struct atomic_write_options *options, struct nvr_error *err);
 
 /*
- * atomic_file_replace for NAME (one component) in the held folder DIR,
- * which is never looked up by name again: for files in folders that
- * someone else may own (backends/beneath.h). SHOWN is the file's path,
- * for messages.
+ * atomic_file_replace for NAME (one component) in the held folder DIR
+ * (a real descriptor, not AT_FDCWD: it is fsynced), which is never looked
+ * up by name again: for files in folders that someone else may own
+ * (backends/beneath.h). SHOWN is the file's path, for messages. An
+ * existing file's set-user-ID and set-group-ID bits are not kept.
  */
 int atomic_file_replace_at(int dir, const char *name, const char *shown,
     const void *data, size_t len, const struct atomic_write_options *options,

@@ -13,8 +13,11 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#ifdef SYS_openat2
+#if defined(SYS_openat2) && defined(__has_include)
+#if __has_include(<linux/openat2.h>)
 #include <linux/openat2.h>
+#define HAVE_OPENAT2 1
+#endif
 #endif
 
 static bool force_components;
@@ -53,7 +56,7 @@ walk_error(int code, const char *root, const char *rel,
 static int
 walk_openat2(int rootfd, const char *rel)
 {
-#ifdef SYS_openat2
+#ifdef HAVE_OPENAT2
 	struct open_how how = {
 		.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
 		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |

@@ -36,6 +36,7 @@
 #include "backends/atomic_file.h"
 #include "backends/beneath.h"
 #include "backends/failpoint.h"
+#include "backends/trust.h"
 
 /* How often a folder that keeps being filled is emptied again before the
  * step gives up (and can be run again). */
@@ -169,6 +170,7 @@ struct place {
 	int dir;
 	const char *base;
 	const char *path;
+	bool is_root;	/* PATH is the allowed folder: DIR is outside */
 };
 
 static int
@@ -178,12 +180,21 @@ open_place(const char *path, const struct reset_run *run, struct place *pl,
 	const char *root = run == NULL ? NULL : reset_plan_root(path,
 	    run->allowed, run->n_allowed);
 
+	int rc;
+
 	pl->dir = -1;
 	pl->path = path;
 	if (root == NULL)
 		return nvr_error_set(err, -EPERM, "%s is outside the folders a "
 		    "reset may touch", path);
+	/* Checked at load, and again now: an earlier step may have
+	 * removed the allowed folder itself from a folder others can
+	 * write, where someone could have made it again as a link. */
+	rc = trust_check_path(root, err);
+	if (rc != 0)
+		return rc;
 	pl->dir = beneath_open_parent(root, path, &pl->base, err);
+	pl->is_root = strcmp(path, root) == 0;
 	return pl->dir < 0 ? pl->dir : 0;
 }
 
@@ -219,6 +230,12 @@ remove_aside(const struct place *pl, size_t index, struct nvr_error *err)
 	struct stat st;
 	int rc;
 
+	/* The allowed folder itself is removed where it is: its folder is
+	 * outside, where no name of ours may be made or cleared. */
+	if (pl->is_root) {
+		rc = remove_at(pl->dir, pl->base, pl->path, err);
+		return rc == 0 ? sync_place(pl, err) : rc;
+	}
 	snprintf(aside, sizeof(aside), ".nvr-reset-%zu", index);
 	if (asprintf(&shown, "%.*s/%s", (int)(pl->base - pl->path - 1),
 	    pl->path, aside) < 0)
@@ -229,10 +246,12 @@ remove_aside(const struct place *pl, size_t index, struct nvr_error *err)
 		if (!S_ISDIR(st.st_mode)) {
 			rc = remove_at(pl->dir, pl->base, pl->path, err);
 		} else if (renameat2(pl->dir, pl->base, pl->dir, aside,
-		    RENAME_NOREPLACE) == 0 || (errno == EINVAL && renameat(
-		    pl->dir, pl->base, pl->dir, aside) == 0)) {
+		    RENAME_NOREPLACE) == 0 || ((errno == EINVAL ||
+		    errno == ENOSYS) && renameat(pl->dir, pl->base, pl->dir,
+		    aside) == 0)) {
 			/* EINVAL: a file system without RENAME_NOREPLACE;
-			 * the name was just cleared. */
+			 * ENOSYS: a kernel before 3.15. The name was just
+			 * cleared. */
 			fp("reset-remove-aside");
 			rc = remove_at(pl->dir, aside, shown, err);
 		} else if (errno != ENOENT) {
@@ -254,8 +273,10 @@ step_remove(const struct reset_step *s, size_t index,
 	struct place pl;
 	int rc = open_place(s->path, run, &pl, err);
 
-	if (rc == -ENOENT)
-		return 0;	/* a folder on the way is gone, and so is it */
+	/* A folder on the way gone, or a link or a file in its place: the
+	 * tree to remove is not there (and a link is not followed). */
+	if (rc == -ENOENT || rc == -ELOOP || rc == -ENOTDIR)
+		return 0;
 	if (rc == 0)
 		rc = remove_aside(&pl, index, err);
 	close_place(&pl);
@@ -351,7 +372,7 @@ set_made_mode(const struct place *pl, mode_t mode, struct nvr_error *err)
 	if (fstat(fd, &st) != 0)
 		rc = nvr_error_set(err, -errno, "cannot check %s: %s",
 		    pl->path, strerror(errno));
-	else if (st.st_uid != geteuid())
+	else if (!S_ISDIR(st.st_mode))
 		rc = nvr_error_set(err, -EAGAIN, "%s was replaced while it "
 		    "was being made", pl->path);
 	else if (fchmod(fd, mode) != 0)
@@ -398,7 +419,8 @@ step_mkdir(const struct reset_step *s, size_t index,
  * too (a hard link, perhaps to a file outside the allowed folders) is
  * not emptied in place: this name gets a new, empty file instead. */
 static int
-empty_file(int fd, const struct place *pl, struct nvr_error *err)
+empty_file(int fd, const struct stat *before, const struct place *pl,
+    struct nvr_error *err)
 {
 	struct atomic_write_options keep = { .backup = false };
 	struct stat st;
@@ -406,9 +428,10 @@ empty_file(int fd, const struct place *pl, struct nvr_error *err)
 	if (fstat(fd, &st) != 0)
 		return nvr_error_set(err, -errno, "cannot check %s: %s",
 		    pl->path, strerror(errno));
-	if (!S_ISREG(st.st_mode))
-		return nvr_error_set(err, -EINVAL, "%s is not a regular file; "
-		    "not emptying it", pl->path);
+	if (!S_ISREG(st.st_mode) || st.st_ino != before->st_ino ||
+	    st.st_dev != before->st_dev)
+		return nvr_error_set(err, -EAGAIN, "%s was replaced while it "
+		    "was being emptied", pl->path);
 	if (st.st_size == 0)
 		return 0;
 	fp("reset-truncate-opened");
@@ -429,19 +452,28 @@ step_truncate(const struct reset_step *s, const struct reset_run *run,
     struct nvr_error *err)
 {
 	struct place pl;
+	struct stat st;
 	int fd, rc = open_place(s->path, run, &pl, err);
 
-	if (rc == -ENOENT)
-		return 0;	/* nothing to empty */
+	/* Nothing to empty: as for a removal. */
+	if (rc == -ENOENT || rc == -ELOOP || rc == -ENOTDIR)
+		return 0;
 	if (rc != 0)
 		return rc;
-	fd = openat(pl.dir, pl.base, O_WRONLY | O_NOFOLLOW | O_NONBLOCK |
-	    O_NOCTTY | O_CLOEXEC);
-	if (fd < 0) {
+	/* Only a regular file is opened at all: opening a device (a hard
+	 * link to a watchdog, say) can act by itself. */
+	if (fstatat(pl.dir, pl.base, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+		rc = errno == ENOENT ? 0 : nvr_error_set(err, -errno, "cannot "
+		    "check %s: %s", s->path, strerror(errno));
+	} else if (!S_ISREG(st.st_mode)) {
+		rc = nvr_error_set(err, -EINVAL, "%s is not a regular file; "
+		    "not emptying it", s->path);
+	} else if ((fd = openat(pl.dir, pl.base, O_WRONLY | O_NOFOLLOW |
+	    O_NONBLOCK | O_NOCTTY | O_CLOEXEC)) < 0) {
 		rc = errno == ENOENT ? 0 : nvr_error_set(err, -errno, "cannot "
 		    "open %s: %s", s->path, strerror(errno));
 	} else {
-		rc = empty_file(fd, &pl, err);
+		rc = empty_file(fd, &st, &pl, err);
 		close(fd);
 	}
 	close_place(&pl);
@@ -989,6 +1021,12 @@ journal_execute(struct journal *j, const char *path, const char *state_dir,
 		if (!skip) {
 			fp("reset-step-before");
 			rc = reset_step_run(s, i, run, err);
+			/* The codes the callers read as "no journal", "does
+			 * not parse", "outside the config" or "another
+			 * reset" mean none of that from a step. */
+			if (rc == -ENOENT || rc == -EBADMSG || rc == -EPERM ||
+			    rc == -EBUSY)
+				rc = -EIO;
 			if (rc != 0)
 				return rc;
 			fp("reset-step-after");

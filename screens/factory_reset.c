@@ -919,6 +919,9 @@ render_field(struct fr_screen *s, struct view *view, const char *label,
 		s->field.masked = s->typed.length;
 	else
 		s->field.text = secret_text(&s->typed);
+	/* The administrator's password shown with ^T stays out of the
+	 * terminal's history (tui/term.c). */
+	view->secret_shown = secret && s->reveal;
 	s->field.focused = true;
 	s->field.note = s->note[0] ? s->note : NULL;
 	s->field.note_is_problem = true;
@@ -982,6 +985,7 @@ fr_render(void *self, struct view *view)
 		s->field.masked = s->answers[s->step].chars;
 		s->field.text = s->reveal ? secret_text(&s->answers[s->step]) :
 		    NULL;
+		view->secret_shown = s->reveal;
 		s->field.note = s->note[0] ? s->note : NULL;
 		s->field.note_is_problem = true;
 		view->fields = &s->field;

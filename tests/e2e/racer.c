@@ -18,8 +18,9 @@
  *
  *   racer: R runs (F finished, L stopped by a link), T swaps: outside unchanged
  *
- * exiting 0; 1 if anything outside changed (which it names), or if no
- * run met a link (the race proved nothing) or none finished.
+ * exiting 0; 1 if anything outside changed (which it names), if a run
+ * without the race does not reset the data folder, or if no run met a
+ * link (the race proved nothing) or none finished.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -281,26 +282,57 @@ racer_child(void)
 	}
 }
 
+/* Runs ARGV; its exit status. *MET_LINK says whether what it said on
+ * standard error was a step stopped by a symbolic link. */
 static int
-run_command(char **argv)
+run_command(char **argv, bool *met_link)
 {
-	int status;
-	pid_t pid = fork();
+	char said[4096];
+	ssize_t n;
+	int status, out = open(at("said"), O_RDWR | O_CREAT | O_TRUNC, 0600);
+	pid_t pid;
 
+	if (out < 0)
+		die("said");
+	pid = fork();
 	if (pid < 0)
 		die("fork");
 	if (pid == 0) {
 		int null = open("/dev/null", O_WRONLY);
 
 		dup2(null, STDOUT_FILENO);
-		dup2(null, STDERR_FILENO);
+		dup2(out, STDERR_FILENO);
 		execv(argv[0], argv);
 		_exit(127);
 	}
 	if (waitpid(pid, &status, 0) != pid)
 		die("waitpid");
+	n = pread(out, said, sizeof(said) - 1, 0);
+	said[n > 0 ? n : 0] = '\0';
+	close(out);
+	*met_link = strstr(said, "symbolic link") != NULL;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 +
 	    WTERMSIG(status);
+}
+
+/* Whether the data folder is as an uninterrupted reset leaves it. */
+static bool
+data_is_reset(void)
+{
+	struct stat st;
+	char conf[64] = "";
+	int fd = open(at("allowed/data/d/conf"), O_RDONLY);
+	ssize_t n = fd < 0 ? -1 : read(fd, conf, sizeof(conf) - 1);
+
+	if (fd >= 0)
+		close(fd);
+	conf[n > 0 ? n : 0] = '\0';
+	return lstat(at("allowed/data/a/new"), &st) == 0 &&
+	    S_ISDIR(st.st_mode) && (st.st_mode & 07777) == 0700 &&
+	    lstat(at("allowed/data/a/new/junk"), &st) != 0 &&
+	    lstat(at("allowed/data/b/tree"), &st) != 0 &&
+	    lstat(at("allowed/data/c/file"), &st) == 0 && st.st_size == 0 &&
+	    strcmp(conf, "factory conf") == 0;
 }
 
 static double
@@ -320,6 +352,7 @@ main(int argc, char **argv)
 	double seconds = 10;
 	struct timespec t0;
 	char *before, *after, config[PATH_MAX];
+	bool met_link;
 	pid_t child;
 	int i = 1;
 
@@ -364,6 +397,19 @@ main(int argc, char **argv)
 	if (child == 0)
 		racer_child();
 
+	/* First without the race: the command does reset the data. */
+	while (!shared->idle)
+		sched_yield();
+	make_data();
+	write_journal();
+	if (run_command(argv, &met_link) != 0 || !data_is_reset()) {
+		printf("racer: without the race, the reset did not reset the "
+		    "data folder\n");
+		kill(child, SIGKILL);
+		return 1;
+	}
+	unlink(at("state/reset-journal"));
+
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (; done < runs && seconds_since(&t0) < seconds; done++) {
 		int rc;
@@ -373,14 +419,14 @@ main(int argc, char **argv)
 		make_data();
 		write_journal();
 		shared->go = 1;
-		rc = run_command(argv);
+		rc = run_command(argv, &met_link);
 		shared->go = 0;
 		if (rc == 0)
 			finished++;
-		else if (rc == 74)
+		else if (met_link)
 			linked++;	/* a step met a link and stopped */
 		else
-			other++;
+			other++;	/* a folder renamed away, say */
 		while (!shared->idle)
 			sched_yield();
 		unlink(at("state/reset-journal"));

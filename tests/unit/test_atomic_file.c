@@ -985,6 +985,26 @@ test_atomic_file_check_trusted_ancestors(void **state)
 	free(shared);
 }
 
+/* A replaced file never keeps set-user- or set-group-ID: it may be a
+ * hard link to a program, and its new contents are not that program. */
+static void
+test_atomic_file_replace_ok_drops_setuid(void **state)
+{
+	struct support_fx *fx = *state;
+	char *path = support_in_dir(fx, "conf");
+	struct atomic_write_options options = { .mode = 0600 };
+	struct nvr_error err;
+	struct stat st;
+
+	support_write_file(path, "old", 3, 0755);
+	assert_int_equal(chmod(path, 06755), 0);
+	assert_int_equal(atomic_file_replace(path, "new", 3, &options, &err),
+	    0);
+	assert_int_equal(lstat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0755);
+	free(path);
+}
+
 int
 main(void)
 {
@@ -1024,6 +1044,7 @@ main(void)
 		T(test_atomic_lock_release_ok_after_failed_take_and_twice),
 		T(test_atomic_lock_take_ok_both_locks_leave_nothing),
 		T(test_atomic_file_check_trusted_ancestors),
+		T(test_atomic_file_replace_ok_drops_setuid),
 	};
 #undef T
 

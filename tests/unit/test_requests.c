@@ -1947,7 +1947,12 @@ test_clock_set_back_at_every_boot(void **state)
 
 	/* The same with boots allowed: each boot ran 3 hours before the
 	 * next restart, so the 57th puts it past 7 days of uptime. */
-	unlink(support_in_dir(fx, "state/requests"));
+	{
+		char *store = store_path(fx);
+
+		unlink(store);
+		free(store);
+	}
 	r = open_with(fx, &many_boots);
 	now = clock_at(T0, 100, "boot-a");
 	make_ok(r, &dev, "admin", &now, text);

@@ -485,7 +485,8 @@ test_reset_bad_proof(void **state)
 
 /* An allowed folder, or one above it, that another user could change is
  * refused at its item (OpenSSH's StrictModes rule); a sticky one, as
- * /tmp, is fine. */
+ * /tmp, is fine above a folder that exists, not above one that does not
+ * yet. */
 static void
 test_reset_allowed_untrusted(void **state)
 {
@@ -500,6 +501,8 @@ test_reset_allowed_untrusted(void **state)
 	assert_int_equal(chmod(shared, 0775), 0);
 	assert_int_equal(mkdir(sticky, 01777), 0);
 	assert_int_equal(chmod(sticky, 01777), 0);
+	snprintf(msg, sizeof(msg), "%s/nvr", sticky);
+	assert_int_equal(mkdir(msg, 0755), 0);
 	snprintf(text, sizeof(text), DEVICE "reset:\n"
 	    "  allowed: [%s/nvr, %s/nvr]\n"
 	    "  steps:\n"
@@ -534,8 +537,36 @@ test_reset_allowed_untrusted(void **state)
 	assert_int_equal(symlink(shared, msg), 0);
 	assert_int_equal(trust_check_path(msg, &err), -EPERM);
 	assert_non_null(strstr(err.message, "every user"));
+	assert_int_equal(chmod(shared, 0755), 0);
 	assert_int_equal(trust_check_path(sticky, &err), 0);
 	assert_int_equal(trust_check_path("/nonexistent/below", &err), 0);
+	/* A part not there yet, in a folder others may write (sticky or
+	 * not): they could make it first, as a link. */
+	snprintf(msg, sizeof(msg), "%s/not-yet", sticky);
+	assert_int_equal(trust_check_path(msg, &err), -EPERM);
+	assert_non_null(strstr(err.message, "could make it first"));
+	if (geteuid() == 0) {
+		char hop[PATH_MAX + 16], link2[PATH_MAX + 16];
+
+		/* A link through a folder another user owns: each hop is
+		 * checked, not only where the chain ends (root's /etc). */
+		snprintf(hop, sizeof(hop), "%s/theirs", fx->dir);
+		assert_int_equal(mkdir(hop, 0755), 0);
+		snprintf(link2, sizeof(link2), "%s/theirs/data", fx->dir);
+		assert_int_equal(symlink("/etc", link2), 0);
+		assert_int_equal(lchown(link2, 65534, 65534), 0);
+		assert_int_equal(chown(hop, 65534, 65534), 0);
+		snprintf(msg, sizeof(msg), "%s/via", fx->dir);
+		assert_int_equal(symlink(link2, msg), 0);
+		assert_int_equal(trust_check_path(msg, &err), -EPERM);
+		assert_non_null(strstr(err.message, "belongs to uid 65534"));
+		/* A dangling link's target must not be makeable by others
+		 * either. */
+		snprintf(msg, sizeof(msg), "%s/dangling", fx->dir);
+		snprintf(link2, sizeof(link2), "%s/not-yet", sticky);
+		assert_int_equal(symlink(link2, msg), 0);
+		assert_int_equal(trust_check_path(msg, &err), -EPERM);
+	}
 }
 
 int
