@@ -18,6 +18,7 @@ BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 DOCDIR ?= $(PREFIX)/share/doc/nvr-recovery
 UNITDIR ?= /lib/systemd/system
+SYSCONFDIR ?= /etc
 
 CC ?= cc
 CFLAGS ?= -O2 -g
@@ -87,8 +88,13 @@ all: build/nvr-recovery build/nvr-support
 
 deps: build/.deps-ok
 
+# NO_DEPS_INSTALL=1 (debian/rules): the packages' Build-Depends bring
+# what the build needs, and build/.deps-ok installs nothing.
+DEPS_INSTALL = $(if $(filter 1,$(NO_DEPS_INSTALL)),@:,\
+	packaging/deb/install-build-deps)
+
 build/.deps-ok: packaging/deb/build-deps.txt packaging/deb/install-build-deps
-	packaging/deb/install-build-deps
+	$(DEPS_INSTALL)
 	@mkdir -p $(@D) && touch $@
 
 $(OBJ)/%.o: %.c | build/.deps-ok
@@ -324,12 +330,45 @@ install: build/nvr-recovery build/nvr-support
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 0755 build/nvr-support $(DESTDIR)$(BINDIR)/nvr-support
 	install -m 0644 man/nvr-support.1 $(DESTDIR)$(MANDIR)/man1/
-	install -m 0644 config/example.yaml config/demo.yaml \
+	install -m 0644 config/example.yaml \
 		$(DESTDIR)$(DOCDIR)/examples/
+	install -d $(DESTDIR)$(DOCDIR)/examples/demo/root/etc \
+		$(DESTDIR)$(DOCDIR)/examples/demo/vendor
+	install -m 0644 config/demo.yaml \
+		$(DESTDIR)$(DOCDIR)/examples/demo/config.yaml
+	install -m 0644 packaging/deb/README.demo \
+		$(DESTDIR)$(DOCDIR)/examples/demo/README
+	install -m 0644 config/demo/etc/passwd config/demo/etc/shadow \
+		$(DESTDIR)$(DOCDIR)/examples/demo/root/etc/
+	cp -R config/demo/data config/demo/recordings \
+		$(DESTDIR)$(DOCDIR)/examples/demo/
+	install -m 0644 config/demo-vendor/keyset-9000 \
+		$(DESTDIR)$(DOCDIR)/examples/demo/vendor/
 	install -d $(DESTDIR)$(UNITDIR)
 	install -m 0644 packaging/systemd/nvr-recovery-resume.service \
 		packaging/systemd/nvr-recovery-serial@.service \
+		packaging/systemd/nvr-recovery-console@.service \
 		$(DESTDIR)$(UNITDIR)/
+	install -d $(DESTDIR)$(SYSCONFDIR)/nvr-recovery
+	install -m 0644 config/system.yaml \
+		$(DESTDIR)$(SYSCONFDIR)/nvr-recovery/config.yaml
+
+# Debian packages (packaging/deb/): make deb builds nvr-recovery and
+# nvr-support in build/deb/ and runs lintian on them; make deb-test
+# installs, removes, upgrades and purges them in a Debian 12 root; make
+# piuparts runs piuparts on both. Each first installs the tools it needs
+# (packaging/deb/deb-deps.txt).
+.PHONY: deb deb-test piuparts deb-deps
+
+deb-deps: build/.deb-deps-ok
+
+build/.deb-deps-ok: packaging/deb/deb-deps.txt packaging/deb/install-build-deps
+	$(if $(filter 1,$(NO_DEPS_INSTALL)),@:,packaging/deb/install-build-deps \
+		packaging/deb/deb-deps.txt)
+	@mkdir -p $(@D) && touch $@
+
+deb: build/.deps-ok build/.deb-deps-ok
+	packaging/deb/build-deb build/deb
 
 clean:
 	rm -rf build
