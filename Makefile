@@ -370,6 +370,9 @@ build/.deb-deps-ok: packaging/deb/deb-deps.txt packaging/deb/install-build-deps
 deb: build/.deps-ok build/.deb-deps-ok
 	packaging/deb/build-deb build/deb
 
+deb-test: deb build/vtdrive
+	tests/deb/deb-test
+
 clean:
 	rm -rf build
 
