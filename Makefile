@@ -373,6 +373,9 @@ deb: build/.deps-ok build/.deb-deps-ok
 deb-test: deb build/vtdrive
 	tests/deb/deb-test
 
+piuparts: deb
+	tests/deb/piuparts
+
 clean:
 	rm -rf build
 
