@@ -327,6 +327,8 @@ install: build/nvr-recovery build/nvr-support
 		$(DESTDIR)$(DOCDIR)/examples
 	install -m 0755 build/nvr-recovery $(DESTDIR)$(SBINDIR)/nvr-recovery
 	install -m 0644 man/nvr-recovery.8 $(DESTDIR)$(MANDIR)/man8/
+	install -d $(DESTDIR)$(MANDIR)/man5
+	install -m 0644 man/nvr-recovery.yaml.5 $(DESTDIR)$(MANDIR)/man5/
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 0755 build/nvr-support $(DESTDIR)$(BINDIR)/nvr-support
 	install -m 0644 man/nvr-support.1 $(DESTDIR)$(MANDIR)/man1/

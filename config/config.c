@@ -184,6 +184,12 @@ static const struct schema_key top_keys[] = {
 	{ 0 },
 };
 
+const struct schema_key *
+config_schema(void)
+{
+	return top_keys;
+}
+
 /* Opens PATH and checks that only root (or we) could have written it. */
 static FILE *
 open_checked(const char *path, struct diag_list *diags)

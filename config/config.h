@@ -120,6 +120,11 @@ struct config {
 	struct reset_config reset;
 };
 
+/* The key table of a config's top level, ended by {0}: what every file
+ * is checked against, and what nvr-recovery.yaml(5) must document
+ * (tests/unit/test_manual.c). */
+const struct schema_key *config_schema(void);
+
 /* Loads and checks PATH; BACKEND_KEYS gives each backend's settings
  * (registry_keys: the config knows no backend itself). Returns 0, or -1
  * with cfg->diags filled. The config must be freed either way. */
