@@ -7,6 +7,9 @@
 #   make check      unit tests (plain and under ASan+UBSan) and end-to-end
 #                   tests in a real terminal emulator
 #   make install    install under $(DESTDIR)$(PREFIX)
+#   make deb        the Debian packages in build/deb/, checked by lintian
+#   make deb-test   them installed, upgraded and purged in a Debian 12 root
+#   make piuparts   piuparts on them
 #
 # Missing Debian packages are installed first (packaging/deb/
 # install-build-deps), so these commands are the whole set-up.
