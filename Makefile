@@ -47,7 +47,14 @@ SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer \
 # so that rebuilding the same source gives the same binary.
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || \
 	date +%s)
-BASE_CFLAGS = -std=c11 -D_GNU_SOURCE -DNVR_VERSION='"$(VERSION)"' -I. \
+# 64-bit file offsets and times on every machine: a 32-bit one (armhf)
+# would otherwise fail readdir with EOVERFLOW on a file system with 64-bit
+# inode numbers, and stop telling the time in 2038. Only our own code
+# sees these types: no library we link passes a time_t, off_t or struct
+# stat through its API.
+LFS_CFLAGS := -D_FILE_OFFSET_BITS=64 -D_TIME_BITS=64
+BASE_CFLAGS = -std=c11 -D_GNU_SOURCE $(LFS_CFLAGS) \
+	-DNVR_VERSION='"$(VERSION)"' -I. \
 	-DNVR_BUILD_TIME=$(SOURCE_DATE_EPOCH) \
 	$(WARNINGS) $(HARDEN) $(CPPFLAGS) \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS))

@@ -19,7 +19,9 @@
 
 #include <crypt.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <sodium.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -33,6 +35,8 @@
 #define DEFAULTS_MAX 8
 /* Bytes, as libxcrypt takes them (its limit counts the NUL). */
 #define PASSWORD_MAX (CRYPT_MAX_PASSPHRASE_SIZE - 1)
+/* The highest uid there is: (uid_t)-1 means "no uid" to chown(2). */
+#define UID_LAST 4294967294u
 
 static const char *const hash_choices[] = { "yescrypt", "sha512", "bcrypt",
     NULL };
@@ -42,9 +46,9 @@ static const struct schema_key shadow_keys[] = {
 	  .help = "folder holding etc/passwd and etc/shadow (default /)" },
 	{ .name = "admin", .type = SCHEMA_STRING,
 	  .help = "the account first-boot setup asks a password for" },
-	{ .name = "min_uid", .type = SCHEMA_INT, .min = 0, .max = 4294967294L,
+	{ .name = "min_uid", .type = SCHEMA_INT, .min = 0, .max = UID_LAST,
 	  .help = "lowest uid of other accounts offered (default 1000)" },
-	{ .name = "max_uid", .type = SCHEMA_INT, .min = 0, .max = 4294967294L,
+	{ .name = "max_uid", .type = SCHEMA_INT, .min = 0, .max = UID_LAST,
 	  .help = "highest uid of other accounts offered (default 59999)" },
 	{ .name = "hash", .type = SCHEMA_ENUM, .choices = hash_choices,
 	  .help = "yescrypt (default), sha512 or bcrypt" },
@@ -65,7 +69,7 @@ struct shadow_store {
 	char *shadow_path;
 	char *lock_path;
 	char admin[ACCOUNT_NAME_MAX + 1];
-	unsigned long min_uid, max_uid;
+	uint32_t min_uid, max_uid;	/* up to UID_LAST */
 	const char *prefix;		/* crypt_gensalt's method prefix */
 	unsigned long cost;
 	int lock_timeout_ms;
@@ -204,6 +208,26 @@ struct list_state {
 	struct nvr_error *err;
 };
 
+/* The uid field LEN bytes at TEXT: decimal digits only, at most UID_LAST
+ * (no sign, no blank, no wrap modulo a 32-bit long); false if not one. */
+static bool
+parse_uid(const char *text, size_t len, uint32_t *uid)
+{
+	uint64_t n = 0;
+
+	if (len == 0 || len > 10)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (text[i] < '0' || text[i] > '9')
+			return false;
+		n = n * 10 + (uint64_t)(text[i] - '0');
+	}
+	if (n > UID_LAST)
+		return false;
+	*uid = (uint32_t)n;
+	return true;
+}
+
 /* Adds the passwd record REC if it is an offered account this pass takes;
  * returns 1 to stop when the caller's array is full. */
 static int
@@ -211,8 +235,8 @@ list_fn(const struct record *rec, void *arg)
 {
 	struct list_state *ls = arg;
 	struct find_shadow f = { .name = NULL };
-	char name[ACCOUNT_NAME_MAX + 1], *end;
-	unsigned long uid;
+	char name[ACCOUNT_NAME_MAX + 1];
+	uint32_t uid;
 	bool admin;
 	int rc;
 
@@ -224,8 +248,7 @@ list_fn(const struct record *rec, void *arg)
 	if (ls->want != NULL ? strcmp(name, ls->want) != 0 :
 	    admin != ls->admin_pass)
 		return 0;
-	uid = strtoul(rec->field[2], &end, 10);
-	if (end != rec->field[2] + rec->field_len[2] || rec->field_len[2] == 0)
+	if (!parse_uid(rec->field[2], rec->field_len[2], &uid))
 		return 0;
 	if (!admin && (uid < ls->store->min_uid || uid > ls->store->max_uid))
 		return 0;
@@ -620,8 +643,8 @@ static bool
 set_method(struct shadow_store *st, const struct config_section *settings)
 {
 	const char *method = config_section_string(settings, "hash");
-	long cost = config_section_int(settings, "hash_cost", 0);
-	long low = 1, high = 11;
+	int64_t cost = config_section_int(settings, "hash_cost", 0);
+	int64_t low = 1, high = 11;
 
 	st->prefix = "$y$";
 	if (method != NULL && strcmp(method, "sha512") == 0) {
@@ -635,8 +658,8 @@ set_method(struct shadow_store *st, const struct config_section *settings)
 	}
 	if (cost != 0 && (cost < low || cost > high)) {
 		config_section_error(settings, "hash_cost", "must be 0 "
-		    "(the default) or from %ld to %ld for %s", low, high,
-		    method ? method : "yescrypt");
+		    "(the default) or from %" PRId64 " to %" PRId64 " for %s",
+		    low, high, method ? method : "yescrypt");
 		return false;
 	}
 	st->cost = (unsigned long)cost;
@@ -668,9 +691,9 @@ shadow_open(const struct config_section *settings)
 	if (ok) {
 		snprintf(st->admin, sizeof(st->admin), "%s",
 		    admin ? admin : "admin");
-		st->min_uid = (unsigned long)config_section_int(settings,
+		st->min_uid = (uint32_t)config_section_int(settings,
 		    "min_uid", 1000);
-		st->max_uid = (unsigned long)config_section_int(settings,
+		st->max_uid = (uint32_t)config_section_int(settings,
 		    "max_uid", 59999);
 		st->lock_timeout_ms = (int)config_section_int(settings,
 		    "lock_timeout_ms", 15000);

@@ -23,6 +23,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <sodium.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -366,7 +367,9 @@ atomic_file_read_at(int dir, const char *name, const char *shown, size_t max,
 		return nvr_error_set(err, -EINVAL, "%s is not a regular file",
 		    shown);
 	}
-	if ((size_t)st.st_size > max) {
+	/* Compared as off_t's 64 bits: a 32-bit size_t would see 4 GiB + 10
+	 * bytes as 10. */
+	if (st.st_size < 0 || (uintmax_t)st.st_size > max) {
 		close(fd);
 		return nvr_error_set(err, -EFBIG, "%s is larger than %zu "
 		    "bytes", shown, max);

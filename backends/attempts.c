@@ -21,7 +21,9 @@
  *    consoles never share the last free try.
  *
  * Format: a line "# nvr-recovery attempts 1", then per account
- * "NAME FAILURES LAST_FAILURE" (seconds since the epoch).
+ * "NAME FAILURES LAST_FAILURE" (seconds since the epoch). Both numbers
+ * are read as 64-bit and bounded (FAILURES_MAX, LAST_MAX), so the file
+ * means the same on a 32-bit recorder and no sum with them overflows.
  */
 #include "backends/attempts.h"
 
@@ -38,6 +40,10 @@
 #define FILE_MAX (256 * 1024)
 #define ENTRIES_MAX 1024
 #define NAME_MAX_BYTES 32
+/* More failures than anyone can make; a count stays there. */
+#define FAILURES_MAX 1000000000L
+/* Seconds either side of the epoch, beyond the year 9999. */
+#define LAST_MAX 1000000000000LL
 
 struct entry {
 	char name[NAME_MAX_BYTES + 1];
@@ -123,6 +129,7 @@ load(struct attempts *a, struct nvr_error *err)
 	}
 	for (line = text + strlen(HEADER); *line != '\0'; line = next) {
 		struct entry *e = &a->entries[a->count];
+		long long failures = -1;
 		int used = 0;
 
 		number++;
@@ -134,13 +141,15 @@ load(struct attempts *a, struct nvr_error *err)
 		}
 		*next++ = '\0';
 		if (a->count == ENTRIES_MAX ||
-		    sscanf(line, "%32s %ld %lld%n", e->name, &e->failures,
+		    sscanf(line, "%32s %lld %lld%n", e->name, &failures,
 		    &e->last, &used) != 3 || line[used] != '\0' ||
-		    e->failures < 0) {
+		    failures < 0 || failures > FAILURES_MAX ||
+		    e->last < -LAST_MAX || e->last > LAST_MAX) {
 			rc = nvr_error_set(err, -EINVAL, "%s:%u: not "
 			    "NAME FAILURES LAST_FAILURE", a->path, number);
 			break;
 		}
+		e->failures = (long)failures;
 		a->count++;
 	}
 	free(text);
@@ -296,7 +305,8 @@ update(struct attempts *a, const char *name, bool failed, long *wait_s,
 		goto out;	/* or a success with nothing to forget */
 	}
 	if (failed) {
-		e->failures++;
+		if (e->failures < FAILURES_MAX)
+			e->failures++;
 		e->last = (long long)time(NULL);
 	} else {
 		e->failures = 0;
@@ -335,7 +345,8 @@ attempts_begin(struct attempts *a, const char *name, struct attempts_try *t,
 	} else if (rc == 0) {
 		t->before = e->last;
 		t->at = (long long)time(NULL);
-		e->failures++;
+		if (e->failures < FAILURES_MAX)
+			e->failures++;
 		e->last = t->at;
 		rc = save(a, err);
 		if (rc == 0) {

@@ -13,10 +13,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "backends/atomic_file.h"
+
+/* readdir on a 32-bit machine without 64-bit file offsets fails with
+ * EOVERFLOW on a file system with 64-bit inode numbers (the Makefile's
+ * LFS_CFLAGS). */
+_Static_assert(sizeof(ino_t) == 8 && sizeof(off_t) == 8,
+    "build with -D_FILE_OFFSET_BITS=64");
 
 #define LOCK_NAME "reset.lock"
 #define COUNT_LIMIT 100000	/* entries counted for a size, at most */

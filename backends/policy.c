@@ -18,6 +18,7 @@
 #include "backends/policy.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <libintl.h>
 #include <limits.h>
 #include <pwquality.h>
@@ -165,15 +166,16 @@ find_reason(const char *reason)
 /* The value of the integer KEY, within its range in policy_keys. */
 static int
 read_int(const struct config_section *settings, const char *key,
-    long fallback, int *value, struct nvr_error *err)
+    int64_t fallback, int *value, struct nvr_error *err)
 {
-	long n = settings != NULL ? config_section_int(settings, key,
+	int64_t n = settings != NULL ? config_section_int(settings, key,
 	    fallback) : fallback;
 
 	for (const struct schema_key *k = policy_keys; k->name != NULL; k++)
 		if (strcmp(k->name, key) == 0 && (n < k->min || n > k->max))
 			return nvr_error_set(err, -EINVAL, "accounts.policy.%s "
-			    "must be a whole number from %ld to %ld, not %ld",
+			    "must be a whole number from %" PRId64 " to %" PRId64
+			    ", not %" PRId64,
 			    key, k->min, k->max, n);
 	*value = (int)n;
 	return 0;

@@ -5,6 +5,7 @@
 #include "backends/recovery.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,9 +170,9 @@ recovery_settings_read(const struct config_section *section,
 	}
 	if (config_section_child(section, "answer_cost", &cost)) {
 		out->cost.ops = (unsigned long long)config_section_int(&cost,
-		    "ops", (long)out->cost.ops);
+		    "ops", (int64_t)out->cost.ops);
 		out->cost.memory_bytes = (size_t)config_section_int(&cost,
-		    "memory_kib", (long)(out->cost.memory_bytes / 1024)) *
+		    "memory_kib", (int64_t)(out->cost.memory_bytes / 1024)) *
 		    1024;
 	}
 	out->key_folders_need_mount = config_section_bool(section,

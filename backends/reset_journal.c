@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -40,6 +41,12 @@
 
 /* How often a folder that keeps being filled is emptied again before the
  * step gives up (and can be run again). */
+/* readdir on a 32-bit machine without 64-bit file offsets fails with
+ * EOVERFLOW on a file system with 64-bit inode numbers (the Makefile's
+ * LFS_CFLAGS). */
+_Static_assert(sizeof(ino_t) == 8 && sizeof(off_t) == 8,
+    "build with -D_FILE_OFFSET_BITS=64");
+
 #define REMOVE_PASSES 100
 
 #ifdef NVR_FAILPOINTS

@@ -13,6 +13,11 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+
+/* Dates up to the year 9999, on a 32-bit machine too (the Makefile's
+ * LFS_CFLAGS). */
+_Static_assert(sizeof(time_t) == 8, "build with -D_TIME_BITS=64");
 
 #define DAY_SECONDS 86400
 #define YEAR_MIN 1970

@@ -255,18 +255,18 @@ config_section_path(const struct config_section *sec, const char *key)
 	return path;
 }
 
-long
+int64_t
 config_section_int(const struct config_section *sec, const char *key,
-    long fallback)
+    int64_t fallback)
 {
 	const char *value = config_section_string(sec, key);
 	char *end;
-	long n;
+	long long n;
 
 	if (value == NULL)
 		return fallback;
 	errno = 0;
-	n = strtol(value, &end, 10);
+	n = strtoll(value, &end, 10);
 	if (errno != 0 || *end != '\0' || end == value)
 		return fallback;
 	return n;

@@ -13,6 +13,7 @@
 #define NVR_CONFIG_DOCUMENT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <yaml.h>
 
 #include "config/diag.h"
@@ -66,8 +67,9 @@ const char *config_section_string(const struct config_section *sec,
 /* A path setting resolved against the config file's folder; malloc'd,
  * NULL if absent (or out of memory, which is reported). */
 char *config_section_path(const struct config_section *sec, const char *key);
-long config_section_int(const struct config_section *sec, const char *key,
-    long fallback);
+/* An integer setting: 64 bits on every machine, as the schema's bounds. */
+int64_t config_section_int(const struct config_section *sec, const char *key,
+    int64_t fallback);
 bool config_section_bool(const struct config_section *sec, const char *key,
     bool fallback);
 /* The items of a list setting, in order: fills up to MAX pointers into

@@ -8,6 +8,7 @@
 #include "config/schema.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,15 +161,15 @@ check_int(struct checker *ck, yaml_node_t *value, const char *path,
 {
 	const char *text = document_scalar(value);
 	char *end;
-	long n;
+	long long n;
 
 	errno = 0;
-	n = strtol(text, &end, 10);
+	n = strtoll(text, &end, 10);
 	if (errno == 0 && end != text && *end == '\0' && n >= key->min &&
 	    n <= key->max)
 		return;
-	report(ck, value, "%s must be a whole number from %ld to %ld, not '%s'",
-	    path, key->min, key->max, text);
+	report(ck, value, "%s must be a whole number from %" PRId64 " to %"
+	    PRId64 ", not '%s'", path, key->min, key->max, text);
 }
 
 static void

@@ -8,6 +8,7 @@
 #define NVR_CONFIG_SCHEMA_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "config/document.h"
 
@@ -31,7 +32,9 @@ struct schema_key {
 	bool required;
 	const char *help;		/* one line, for messages and docs */
 	const char *const *choices;	/* SCHEMA_ENUM, NULL-terminated */
-	long min, max;			/* SCHEMA_INT */
+	int64_t min, max;		/* SCHEMA_INT: 64 bits on every
+					 * machine (a uid bound does not
+					 * fit a 32-bit long) */
 	const struct schema_key *children;	/* SCHEMA_MAP, _MAP_LIST */
 	const char *concern;		/* SCHEMA_BACKEND: "device", ... */
 };

@@ -8,9 +8,16 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include "common/keyfile.h"
 #include "common/private_file.h"
+
+/* readdir on a 32-bit machine without 64-bit file offsets fails with
+ * EOVERFLOW on a file system with 64-bit inode numbers (the Makefile's
+ * LFS_CFLAGS). */
+_Static_assert(sizeof(ino_t) == 8 && sizeof(off_t) == 8,
+    "build with -D_FILE_OFFSET_BITS=64");
 
 #define NAME_PREFIX "keyset-"
 #define TEXT_MAX 512

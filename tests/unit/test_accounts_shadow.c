@@ -398,7 +398,8 @@ write_standard(const struct shadow_fx *t)
  * line 13 (so "  hash_cost: N" there has its value at 13:14).
  */
 static char *
-config_text(const char *root, const char *admin, const char *extra)
+config_text_uids(const char *root, const char *admin, const char *min_uid,
+    const char *max_uid, const char *extra)
 {
 	char *text;
 
@@ -412,11 +413,17 @@ config_text(const char *root, const char *admin, const char *extra)
 	    "  backend: shadow\n"
 	    "  root: %s\n"
 	    "  admin: %s\n"
-	    "  min_uid: 1000\n"
-	    "  max_uid: 59999\n"
+	    "  min_uid: %s\n"
+	    "  max_uid: %s\n"
 	    "  lock_timeout_ms: %d\n"
-	    "%s", root, admin, LOCK_TIMEOUT_MS, extra) > 0);
+	    "%s", root, admin, min_uid, max_uid, LOCK_TIMEOUT_MS, extra) > 0);
 	return text;
+}
+
+static char *
+config_text(const char *root, const char *admin, const char *extra)
+{
+	return config_text_uids(root, admin, "1000", "59999", extra);
 }
 
 /* Loads the config (the schema check must pass) and opens its accounts
@@ -1340,6 +1347,9 @@ test_list_ok_range_bounds(void **state)
 	    "admin:x:70000:0::/:/bin/sh\n"
 	    "neg:x:-1:0::/:/bin/sh\n"
 	    "huge:x:4294967296:0::/:/bin/sh\n"
+	    "wrap:x:-4294966296:0::/:/bin/sh\n"
+	    "plus:x:+1000:0::/:/bin/sh\n"
+	    "space:x: 1000:0::/:/bin/sh\n"
 	    "text:x:10x0:0::/:/bin/sh\n"
 	    "blank:x::0::/:/bin/sh\n");
 	put_shadow(t,
@@ -1351,6 +1361,9 @@ test_list_ok_range_bounds(void **state)
 	    "admin:*:19000:0:99999:7:::\n"
 	    "neg:*:19000:0:99999:7:::\n"
 	    "huge:*:19000:0:99999:7:::\n"
+	    "wrap:*:19000:0:99999:7:::\n"
+	    "plus:*:19000:0:99999:7:::\n"
+	    "space:*:19000:0:99999:7:::\n"
 	    "text:*:19000:0:99999:7:::\n"
 	    "blank:*:19000:0:99999:7:::\n");
 	assert_int_equal(open_store(t, "admin", ""), 0);
@@ -1362,6 +1375,48 @@ test_list_ok_range_bounds(void **state)
 	assert_account(&accounts[1], "first", 1000, false,
 	    ACCOUNT_PASSWORD_LOCKED);
 	assert_account(&accounts[2], "last", 59999, false,
+	    ACCOUNT_PASSWORD_LOCKED);
+}
+
+/* The uid range reaches the highest uid there is (4294967294; -1 means
+ * none): bounds and uids past 32-bit long are whole numbers too, and a
+ * uid that only wraps to one in range (strtoul's minus sign, modulo
+ * 2^32 on a 32-bit machine) is not offered. */
+static void
+test_list_ok_range_bounds_beyond_32_bits(void **state)
+{
+	struct shadow_fx *t = *state;
+	struct account accounts[8];
+	struct nvr_error err = { "" };
+	size_t count;
+	char *text;
+
+	put_passwd(t,
+	    "admin:x:1000:0::/:/bin/sh\n"
+	    "below:x:4294967293:0::/:/bin/sh\n"
+	    "top:x:4294967294:0::/:/bin/sh\n"
+	    "none:x:4294967295:0::/:/bin/sh\n"
+	    "over:x:8589934590:0::/:/bin/sh\n"
+	    "wrap:x:-2:0::/:/bin/sh\n");
+	put_shadow(t,
+	    "admin:*:19000:0:99999:7:::\n"
+	    "below:*:19000:0:99999:7:::\n"
+	    "top:*:19000:0:99999:7:::\n"
+	    "none:*:19000:0:99999:7:::\n"
+	    "over:*:19000:0:99999:7:::\n"
+	    "wrap:*:19000:0:99999:7:::\n");
+	text = config_text_uids(t->fx->dir, "admin", "4294967294",
+	    "4294967294", "");
+	assert_int_equal(support_load_text(t->fx, text), 0);
+	free(text);
+	assert_diag_count(&t->fx->cfg.diags, 0);
+	assert_int_equal(registry_open_accounts(&t->fx->cfg.accounts,
+	    &t->acc), 0);
+	assert_rc(0, do_list(t, accounts, 8, &count, &err), err);
+	assert_int_equal(count, 2);
+	assert_account(&accounts[0], "admin", 1000, true,
+	    ACCOUNT_PASSWORD_LOCKED);
+	assert_account(&accounts[1], "top", 4294967294u, false,
 	    ACCOUNT_PASSWORD_LOCKED);
 }
 
@@ -2318,6 +2373,7 @@ main(void)
 		T(test_list_ok_admin_last),
 		T(test_list_ok_admin_first_when_truncated),
 		T(test_list_ok_range_bounds),
+		T(test_list_ok_range_bounds_beyond_32_bits),
 		T(test_list_ok_default_password),
 		T(test_open_nok_default_passwords_not_a_list),
 		T(test_verify_ok_admin_after_many_accounts),

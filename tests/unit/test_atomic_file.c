@@ -573,6 +573,26 @@ test_atomic_file_read_nok_over_max(void **state)
 	free(path);
 }
 
+/* A file past 4 GiB is refused as too large, not read as its size modulo
+ * 2^32 (what a 32-bit size_t holds: here 10 bytes). Sparse, so it costs
+ * no space. */
+static void
+test_atomic_file_read_nok_over_4gib(void **state)
+{
+	struct support_fx *fx = *state;
+	char *path = put_owned(fx, "shadow", "0123456789");
+	struct nvr_error err;
+	char *data;
+	size_t len;
+
+	assert_int_equal(truncate(path, ((off_t)1 << 32) + 10), 0);
+	assert_int_equal(atomic_file_read(path, 4096, &data, &len, &err),
+	    -EFBIG);
+	assert_null(data);
+	assert_int_equal(len, 0);
+	free(path);
+}
+
 /* A FIFO with no writer is refused at once, not waited on. The read
  * runs in a child with an alarm, so a hang fails this test only. */
 static void
@@ -1030,6 +1050,7 @@ main(void)
 		T(test_atomic_file_read_nok_missing),
 		T(test_atomic_file_read_ok_size_equals_max),
 		T(test_atomic_file_read_nok_over_max),
+		T(test_atomic_file_read_nok_over_4gib),
 		T(test_atomic_file_read_nok_fifo),
 		T(test_atomic_file_read_nok_symlink),
 		T(test_atomic_file_read_nok_directory),

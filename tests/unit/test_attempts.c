@@ -539,6 +539,42 @@ test_attempts_failed_nok_corrupt_negative_failures(void **state)
 	check_refused(*state, HEADER "admin -1 100\nroot 1 100\n", 2);
 }
 
+/* The counts are read as 64-bit numbers within bounds, so a count past a
+ * 32-bit long means the same on every machine (refused), and a stamp so
+ * far out that the wait's sum would overflow is refused too. */
+static void
+test_attempts_failed_nok_corrupt_failures_beyond_32_bits(void **state)
+{
+	check_refused(*state, HEADER "root 1 100\nadmin 3000000000 100\n", 3);
+	check_refused(*state, HEADER "admin 1000000001 100\n", 2);
+	check_refused(*state, HEADER "admin 9223372036854775807 100\n", 2);
+}
+
+static void
+test_attempts_failed_nok_corrupt_last_out_of_range(void **state)
+{
+	check_refused(*state, HEADER "admin 9 9223372036854775807\n", 2);
+	check_refused(*state, HEADER "admin 9 -9223372036854775808\n", 2);
+	check_refused(*state, HEADER "admin 9 1000000000001\n", 2);
+}
+
+/* The largest count is kept, and stays there: no overflow. */
+static void
+test_attempts_failed_ok_count_stays_at_max(void **state)
+{
+	struct support_fx *fx = *state;
+	char *path = put_attempts(fx, HEADER "admin 1000000000 100\n");
+	struct attempts *a = open_with(fx, &DEFAULTS);
+	struct parsed p[2];
+
+	assert_int_equal(fail_once(a, "admin"), 3600);
+	assert_int_equal(parse_file(path, p, 2), 1);
+	assert_string_equal(p[0].name, "admin");
+	assert_int_equal(p[0].failures, 1000000000);
+	free(path);
+	attempts_close(a);
+}
+
 static void
 test_attempts_failed_nok_corrupt_no_final_newline(void **state)
 {
@@ -992,6 +1028,9 @@ main(void)
 		TEST(test_attempts_failed_nok_corrupt_two_fields),
 		TEST(test_attempts_failed_nok_corrupt_four_fields),
 		TEST(test_attempts_failed_nok_corrupt_negative_failures),
+		TEST(test_attempts_failed_nok_corrupt_failures_beyond_32_bits),
+		TEST(test_attempts_failed_nok_corrupt_last_out_of_range),
+		TEST(test_attempts_failed_ok_count_stays_at_max),
 		TEST(test_attempts_failed_nok_corrupt_no_final_newline),
 		TEST(test_attempts_failed_nok_corrupt_not_a_number),
 		TEST(test_attempts_failed_nok_nul_at_line_start),

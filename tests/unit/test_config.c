@@ -1175,6 +1175,72 @@ test_config_load_nok_int_not_a_number(void **state)
 	}
 }
 
+/*
+ * Integer settings are 64-bit on every machine: a uid bound of 4294967294
+ * does not fit a 32-bit long (armhf), where it once read "from 0 to -2".
+ * The sizes are checked here too, so that a narrower type fails to build
+ * on any machine.
+ */
+_Static_assert(sizeof(((struct schema_key *)0)->min) == 8 &&
+    sizeof(((struct schema_key *)0)->max) == 8,
+    "schema bounds are 64-bit");
+_Static_assert(sizeof(config_section_int(NULL, NULL, 0)) == 8,
+    "config_section_int is 64-bit");
+
+static void
+test_config_load_ok_int_beyond_32_bits(void **state)
+{
+	struct support_fx *fx = *state;
+
+	assert_int_equal(support_load_text(fx, STATIC_DEVICE
+	    "accounts:\n"
+	    "  backend: shadow\n"
+	    "  min_uid: 4294967294\n"
+	    "  max_uid: \"4294967294\"\n"), 0);
+	assert_diag_count(&fx->cfg.diags, 0);
+	assert_true(config_section_int(&fx->cfg.accounts, "min_uid", 0) ==
+	    INT64_C(4294967294));
+	assert_true(config_section_int(&fx->cfg.accounts, "max_uid", 0) ==
+	    INT64_C(4294967294));
+	/* Out of 64 bits: the fallback, as for any value that is not a
+	 * number (the schema check refuses it first). */
+	config_free(&fx->cfg);
+	fx->loaded = false;
+	assert_int_equal(support_load_text(fx, STATIC_DEVICE
+	    "accounts:\n"
+	    "  backend: shadow\n"
+	    "  admin: \"99999999999999999999\"\n"), 0);
+	assert_true(config_section_int(&fx->cfg.accounts, "admin", -7) == -7);
+}
+
+static void
+test_config_load_nok_int_beyond_32_bits(void **state)
+{
+	static const char *const cases[] = {
+		"4294967295", "4294967296", "-1", "-4294967296",
+		"8589934590", "9223372036854775807", "9223372036854775808",
+		"-9223372036854775809",
+	};
+	struct support_fx *fx = *state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *text, *msg;
+
+		assert_true(asprintf(&text, STATIC_DEVICE
+		    "accounts:\n"
+		    "  backend: shadow\n"
+		    "  min_uid: %s\n", cases[i]) > 0);
+		assert_true(asprintf(&msg, "accounts.min_uid must be a "
+		    "whole number from 0 to 4294967294, not '%s'",
+		    cases[i]) > 0);
+		assert_load_fails_once(fx, text, 8, 12, msg);
+		config_free(&fx->cfg);
+		fx->loaded = false;
+		free(text);
+		free(msg);
+	}
+}
+
 static void
 test_config_load_nok_int_list(void **state)
 {
@@ -1784,6 +1850,8 @@ main(void)
 		T(test_config_load_nok_nul_byte),
 		T(test_config_load_nok_int_out_of_range),
 		T(test_config_load_nok_int_not_a_number),
+		T(test_config_load_ok_int_beyond_32_bits),
+		T(test_config_load_nok_int_beyond_32_bits),
 		T(test_config_load_nok_int_list),
 		T(test_config_load_nok_bad_enum),
 		T(test_config_load_nok_empty_console_value),
