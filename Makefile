@@ -10,6 +10,10 @@
 #   make deb        the Debian packages in build/deb/, checked by lintian
 #   make deb-test   them installed, upgraded and purged in a Debian 12 root
 #   make piuparts   piuparts on them
+#   make ARCH=arm64 cross-build (Debian's toolchain; armhf too) the
+#                   binaries and unit tests into build/arm64/; make deps
+#                   ARCH=arm64 installs the toolchain and libraries, make
+#                   check-cross ARCH=arm64 runs the unit tests under qemu
 #
 # Missing Debian packages are installed first (packaging/deb/
 # install-build-deps), so these commands are the whole set-up.
@@ -22,6 +26,40 @@ MANDIR ?= $(PREFIX)/share/man
 DOCDIR ?= $(PREFIX)/share/doc/nvr-recovery
 UNITDIR ?= /lib/systemd/system
 SYSCONFDIR ?= /etc
+
+# Cross builds: ARCH is a Debian architecture (arm64, armhf, ...). They
+# use Debian's cross toolchain, $(DEB_HOST_GNU_TYPE)-gcc and
+# $(DEB_HOST_GNU_TYPE)-pkg-config, unless CC and PKG_CONFIG are given (on
+# the command line or in the environment, as debhelper does), and build
+# into build/ARCH/, so a native and a cross build never mix. ARCH unset
+# or the machine's own is the native build, in build/.
+NATIVE_ARCH := $(shell dpkg --print-architecture 2>/dev/null)
+ifneq ($(filter-out $(NATIVE_ARCH),$(ARCH)),)
+DEB_HOST_GNU_TYPE := $(shell dpkg-architecture -a$(ARCH) \
+	-qDEB_HOST_GNU_TYPE 2>/dev/null)
+ifeq ($(DEB_HOST_GNU_TYPE),)
+$(error ARCH=$(ARCH) is not a Debian architecture that dpkg-architecture \
+	knows (dpkg-architecture -L lists them))
+endif
+CROSS := $(ARCH)
+BUILD_DIR := build/$(ARCH)
+ifeq ($(origin CC),default)
+CC := $(DEB_HOST_GNU_TYPE)-gcc
+endif
+PKG_CONFIG ?= $(DEB_HOST_GNU_TYPE)-pkg-config
+# The rest runs on this machine only: the end-to-end tests drive the
+# wizard with native helpers (vtdrive, tmux, socat), ASan under qemu-user
+# does not work, and the demo runs here.
+NATIVE_GOALS := check e2e unit-asan demo demo-reset bench fuzz fuzz-replay \
+	fuzz-seeds
+ifneq ($(filter $(NATIVE_GOALS),$(MAKECMDGOALS)),)
+$(error make $(filter $(NATIVE_GOALS),$(MAKECMDGOALS)) runs on the native \
+	build only; make check-cross ARCH=$(ARCH) runs the unit tests under \
+	qemu)
+endif
+else
+BUILD_DIR := build
+endif
 
 CC ?= cc
 CFLAGS ?= -O2 -g
@@ -86,15 +124,16 @@ MAIN_SRC := wizard/main.c
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 TEST_SUPPORT_SRC := tests/unit/support.c
 
-OBJ := build/obj
-ASAN_OBJ := build/asan/obj
+OBJ := $(BUILD_DIR)/obj
+ASAN_OBJ := $(BUILD_DIR)/asan/obj
 CORE_OBJ := $(CORE_SRC:%.c=$(OBJ)/%.o)
 ASAN_CORE_OBJ := $(CORE_SRC:%.c=$(ASAN_OBJ)/%.o)
 
-.PHONY: all deps demo demo-reset check unit unit-asan e2e bench install clean
+.PHONY: all deps demo demo-reset check unit unit-asan e2e bench install clean \
+	check-cross cross-deps build-tools
 .DELETE_ON_ERROR:
 
-all: build/nvr-recovery build/nvr-support
+all: $(BUILD_DIR)/nvr-recovery $(BUILD_DIR)/nvr-support
 
 deps: build/.deps-ok
 
@@ -107,21 +146,33 @@ build/.deps-ok: packaging/deb/build-deps.txt packaging/deb/install-build-deps
 	$(DEPS_INSTALL)
 	@mkdir -p $(@D) && touch $@
 
-$(OBJ)/%.o: %.c | build/.deps-ok
+# Every compile waits for this: the native build's missing packages
+# installed first (build/.deps-ok; a cross build installs nothing by
+# itself), then the compiler, pkg-config and each library checked, so
+# that one missing is one line naming it and how to install it, at the
+# start, not a link failure after many silent pkg-config errors.
+DEPS_OK := $(if $(CROSS),,build/.deps-ok)
+READY := $(DEPS_OK) build-tools
+
+build-tools: $(DEPS_OK)
+	@packaging/deb/check-build-tools "$(CROSS)" "$(CC)" "$(PKG_CONFIG)" \
+		$(PKGS) $(TEST_PKGS)
+
+$(OBJ)/%.o: %.c | $(READY)
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
 
 # The sanitizer build is also the test build (NVR_TEST_BUILD: switches
 # the end-to-end tests may set, such as NVR_TEST_WALK in beneath.c).
-$(ASAN_OBJ)/%.o: %.c | build/.deps-ok
+$(ASAN_OBJ)/%.o: %.c | $(READY)
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(SANITIZE) -DNVR_TEST_BUILD -MMD -MP \
 		-c $< -o $@
 
-build/nvr-recovery: $(CORE_OBJ) $(OBJ)/$(MAIN_SRC:.c=.o)
+$(BUILD_DIR)/nvr-recovery: $(CORE_OBJ) $(OBJ)/$(MAIN_SRC:.c=.o)
 	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
 
-build/asan/nvr-recovery: $(ASAN_CORE_OBJ) $(ASAN_OBJ)/$(MAIN_SRC:.c=.o)
+$(BUILD_DIR)/asan/nvr-recovery: $(ASAN_CORE_OBJ) $(ASAN_OBJ)/$(MAIN_SRC:.c=.o)
 	$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^ $(LIBS)
 
 # nvr-support, the vendor's tool, links only what it uses: its key files
@@ -136,7 +187,7 @@ SUPPORT_OBJ := $(SUPPORT_SRC:%.c=$(OBJ)/%.o)
 ASAN_SUPPORT_OBJ := $(SUPPORT_SRC:%.c=$(ASAN_OBJ)/%.o)
 SUPPORT_LIBS = $(HARDEN_LD) $(LDFLAGS) $(shell $(PKG_CONFIG) --libs libsodium)
 
-build/nvr-support: $(SUPPORT_OBJ) $(OBJ)/$(SUPPORT_MAIN_SRC:.c=.o)
+$(BUILD_DIR)/nvr-support: $(SUPPORT_OBJ) $(OBJ)/$(SUPPORT_MAIN_SRC:.c=.o)
 	$(CC) $(CFLAGS) -o $@ $^ $(SUPPORT_LIBS)
 
 # request-tool stands in for a device in nvr-support's end-to-end tests:
@@ -151,15 +202,15 @@ build/request-tool: $(OBJ)/tests/e2e/request_tool.o $(SUPPORT_OBJ)
 $(TEST_SUPPORT_SRC:%.c=$(OBJ)/%.o) $(TEST_SUPPORT_SRC:%.c=$(ASAN_OBJ)/%.o): \
 	BASE_CFLAGS += $(shell $(PKG_CONFIG) --cflags $(TEST_PKGS))
 
-build/tests/%: tests/unit/%.c $(TEST_SUPPORT_SRC:%.c=$(OBJ)/%.o) \
-		$(CORE_OBJ) | build/.deps-ok
+$(BUILD_DIR)/tests/%: tests/unit/%.c $(TEST_SUPPORT_SRC:%.c=$(OBJ)/%.o) \
+		$(CORE_OBJ) | $(READY)
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(shell $(PKG_CONFIG) --cflags \
 		$(TEST_PKGS)) -o $@ $^ $(LIBS) \
 		$(shell $(PKG_CONFIG) --libs $(TEST_PKGS))
 
-build/asan/tests/%: tests/unit/%.c $(TEST_SUPPORT_SRC:%.c=$(ASAN_OBJ)/%.o) \
-		$(ASAN_CORE_OBJ) | build/.deps-ok
+$(BUILD_DIR)/asan/tests/%: tests/unit/%.c \
+		$(TEST_SUPPORT_SRC:%.c=$(ASAN_OBJ)/%.o) $(ASAN_CORE_OBJ) | $(READY)
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(SANITIZE) $(shell $(PKG_CONFIG) \
 		--cflags $(TEST_PKGS)) -o $@ $^ $(LIBS) \
@@ -172,13 +223,13 @@ CRASH_SRC := tests/unit/test_atomic_crash.c backends/atomic_file.c \
 CRASH_DEPS := $(CRASH_SRC) backends/atomic_file.h backends/failpoint.h \
 	backends/trust.h backends/nvr_error.h
 
-build/tests/test_atomic_crash: $(CRASH_DEPS) | build/.deps-ok
+$(BUILD_DIR)/tests/test_atomic_crash: $(CRASH_DEPS) | $(READY)
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) -DNVR_FAILPOINTS $(shell \
 		$(PKG_CONFIG) --cflags $(TEST_PKGS)) -o $@ $(CRASH_SRC) \
 		$(LIBS) $(shell $(PKG_CONFIG) --libs $(TEST_PKGS))
 
-build/asan/tests/test_atomic_crash: $(CRASH_DEPS) | build/.deps-ok
+$(BUILD_DIR)/asan/tests/test_atomic_crash: $(CRASH_DEPS) | $(READY)
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(SANITIZE) -DNVR_FAILPOINTS $(shell \
 		$(PKG_CONFIG) --cflags $(TEST_PKGS)) -o $@ $(CRASH_SRC) \
@@ -193,13 +244,13 @@ RESET_CRASH_DEPS := $(RESET_CRASH_SRC) backends/reset_journal.h \
 	backends/reset_plan.h backends/beneath.h backends/atomic_file.h \
 	backends/failpoint.h backends/nvr_error.h
 
-build/tests/test_reset_crash: $(RESET_CRASH_DEPS) | build/.deps-ok
+$(BUILD_DIR)/tests/test_reset_crash: $(RESET_CRASH_DEPS) | $(READY)
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) -DNVR_FAILPOINTS $(shell \
 		$(PKG_CONFIG) --cflags $(TEST_PKGS)) -o $@ $(RESET_CRASH_SRC) \
 		$(LIBS) $(shell $(PKG_CONFIG) --libs $(TEST_PKGS))
 
-build/asan/tests/test_reset_crash: $(RESET_CRASH_DEPS) | build/.deps-ok
+$(BUILD_DIR)/asan/tests/test_reset_crash: $(RESET_CRASH_DEPS) | $(READY)
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(SANITIZE) -DNVR_FAILPOINTS $(shell \
 		$(PKG_CONFIG) --cflags $(TEST_PKGS)) -o $@ $(RESET_CRASH_SRC) \
@@ -207,25 +258,26 @@ build/asan/tests/test_reset_crash: $(RESET_CRASH_DEPS) | build/.deps-ok
 
 # test_accounts_shadow checks the hashes it writes with this small program
 # of its own, linked with libxcrypt only.
-build/tests/crypt_check: tests/unit/crypt_check.c | build/.deps-ok
+$(BUILD_DIR)/tests/crypt_check: tests/unit/crypt_check.c | $(READY)
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(shell $(PKG_CONFIG) --cflags \
 		libxcrypt) -o $@ $< $(shell $(PKG_CONFIG) --libs libxcrypt)
 
-build/tests/test_accounts_shadow build/asan/tests/test_accounts_shadow: | \
-		build/tests/crypt_check
+$(BUILD_DIR)/tests/test_accounts_shadow \
+		$(BUILD_DIR)/asan/tests/test_accounts_shadow: | \
+		$(BUILD_DIR)/tests/crypt_check
 
 # test_keyset tests support/'s key files, so it links the support
 # objects instead of the core ones.
-build/tests/test_keyset: tests/unit/test_keyset.c $(SUPPORT_OBJ) | \
-		build/.deps-ok
+$(BUILD_DIR)/tests/test_keyset: tests/unit/test_keyset.c $(SUPPORT_OBJ) | \
+		$(READY)
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(shell $(PKG_CONFIG) --cflags \
 		$(TEST_PKGS)) -o $@ $^ $(SUPPORT_LIBS) \
 		$(shell $(PKG_CONFIG) --libs $(TEST_PKGS))
 
-build/asan/tests/test_keyset: tests/unit/test_keyset.c $(ASAN_SUPPORT_OBJ) | \
-		build/.deps-ok
+$(BUILD_DIR)/asan/tests/test_keyset: tests/unit/test_keyset.c \
+		$(ASAN_SUPPORT_OBJ) | $(READY)
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(SANITIZE) $(shell $(PKG_CONFIG) \
 		--cflags $(TEST_PKGS)) -o $@ $^ $(SUPPORT_LIBS) \
@@ -308,8 +360,29 @@ demo-reset:
 	rm -rf build/demo
 	$(MAKE) $(DEMO_FILES)
 
-UNIT_BINS := $(UNIT_TESTS:%=build/tests/%)
-ASAN_UNIT_BINS := $(UNIT_TESTS:%=build/asan/tests/%)
+UNIT_BINS := $(UNIT_TESTS:%=$(BUILD_DIR)/tests/%)
+ASAN_UNIT_BINS := $(UNIT_TESTS:%=$(BUILD_DIR)/asan/tests/%)
+
+# make ARCH=arm64 builds the unit tests too; make check-cross ARCH=arm64
+# runs them (the list make unit runs) under qemu-user-static, with a
+# binfmt_misc handler for the run, as some tests start programs of their
+# own (tests/run-cross).
+ifdef CROSS
+all: $(UNIT_BINS) $(BUILD_DIR)/tests/crypt_check
+
+check-cross: $(UNIT_BINS) $(BUILD_DIR)/tests/crypt_check
+	tests/run-cross $(CROSS) $(UNIT_BINS)
+
+# The native build's packages first, then ARCH's (one apt at a time).
+deps: cross-deps
+
+cross-deps: build/.deps-ok
+	packaging/deb/install-cross-deps $(CROSS)
+else
+check-cross:
+	@echo "make check-cross needs ARCH= (e.g. make check-cross" \
+		"ARCH=arm64; native: make unit)" >&2; exit 2
+endif
 
 check: build/nvr-recovery build/asan/nvr-recovery build/vtdrive \
 		build/syslog-recv build/racer build/nvr-support \
@@ -332,15 +405,17 @@ e2e: build/nvr-recovery build/asan/nvr-recovery build/vtdrive \
 bench: build/nvr-recovery build/vtdrive $(DEMO_FILES)
 	tests/bench/run
 
-install: build/nvr-recovery build/nvr-support
+install: $(BUILD_DIR)/nvr-recovery $(BUILD_DIR)/nvr-support
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
 		$(DESTDIR)$(DOCDIR)/examples
-	install -m 0755 build/nvr-recovery $(DESTDIR)$(SBINDIR)/nvr-recovery
+	install -m 0755 $(BUILD_DIR)/nvr-recovery \
+		$(DESTDIR)$(SBINDIR)/nvr-recovery
 	install -m 0644 man/nvr-recovery.8 $(DESTDIR)$(MANDIR)/man8/
 	install -d $(DESTDIR)$(MANDIR)/man5
 	install -m 0644 man/nvr-recovery.yaml.5 $(DESTDIR)$(MANDIR)/man5/
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
-	install -m 0755 build/nvr-support $(DESTDIR)$(BINDIR)/nvr-support
+	install -m 0755 $(BUILD_DIR)/nvr-support \
+		$(DESTDIR)$(BINDIR)/nvr-support
 	install -m 0644 man/nvr-support.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 config/example.yaml \
 		$(DESTDIR)$(DOCDIR)/examples/
@@ -389,7 +464,7 @@ piuparts: deb
 	tests/deb/piuparts
 
 clean:
-	rm -rf build
+	rm -rf $(BUILD_DIR)
 
 -include $(CORE_OBJ:.o=.d) $(ASAN_CORE_OBJ:.o=.d) $(OBJ)/wizard/main.d \
 	$(ASAN_OBJ)/wizard/main.d $(TEST_SUPPORT_SRC:%.c=$(OBJ)/%.d) \
