@@ -32,7 +32,11 @@ SYSCONFDIR ?= /etc
 # $(DEB_HOST_GNU_TYPE)-pkg-config, unless CC and PKG_CONFIG are given (on
 # the command line or in the environment, as debhelper does), and build
 # into build/ARCH/, so a native and a cross build never mix. ARCH unset
-# or the machine's own is the native build, in build/.
+# or the machine's own is the native build, in build/. Under
+# dpkg-buildpackage -a ARCH, which exports DEB_HOST_ARCH, the package's
+# architecture is ARCH for every step (debhelper gives CC and PKG_CONFIG
+# to the build only, and the install must find the same folder).
+ARCH ?= $(DEB_HOST_ARCH)
 NATIVE_ARCH := $(shell dpkg --print-architecture 2>/dev/null)
 ifneq ($(filter-out $(NATIVE_ARCH),$(ARCH)),)
 DEB_HOST_GNU_TYPE := $(shell dpkg-architecture -a$(ARCH) \
