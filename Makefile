@@ -214,7 +214,8 @@ $(BUILD_DIR)/tests/%: tests/unit/%.c $(TEST_SUPPORT_SRC:%.c=$(OBJ)/%.o) \
 		$(shell $(PKG_CONFIG) --libs $(TEST_PKGS))
 
 $(BUILD_DIR)/asan/tests/%: tests/unit/%.c \
-		$(TEST_SUPPORT_SRC:%.c=$(ASAN_OBJ)/%.o) $(ASAN_CORE_OBJ) | $(READY)
+		$(TEST_SUPPORT_SRC:%.c=$(ASAN_OBJ)/%.o) $(ASAN_CORE_OBJ) | \
+		$(READY)
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(SANITIZE) $(shell $(PKG_CONFIG) \
 		--cflags $(TEST_PKGS)) -o $@ $^ $(LIBS) \

@@ -174,8 +174,8 @@ read_int(const struct config_section *settings, const char *key,
 	for (const struct schema_key *k = policy_keys; k->name != NULL; k++)
 		if (strcmp(k->name, key) == 0 && (n < k->min || n > k->max))
 			return nvr_error_set(err, -EINVAL, "accounts.policy.%s "
-			    "must be a whole number from %" PRId64 " to %" PRId64
-			    ", not %" PRId64,
+			    "must be a whole number from %" PRId64 " to %"
+			    PRId64 ", not %" PRId64,
 			    key, k->min, k->max, n);
 	*value = (int)n;
 	return 0;
