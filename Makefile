@@ -6,14 +6,14 @@
 #   make demo-reset the demo device's accounts as shipped
 #   make check      unit tests (plain and under ASan+UBSan) and end-to-end
 #                   tests in a real terminal emulator
-#   make install    install under $(DESTDIR)$(PREFIX)
-#   make deb        the Debian packages in build/deb/, checked by lintian
-#   make deb-test   them installed, upgraded and purged in a Debian 12 root
-#   make piuparts   piuparts on them
 #   make ARCH=arm64 cross-build (Debian's toolchain; armhf too) the
 #                   binaries and unit tests into build/arm64/; make deps
 #                   ARCH=arm64 installs the toolchain and libraries, make
 #                   check-cross ARCH=arm64 runs the unit tests under qemu
+#   make install    install under $(DESTDIR)$(PREFIX)
+#   make deb        the Debian packages in build/deb/, checked by lintian
+#   make deb-test   them installed, upgraded and purged in a Debian 12 root
+#   make piuparts   piuparts on them
 #
 # Missing Debian packages are installed first (packaging/deb/
 # install-build-deps), so these commands are the whole set-up.
