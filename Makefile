@@ -12,7 +12,9 @@
 #                   check-cross ARCH=arm64 runs the unit tests under qemu
 #   make install    install under $(DESTDIR)$(PREFIX)
 #   make deb        the Debian packages in build/deb/, checked by lintian
+#                   (ARCH=arm64: cross-built into build/deb-arm64/)
 #   make deb-test   them installed, upgraded and purged in a Debian 12 root
+#                   (ARCH=arm64: installed and run in an arm64 root, qemu)
 #   make piuparts   piuparts on them
 #
 # Missing Debian packages are installed first (packaging/deb/
@@ -460,10 +462,17 @@ build/.deb-deps-ok: packaging/deb/deb-deps.txt packaging/deb/install-build-deps
 	@mkdir -p $(@D) && touch $@
 
 deb: build/.deps-ok build/.deb-deps-ok
-	packaging/deb/build-deb build/deb
+	ARCH=$(CROSS) packaging/deb/build-deb
 
+# With ARCH=arm64 (armhf), the cross-built packages installed in an
+# ARCH root under qemu (tests/deb/deb-test-cross).
+ifeq ($(CROSS),)
 deb-test: deb build/vtdrive
 	tests/deb/deb-test
+else
+deb-test: deb
+	tests/deb/deb-test-cross $(CROSS)
+endif
 
 piuparts: deb
 	tests/deb/piuparts
