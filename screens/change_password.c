@@ -246,7 +246,14 @@ save(struct change_password *c)
 		    "was NOT saved: %s.\n\nThe old password still works.",
 		    err.message);
 		c->state = CHANGE_FAILED;
-	} else if (c->first_boot) {
+		clear_from(c, FIELD_CURRENT);
+		return;
+	}
+	/* A support code proves nothing to the account's own budget, so
+	 * the first login after a support reset would still have to wait
+	 * out the wrong tries that led to it. */
+	proof_password_set(c->context, chosen(c)->name);
+	if (c->first_boot) {
 		audit_log(AUDIT_FIRST_PASSWORD_SET, chosen(c)->name, 0);
 		format_now(c, when, sizeof(when));
 		c->offer_questions = c->context->recovery != NULL;

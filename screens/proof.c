@@ -115,6 +115,15 @@ proof_wrong(const struct screen_context *context,
 }
 
 void
+proof_password_set(const struct screen_context *context, const char *name)
+{
+	struct nvr_error err;
+
+	if (context->attempts != NULL)
+		(void)attempts_succeeded(context->attempts, name, &err);
+}
+
+void
 proof_void(const struct screen_context *context, struct attempts_try *t)
 {
 	struct nvr_error err;

@@ -51,6 +51,12 @@ void proof_wrong(const struct screen_context *context,
 void proof_void(const struct screen_context *context,
     struct attempts_try *t);
 
+/* A new password was saved for NAME, whatever proved it (answers, a key,
+ * a support code or file, the administrator): its count of wrong tries
+ * goes with the old password. */
+void proof_password_set(const struct screen_context *context,
+    const char *name);
+
 /* What NOTE says of a try that cannot be counted (CODE a negative
  * errno, WHY the store's message). Shared with the support screen. */
 void proof_uncounted(int code, const char *why, char *note, size_t size);
