@@ -388,6 +388,21 @@ attempts_take_back(struct attempts *a, struct attempts_try *t, bool clear,
 	return rc;
 }
 
+const char *
+attempts_uncounted_reason(int code)
+{
+	switch (code) {
+	case -ENOSPC:
+		return "the recorder's storage is full";
+	case -EROFS:
+		return "the recorder's storage is read-only";
+	case -EDQUOT:
+		return "the recorder's storage quota is used up";
+	default:
+		return NULL;
+	}
+}
+
 long
 attempts_wait_after(const struct attempts *a, const struct attempts_try *t)
 {

@@ -64,6 +64,11 @@ int attempts_begin(struct attempts *a, const char *name,
 int attempts_take_back(struct attempts *a, struct attempts_try *t,
     bool clear, struct nvr_error *err);
 
+/* What kept a try from being counted, in the owner's words ("the
+ * recorder's storage is full"), for CODE from attempts_begin; NULL when
+ * the store's own message says it better. */
+const char *attempts_uncounted_reason(int code);
+
 /* The wait that T's failure, now counted for good, started (0: none). */
 long attempts_wait_after(const struct attempts *a,
     const struct attempts_try *t);

@@ -804,11 +804,13 @@ budget_begin(struct attempts *budget, struct attempts_try *t, long *wait_s,
 		return nvr_error_set(err, -EAGAIN, "too many wrong codes: wait "
 		    "%ld seconds", *wait_s);
 	*wait_s = 0;
-	if (rc != 0)
+	if (rc != 0) {
+		const char *reason = attempts_uncounted_reason(rc);
+
 		return nvr_error_set(err, -EAGAIN, "this try cannot be counted "
-		    "(%s), so nothing was checked", rc == -ENOSPC ? "the "
-		    "recorder's storage is full" : rc == -EROFS ? "the "
-		    "recorder's storage is read-only" : why.message);
+		    "(%s), so nothing was checked", reason != NULL ? reason :
+		    why.message);
+	}
 	return 0;
 }
 

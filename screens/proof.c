@@ -33,21 +33,13 @@ say_wait(const char *name, long wait, char *note, size_t size)
 void
 proof_uncounted(int code, const char *why, char *note, size_t size)
 {
-	const char *what = code == -ENOSPC ? "the recorder's storage is full" :
-	    code == -EROFS ? "the recorder's storage is read-only" :
-	    code == -EDQUOT ? "the recorder's storage quota is used up" :
-	    NULL;
+	const char *what = attempts_uncounted_reason(code);
 
-	if (what != NULL)
-		snprintf(note, size, "This try cannot be counted: %s. Nothing "
-		    "was checked. Support's reset codes cannot be checked "
-		    "either; a factory reset that asks for no proof still "
-		    "works.", what);
-	else
-		snprintf(note, size, "This try cannot be counted (%s). Nothing "
-		    "was checked. Support's reset codes cannot be checked "
-		    "either; a factory reset that asks for no proof still "
-		    "works.", why);
+	snprintf(note, size, "This try cannot be counted%s%s%s. Nothing was "
+	    "checked. Support's reset codes cannot be checked either; a "
+	    "factory reset that asks for no proof still works.",
+	    what != NULL ? ": " : " (", what != NULL ? what : why,
+	    what != NULL ? "" : ")");
 }
 
 bool
