@@ -56,7 +56,8 @@ audit_log(enum audit_event event, const char *account, long seconds)
 		break;
 	case AUDIT_RECOVERY_USED:
 		syslog(LOG_NOTICE, "%s proved with %s", name, seconds ?
-		    "the recovery key, which is now used up" :
+		    "the recovery key (used up when the new password is "
+		    "saved)" :
 		    "security answers");
 		break;
 	case AUDIT_QUESTIONS_SET:

@@ -11,7 +11,7 @@
  * 2. A check of answers says right or wrong for the whole set, never
  *    which answer was wrong.
  * 3. Using a recovery key and invalidating it is one step under the
- *    store's lock: a key works once.
+ *    store's lock: a key works once. A key only checked stays good.
  * 4. A store that cannot be parsed is refused, never rewritten.
  */
 #ifndef NVR_BACKENDS_RECOVERY_H
@@ -98,11 +98,12 @@ struct recovery_ops {
 	    const struct secret *key_text, char *where, size_t where_size,
 	    struct nvr_error *err);
 	/* Checks KEY (already parsed and canonical: the 20 symbols as
-	 * upper-case text) against NAME's key and, if it matches, deletes
-	 * it in the same locked step. Returns 0, -EACCES (wrong), -ENOENT
-	 * (NAME has no key) or another negative errno. */
+	 * upper-case text) against NAME's key and, if it matches and USE,
+	 * deletes it in the same locked step (USE false: checked and held,
+	 * to be used when the new password is saved). Returns 0, -EACCES
+	 * (wrong), -ENOENT (NAME has no key) or another negative errno. */
 	int (*use_key)(void *state, const char *name, const char *key,
-	    struct nvr_error *err);
+	    bool use, struct nvr_error *err);
 	/* Erases every account's questions and key, for a factory reset;
 	 * a store that does not parse is erased too. Idempotent. Returns 0
 	 * or a negative errno. */

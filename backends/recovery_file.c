@@ -564,7 +564,7 @@ recovery_file_export_key(void *state, const char *name, const char *serial,
 
 static int
 recovery_file_use_key(void *state, const char *name, const char *key,
-    struct nvr_error *err)
+    bool use, struct nvr_error *err)
 {
 	struct recovery_file *f = state;
 	struct atomic_lock lock;
@@ -588,7 +588,7 @@ recovery_file_use_key(void *state, const char *name, const char *key,
 	} else if (!match) {
 		rc = nvr_error_set(err, -EACCES, "not the recovery key of %s",
 		    name);
-	} else {
+	} else if (use) {
 		drop(f, name, RECORD_KEY);
 		rc = save(f, err);
 	}

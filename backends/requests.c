@@ -497,10 +497,13 @@ requests_make(struct requests *r, const struct requests_device *dev,
 	return rc;
 }
 
-int
-requests_redeem(struct requests *r, const struct requests_device *dev,
+/* requests_redeem; with USE false, every check but nothing is marked
+ * used. NONCE (when not NULL) gets the request the code answers. */
+static int
+redeem_code(struct requests *r, const struct requests_device *dev,
     const char *account, enum protocol_action action, const char *typed,
-    const struct requests_clock *now, struct nvr_error *err)
+    const struct requests_clock *now, bool use,
+    uint8_t nonce[PROTOCOL_NONCE_BYTES], struct nvr_error *err)
 {
 	struct atomic_lock lock;
 	bool any = false, used_match = false;
@@ -535,13 +538,16 @@ requests_redeem(struct requests *r, const struct requests_device *dev,
 		}
 		any = true;
 		if (rc == 0) {
+			result = 0;
+			if (nonce != NULL)
+				memcpy(nonce, e->nonce, sizeof(e->nonce));
 			/* Durably used before anything is done with it. */
-			e->used = true;
-			result = save(r, err);
-			if (result != 0)
-				e->used = false;
-			else
-				result = 0;
+			if (use) {
+				e->used = true;
+				result = save(r, err);
+				if (result != 0)
+					e->used = false;
+			}
 		}
 	}
 	atomic_lock_release(&lock);
@@ -561,6 +567,65 @@ requests_redeem(struct requests *r, const struct requests_device *dev,
 		    account);
 	return nvr_error_set(err, -EACCES, "not a code for any request of "
 	    "%s", account);
+}
+
+int
+requests_redeem(struct requests *r, const struct requests_device *dev,
+    const char *account, enum protocol_action action, const char *typed,
+    const struct requests_clock *now, struct nvr_error *err)
+{
+	return redeem_code(r, dev, account, action, typed, now, true, NULL,
+	    err);
+}
+
+/* Marks the request NONCE used (USED true) or pending again; the
+ * request must be in reach and in the other state. */
+static int
+mark_request(struct requests *r, const struct requests_device *dev,
+    const uint8_t nonce[PROTOCOL_NONCE_BYTES], bool used,
+    const struct requests_clock *now, struct nvr_error *err)
+{
+	struct atomic_lock lock;
+	struct entry *match = NULL;
+	int rc = lock_and_load(r, &lock, now, err);
+
+	if (rc != 0)
+		return rc;
+	for (size_t i = 0; i < r->count && match == NULL; i++)
+		if (r->entries[i].key_id == dev->key_id &&
+		    sodium_memcmp(r->entries[i].nonce, nonce,
+		    PROTOCOL_NONCE_BYTES) == 0)
+			match = &r->entries[i];
+	if (match == NULL) {
+		rc = nvr_error_set(err, -ENOENT, "its request has expired "
+		    "meanwhile");
+	} else if (match->used == used) {
+		rc = used ? nvr_error_set(err, -EALREADY, "it was used "
+		    "meanwhile, on another console perhaps") : 0;
+	} else {
+		match->used = used;
+		rc = save(r, err);
+		if (rc != 0)
+			match->used = !used;
+	}
+	atomic_lock_release(&lock);
+	return rc;
+}
+
+int
+requests_spend(struct requests *r, const struct requests_device *dev,
+    const uint8_t nonce[PROTOCOL_NONCE_BYTES],
+    const struct requests_clock *now, struct nvr_error *err)
+{
+	return mark_request(r, dev, nonce, true, now, err);
+}
+
+int
+requests_unspend(struct requests *r, const struct requests_device *dev,
+    const uint8_t nonce[PROTOCOL_NONCE_BYTES],
+    const struct requests_clock *now, struct nvr_error *err)
+{
+	return mark_request(r, dev, nonce, false, now, err);
 }
 
 /* The message for a reset file that does not parse. */
@@ -836,7 +901,8 @@ int
 requests_try_code(struct requests *r, struct attempts *budget,
     const struct requests_device *dev, const char *account,
     enum protocol_action action, const char *typed,
-    const struct requests_clock *now, long *wait_s, struct nvr_error *err)
+    const struct requests_clock *now, bool use,
+    uint8_t nonce[PROTOCOL_NONCE_BYTES], long *wait_s, struct nvr_error *err)
 {
 	struct attempts_try t;
 	int rc;
@@ -844,13 +910,16 @@ requests_try_code(struct requests *r, struct attempts *budget,
 	*wait_s = 0;
 	/* A typo the check symbols catch is no try: said for free. */
 	if (!protocol_code_well_typed(typed))
-		return requests_redeem(r, dev, account, action, typed, now,
-		    err);
+		return redeem_code(r, dev, account, action, typed, now, false,
+		    NULL, err);
 	rc = budget_begin(budget, &t, wait_s, err);
 	if (rc != 0)
 		return rc;
-	rc = requests_redeem(r, dev, account, action, typed, now, err);
-	return budget_settle(budget, &t, rc, true, wait_s);
+	rc = redeem_code(r, dev, account, action, typed, now, use, nonce,
+	    err);
+	/* A code only checked (USE false) takes back its own count alone,
+	 * as a file does. */
+	return budget_settle(budget, &t, rc, use, wait_s);
 }
 
 int

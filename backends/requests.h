@@ -25,10 +25,11 @@
  * 1. At most REQUESTS_PENDING_MAX requests are pending; making one more
  *    drops the oldest (and says which), never the others.
  * 2. A code or reset file is marked used in the file (atomic write,
- *    under the lock) before redeeming returns success, so a power cut
- *    between that and writing the new password costs a new request, never
- *    leaves a code or file that works twice. A request answered by one
- *    way is used for the other too: whichever comes first wins.
+ *    under the lock) before what it allows is done (redeeming with use,
+ *    or requests_spend for one checked and held), so a power cut between
+ *    that and writing the new password costs a new request, never leaves
+ *    a code or file that works twice. A request answered by one way is
+ *    used for the other too: whichever comes first wins.
  * 3. A file that does not parse is refused, never rewritten.
  */
 #ifndef NVR_BACKENDS_REQUESTS_H
@@ -151,18 +152,38 @@ struct attempts;
  * code or file (-EACCES) stays counted and *WAIT_S says the wait it
  * started (0: none); a success takes it back and clears the count; a
  * typo (before anything is counted) or an unreadable file costs
- * nothing. requests_try_file with USE false checks everything but
- * leaves the file unused, and takes back only its own count.
+ * nothing. With USE false, both check everything but leave the code
+ * or file unused and take back only their own count: the proof is held
+ * until the owner's last word (a new password saved, "Erase now") and
+ * then spent with requests_spend. requests_try_code writes the nonce of
+ * the request the code answers into NONCE (when not NULL); a file's is
+ * in OUT.
  */
 int requests_try_code(struct requests *r, struct attempts *budget,
     const struct requests_device *dev, const char *account,
     enum protocol_action action, const char *typed,
-    const struct requests_clock *now, long *wait_s, struct nvr_error *err);
+    const struct requests_clock *now, bool use,
+    uint8_t nonce[PROTOCOL_NONCE_BYTES], long *wait_s, struct nvr_error *err);
 int requests_try_file(struct requests *r, struct attempts *budget,
     const struct requests_device *dev,
     const uint8_t vendor_public[crypto_sign_PUBLICKEYBYTES],
     const char *data, size_t len, const struct requests_clock *now,
     bool use, struct reset_file *out, long *wait_s, struct nvr_error *err);
+
+/*
+ * Marks the request NONCE used, under the lock, before what a held code
+ * or file allows is done (invariant 2): 0; -EALREADY if it was used
+ * meanwhile (another console saved first: that one wins); -ENOENT if it
+ * has expired. requests_unspend makes it pending again, for when what
+ * it allowed could not be done after all (the new password could not be
+ * written): 0 also when it is pending already.
+ */
+int requests_spend(struct requests *r, const struct requests_device *dev,
+    const uint8_t nonce[PROTOCOL_NONCE_BYTES],
+    const struct requests_clock *now, struct nvr_error *err);
+int requests_unspend(struct requests *r, const struct requests_device *dev,
+    const uint8_t nonce[PROTOCOL_NONCE_BYTES],
+    const struct requests_clock *now, struct nvr_error *err);
 
 /* Writes the newest good pending request of ACCOUNT again, as TEXT
  * (grouped) and COMPACT (for the QR code), so that opening the Support

@@ -96,8 +96,10 @@ support_request(struct support *s, const char *account, bool fresh,
 }
 
 int
-support_try_code(struct support *s, const char *account, const char *typed,
-    long *wait_s, struct nvr_error *err)
+support_try_code(struct support *s, const char *account,
+    enum protocol_action action, const char *typed,
+    uint8_t nonce[PROTOCOL_NONCE_BYTES], long *wait_s,
+    struct nvr_error *err)
 {
 	struct requests_clock now;
 	int rc = requests_clock_read(&now, err);
@@ -106,7 +108,36 @@ support_try_code(struct support *s, const char *account, const char *typed,
 	if (rc != 0)
 		return rc;
 	return requests_try_code(s->requests, s->budget, &s->dev, account,
-	    PROTOCOL_SET_PASSWORD, typed, &now, wait_s, err);
+	    action, typed, &now, false, nonce, wait_s, err);
+}
+
+int
+support_spend(struct support *s, const uint8_t nonce[PROTOCOL_NONCE_BYTES],
+    struct nvr_error *err)
+{
+	struct nvr_error ignored;
+	struct requests_clock now;
+	int rc = requests_clock_read(&now, err);
+
+	if (rc == 0)
+		rc = requests_spend(s->requests, &s->dev, nonce, &now, err);
+	/* Proven and used: the wrong codes before it were the owner's. */
+	if (rc == 0)
+		(void)attempts_succeeded(s->budget, REQUESTS_BUDGET_NAME,
+		    &ignored);
+	return rc;
+}
+
+int
+support_unspend(struct support *s, const uint8_t nonce[PROTOCOL_NONCE_BYTES],
+    struct nvr_error *err)
+{
+	struct requests_clock now;
+	int rc = requests_clock_read(&now, err);
+
+	if (rc != 0)
+		return rc;
+	return requests_unspend(s->requests, &s->dev, nonce, &now, err);
 }
 
 /* Reads a reset file safely: a regular file, not through a symlink, not

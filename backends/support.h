@@ -65,10 +65,22 @@ int support_request(struct support *s, const char *account, bool fresh,
     bool make_if_none, char *text, char *qr, bool *made, bool *dropped,
     struct nvr_error *err);
 
-/* Checks a typed reset code for ACCOUNT (set a new password): see
- * requests_try_code for the results and *WAIT_S. */
+/* Checks a typed reset code for ACCOUNT and ACTION without using it:
+ * see requests_try_code (USE false) for the results and *WAIT_S. On
+ * success NONCE names the request it answers, for support_spend. */
 int support_try_code(struct support *s, const char *account,
-    const char *typed, long *wait_s, struct nvr_error *err);
+    enum protocol_action action, const char *typed,
+    uint8_t nonce[PROTOCOL_NONCE_BYTES], long *wait_s,
+    struct nvr_error *err);
+
+/* Spends the held code or file of the request NONCE just before what it
+ * allows is done, and forgets the recorder's earlier wrong codes (see
+ * requests_spend); support_unspend gives it back when that could not be
+ * done after all. */
+int support_spend(struct support *s,
+    const uint8_t nonce[PROTOCOL_NONCE_BYTES], struct nvr_error *err);
+int support_unspend(struct support *s,
+    const uint8_t nonce[PROTOCOL_NONCE_BYTES], struct nvr_error *err);
 
 /* Lists the *.nvrreset files in the configured folders, saying of each
  * whether it is signed for this recorder. */

@@ -12,6 +12,10 @@
  *    stays where it was.
  * 3. Nothing is saved until the new password has been typed twice alike
  *    and the policy accepts it.
+ * 4. A proof held in the handoff (a reset code or file, the recovery key)
+ *    is spent just before the new password is written, and given back
+ *    when it cannot be written: never a password set with a proof still
+ *    good, never a proof used up for nothing.
  */
 #include "screens/change_password.h"
 
@@ -35,6 +39,8 @@ enum change_password_state {
 	CHANGE_AGAIN,		/* the new one again */
 	CHANGE_DONE,		/* saved: say so */
 	CHANGE_FAILED,		/* the backend could not save: say why */
+	CHANGE_LEAVE,		/* Esc after a support proof: set it or
+				 * leave with the code still good */
 };
 
 enum field_index { FIELD_CURRENT, FIELD_NEW, FIELD_AGAIN, FIELD_COUNT };
@@ -59,8 +65,11 @@ struct change_password {
 	struct view_field fields[FIELD_COUNT];
 	char note[FIELD_COUNT][320];	/* one line, clipped when drawn */
 	char intro[400];
-	char message[320];
+	char message[640];
 	const char *status;
+	struct view_menu_item leave_items[2];
+	char leave_label[80];
+	size_t leave_selected;
 };
 
 static const struct view_hint choose_hints[] = {
@@ -233,18 +242,45 @@ format_now(const struct change_password *c, char *buf, size_t size)
 		strftime(buf, size, "on %Y-%m-%d at %H:%M %Z", &tm);
 }
 
+/* Whether saving spends the proof the handoff holds. */
+static bool
+spends_proof(const struct change_password *c)
+{
+	const struct screen_handoff *h = c->context->handoff;
+
+	return c->proven && !c->authorized && h->held != HELD_NONE &&
+	    strcmp(h->proven, chosen(c)->name) == 0;
+}
+
 static void
 save(struct change_password *c)
 {
 	const struct accounts *accounts = c->context->accounts;
+	struct screen_handoff *h = c->context->handoff;
+	bool spend = spends_proof(c);
 	struct nvr_error err;
 	char when[64];
 
+	if (spend && proof_spend(c->context, &err) != 0) {
+		snprintf(c->message, sizeof(c->message), "The new password "
+		    "was NOT saved: the %s cannot be used: %s.\n\nThe old "
+		    "password still works.", proof_held_name(c->context),
+		    err.message);
+		h->held = HELD_NONE;	/* it is gone: nothing to keep */
+		c->state = CHANGE_FAILED;
+		clear_from(c, FIELD_CURRENT);
+		return;
+	}
 	if (accounts->ops->set_password(accounts->state, chosen(c)->name,
 	    secret_text(&c->secrets[FIELD_NEW]), &err) != 0) {
+		const char *what = spend ? proof_held_name(c->context) : NULL;
+		bool still_good = spend && proof_give_back(c->context);
+
 		snprintf(c->message, sizeof(c->message), "The new password "
-		    "was NOT saved: %s.\n\nThe old password still works.",
-		    err.message);
+		    "was NOT saved: %s.\n\nThe old password still works.%s%s%s",
+		    err.message, what == NULL ? "" : " The ", what == NULL ?
+		    "" : what, what == NULL ? "" : still_good ? " still works." :
+		    " is used up.");
 		c->state = CHANGE_FAILED;
 		clear_from(c, FIELD_CURRENT);
 		return;
@@ -391,6 +427,21 @@ first_boot_create(const struct screen_context *context)
 	return c;
 }
 
+/* Esc on the new password after a support code or file. */
+static void
+open_leave(struct change_password *c)
+{
+	snprintf(c->leave_label, sizeof(c->leave_label), "Leave: the %s "
+	    "stays good until its request expires",
+	    c->context->handoff->held == HELD_FILE ? "file" : "code");
+	c->leave_items[0] = (struct view_menu_item){ "1",
+	    "Set the new password", NULL };
+	c->leave_items[1] = (struct view_menu_item){ "2", c->leave_label,
+	    NULL };
+	c->leave_selected = 0;
+	c->state = CHANGE_LEAVE;
+}
+
 static struct screen_result
 change_password_handle(void *self, const struct keys_action_event *ev)
 {
@@ -444,6 +495,16 @@ change_password_handle(void *self, const struct keys_action_event *ev)
 			r.kind = SCREEN_CLOSE;
 		}
 		return r;
+	case CHANGE_LEAVE:
+		if (ev->action == ACTION_BACK || ev->action == ACTION_QUIT) {
+			r.kind = SCREEN_CLOSE;
+		} else if (input_menu_move(&c->leave_selected, 2, ev)) {
+			if (c->leave_selected == 0)
+				c->state = CHANGE_NEW;
+			else
+				r.kind = SCREEN_CLOSE;
+		}
+		return r;
 	case CHANGE_FAILED:
 		if (ev->action != ACTION_CONFIRM && ev->action != ACTION_BACK)
 			return r;
@@ -474,6 +535,12 @@ change_password_handle(void *self, const struct keys_action_event *ev)
 			if (c->authorized) {
 				c->proven = false;
 				c->state = CHANGE_CHOOSE;
+			} else if (spends_proof(c) &&
+			    c->context->handoff->held != HELD_KEY) {
+				/* Nothing is spent yet: say so, and let the
+				 * owner choose (Forgot password has its own
+				 * menu for a key). */
+				open_leave(c);
 			} else {
 				r.kind = SCREEN_CLOSE;
 			}
@@ -524,6 +591,18 @@ change_password_render(void *self, struct view *view)
 		view->hints = choose_hints;
 		view->hint_count = sizeof(choose_hints) /
 		    sizeof(choose_hints[0]);
+		view->context = KEYS_CONTEXT_MENU;
+		return;
+	case CHANGE_LEAVE:
+		snprintf(c->intro, sizeof(c->intro), "The password of %s is "
+		    "not changed yet, and the %s is not used up: it works "
+		    "again later, until its request expires.",
+		    chosen(c)->name, proof_held_name(c->context));
+		view->intro = c->intro;
+		view->menu.items = c->leave_items;
+		view->menu.count = 2;
+		view->menu.selected = c->leave_selected;
+		INPUT_HINTS(view, input_menu_hints);
 		view->context = KEYS_CONTEXT_MENU;
 		return;
 	case CHANGE_DONE:
@@ -583,7 +662,7 @@ change_password_destroy(void *self)
 		secret_release(&c->secrets[i]);
 	/* What first boot handed on ends with it. */
 	if (c->offer_questions)
-		memset(c->context->handoff, 0, sizeof(*c->context->handoff));
+		screen_handoff_clear(c->context->handoff);
 	free(c);
 }
 

@@ -171,7 +171,7 @@ forgot_create(const struct screen_context *context)
 	for (size_t i = 0; i < RECOVERY_QUESTIONS_MAX; i++)
 		secret_init(&f->answers[i]);
 	secret_init(&f->key);
-	memset(context->handoff, 0, sizeof(*context->handoff));
+	screen_handoff_clear(context->handoff);
 	if (!account_menu_load(&f->accounts, context, f->message,
 	    sizeof(f->message))) {
 		f->state = FORGOT_FAILED;
@@ -211,22 +211,27 @@ open_after(struct forgot *f, const char *status)
 		f->after_items[f->after_count].key = keys[f->after_count];
 		f->after_items[f->after_count].label = labels[e];
 		f->after_items[f->after_count].note = e == AFTER_PROTECT &&
-		    h->used_key ? "the used key is gone" : NULL;
+		    h->held == HELD_KEY && h->password_set ? "the used key is "
+		    "gone" : e == AFTER_DONE && h->held == HELD_KEY &&
+		    !h->password_set ? "the key stays good" : NULL;
 		f->after_map[f->after_count++] = e;
 	}
 	f->after_selected = 0;
 	snprintf(f->after_intro, sizeof(f->after_intro), "%s\n\nWhat next?%s",
-	    status, !h->password_set && h->used_key ? " The recovery key is "
-	    "used up: set the new password now." : h->password_set &&
+	    status, !h->password_set && h->held == HELD_KEY ? " The recovery "
+	    "key stays good until a new password is saved with it." :
+	    h->password_set &&
 	    f->admin && f->accounts.count > 1 ? " Anyone who knew the old "
 	    "administrator password may know the other accounts' passwords "
 	    "too: give them new ones." : "");
 	f->state = FORGOT_AFTER;
 }
 
-/* Proven: hand the account on and open the new-password form. */
+/* Proven: hand the account on, with the key (KEY, canonical; NULL for
+ * answers) held until the new password is saved, and open the
+ * new-password form. */
 static struct screen_result
-proven(struct forgot *f, bool used_key, struct attempts_try *t)
+proven(struct forgot *f, const struct secret *key, struct attempts_try *t)
 {
 	struct screen_handoff *h = f->context->handoff;
 	struct screen_result r = { .kind = SCREEN_OPEN,
@@ -234,11 +239,13 @@ proven(struct forgot *f, bool used_key, struct attempts_try *t)
 
 	wipe(f);
 	proof_right(f->context, t);
-	audit_log(AUDIT_RECOVERY_USED, f->name, used_key ? 1 : 0);
+	audit_log(AUDIT_RECOVERY_USED, f->name, key != NULL ? 1 : 0);
+	screen_handoff_clear(h);
 	snprintf(h->proven, sizeof(h->proven), "%s", f->name);
-	h->used_key = used_key;
-	h->password_set = false;
-	h->review = false;
+	if (key != NULL) {
+		h->held = HELD_KEY;
+		memcpy(&h->key, key, sizeof(h->key));
+	}
 	open_after(f, "You have proved who you are.");
 	return r;
 }
@@ -259,7 +266,7 @@ check_answers(struct forgot *f)
 	rc = rec->ops->check_answers(rec->state, f->name, f->answers,
 	    f->enrolled.question_count, &err);
 	if (rc == 0)
-		return proven(f, false, &t);
+		return proven(f, NULL, &t);
 	start_answers(f);
 	if (rc != -EACCES) {
 		proof_void(f->context, &t);
@@ -293,12 +300,17 @@ check_key(struct forgot *f)
 		secret_release(&canonical);
 		return stay;
 	}
+	/* Checked, not used: it is used when the new password is saved. */
 	if (rc == 0)
 		rc = rec->ops->use_key(rec->state, f->name,
-		    secret_text(&canonical), &err);
+		    secret_text(&canonical), false, &err);
+	if (rc == 0) {
+		struct screen_result r = proven(f, &canonical, &t);
+
+		secret_release(&canonical);
+		return r;
+	}
 	secret_release(&canonical);
-	if (rc == 0)
-		return proven(f, true, &t);
 	if (rc == -ENOENT) {
 		proof_void(f->context, &t);
 		secret_clear(&f->key);
@@ -395,14 +407,7 @@ forgot_handle(void *self, const struct keys_action_event *ev)
 		}
 		return r;
 	case FORGOT_AFTER:
-		if ((back || ev->action == ACTION_QUIT) &&
-		    f->context->handoff->used_key &&
-		    !f->context->handoff->password_set) {
-			/* Leaving now would waste the key for nothing. */
-			snprintf(f->status, sizeof(f->status), "The key is used "
-			    "up: set the new password (1), or choose Back to "
-			    "the main menu.");
-		} else if (back || ev->action == ACTION_QUIT)
+		if (back || ev->action == ACTION_QUIT)
 			r.kind = SCREEN_CLOSE;
 		else if (input_menu_move(&f->after_selected, f->after_count, ev))
 			r = on_after(f);
@@ -582,7 +587,7 @@ forgot_destroy(void *self)
 		secret_release(&f->answers[i]);
 	secret_release(&f->key);
 	/* What was proven ends with this screen. */
-	memset(f->context->handoff, 0, sizeof(*f->context->handoff));
+	screen_handoff_clear(f->context->handoff);
 	free(f);
 }
 

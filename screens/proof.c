@@ -122,3 +122,47 @@ proof_void(const struct screen_context *context, struct attempts_try *t)
 
 	(void)attempts_take_back(context->attempts, t, false, &err);
 }
+
+int
+proof_spend(const struct screen_context *context, struct nvr_error *err)
+{
+	const struct screen_handoff *h = context->handoff;
+	const struct recovery *rec = context->recovery;
+
+	switch (h->held) {
+	case HELD_CODE:
+	case HELD_FILE:
+		return support_spend(context->support, h->nonce, err);
+	case HELD_KEY:
+		return rec->ops->use_key(rec->state, h->proven,
+		    secret_text(&h->key), true, err);
+	default:
+		return 0;
+	}
+}
+
+bool
+proof_give_back(const struct screen_context *context)
+{
+	const struct screen_handoff *h = context->handoff;
+	struct nvr_error ignored;
+
+	if (h->held != HELD_CODE && h->held != HELD_FILE)
+		return false;
+	return support_unspend(context->support, h->nonce, &ignored) == 0;
+}
+
+const char *
+proof_held_name(const struct screen_context *context)
+{
+	switch (context->handoff->held) {
+	case HELD_CODE:
+		return "reset code";
+	case HELD_FILE:
+		return "reset file";
+	case HELD_KEY:
+		return "recovery key";
+	default:
+		return NULL;
+	}
+}

@@ -57,6 +57,23 @@ void proof_void(const struct screen_context *context,
 void proof_password_set(const struct screen_context *context,
     const char *name);
 
+/* Spends the proof the handoff holds for its proven account, just
+ * before the new password is written: a reset code or file is marked
+ * used, the recovery key deleted. 0, or a negative errno with ERR saying
+ * why (another console saved first: -EALREADY; the request expired:
+ * -ENOENT). Nothing held: 0. */
+int proof_spend(const struct screen_context *context,
+    struct nvr_error *err);
+
+/* The new password could not be written after proof_spend: a reset code
+ * or file is made good again. Whether it is good now (a recovery key,
+ * deleted, is not). */
+bool proof_give_back(const struct screen_context *context);
+
+/* What the held proof is, in the owner's words: "reset code", "reset
+ * file", "recovery key" (NULL: nothing held). */
+const char *proof_held_name(const struct screen_context *context);
+
 /* What NOTE says of a try that cannot be counted (CODE a negative
  * errno, WHY the store's message). Shared with the support screen. */
 void proof_uncounted(int code, const char *why, char *note, size_t size);

@@ -9,6 +9,8 @@
 #define NVR_SCREENS_SCREEN_H
 
 #include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
 
 #include "backends/accounts.h"
 #include "backends/attempts.h"
@@ -16,6 +18,7 @@
 #include "backends/factory_reset.h"
 #include "backends/policy.h"
 #include "backends/recovery.h"
+#include "backends/secret.h"
 #include "backends/support.h"
 #include "config/config.h"
 #include "tui/keys.h"
@@ -72,13 +75,35 @@ struct screen_context {
 					 * what they need */
 };
 
+/* A proof checked but not spent: it is used up only when the new
+ * password is saved (proof_spend), so leaving, Esc or the idle timeout
+ * before that leaves it good. */
+enum screen_held {
+	HELD_NONE,		/* nothing to spend (answers, the admin) */
+	HELD_CODE,		/* a reset code: NONCE names its request */
+	HELD_FILE,		/* a reset file: NONCE names its request */
+	HELD_KEY,		/* the recovery key, in KEY */
+};
+
 struct screen_handoff {
 	char proven[ACCOUNT_NAME_MAX + 1];	/* "" when none */
-	bool used_key;		/* proven with the recovery key, now spent */
-	bool password_set;	/* the proven account's password was set */
+	enum screen_held held;	/* what proved it, to spend at save */
+	uint8_t nonce[PROTOCOL_NONCE_BYTES];	/* HELD_CODE, HELD_FILE */
+	struct secret key;	/* HELD_KEY: canonical; wiped with the
+				 * handoff */
+	bool password_set;	/* the proven account's password was set
+				 * (and a held proof spent) */
 	bool review;		/* list the others to set their passwords:
 				 * the proven account is the administrator */
 };
+
+/* Forgets what was proven and wipes a held key. */
+static inline void
+screen_handoff_clear(struct screen_handoff *h)
+{
+	secret_clear(&h->key);
+	memset(h, 0, sizeof(*h));
+}
 
 struct screen_class {
 	/* Allocates the screen's state; NULL on out-of-memory. */

@@ -12,6 +12,9 @@
  *    nothing; a wrong code or file counts against the recorder's budget,
  *    and while a wait runs nothing is checked.
  * 3. What was proven lives in the handoff only while this screen is open.
+ * 4. A code or file is checked without being used: it is spent when the
+ *    new password is saved (proof_spend), so Esc, leaving or the idle
+ *    timeout before that leave it good.
  */
 #include "screens/support.h"
 
@@ -184,7 +187,7 @@ support_create(const struct screen_context *context)
 		return NULL;
 	s->context = context;
 	secret_init(&s->code);
-	memset(context->handoff, 0, sizeof(*context->handoff));
+	screen_handoff_clear(context->handoff);
 	if (!account_menu_load(&s->accounts, context, s->message,
 	    sizeof(s->message))) {
 		s->state = SUPPORT_FAILED;
@@ -223,15 +226,19 @@ list_files(struct support_screen *s)
 	s->state = SUPPORT_FILES;
 }
 
-/* Proven: hand the account on and open the new-password form. */
+/* Proven: hand the account on, with the code or file (HELD, of the
+ * request NONCE) still good until the new password is saved, and open
+ * the new-password form. */
 static struct screen_result
-proven(struct support_screen *s, const char *account)
+proven(struct support_screen *s, const char *account, enum screen_held held,
+    const uint8_t nonce[PROTOCOL_NONCE_BYTES])
 {
 	struct screen_handoff *h = s->context->handoff;
 
-	memset(h, 0, sizeof(*h));
+	screen_handoff_clear(h);
 	snprintf(h->proven, sizeof(h->proven), "%s", account);
-	h->used_key = true;	/* the code or file is used up */
+	h->held = held;
+	memcpy(h->nonce, nonce, sizeof(h->nonce));
 	s->state = SUPPORT_AFTER;
 	return (struct screen_result){ .kind = SCREEN_OPEN,
 	    .target = SCREEN_CHANGE_PASSWORD };
@@ -258,17 +265,18 @@ static struct screen_result
 check_code(struct support_screen *s)
 {
 	struct screen_result stay = { .kind = SCREEN_STAY };
+	uint8_t nonce[PROTOCOL_NONCE_BYTES];
 	struct nvr_error err;
 	long wait = 0;
 	int rc;
 
 	s->state = SUPPORT_CODE;
 	rc = support_try_code(s->context->support, s->name,
-	    secret_text(&s->code), &wait, &err);
+	    PROTOCOL_SET_PASSWORD, secret_text(&s->code), nonce, &wait, &err);
 	if (rc == 0) {
 		audit_log(AUDIT_CODE_ACCEPTED, s->name, 0);
 		secret_clear(&s->code);
-		return proven(s, s->name);
+		return proven(s, s->name, HELD_CODE, nonce);
 	}
 	if (rc == -EINVAL) {
 		/* Kept as typed, so the group can be fixed. */
@@ -296,10 +304,10 @@ check_file(struct support_screen *s)
 
 	s->state = SUPPORT_FILES;
 	rc = support_try_file(s->context->support, f->path,
-	    PROTOCOL_SET_PASSWORD, true, &rf, &wait, &err);
+	    PROTOCOL_SET_PASSWORD, false, &rf, &wait, &err);
 	if (rc == 0) {
 		audit_log(AUDIT_FILE_ACCEPTED, rf.account, 0);
-		return proven(s, rf.account);
+		return proven(s, rf.account, HELD_FILE, rf.nonce);
 	}
 	audit_log(AUDIT_FILE_REFUSED, f->account[0] ? f->account : s->name, 0);
 	refused(s, rc, wait, err.message);
@@ -436,9 +444,13 @@ support_resume(void *self)
 	if (s->state == SUPPORT_AFTER)
 		snprintf(s->message, sizeof(s->message), "%s", s->context->
 		    handoff->password_set ? "The new password is set. Use it "
-		    "from now on." : "The password was NOT changed, and the "
-		    "reset code or file is used up: make a new request to "
-		    "try again.");
+		    "from now on." : s->context->handoff->held == HELD_CODE ?
+		    "The password was not changed. The reset code still "
+		    "works until its request expires: choose 1 and type it "
+		    "again to set the password." : "The password was not "
+		    "changed. The reset file still works until its request "
+		    "expires: choose 2 and use it again to set the "
+		    "password.");
 	return (struct screen_result){ .kind = SCREEN_STAY };
 }
 
@@ -517,7 +529,7 @@ support_destroy(void *self)
 	struct support_screen *s = self;
 
 	secret_release(&s->code);
-	memset(s->context->handoff, 0, sizeof(*s->context->handoff));
+	screen_handoff_clear(s->context->handoff);
 	free(s);
 }
 

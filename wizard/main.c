@@ -697,7 +697,10 @@ run(const struct options *opt)
 		close_backends(&cfg, &b);
 		return code == -ENOENT ? EXIT_NOINPUT : EXIT_IOERR;
 	}
+	secret_init(&handoff.key);
 	code = wizard_run(&context, cfg.console.idle_timeout_s);
+	screen_handoff_clear(&handoff);
+	secret_release(&handoff.key);
 	term_end();
 	port_close();
 	close_backends(&cfg, &b);

@@ -80,7 +80,7 @@ pop(struct wizard *w)
 	/* Back at the menu, nobody has proved anything (the screens that
 	 * set the handoff clear it too; this is the backstop). */
 	if (w->depth <= 1)
-		memset(w->context->handoff, 0, sizeof(*w->context->handoff));
+		screen_handoff_clear(w->context->handoff);
 }
 
 /* Reads the device's clock; returns ms until the shown minute changes. */

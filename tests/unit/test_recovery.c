@@ -305,7 +305,7 @@ static int
 use_key(struct rec_fx *t, const char *name, const char *canonical,
     struct nvr_error *err)
 {
-	return t->rec.ops->use_key(t->rec.state, name, canonical, err);
+	return t->rec.ops->use_key(t->rec.state, name, canonical, true, err);
 }
 
 /* use_key with the canonical form of the typed TEXT. */
@@ -1349,6 +1349,13 @@ test_key_ok_works_once(void **state)
 	set_ok(t, "admin", 3, Q3, A3);
 	create_key(t, "admin", key);
 	canonical_of(key, canonical);
+	/* Only checked (held until a new password is saved): still there,
+	 * however often. */
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(t->rec.ops->use_key(t->rec.state, "admin",
+		    canonical, false, &err), 0);
+	enrollment(t, "admin", &e);
+	assert_true(e.has_key);
 	assert_int_equal(use_key(t, "admin", canonical, &err), 0);
 	enrollment(t, "admin", &e);
 	assert_false(e.has_key);

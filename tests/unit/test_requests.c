@@ -1754,14 +1754,17 @@ test_budget_wrong_codes(void **state)
 	typo[0] = typo[0] == 'Z' ? 'Y' : 'Z';
 	for (int i = 0; i < 5; i++)
 		assert_int_equal(requests_try_code(r, budget, &dev, "admin",
-		    PROTOCOL_SET_PASSWORD, typo, &now, &wait, &err), -EINVAL);
+		    PROTOCOL_SET_PASSWORD, typo, &now, true, NULL, &wait,
+		    &err), -EINVAL);
 	for (int i = 0; i < 2; i++) {
 		assert_int_equal(requests_try_code(r, budget, &dev, "admin",
-		    PROTOCOL_SET_PASSWORD, wrong, &now, &wait, &err), -EACCES);
+		    PROTOCOL_SET_PASSWORD, wrong, &now, true, NULL, &wait,
+		    &err), -EACCES);
 		assert_int_equal(wait, 0);
 	}
 	assert_int_equal(requests_try_code(r, budget, &dev, "admin",
-	    PROTOCOL_SET_PASSWORD, wrong, &now, &wait, &err), -EACCES);
+	    PROTOCOL_SET_PASSWORD, wrong, &now, true, NULL, &wait, &err),
+	    -EACCES);
 	assert_true(wait > 0);
 	/* A restart and a new request do not reset the count. */
 	attempts_close(budget);
@@ -1769,7 +1772,8 @@ test_budget_wrong_codes(void **state)
 	make_ok(r, &dev, "admin", &now, text);
 	wait = 0;
 	assert_int_equal(requests_try_code(r, budget, &dev, "admin",
-	    PROTOCOL_SET_PASSWORD, right, &now, &wait, &err), -EAGAIN);
+	    PROTOCOL_SET_PASSWORD, right, &now, true, NULL, &wait, &err),
+	    -EAGAIN);
 	assert_true(wait > 0);
 	assert_non_null(strstr(err.message, "too many wrong codes: wait"));
 	attempts_close(budget);
@@ -1854,8 +1858,8 @@ test_file_checked_not_used(void **state)
 		    other.code_key, wrong, sizeof(wrong)) > 0);
 		for (int i = 0; i < 2; i++)
 			assert_int_equal(requests_try_code(r, budget, &dev,
-			    "admin", PROTOCOL_SET_PASSWORD, wrong, &now, &wait,
-			    &err), -EACCES);
+			    "admin", PROTOCOL_SET_PASSWORD, wrong, &now, true,
+			    NULL, &wait, &err), -EACCES);
 	}
 	{
 		char *path = support_in_dir(fx, "state/attempts");
@@ -1880,6 +1884,78 @@ test_file_checked_not_used(void **state)
 	assert_int_equal(requests_try_file(r, budget, &dev, pk, good,
 	    good_len, &now, false, &out, &wait, &err), -EACCES);
 	assert_non_null(strstr(err.message, "used already"));
+	attempts_close(budget);
+	requests_close(r);
+}
+
+/* A code checked without being used (held until the new password is
+ * saved) stays good however often it is checked, after a restart too,
+ * takes back only its own try, and names its request; spending marks it
+ * used once (a second console's spend is told), giving it back makes it
+ * good again, and an expired request cannot be spent. */
+static void
+test_code_held_then_spent(void **state)
+{
+	struct support_fx *fx = *state;
+	struct requests *r = open_with(fx, &DEFAULTS);
+	struct attempts *budget = budget_open_fx(fx);
+	struct requests_device dev, other;
+	struct requests_clock now = clock_at(T0, 100, "boot-a");
+	struct requests_clock late = clock_at(T0 + LIFETIME + 1, 100 +
+	    LIFETIME + 1, "boot-a");
+	char text[PROTOCOL_REQUEST_TEXT_MAX], right[PROTOCOL_CODE_TEXT_MAX];
+	char wrong[PROTOCOL_CODE_TEXT_MAX];
+	uint8_t nonce[PROTOCOL_NONCE_BYTES], none[PROTOCOL_NONCE_BYTES] = {0};
+	struct protocol_request req;
+	struct nvr_error err = { "" };
+	char *path = support_in_dir(fx, "state/attempts"), *before, *after;
+	size_t len;
+	long wait = -1;
+
+	device_init(&dev);
+	device_with(&other, 0x41, KEY_ID, SERIAL);
+	make_ok(r, &dev, "admin", &now, text);
+	code_for(text, &dev, PROTOCOL_SET_PASSWORD, right);
+	decode_ok(text, &dev, &req);
+	assert_true(protocol_code_make(&req, PROTOCOL_SET_PASSWORD,
+	    other.code_key, wrong, sizeof(wrong)) > 0);
+	assert_int_equal(requests_try_code(r, budget, &dev, "admin",
+	    PROTOCOL_SET_PASSWORD, wrong, &now, false, NULL, &wait, &err),
+	    -EACCES);
+	before = support_slurp(path, &len);
+	assert_non_null(before);
+	for (int i = 0; i < 3; i++) {
+		memset(nonce, 0, sizeof(nonce));
+		assert_int_equal(requests_try_code(r, budget, &dev, "admin",
+		    PROTOCOL_SET_PASSWORD, right, &now, false, nonce, &wait,
+		    &err), 0);
+		assert_memory_equal(nonce, req.nonce, sizeof(nonce));
+		/* A restart between the checks changes nothing. */
+		requests_close(r);
+		r = open_with(fx, &DEFAULTS);
+	}
+	/* The wrong code before stays counted: only a use clears it. */
+	after = support_slurp(path, &len);
+	assert_string_equal(after, before);
+	free(after);
+	assert_int_equal(requests_spend(r, &dev, none, &now, &err), -ENOENT);
+	assert_int_equal(requests_spend(r, &dev, nonce, &now, &err), 0);
+	assert_int_equal(requests_spend(r, &dev, nonce, &now, &err),
+	    -EALREADY);
+	assert_non_null(strstr(err.message, "another console"));
+	assert_int_equal(requests_try_code(r, budget, &dev, "admin",
+	    PROTOCOL_SET_PASSWORD, right, &now, false, nonce, &wait, &err),
+	    -EACCES);
+	assert_non_null(strstr(err.message, "used already"));
+	/* The password could not be written: the code works again. */
+	assert_int_equal(requests_unspend(r, &dev, nonce, &now, &err), 0);
+	assert_int_equal(requests_unspend(r, &dev, nonce, &now, &err), 0);
+	/* (Two wrong tries so far, the used code among them: no wait.) */
+	assert_int_equal(requests_try_code(r, budget, &dev, "admin",
+	    PROTOCOL_SET_PASSWORD, right, &now, false, nonce, &wait, &err), 0);
+	assert_int_equal(requests_spend(r, &dev, nonce, &late, &err), -ENOENT);
+	free(before);
+	free(path);
 	attempts_close(budget);
 	requests_close(r);
 }
@@ -2021,6 +2097,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_untrusted_store_refused,
 		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_budget_wrong_files,
+		    fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_code_held_then_spent,
 		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_file_checked_not_used,
 		    fx_setup, fx_teardown),
