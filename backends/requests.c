@@ -528,8 +528,8 @@ redeem_code(struct requests *r, const struct requests_device *dev,
 		snprintf(req.account, sizeof(req.account), "%s", account);
 		rc = protocol_code_check(typed, &req, action, dev->code_key,
 		    &bad_group);
-		if (rc == -EINVAL) {
-			result = -EINVAL;
+		if (rc == -EINVAL || rc == -E2BIG) {
+			result = rc;
 			break;
 		}
 		if (e->used) {
@@ -553,6 +553,10 @@ redeem_code(struct requests *r, const struct requests_device *dev,
 	atomic_lock_release(&lock);
 	if (result == 0)
 		return 0;
+	if (result == -E2BIG)
+		return nvr_error_set(err, -EINVAL, "one group too many: a "
+		    "reset code has 5 groups, and group %zu is one more",
+		    bad_group);
 	if (result == -EINVAL)
 		return bad_group > 0 ? nvr_error_set(err, -EINVAL, "group %zu "
 		    "has a typo", bad_group) : nvr_error_set(err, -EINVAL, "a "

@@ -225,3 +225,29 @@ done:
 		*bad_group = bad;
 	return rc;
 }
+
+size_t
+code32_symbols_typed(const char *text)
+{
+	size_t n = 0;
+
+	for (const unsigned char *p = (const unsigned char *)text; *p != '\0';
+	    p++)
+		n += value_of(*p) != SEPARATOR;
+	return n;
+}
+
+void
+code32_drop_last(const char *text, size_t count, char *out, size_t size)
+{
+	size_t keep = code32_symbols_typed(text), n = 0, o = 0;
+
+	keep = keep > count ? keep - count : 0;
+	for (const unsigned char *p = (const unsigned char *)text;
+	    *p != '\0' && n < keep && o + 1 < size; p++) {
+		n += value_of(*p) != SEPARATOR;
+		out[o++] = (char)*p;
+	}
+	if (size > 0)
+		out[o] = '\0';
+}

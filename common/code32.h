@@ -84,4 +84,13 @@ int code32_format(const uint8_t *symbols, size_t count, size_t group,
 int code32_parse(const char *text, size_t group, uint8_t *symbols,
     size_t max, size_t *count, size_t *bad_group);
 
+/* How many symbols TEXT holds, separators not counted (a character that
+ * is neither counts as one): to tell a group too many from a typo. */
+size_t code32_symbols_typed(const char *text);
+
+/* Copies TEXT into OUT (SIZE bytes) without its last COUNT symbols and
+ * the separators around them. */
+void code32_drop_last(const char *text, size_t count, char *out,
+    size_t size);
+
 #endif

@@ -41,6 +41,11 @@
 #define FIELDS_BITS_MAX (HEADER_BITS + 2 * NAME_BITS_MAX)
 #define FIELDS_BYTES_MAX ((FIELDS_BITS_MAX + 7) / 8)
 #define GROUP_BITS (PROTOCOL_REQUEST_GROUP * 5)
+/* A request's group as typed: its symbols and their check symbol. */
+#define GROUP_SYMBOLS (PROTOCOL_REQUEST_GROUP + 1)
+/* A code's groups, and how many symbols they and one more make typed. */
+#define CODE_GROUPS (PROTOCOL_CODE_SYMBOLS / PROTOCOL_CODE_GROUP)
+#define CODE_PLUS_ONE_TYPED ((CODE_GROUPS + 1) * (PROTOCOL_CODE_GROUP + 1))
 #define REQUEST_GROUPS_MAX ((FIELDS_BITS_MAX + MAC_BITS + GROUP_BITS - 1) / \
 	GROUP_BITS)
 #define REQUEST_SYMBOLS_MAX (REQUEST_GROUPS_MAX * PROTOCOL_REQUEST_GROUP)
@@ -406,8 +411,38 @@ unpack_request(struct bits *b, struct protocol_request *r,
 	return 0;
 }
 
+static int decode_request(const char *text, struct protocol_request *r,
+    uint8_t mac[PROTOCOL_MAC_BYTES], size_t *bad_group);
+
 int
 protocol_request_decode(const char *text, struct protocol_request *r,
+    uint8_t mac[PROTOCOL_MAC_BYTES], size_t *bad_group)
+{
+	size_t typed = code32_symbols_typed(text), groups, ignored;
+	char shorter[REQUEST_SYMBOLS_MAX * 2];
+	int rc = decode_request(text, r, mac, bad_group);
+
+	/* A whole request and one group more (read twice off the screen,
+	 * say) is that, not a typo in its last group. */
+	if ((rc == -EINVAL || rc == -EPROTO) && typed % GROUP_SYMBOLS == 0 &&
+	    (groups = typed / GROUP_SYMBOLS) > 1 && strlen(text) <
+	    sizeof(shorter)) {
+		code32_drop_last(text, GROUP_SYMBOLS, shorter,
+		    sizeof(shorter));
+		if (decode_request(shorter, r, mac, &ignored) == 0) {
+			memset(r, 0, sizeof(*r));
+			memset(mac, 0, PROTOCOL_MAC_BYTES);
+			if (bad_group != NULL)
+				*bad_group = groups;
+			rc = -E2BIG;
+		}
+		sodium_memzero(shorter, sizeof(shorter));
+	}
+	return rc;
+}
+
+static int
+decode_request(const char *text, struct protocol_request *r,
     uint8_t mac[PROTOCOL_MAC_BYTES], size_t *bad_group)
 {
 	uint8_t symbols[REQUEST_SYMBOLS_MAX], buf[REQUEST_BYTES_MAX];
@@ -598,6 +633,19 @@ protocol_code_check(const char *typed, const struct protocol_request *r,
 		rc = -EINVAL;
 		bad = 0;
 		break;
+	}
+	/* A whole code and one group more: told as such, not as a typo. */
+	if (rc == -EINVAL && code32_symbols_typed(typed) ==
+	    CODE_PLUS_ONE_TYPED && strlen(typed) < PROTOCOL_CODE_TEXT_MAX * 4) {
+		char shorter[PROTOCOL_CODE_TEXT_MAX * 4];
+
+		code32_drop_last(typed, PROTOCOL_CODE_GROUP + 1, shorter,
+		    sizeof(shorter));
+		if (protocol_code_well_typed(shorter)) {
+			rc = -E2BIG;
+			bad = CODE_GROUPS + 1;
+		}
+		sodium_memzero(shorter, sizeof(shorter));
 	}
 	if (rc == 0 && code_bytes(r, action, code_key, want) < 0)
 		rc = -EINVAL;	/* a request or action no code answers */

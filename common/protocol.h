@@ -135,7 +135,8 @@ int protocol_request_encode_compact(const struct protocol_request *r,
  * *BAD_GROUP the 1-based group holding a typo (0: not a typo but a wrong
  * length); -EPROTO for text that is well typed but no version-1 request
  * (unknown version or flags, a name out of the alphabet's use, non-zero
- * padding, key id 0).
+ * padding, key id 0); -E2BIG for a whole request and one group more
+ * (*BAD_GROUP that group).
  */
 int protocol_request_decode(const char *text, struct protocol_request *r,
     uint8_t mac[PROTOCOL_MAC_BYTES], size_t *bad_group);
@@ -160,8 +161,9 @@ bool protocol_code_well_typed(const char *typed);
 /*
  * Checks TYPED against R and ACTION under CODE_KEY. Returns 0 if it is the
  * code; -EINVAL for a typo the check symbols catch (*BAD_GROUP 1-based, 0
- * for a wrong length), which is no try; -EACCES for a well-typed code that
- * is not this one (count it as a wrong try).
+ * for a wrong length), which is no try; -E2BIG for one group more than a
+ * code has (*BAD_GROUP that group), no try either; -EACCES for a
+ * well-typed code that is not this one (count it as a wrong try).
  */
 int protocol_code_check(const char *typed, const struct protocol_request *r,
     enum protocol_action action, const uint8_t code_key[PROTOCOL_KEY_BYTES],

@@ -59,7 +59,9 @@
 #define EXIT_CONFIG 78
 
 #define DAY_SECONDS 86400
-#define MAX_AGE_DEFAULT 14
+/* The recorder's request lifetime (request_lifetime_days, 7 by default):
+ * a code for an older request would be refused there anyway. */
+#define MAX_AGE_DEFAULT 7
 #define MAX_AGE_LIMIT 3650
 /* A request dated this many days after today is refused. */
 #define FUTURE_DAYS 2
@@ -205,6 +207,10 @@ read_request(const char *operand, struct protocol_request *r,
 	if (strrchr(text, '/') != NULL)
 		text = strrchr(text, '/') + 1;
 	rc = protocol_request_decode(text, r, mac, &bad_group);
+	if (rc == -E2BIG)
+		return fail(EXIT_DATAERR, "one group too many: the request "
+		    "ends with group %zu, so leave out group %zu",
+		    bad_group - 1, bad_group);
 	if (rc == -EINVAL && bad_group > 0)
 		return fail(EXIT_DATAERR, "group %zu has a typo: ask for it "
 		    "again, character by character", bad_group);
@@ -669,6 +675,10 @@ usage(FILE *out)
 	    "REQUEST is the request as one argument, or - to read one line\n"
 	    "from standard input: the grouped text, the compact form of the\n"
 	    "QR code (starting with U), or the QR code's whole URL.\n"
+	    "--max-age-days (default 7) refuses a request older than that:\n"
+	    "keep it to the recorders' request lifetime\n"
+	    "(request_lifetime_days, 7 by default), which refuses older\n"
+	    "codes anyway.\n"
 	    "Key folders must be mode 0700 and key files 0600, owned by the\n"
 	    "user running nvr-support.\n"
 	    "\n"

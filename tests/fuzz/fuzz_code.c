@@ -2,8 +2,9 @@
  * fuzz_code.c: reset codes and the code32 layer on any text.
  *
  * protocol_code_check against a fixed request and code key returns 0,
- * -EINVAL or -EACCES; -EINVAL exactly when code32_parse finds no 20
- * well-typed symbols; 0 only for the code protocol_code_make writes (read
+ * -EINVAL, -E2BIG or -EACCES; -EINVAL or -E2BIG exactly when code32_parse
+ * finds no 20 well-typed symbols, -E2BIG (group 6) only for text of six
+ * groups' length whose first five are a well-typed code; 0 only for the code protocol_code_make writes (read
  * with Crockford's leniency) and never for both actions; an action or a
  * request no code answers is -EINVAL.
  *
@@ -80,6 +81,18 @@ check_parse(const char *text, size_t group, size_t max)
 	free(symbols);
 }
 
+/* Whether TEXT is 20 well-typed symbols in whole groups. */
+static bool
+well_typed_code(const char *text)
+{
+	uint8_t symbols[PROTOCOL_CODE_SYMBOLS];
+	size_t count = 0;
+
+	return code32_parse(text, PROTOCOL_CODE_GROUP, symbols,
+	    sizeof(symbols), &count, NULL) == CODE32_OK &&
+	    count == PROTOCOL_CODE_SYMBOLS;
+}
+
 static void
 check_code(const char *text)
 {
@@ -92,10 +105,19 @@ check_code(const char *text)
 	struct protocol_request r;
 	size_t count = 0, bad;
 	bool well_typed;
-	int rc[2];
+	int rc[2], not_a_code;
+	char *shorter;
 
 	fuzz_keys(request_key, code_key);
 	fuzz_request(&r);
+	shorter = malloc(strlen(text) + 1);
+	FUZZ_CHECK(shorter != NULL);
+	code32_drop_last(text, PROTOCOL_CODE_GROUP + 1, shorter,
+	    strlen(text) + 1);
+	not_a_code = !well_typed_code(text) && code32_symbols_typed(text) ==
+	    30 && strlen(text) < 4 * PROTOCOL_CODE_TEXT_MAX &&
+	    well_typed_code(shorter) ? -E2BIG : -EINVAL;
+	free(shorter);
 	well_typed = code32_parse(text, PROTOCOL_CODE_GROUP, symbols,
 	    sizeof(symbols), &count, NULL) == CODE32_OK &&
 	    count == PROTOCOL_CODE_SYMBOLS;
@@ -104,9 +126,12 @@ check_code(const char *text)
 		rc[i] = protocol_code_check(text, &r, actions[i], code_key,
 		    &bad);
 		FUZZ_CHECK(rc[i] == 0 || rc[i] == -EINVAL ||
-		    rc[i] == -EACCES);
-		FUZZ_CHECK((rc[i] == -EINVAL) == !well_typed);
-		FUZZ_CHECK(rc[i] == -EINVAL || bad == 0);
+		    rc[i] == -E2BIG || rc[i] == -EACCES);
+		FUZZ_CHECK((rc[i] == -EINVAL || rc[i] == -E2BIG) ==
+		    !well_typed);
+		FUZZ_CHECK(rc[i] != -E2BIG || (bad == 6 &&
+		    not_a_code == -E2BIG));
+		FUZZ_CHECK(rc[i] == -EINVAL || rc[i] == -E2BIG || bad == 0);
 		FUZZ_CHECK(bad <= strlen(text) / (PROTOCOL_CODE_GROUP + 1) + 1);
 		if (rc[i] != 0)
 			continue;
@@ -118,14 +143,15 @@ check_code(const char *text)
 	}
 	FUZZ_CHECK(!(rc[0] == 0 && rc[1] == 0));
 
-	/* No code answers an unknown action or a request out of range. */
+	/* No code answers an unknown action or a request out of range
+	 * (a group too many is told first, as a typo is). */
 	FUZZ_CHECK(protocol_code_check(text, &r, (enum protocol_action)0,
-	    code_key, NULL) == -EINVAL);
+	    code_key, NULL) == not_a_code);
 	FUZZ_CHECK(protocol_code_check(text, &r, (enum protocol_action)3,
-	    code_key, NULL) == -EINVAL);
+	    code_key, NULL) == not_a_code);
 	r.key_id = 0;
 	FUZZ_CHECK(protocol_code_check(text, &r, PROTOCOL_SET_PASSWORD,
-	    code_key, NULL) == -EINVAL);
+	    code_key, NULL) == not_a_code);
 }
 
 int

@@ -192,6 +192,8 @@ requests(void)
 	fmt(other, "%s", text);
 	other[strlen(other) - 7] = '\0';
 	put_text("request", "bad-length", other);
+	fmt(other, "%s%s", text, text + strlen(text) - 7);
+	put_text("request", "bad-last-group-twice", other);
 	reshape(text, version_2, other);
 	put_text("request", "bad-version-2", other);
 	reshape(text, flags_1, other);
@@ -269,6 +271,8 @@ codes(void)
 	put_text("code", "bad-length-4-groups", other);
 	fmt(other, "%s-%s", text, text);
 	put_text("code", "bad-length-10-groups", other);
+	fmt(other, "%s%s", text, text + strlen(text) - 6);
+	put_text("code", "bad-last-group-twice", other);
 	put_text("code", "bad-empty", "");
 	put_text("code", "bad-hyphens-only", "- - -");
 	r.nonce[0] ^= 1;

@@ -695,6 +695,14 @@ test_protocol_request_nok_every_bit_flip(void **state)
 				access++;
 				continue;
 			}
+			/* A flip that shortens a length leaves a whole
+			 * shorter request and a group more. */
+			if (rc == -E2BIG) {
+				assert_int_equal(bad, count /
+				    PROTOCOL_REQUEST_GROUP);
+				proto++;
+				continue;
+			}
 			if (rc != -EPROTO)
 				print_error("bit %zu of %s: %s gives %d\n",
 				    bit, text, forged, rc);
@@ -736,10 +744,18 @@ test_protocol_request_decode_nok_length(void **state)
 	assert_decode(longer, -EINVAL, 0);
 	assert_decode("", -EINVAL, 0);
 	assert_decode("---", -EINVAL, 0);
-	/* A whole extra group of zero padding. */
+	/* A whole request and a group more (zero padding, its last group
+	 * typed twice, or anything well typed): one group too many, named,
+	 * not a typo in that group nor a request of another version. */
 	strcpy(longer, text);
 	strcat(longer, "-000000");
-	assert_decode(longer, -EPROTO, 0);
+	assert_decode(longer, -E2BIG, 13);
+	strcpy(longer, text);
+	strcat(longer, text + n - 7);
+	assert_decode(longer, -E2BIG, 13);
+	strcpy(longer, text);
+	strcat(longer, "-ABCDEF");
+	assert_decode(longer, -E2BIG, 13);
 	/* More groups than any request has (23): a wrong length. */
 	count = text_bits(VECTOR_REQUEST_TEXT, PROTOCOL_REQUEST_GROUP, b,
 	    sizeof(b));
@@ -1003,6 +1019,14 @@ test_protocol_code_check_ok_any_case_no_hyphens(void **state)
 	/* Crockford's reading: O is 0, so the same code. */
 	assert_code("25VZJ-OSHX4-MAORC-3G9JX-K2VO8", &r,
 	    PROTOCOL_SET_PASSWORD, k.code, 0, 0);
+	/* A group more than a code has (the last typed twice, or any):
+	 * told as such, no try. */
+	assert_code("25VZJ-0SHX4-MA0RC-3G9JX-K2V08-K2V08", &r,
+	    PROTOCOL_SET_PASSWORD, k.code, -E2BIG, 6);
+	assert_code("25VZJ-0SHX4-MA0RC-3G9JX-K2V08-ABCDE", &r,
+	    PROTOCOL_SET_PASSWORD, k.code, -E2BIG, 6);
+	assert_false(protocol_code_well_typed(
+	    "25VZJ-0SHX4-MA0RC-3G9JX-K2V08-K2V08"));
 }
 
 /* A code answers one request, one action, one device: changing any of
@@ -1138,12 +1162,13 @@ test_protocol_code_check_nok_length(void **state)
 	(void)state;
 	vector_keys(&k);
 	vector_request(&r);
-	/* Four groups, six groups, a character short or over: no try. */
+	/* Four groups, six groups, a character short or over: no try (six
+	 * are told as one group too many). */
 	assert_code("25VZJ-0SHX4-MA0RC-3G9JX", &r, PROTOCOL_SET_PASSWORD,
 	    k.code, -EINVAL, 0);
 	snprintf(text, sizeof(text), "%s-0000%c", VECTOR_CODE_SET_PASSWORD,
 	    CODE32_ALPHABET[0]);
-	assert_code(text, &r, PROTOCOL_SET_PASSWORD, k.code, -EINVAL, 0);
+	assert_code(text, &r, PROTOCOL_SET_PASSWORD, k.code, -E2BIG, 6);
 	assert_code("25VZJ-0SHX4-MA0RC-3G9JX-K2V0", &r, PROTOCOL_SET_PASSWORD,
 	    k.code, -EINVAL, 0);
 	assert_code("25VZJ-0SHX4-MA0RC-3G9JX-K2V080", &r,
