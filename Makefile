@@ -125,6 +125,7 @@ CORE_SRC := \
 	screens/main_menu.c screens/change_password.c screens/proof.c \
 	screens/account_menu.c screens/input.c screens/questions.c \
 	screens/forgot_password.c screens/support.c screens/factory_reset.c \
+	screens/next_steps.c \
 	wizard/wizard.c
 MAIN_SRC := wizard/main.c
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))

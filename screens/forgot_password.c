@@ -27,6 +27,7 @@
 #include "backends/secret.h"
 #include "screens/account_menu.h"
 #include "screens/input.h"
+#include "screens/next_steps.h"
 #include "screens/proof.h"
 
 enum forgot_state {
@@ -43,14 +44,6 @@ enum forgot_state {
 
 enum method { METHOD_ANSWERS, METHOD_KEY, METHOD_COUNT };
 
-enum after_entry {
-	AFTER_PASSWORD,		/* set the new password (again) */
-	AFTER_PROTECT,		/* questions and a new key */
-	AFTER_REVIEW,		/* the other accounts' passwords */
-	AFTER_DONE,
-	AFTER_COUNT,
-};
-
 struct forgot {
 	enum forgot_state state;
 	const struct screen_context *context;
@@ -65,13 +58,11 @@ struct forgot {
 
 	struct view_menu_item method_items[METHOD_COUNT];
 	size_t method_selected;
-	struct view_menu_item after_items[AFTER_COUNT];
-	size_t after_map[AFTER_COUNT], after_count, after_selected;
+	struct next_steps after;
 
 	struct view_field field;
 	char note[240];
 	char intro[900];	/* built by render for the state shown */
-	char after_intro[600];
 	char message[600];
 	char status[200];
 };
@@ -193,37 +184,8 @@ forgot_create(const struct screen_context *context)
 static void
 open_after(struct forgot *f, const char *status)
 {
-	static const char *const labels[AFTER_COUNT] = {
-		[AFTER_PASSWORD] = "Set the new password",
-		[AFTER_PROTECT] = "Set up questions or a new recovery key",
-		[AFTER_REVIEW] = "Give the other accounts new passwords",
-		[AFTER_DONE] = "Back to the main menu",
-	};
-	static const char *const keys[] = { "1", "2", "3", "4" };
-	const struct screen_handoff *h = f->context->handoff;
-
-	f->after_count = 0;
-	for (size_t e = 0; e < AFTER_COUNT; e++) {
-		if ((e == AFTER_PASSWORD && h->password_set) ||
-		    (e == AFTER_REVIEW && (!f->admin || !h->password_set ||
-		    f->accounts.count < 2)))
-			continue;
-		f->after_items[f->after_count].key = keys[f->after_count];
-		f->after_items[f->after_count].label = labels[e];
-		f->after_items[f->after_count].note = e == AFTER_PROTECT &&
-		    h->held == HELD_KEY && h->password_set ? "the used key is "
-		    "gone" : e == AFTER_DONE && h->held == HELD_KEY &&
-		    !h->password_set ? "the key stays good" : NULL;
-		f->after_map[f->after_count++] = e;
-	}
-	f->after_selected = 0;
-	snprintf(f->after_intro, sizeof(f->after_intro), "%s\n\nWhat next?%s",
-	    status, !h->password_set && h->held == HELD_KEY ? " The recovery "
-	    "key stays good until a new password is saved with it." :
-	    h->password_set &&
-	    f->admin && f->accounts.count > 1 ? " Anyone who knew the old "
-	    "administrator password may know the other accounts' passwords "
-	    "too: give them new ones." : "");
+	next_steps_open(&f->after, f->context, f->admin, f->accounts.count,
+	    status);
 	f->state = FORGOT_AFTER;
 }
 
@@ -339,32 +301,6 @@ check_key(struct forgot *f)
 }
 
 static struct screen_result
-on_after(struct forgot *f)
-{
-	struct screen_handoff *h = f->context->handoff;
-	struct screen_result r = { .kind = SCREEN_OPEN };
-
-	switch (f->after_map[f->after_selected]) {
-	case AFTER_PASSWORD:
-		h->review = false;
-		r.target = SCREEN_CHANGE_PASSWORD;
-		break;
-	case AFTER_PROTECT:
-		h->review = false;
-		r.target = SCREEN_QUESTIONS;
-		break;
-	case AFTER_REVIEW:
-		h->review = true;
-		r.target = SCREEN_CHANGE_PASSWORD;
-		break;
-	default:
-		r.kind = SCREEN_CLOSE;
-		break;
-	}
-	return r;
-}
-
-static struct screen_result
 forgot_handle(void *self, const struct keys_action_event *ev)
 {
 	struct forgot *f = self;
@@ -407,11 +343,7 @@ forgot_handle(void *self, const struct keys_action_event *ev)
 		}
 		return r;
 	case FORGOT_AFTER:
-		if (back || ev->action == ACTION_QUIT)
-			r.kind = SCREEN_CLOSE;
-		else if (input_menu_move(&f->after_selected, f->after_count, ev))
-			r = on_after(f);
-		return r;
+		return next_steps_handle(&f->after, f->context, ev);
 	case FORGOT_NOTHING:
 	case FORGOT_FAILED:
 		if (ev->action == ACTION_CONFIRM || back)
@@ -509,22 +441,17 @@ forgot_render(void *self, struct view *view)
 		account_menu_render(&f->accounts, view);
 		return;
 	case FORGOT_METHOD:
-	case FORGOT_AFTER:
 		snprintf(f->intro, sizeof(f->intro), "How do you want to prove "
 		    "that %s is yours?", f->name);
-		view->intro = f->state == FORGOT_METHOD ? f->intro :
-		    f->after_intro;
-		if (f->state == FORGOT_METHOD) {
-			view->menu.items = f->method_items;
-			view->menu.count = METHOD_COUNT;
-			view->menu.selected = f->method_selected;
-		} else {
-			view->menu.items = f->after_items;
-			view->menu.count = f->after_count;
-			view->menu.selected = f->after_selected;
-		}
+		view->intro = f->intro;
+		view->menu.items = f->method_items;
+		view->menu.count = METHOD_COUNT;
+		view->menu.selected = f->method_selected;
 		INPUT_HINTS(view, input_menu_hints);
 		view->context = KEYS_CONTEXT_MENU;
+		return;
+	case FORGOT_AFTER:
+		next_steps_render(&f->after, view);
 		return;
 	case FORGOT_NOTHING:
 	case FORGOT_FAILED:

@@ -27,6 +27,7 @@
 #include "backends/secret.h"
 #include "screens/account_menu.h"
 #include "screens/input.h"
+#include "screens/next_steps.h"
 #include "screens/proof.h"
 
 enum support_state {
@@ -36,7 +37,8 @@ enum support_state {
 	SUPPORT_CHECKING,	/* checking it (work) */
 	SUPPORT_FILES,		/* the reset files found */
 	SUPPORT_FILE_CHECKING,	/* using one (work) */
-	SUPPORT_AFTER,		/* back from the new-password form */
+	SUPPORT_AFTER,		/* back from the new-password form: what
+				 * next */
 	SUPPORT_FAILED,		/* cannot go on: say why */
 };
 
@@ -59,6 +61,7 @@ struct support_screen {
 	struct view_menu_item file_items[SUPPORT_FILES_MAX + 1];
 	char file_keys[SUPPORT_FILES_MAX + 1][4];
 	char file_notes[SUPPORT_FILES_MAX][80];
+	struct next_steps after;
 	struct view_field field;
 	char note[300];
 	char intro[1400];
@@ -414,6 +417,8 @@ support_handle(void *self, const struct keys_action_event *ev)
 			r = choose_file(s);
 		break;
 	case SUPPORT_AFTER:
+		r = next_steps_handle(&s->after, s->context, ev);
+		break;
 	case SUPPORT_FAILED:
 		if (ev->action == ACTION_CONFIRM || back)
 			r.kind = SCREEN_CLOSE;
@@ -441,16 +446,16 @@ support_resume(void *self)
 {
 	struct support_screen *s = self;
 
+	const struct screen_handoff *h = s->context->handoff;
+	const struct account *a = account_menu_find(&s->accounts, h->proven);
+
 	if (s->state == SUPPORT_AFTER)
-		snprintf(s->message, sizeof(s->message), "%s", s->context->
-		    handoff->password_set ? "The new password is set. Use it "
-		    "from now on." : s->context->handoff->held == HELD_CODE ?
-		    "The password was not changed. The reset code still "
-		    "works until its request expires: choose 1 and type it "
-		    "again to set the password." : "The password was not "
-		    "changed. The reset file still works until its request "
-		    "expires: choose 2 and use it again to set the "
-		    "password.");
+		next_steps_open(&s->after, s->context, a != NULL && a->admin,
+		    s->accounts.count, h->password_set ? "The new password "
+		    "is set. Use it from now on." : h->held == HELD_CODE ?
+		    "The password was not changed, and the reset code is not "
+		    "used up." : "The password was not changed, and the reset "
+		    "file is not used up.");
 	return (struct screen_result){ .kind = SCREEN_STAY };
 }
 
@@ -495,9 +500,10 @@ support_render(void *self, struct view *view)
 		view->context = KEYS_CONTEXT_MESSAGE;
 		return;
 	case SUPPORT_AFTER:
+		next_steps_render(&s->after, view);
+		return;
 	case SUPPORT_FAILED:
-		view->notice.title = s->state == SUPPORT_FAILED ? "Not done" :
-		    "Support & reset code";
+		view->notice.title = "Not done";
 		view->notice.text = s->message;
 		INPUT_HINTS(view, input_back_hints);
 		view->context = KEYS_CONTEXT_MESSAGE;
