@@ -364,3 +364,32 @@ answer_measure(const struct answer_cost *cost, double *seconds)
 	    (double)(end.tv_nsec - start.tv_nsec) / 1e9;
 	return rc;
 }
+
+int
+answer_check_new(const struct secret *answers, size_t index, size_t *same)
+{
+	struct secret normal, earlier;
+	size_t chars = 0;
+	int rc;
+
+	secret_init(&normal);
+	secret_init(&earlier);
+	rc = answer_normalise(secret_text(&answers[index]),
+	    answers[index].length, &normal);
+	/* Characters, not bytes: continuation bytes are 10xxxxxx. */
+	for (size_t i = 0; rc == 0 && i < normal.length; i++)
+		chars += ((unsigned char)normal.bytes[i] & 0xC0) != 0x80;
+	if (rc == 0 && chars < ANSWER_CHARS_MIN)
+		rc = -EMSGSIZE;
+	for (size_t k = 0; rc == 0 && k < index; k++) {
+		if (answer_normalise(secret_text(&answers[k]),
+		    answers[k].length, &earlier) == 0 &&
+		    secret_equal(&normal, &earlier)) {
+			*same = k;
+			rc = -EEXIST;
+		}
+	}
+	secret_release(&earlier);
+	secret_release(&normal);
+	return rc;
+}

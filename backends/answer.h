@@ -69,6 +69,20 @@ struct answer_cost {
  */
 int answer_normalise(const char *text, size_t len, struct secret *out);
 
+/* The fewest characters an answer has in its normal form: two, since
+ * two-character answers are common in Chinese, and one is a guess. */
+#define ANSWER_CHARS_MIN 2
+
+/*
+ * Whether ANSWERS[INDEX] may be enrolled beside ANSWERS[0..INDEX): 0, an
+ * error of answer_normalise, -EMSGSIZE if its normal form has fewer than
+ * ANSWER_CHARS_MIN characters, or -EEXIST if it normalises to the same
+ * text as an earlier one (*SAME its index), which would make two
+ * questions one.
+ */
+int answer_check_new(const struct secret *answers, size_t index,
+    size_t *same);
+
 /*
  * Hashes the normal form of TEXT (LEN bytes) into HASH with COST (NULL:
  * the defaults). Returns 0, an error of answer_normalise, -ERANGE if COST

@@ -230,3 +230,45 @@ recovery_key_parse(const char *typed, struct secret *canonical,
 	sodium_memzero(symbols, sizeof(symbols));
 	return 0;
 }
+
+int
+recovery_key_make(struct secret *key_text)
+{
+	uint8_t raw[(RECOVERY_KEY_SYMBOLS * 5 + 7) / 8];
+	uint8_t symbols[RECOVERY_KEY_SYMBOLS];
+	char text[RECOVERY_KEY_TEXT_MAX];
+	int rc;
+
+	randombytes_buf(raw, sizeof(raw));
+	code32_from_bytes(raw, sizeof(raw), symbols, RECOVERY_KEY_SYMBOLS);
+	rc = code32_format(symbols, RECOVERY_KEY_SYMBOLS, RECOVERY_KEY_GROUP,
+	    text, sizeof(text)) < 0 ? -EINVAL : 0;
+	sodium_memzero(raw, sizeof(raw));
+	sodium_memzero(symbols, sizeof(symbols));
+	secret_clear(key_text);
+	for (const char *p = text; rc == 0 && *p != '\0'; p++)
+		(void)secret_append(key_text, (unsigned char)*p);
+	sodium_memzero(text, sizeof(text));
+	return rc;
+}
+
+bool
+recovery_key_last_group_is(const struct secret *key_text, const char *typed)
+{
+	uint8_t want[RECOVERY_KEY_GROUP], got[RECOVERY_KEY_GROUP];
+	const char *last = strrchr(secret_text(key_text), '-');
+	size_t count = 0;
+	bool same;
+
+	if (last == NULL)
+		return false;
+	/* Each group ends with its check symbol: parsing checks it. */
+	same = code32_parse(last + 1, RECOVERY_KEY_GROUP, want, sizeof(want),
+	    &count, NULL) == CODE32_OK && count == RECOVERY_KEY_GROUP &&
+	    code32_parse(typed, RECOVERY_KEY_GROUP, got, sizeof(got), &count,
+	    NULL) == CODE32_OK && count == RECOVERY_KEY_GROUP &&
+	    sodium_memcmp(want, got, sizeof(want)) == 0;
+	sodium_memzero(want, sizeof(want));
+	sodium_memzero(got, sizeof(got));
+	return same;
+}

@@ -85,11 +85,10 @@ struct recovery_ops {
 	int (*check_answers)(void *state, const char *name,
 	    const struct secret *answers, size_t count,
 	    struct nvr_error *err);
-	/* Makes a new random key for NAME, replacing any, and writes its
-	 * text (RECOVERY_KEY_TEXT_MAX bytes) into KEY_TEXT. Only its hash is
-	 * kept. */
-	int (*create_key)(void *state, const char *name, struct secret *key_text,
-	    struct nvr_error *err);
+	/* Keeps KEY_TEXT (made by recovery_key_make, and confirmed by the
+	 * owner) as NAME's key, replacing any. Only its hash is kept. */
+	int (*keep_key)(void *state, const char *name,
+	    const struct secret *key_text, struct nvr_error *err);
 	/* Writes KEY_TEXT for NAME of the device SERIAL as a text file into
 	 * the first configured key folder that is there (a USB stick that
 	 * is mounted), and WHERE (size WHERE_SIZE) names the file. Returns
@@ -133,6 +132,15 @@ void recovery_settings_free(struct recovery_settings *s);
 /* Checks a question's text: valid UTF-8, no control characters, not
  * blank, at most RECOVERY_QUESTION_MAX bytes. NULL if fine, else why. */
 const char *recovery_question_problem(const char *text);
+
+/* Writes a new random key's text (XXXXX-XXXXX-..., RECOVERY_KEY_TEXT_MAX
+ * bytes) into KEY_TEXT; nothing is kept until keep_key. */
+int recovery_key_make(struct secret *key_text);
+
+/* Whether TYPED is the last group of KEY_TEXT, read as a key is (any
+ * case, I and L as 1, O as 0, spaces and dashes aside). */
+bool recovery_key_last_group_is(const struct secret *key_text,
+    const char *typed);
 
 /*
  * Reads a typed key: Crockford base32, any case, with or without

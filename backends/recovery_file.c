@@ -367,6 +367,7 @@ recovery_file_set_questions(void *state, const char *name, size_t count,
 	struct recovery_file *f = state;
 	struct record add[RECOVERY_QUESTIONS_MAX];
 	struct atomic_lock lock;
+	size_t same = 0;
 	int rc;
 
 	if (!name_fits(name))
@@ -381,6 +382,14 @@ recovery_file_set_questions(void *state, const char *name, size_t count,
 		if (problem != NULL)
 			return nvr_error_set(err, -EINVAL, "question %zu: %s",
 			    i + 1, problem);
+		rc = answer_check_new(answers, i, &same);
+		if (rc == -EMSGSIZE)
+			return nvr_error_set(err, -EINVAL, "answer %zu is "
+			    "shorter than %d characters", i + 1,
+			    ANSWER_CHARS_MIN);
+		if (rc == -EEXIST)
+			return nvr_error_set(err, -EINVAL, "answer %zu is the "
+			    "same as answer %zu", i + 1, same + 1);
 		snprintf(add[i].name, sizeof(add[i].name), "%s", name);
 		add[i].kind = RECORD_QUESTION;
 		snprintf(add[i].text, sizeof(add[i].text), "%s", questions[i]);
@@ -434,13 +443,10 @@ recovery_file_check_answers(void *state, const char *name,
 }
 
 static int
-recovery_file_create_key(void *state, const char *name,
-    struct secret *key_text, struct nvr_error *err)
+recovery_file_keep_key(void *state, const char *name,
+    const struct secret *key_text, struct nvr_error *err)
 {
 	struct recovery_file *f = state;
-	uint8_t raw[(RECOVERY_KEY_SYMBOLS * 5 + 7) / 8];
-	uint8_t symbols[RECOVERY_KEY_SYMBOLS];
-	char text[RECOVERY_KEY_TEXT_MAX];
 	struct secret canonical;
 	struct record add;
 	struct atomic_lock lock;
@@ -449,15 +455,8 @@ recovery_file_create_key(void *state, const char *name,
 
 	if (!name_fits(name))
 		return nvr_error_set(err, -EINVAL, "bad account name");
-	randombytes_buf(raw, sizeof(raw));
-	code32_from_bytes(raw, sizeof(raw), symbols, RECOVERY_KEY_SYMBOLS);
-	rc = code32_format(symbols, RECOVERY_KEY_SYMBOLS, RECOVERY_KEY_GROUP,
-	    text, sizeof(text)) < 0 ? -EINVAL : 0;
-	sodium_memzero(raw, sizeof(raw));
-	sodium_memzero(symbols, sizeof(symbols));
 	secret_init(&canonical);
-	if (rc == 0)
-		rc = recovery_key_parse(text, &canonical, &bad);
+	rc = recovery_key_parse(secret_text(key_text), &canonical, &bad);
 	memset(&add, 0, sizeof(add));
 	snprintf(add.name, sizeof(add.name), "%s", name);
 	add.kind = RECORD_KEY;
@@ -465,7 +464,7 @@ recovery_file_create_key(void *state, const char *name,
 		rc = answer_hash_exact(&f->settings.cost,
 		    secret_text(&canonical), canonical.length, add.hash, err);
 	else
-		nvr_error_set(err, rc, "cannot make a key");
+		nvr_error_set(err, rc, "not a recovery key");
 	secret_release(&canonical);
 	if (rc == 0)
 		rc = lock_and_load(f, &lock, err);
@@ -476,11 +475,6 @@ recovery_file_create_key(void *state, const char *name,
 			rc = save(f, err);
 		atomic_lock_release(&lock);
 	}
-	secret_clear(key_text);
-	if (rc == 0)
-		for (const char *p = text; *p != '\0'; p++)
-			(void)secret_append(key_text, (unsigned char)*p);
-	sodium_memzero(text, sizeof(text));
 	return rc;
 }
 
@@ -628,7 +622,7 @@ static const struct recovery_ops recovery_file_ops = {
 	.enrollment = recovery_file_enrollment,
 	.set_questions = recovery_file_set_questions,
 	.check_answers = recovery_file_check_answers,
-	.create_key = recovery_file_create_key,
+	.keep_key = recovery_file_keep_key,
 	.export_key = recovery_file_export_key,
 	.use_key = recovery_file_use_key,
 	.erase = recovery_file_erase,

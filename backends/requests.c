@@ -517,7 +517,7 @@ redeem_code(struct requests *r, const struct requests_device *dev,
 		struct entry *e = &r->entries[i];
 		struct protocol_request req;
 
-		if (strcmp(e->account, account) != 0 ||
+		if ((account != NULL && strcmp(e->account, account) != 0) ||
 		    e->key_id != dev->key_id)
 			continue;
 		memset(&req, 0, sizeof(req));
@@ -525,7 +525,7 @@ redeem_code(struct requests *r, const struct requests_device *dev,
 		req.demo = dev->demo;
 		memcpy(req.nonce, e->nonce, sizeof(req.nonce));
 		snprintf(req.serial, sizeof(req.serial), "%s", dev->serial);
-		snprintf(req.account, sizeof(req.account), "%s", account);
+		snprintf(req.account, sizeof(req.account), "%s", e->account);
 		rc = protocol_code_check(typed, &req, action, dev->code_key,
 		    &bad_group);
 		if (rc == -EINVAL || rc == -E2BIG) {
@@ -565,10 +565,16 @@ redeem_code(struct requests *r, const struct requests_device *dev,
 		return result;
 	if (used_match)
 		return nvr_error_set(err, -EACCES, "that code was used already");
+	if (!any && account == NULL)
+		return nvr_error_set(err, -ENOENT, "no request is waiting for "
+		    "a code (it was answered, or it expired)");
 	if (!any)
 		return nvr_error_set(err, -ENOENT, "no request for %s is "
 		    "waiting for a code (it was answered, or it expired)",
 		    account);
+	if (account == NULL)
+		return nvr_error_set(err, -EACCES, "not a code for any request "
+		    "waiting on this recorder");
 	return nvr_error_set(err, -EACCES, "not a code for any request of "
 	    "%s", account);
 }

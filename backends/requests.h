@@ -106,7 +106,8 @@ int requests_make(struct requests *r, const struct requests_device *dev,
     size_t size, bool *dropped, struct nvr_error *err);
 
 /*
- * Checks TYPED against every good pending request of ACCOUNT for ACTION.
+ * Checks TYPED against every good pending request of ACCOUNT (NULL: of
+ * any account, as for a factory reset) for ACTION.
  * Returns 0 when it is the code of one of them, which is marked used
  * first; -EINVAL for a typo the check symbols catch (ERR names the
  * group; not a try); -EACCES for a code that answers none (count it as a

@@ -65,7 +65,8 @@ int support_request(struct support *s, const char *account, bool fresh,
     bool make_if_none, char *text, char *qr, bool *made, bool *dropped,
     struct nvr_error *err);
 
-/* Checks a typed reset code for ACCOUNT and ACTION without using it:
+/* Checks a typed reset code for ACCOUNT (NULL: any account's request,
+ * for a factory reset) and ACTION without using it:
  * see requests_try_code (USE false) for the results and *WAIT_S. On
  * success NONCE names the request it answers, for support_spend. */
 int support_try_code(struct support *s, const char *account,

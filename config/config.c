@@ -810,12 +810,15 @@ read_reset_choices(struct config *cfg)
 			r->proofs |= RESET_PROOF_PASSWORD;
 		} else if (strcmp(proofs[i], "reset_file") == 0) {
 			r->proofs |= RESET_PROOF_RESET_FILE;
+		} else if (strcmp(proofs[i], "reset_code") == 0) {
+			r->proofs |= RESET_PROOF_RESET_CODE;
 		} else if (strcmp(proofs[i], "questions") == 0) {
 			r->proofs |= RESET_PROOF_QUESTIONS;
 		} else if (strcmp(proofs[i], "none") != 0) {
 			node_error(sec->doc, list_item(sec, "proof", i),
 			    "reset.proof: '%s' is not a proof; give password, "
-			    "questions, reset_file or none", proofs[i]);
+			    "questions, reset_file, reset_code or none",
+			    proofs[i]);
 			rc = -1;
 		}
 	}

@@ -92,6 +92,8 @@ enum reset_confirm {
 #define RESET_PROOF_RESET_FILE	0x2u	/* a factory-reset file from support */
 #define RESET_PROOF_QUESTIONS	0x4u	/* the administrator's security
 					 * questions answered */
+#define RESET_PROOF_RESET_CODE	0x8u	/* a factory-reset code from support,
+					 * typed (read out on the phone) */
 
 /* The reset: mapping: the factory reset plan (config_reset_plan builds
  * it), what it keeps, and how it is confirmed and ended. */

@@ -134,6 +134,8 @@ start_typing(struct change_password *c)
 	    "Type the current password, then the new one twice. Nothing is "
 	    "shown as you type but a * for each character.", a->name);
 	c->state = CHANGE_CURRENT;
+	/* A wait left by an earlier run counts down from the start. */
+	proof_lock_refresh(c->context, a->name);
 }
 
 static void *
@@ -260,13 +262,18 @@ save(struct change_password *c)
 	bool spend = spends_proof(c);
 	struct nvr_error err;
 	char when[64];
+	int rc;
 
-	if (spend && proof_spend(c->context, &err) != 0) {
+	if (spend && (rc = proof_spend(c->context, &err)) != 0) {
+		/* Another console may have saved with it: then the old
+		 * password may not work either, so say only what is sure. */
 		snprintf(c->message, sizeof(c->message), "The new password "
-		    "was NOT saved: the %s cannot be used: %s.\n\nThe old "
-		    "password still works.", proof_held_name(c->context),
-		    err.message);
-		h->held = HELD_NONE;	/* it is gone: nothing to keep */
+		    "was NOT saved: the %s cannot be used: %s.\n\n%s",
+		    proof_held_name(c->context), err.message, rc == -EALREADY ?
+		    "Nothing was changed here." : "The old password still "
+		    "works.");
+		/* It is gone: nothing is proven any more. */
+		screen_handoff_clear(h);
 		c->state = CHANGE_FAILED;
 		clear_from(c, FIELD_CURRENT);
 		return;
@@ -521,6 +528,11 @@ change_password_handle(void *self, const struct keys_action_event *ev)
 	/* Typing one of the three secrets. */
 	enum field_index field = c->state == CHANGE_CURRENT ? FIELD_CURRENT :
 	    c->state == CHANGE_NEW ? FIELD_NEW : FIELD_AGAIN;
+	/* While the account must wait, its form takes no input: the note
+	 * counts down instead. */
+	if (field == FIELD_CURRENT &&
+	    proof_lock_blocks(c->context, chosen(c)->name, ev))
+		return r;
 	switch (ev->action) {
 	case ACTION_CONFIRM:
 	case ACTION_NEXT:
@@ -623,6 +635,10 @@ change_password_render(void *self, struct view *view)
 		break;
 	}
 	view->intro = c->intro;
+	if (c->state == CHANGE_CURRENT)
+		(void)proof_lock_note(c->context, chosen(c)->name,
+		    c->note[FIELD_CURRENT], sizeof(c->note[FIELD_CURRENT]),
+		    view);
 	for (int i = 0; i < FIELD_COUNT; i++) {
 		struct view_field *f = &c->fields[i];
 

@@ -36,6 +36,8 @@ enum fr_state {
 	FR_ANSWERS_CHECKING,	/* (work) */
 	FR_FILES,		/* factory-reset files on USB storage */
 	FR_FILE_CHECKING,	/* (work) */
+	FR_CODE,		/* a factory-reset code from support */
+	FR_CODE_CHECKING,	/* (work) */
 	FR_TYPE,		/* the typed word */
 	FR_CONFIRM,		/* the last confirmation */
 	FR_RUNNING,		/* (work) one step after another */
@@ -49,7 +51,9 @@ enum fr_state {
 	FR_FAILED,		/* cannot go on; nothing was changed */
 };
 
-enum { PROOF_PASSWORD, PROOF_QUESTIONS, PROOF_FILE, PROOF_COUNT };
+enum {
+	PROOF_PASSWORD, PROOF_QUESTIONS, PROOF_FILE, PROOF_CODE, PROOF_COUNT
+};
 
 #define LOG_LINES FACTORY_RESET_ITEMS_MAX
 #define SHOWN_MAX 8		/* lines of what is erased, on 24 rows */
@@ -81,13 +85,22 @@ struct fr_screen {
 	size_t done_count;
 	bool restart_failed;
 	bool quit_on_close;	/* a half-reset recorder: no menu */
-	char proof_file[PATH_MAX];	/* the reset file that proved it, used
-					 * up only when the reset begins */
+	/* The reset code or file that proved it: the request it answers,
+	 * held and used up only when the reset begins (support_spend). */
+	bool proof_held;
+	uint8_t proof_nonce[PROTOCOL_NONCE_BYTES];
 	struct view_field field;
-	char note[300];
+	char note[400];
 	char status[400];
 	char intro[600];
 	char text[4096];
+};
+
+static const struct view_hint code_hints[] = {
+	{ ACTION_CONFIRM, NULL, "check" },
+	{ ACTION_ERASE_LEFT, NULL, "erase" },
+	{ ACTION_ERASE_ALL, NULL, "clear" },
+	{ ACTION_BACK, NULL, "back" },
 };
 
 static const struct view_hint summary_hints[] = {
@@ -284,6 +297,8 @@ static void
 open_proof(struct fr_screen *s, int kind)
 {
 	s->note[0] = '\0';
+	if (s->admin[0] != '\0')
+		proof_lock_refresh(s->context, s->admin);
 	if (kind == PROOF_PASSWORD) {
 		secret_clear(&s->typed);
 		s->reveal = false;
@@ -291,6 +306,9 @@ open_proof(struct fr_screen *s, int kind)
 	} else if (kind == PROOF_QUESTIONS) {
 		if (!open_questions(s))
 			s->state = FR_PROOF_CHOOSE;
+	} else if (kind == PROOF_CODE) {
+		secret_clear(&s->typed);
+		s->state = FR_CODE;
 	} else {
 		list_files(s);
 	}
@@ -323,6 +341,12 @@ set_proofs(struct fr_screen *s)
 		s->proof_kind[s->proof_count] = PROOF_QUESTIONS;
 		s->proof_items[s->proof_count] = (struct view_menu_item){
 		    NULL, "The administrator's security questions", NULL };
+		s->proof_count++;
+	}
+	if ((proofs & RESET_PROOF_RESET_CODE) && s->context->support != NULL) {
+		s->proof_kind[s->proof_count] = PROOF_CODE;
+		s->proof_items[s->proof_count] = (struct view_menu_item){
+		    NULL, "A factory-reset code from support (typed)", NULL };
 		s->proof_count++;
 	}
 	if ((proofs & RESET_PROOF_RESET_FILE) && s->context->support != NULL) {
@@ -544,7 +568,8 @@ check_file(struct fr_screen *s)
 	rc = support_try_file(s->context->support, f->path,
 	    PROTOCOL_FACTORY_RESET, false, &rf, &wait, &err);
 	if (rc == 0) {
-		snprintf(s->proof_file, sizeof(s->proof_file), "%s", f->path);
+		s->proof_held = true;
+		memcpy(s->proof_nonce, rf.nonce, sizeof(s->proof_nonce));
 		to_type(s);
 		return (struct screen_result){ .kind = SCREEN_STAY };
 	}
@@ -556,6 +581,48 @@ check_file(struct fr_screen *s)
 	} else {
 		snprintf(s->status, sizeof(s->status), "Refused: %s.",
 		    err.message);
+	}
+	return (struct screen_result){ .kind = SCREEN_STAY };
+}
+
+/* A typed factory-reset code: checked now (any pending request's, under
+ * the reset-code budget), used up only when the reset begins. */
+static struct screen_result
+check_code(struct fr_screen *s)
+{
+	struct nvr_error err;
+	char wait_text[32];
+	long wait = 0;
+	int rc;
+
+	s->state = FR_CODE;
+	rc = support_try_code(s->context->support, NULL,
+	    PROTOCOL_FACTORY_RESET, secret_text(&s->typed), s->proof_nonce,
+	    &wait, &err);
+	if (rc == 0) {
+		audit_log(AUDIT_CODE_ACCEPTED, s->admin[0] ? s->admin : "-", 0);
+		secret_clear(&s->typed);
+		s->proof_held = true;
+		to_type(s);
+		return (struct screen_result){ .kind = SCREEN_STAY };
+	}
+	if (rc == -EINVAL) {
+		/* Kept as typed, so the group can be fixed; no try. */
+		snprintf(s->note, sizeof(s->note), "%s: compare it with what "
+		    "support gave you.", err.message);
+		if (s->note[0] >= 'a' && s->note[0] <= 'z')
+			s->note[0] = (char)(s->note[0] - 'a' + 'A');
+		return (struct screen_result){ .kind = SCREEN_STAY };
+	}
+	audit_log(AUDIT_CODE_REFUSED, s->admin[0] ? s->admin : "-", 0);
+	secret_clear(&s->typed);
+	if (rc == -EACCES && wait > 0) {
+		proof_format_wait(wait, wait_text, sizeof(wait_text));
+		snprintf(s->note, sizeof(s->note), "Refused: %s. Wait %s "
+		    "before the next try.", err.message, wait_text);
+	} else {
+		snprintf(s->note, sizeof(s->note), "%s: %s.", rc == -EAGAIN ?
+		    "Not checked" : "Refused", err.message);
 	}
 	return (struct screen_result){ .kind = SCREEN_STAY };
 }
@@ -629,21 +696,21 @@ static struct screen_result
 begin(struct fr_screen *s)
 {
 	struct screen_result stay = { .kind = SCREEN_STAY };
-	struct reset_file rf;
 	struct nvr_error err = { "" };
-	long wait = 0;
 	int rc;
 
 	secret_clear(&s->typed);
-	if (s->proof_file[0] != '\0') {
-		rc = support_try_file(s->context->support, s->proof_file,
-		    PROTOCOL_FACTORY_RESET, true, &rf, &wait, &err);
+	/* Spent now, under the requests' lock: of two consoles, the first
+	 * to begin wins. */
+	if (s->proof_held) {
+		rc = support_spend(s->context->support, s->proof_nonce, &err);
 		if (rc != 0) {
-			fail(s, "The reset file can no longer be used: %s. "
-			    "Nothing was changed.", err.message);
+			fail(s, "The reset code or file from support can no "
+			    "longer be used: %s. Nothing was changed.",
+			    err.message);
 			return stay;
 		}
-		audit_log(AUDIT_FILE_ACCEPTED, s->admin[0] ? s->admin : "-", 0);
+		s->proof_held = false;
 	}
 	rc = factory_reset_start(s->context->reset, &s->progress.total, &err);
 	if (rc == -EBUSY) {
@@ -744,6 +811,9 @@ fr_handle(void *self, const struct keys_action_event *ev)
 			open_proof(s, s->proof_kind[s->proof_selected]);
 		return stay;
 	case FR_PASSWORD:
+		/* While the administrator must wait, no input. */
+		if (proof_lock_blocks(s->context, s->admin, ev))
+			return stay;
 		if (back && s->proof_count > 1) {
 			secret_clear(&s->typed);
 			s->state = FR_PROOF_CHOOSE;
@@ -762,7 +832,28 @@ fr_handle(void *self, const struct keys_action_event *ev)
 		return s->state == FR_PASSWORD_CHECKING ?
 		    (struct screen_result){ .kind = SCREEN_WORK } : stay;
 	case FR_ANSWERS:
+		if (proof_lock_blocks(s->context, s->admin, ev))
+			return stay;
 		return handle_answer(s, ev);
+	case FR_CODE:
+		if (back) {
+			secret_clear(&s->typed);
+			s->note[0] = '\0';
+			if (s->proof_count > 1) {
+				s->state = FR_PROOF_CHOOSE;
+				return stay;
+			}
+			return close;
+		}
+		if (ev->action == ACTION_CONFIRM) {
+			if (s->typed.length == 0)
+				return stay;
+			s->state = FR_CODE_CHECKING;
+			return (struct screen_result){ .kind = SCREEN_WORK };
+		}
+		input_edit(&s->typed, ev);
+		s->note[0] = '\0';
+		return stay;
 	case FR_FILES:
 		if (back && s->proof_count > 1) {
 			s->state = FR_PROOF_CHOOSE;
@@ -871,6 +962,8 @@ fr_work(void *self)
 		return check_password(s);
 	case FR_FILE_CHECKING:
 		return check_file(s);
+	case FR_CODE_CHECKING:
+		return check_code(s);
 	case FR_ANSWERS_CHECKING:
 		return check_answers(s);
 	case FR_RUNNING:
@@ -923,6 +1016,10 @@ render_field(struct fr_screen *s, struct view *view, const char *label,
 	 * terminal's history (tui/term.c). */
 	view->secret_shown = secret && s->reveal;
 	s->field.focused = true;
+	/* The administrator's wait shows under the password only. */
+	if (secret)
+		(void)proof_lock_note(s->context, s->admin, s->note,
+		    sizeof(s->note), view);
 	s->field.note = s->note[0] ? s->note : NULL;
 	s->field.note_is_problem = true;
 	view->fields = &s->field;
@@ -986,6 +1083,8 @@ fr_render(void *self, struct view *view)
 		s->field.text = s->reveal ? secret_text(&s->answers[s->step]) :
 		    NULL;
 		view->secret_shown = s->reveal;
+		(void)proof_lock_note(s->context, s->admin, s->note,
+		    sizeof(s->note), view);
 		s->field.note = s->note[0] ? s->note : NULL;
 		s->field.note_is_problem = true;
 		view->fields = &s->field;
@@ -997,8 +1096,20 @@ fr_render(void *self, struct view *view)
 		return;
 	case FR_PASSWORD_CHECKING:
 	case FR_FILE_CHECKING:
+	case FR_CODE_CHECKING:
 	case FR_ANSWERS_CHECKING:
 		view->intro = "Checking...";
+		return;
+	case FR_CODE:
+		snprintf(intro, size, "Type the factory-reset code support gave "
+		    "you: 25 letters and digits in 5 groups. Small or capital "
+		    "letters, spaces and dashes do not matter. Nothing is "
+		    "erased yet.");
+		view->intro = intro;
+		render_field(s, view, "Reset code", false);
+		view->secret_shown = s->typed.length > 0;
+		s->field.wide = true;
+		INPUT_HINTS(view, code_hints);
 		return;
 	case FR_TYPE:
 		snprintf(intro, size, "To erase this recorder, type "

@@ -57,7 +57,7 @@ struct forgot {
 	bool reveal;
 
 	struct view_menu_item method_items[METHOD_COUNT];
-	size_t method_selected;
+	size_t method_selected, method_count;
 	struct next_steps after;
 
 	struct view_field field;
@@ -99,10 +99,21 @@ start_answers(struct forgot *f)
 	f->state = FORGOT_ANSWER;
 }
 
+/* From the method menu: each form starts with no note from another. */
+static void
+start_answers_afresh(struct forgot *f)
+{
+	f->note[0] = '\0';
+	proof_lock_refresh(f->context, f->name);
+	start_answers(f);
+}
+
 static void
 start_key(struct forgot *f)
 {
 	wipe(f);
+	f->note[0] = '\0';
+	proof_lock_refresh(f->context, f->name);
 	f->state = FORGOT_KEY;
 }
 
@@ -146,6 +157,8 @@ open_methods(struct forgot *f)
 	    f->enrolled.question_count > 0 ? NULL : "none set up";
 	f->method_items[METHOD_KEY].key = "2";
 	f->method_items[METHOD_KEY].label = "Type the recovery key";
+	/* A key used (or never made) is not offered. */
+	f->method_count = f->enrolled.has_key ? METHOD_COUNT : METHOD_KEY;
 	f->method_selected = f->enrolled.question_count > 0 ? METHOD_ANSWERS :
 	    METHOD_KEY;
 	f->state = FORGOT_METHOD;
@@ -327,7 +340,8 @@ forgot_handle(void *self, const struct keys_action_event *ev)
 				f->state = FORGOT_CHOOSE;
 			else
 				r.kind = SCREEN_CLOSE;
-		} else if (input_menu_move(&f->method_selected, METHOD_COUNT, ev)) {
+		} else if (input_menu_move(&f->method_selected,
+		    f->method_count, ev)) {
 			/* Say so now, not after three answers. */
 			if (!proof_may_try(f->context, f->name, f->status,
 			    sizeof(f->status)))
@@ -335,7 +349,7 @@ forgot_handle(void *self, const struct keys_action_event *ev)
 			if (f->method_selected == METHOD_KEY)
 				start_key(f);
 			else if (f->enrolled.question_count > 0)
-				start_answers(f);
+				start_answers_afresh(f);
 			else
 				snprintf(f->status, sizeof(f->status), "No "
 				    "security questions were set up for %s.",
@@ -350,6 +364,8 @@ forgot_handle(void *self, const struct keys_action_event *ev)
 			r.kind = SCREEN_CLOSE;
 		return r;
 	case FORGOT_KEY:
+		if (proof_lock_blocks(f->context, f->name, ev))
+			return r;
 		if (ev->action == ACTION_CONFIRM) {
 			if (f->key.length > 0) {
 				f->state = FORGOT_KEY_CHECKING;
@@ -365,6 +381,8 @@ forgot_handle(void *self, const struct keys_action_event *ev)
 		}
 		return r;
 	case FORGOT_ANSWER:
+		if (proof_lock_blocks(f->context, f->name, ev))
+			return r;
 		break;
 	default:
 		return r;
@@ -445,7 +463,7 @@ forgot_render(void *self, struct view *view)
 		    "that %s is yours?", f->name);
 		view->intro = f->intro;
 		view->menu.items = f->method_items;
-		view->menu.count = METHOD_COUNT;
+		view->menu.count = f->method_count;
 		view->menu.selected = f->method_selected;
 		INPUT_HINTS(view, input_menu_hints);
 		view->context = KEYS_CONTEXT_MENU;
@@ -471,6 +489,8 @@ forgot_render(void *self, struct view *view)
 		break;
 	}
 	memset(&f->field, 0, sizeof(f->field));
+	(void)proof_lock_note(f->context, f->name, f->note, sizeof(f->note),
+	    view);
 	f->field.focused = true;
 	f->field.wide = true;
 	f->field.note = f->note[0] ? f->note : NULL;

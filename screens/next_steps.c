@@ -39,7 +39,8 @@ next_steps_open(struct next_steps *n, const struct screen_context *c,
 
 	n->count = 0;
 	for (size_t e = 0; e < NEXT_COUNT; e++) {
-		if ((e == NEXT_PASSWORD && h->password_set) ||
+		if ((e == NEXT_PASSWORD && (h->password_set ||
+		    h->proven[0] == '\0')) ||
 		    (e == NEXT_PROTECT && !c->available[SCREEN_QUESTIONS]) ||
 		    (e == NEXT_REVIEW && (!admin || !h->password_set ||
 		    accounts < 2)))

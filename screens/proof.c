@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "backends/audit.h"
 
@@ -19,11 +20,135 @@ proof_format_wait(long seconds, char *buf, size_t size)
 		snprintf(buf, size, "%ld hours", (seconds + 3599) / 3600);
 }
 
+static int64_t
+monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* NAME must wait WAIT seconds from now: counted down from here on. */
 static void
-say_wait(const char *name, long wait, char *note, size_t size)
+lock_start(const struct screen_context *context, const char *name,
+    long wait)
+{
+	struct screen_lock *l = context->lock;
+	struct timespec now;
+	struct nvr_error err;
+	long code_wait = 0;
+
+	if (l == NULL || wait <= 0)
+		return;
+	snprintf(l->name, sizeof(l->name), "%s", name);
+	l->until_ms = monotonic_ms() + (int64_t)wait * 1000;
+	l->ends = device_read_time(context->device, &now, &err) == 0 ?
+	    now.tv_sec + wait : 0;
+	/* Read once here, not at every tick. */
+	l->support_works = context->support != NULL &&
+	    context->available[SCREEN_SUPPORT] &&
+	    attempts_wait(context->attempts, REQUESTS_BUDGET_NAME, &code_wait,
+	    &err) == 0 && code_wait == 0;
+}
+
+static void
+lock_end(const struct screen_context *context, const char *name)
+{
+	struct screen_lock *l = context->lock;
+
+	if (l != NULL && strcmp(l->name, name) == 0)
+		memset(l, 0, sizeof(*l));
+}
+
+bool
+proof_locked(const struct screen_context *context, const char *name,
+    char *text, size_t size, int *redraw_ms)
+{
+	struct screen_lock *l = context->lock;
+	int64_t left_ms;
+	long left;
+	char ends[24] = "";
+	struct tm tm;
+
+	if (l == NULL || l->name[0] == '\0' || strcmp(l->name, name) != 0 ||
+	    l->ended)
+		return false;
+	left_ms = l->until_ms - monotonic_ms();
+	if (left_ms <= 0) {
+		l->ended = true;	/* the form's note says so once */
+		return false;
+	}
+	left = (long)((left_ms + 999) / 1000);
+	if (l->ends != 0 && localtime_r(&l->ends, &tm) != NULL)
+		strftime(ends, sizeof(ends), " (until %H:%M)", &tm);
+	if (left < 3600)
+		snprintf(text, size, "Too many wrong tries: wait %ld:%02ld%s.",
+		    left / 60, left % 60, ends);
+	else
+		snprintf(text, size, "Too many wrong tries: wait "
+		    "%ld:%02ld:%02ld%s.", left / 3600, left / 60 % 60,
+		    left % 60, ends);
+	/* Again when the shown second changes. */
+	*redraw_ms = (int)(left_ms - (int64_t)(left - 1) * 1000);
+	if (*redraw_ms <= 0)
+		*redraw_ms = 1;
+	return true;
+}
+
+void
+proof_lock_refresh(const struct screen_context *context, const char *name)
+{
+	struct nvr_error err;
+	long wait = 0;
+
+	if (context->attempts != NULL && attempts_wait(context->attempts, name,
+	    &wait, &err) == 0 && wait > 0)
+		lock_start(context, name, wait);
+}
+
+bool
+proof_lock_note(const struct screen_context *context, const char *name,
+    char *note, size_t size, struct view *view)
+{
+	struct screen_lock *l = context->lock;
+	int redraw_ms;
+
+	if (!proof_locked(context, name, note, size, &redraw_ms)) {
+		if (l != NULL && l->ended && strcmp(l->name, name) == 0) {
+			snprintf(note, size, "The wait is over: try again.");
+			memset(l, 0, sizeof(*l));
+		}
+		return false;
+	}
+	view->redraw_in_ms = redraw_ms;
+	/* What else works, at a long wait: on the status line, where
+	 * there is room. */
+	if (l->support_works && l->until_ms - monotonic_ms() >= 60000 &&
+	    view->status == NULL)
+		view->status = "Support & reset code (menu 3) still works "
+		    "during the wait.";
+	return true;
+}
+
+bool
+proof_lock_blocks(const struct screen_context *context, const char *name,
+    const struct keys_action_event *ev)
+{
+	char ignored[8];
+	int redraw_ms;
+
+	return ev->action != ACTION_BACK && ev->action != ACTION_QUIT &&
+	    proof_locked(context, name, ignored, sizeof(ignored), &redraw_ms);
+}
+
+static void
+say_wait(const struct screen_context *context, const char *name, long wait,
+    char *note, size_t size)
 {
 	char wait_text[32];
 
+	lock_start(context, name, wait);
 	audit_log(AUDIT_LOCKED_OUT, name, wait);
 	proof_format_wait(wait, wait_text, sizeof(wait_text));
 	snprintf(note, size, "Too many wrong tries for %s: wait %s, then try "
@@ -54,7 +179,7 @@ proof_may_try(const struct screen_context *context, const char *name,
 		return false;
 	}
 	if (wait > 0) {
-		say_wait(name, wait, note, size);
+		say_wait(context, name, wait, note, size);
 		return false;
 	}
 	return true;
@@ -71,7 +196,7 @@ proof_begin(const struct screen_context *context, const char *name,
 	if (rc == 0)
 		return true;
 	if (rc == -EAGAIN && wait > 0)
-		say_wait(name, wait, note, size);
+		say_wait(context, name, wait, note, size);
 	else if (rc == -EINVAL || rc == -EPERM || rc == -EBADMSG)
 		snprintf(note, size, "Cannot check now: %s", err.message);
 	else {
@@ -87,6 +212,7 @@ proof_right(const struct screen_context *context, struct attempts_try *t)
 	struct nvr_error err;
 
 	(void)attempts_take_back(context->attempts, t, true, &err);
+	lock_end(context, t->name);
 }
 
 void
@@ -98,6 +224,7 @@ proof_wrong(const struct screen_context *context,
 	long wait = attempts_wait_after(context->attempts, t);
 
 	if (wait > 0) {
+		lock_start(context, t->name, wait);
 		audit_log(AUDIT_LOCKED_OUT, t->name, wait);
 		proof_format_wait(wait, wait_text, sizeof(wait_text));
 		snprintf(note, size, "%s Wait %s.", wrong, wait_text);
@@ -113,6 +240,7 @@ proof_password_set(const struct screen_context *context, const char *name)
 
 	if (context->attempts != NULL)
 		(void)attempts_succeeded(context->attempts, name, &err);
+	lock_end(context, name);
 }
 
 void

@@ -27,6 +27,31 @@ void proof_format_wait(long seconds, char *buf, size_t size);
 bool proof_may_try(const struct screen_context *context, const char *name,
     char *note, size_t size);
 
+/* Whether NAME must still wait after wrong tries met in this wizard:
+ * then TEXT says so, counting down ("Too many wrong tries: wait 0:27
+ * (until 14:03)."), and *REDRAW_MS when the shown second changes. While
+ * it runs, a proving form takes no input. */
+bool proof_locked(const struct screen_context *context, const char *name,
+    char *text, size_t size, int *redraw_ms);
+
+/* Reads NAME's wait from the store (one left by an earlier run, or by
+ * another console), so a form counts it down from the start. */
+void proof_lock_refresh(const struct screen_context *context,
+    const char *name);
+
+/* proof_locked for a form's render: the countdown into NOTE (the form's
+ * note, so nothing older shows under it), VIEW drawn again when it
+ * changes, and at a long wait what else works on the status line
+ * (Support & reset code, where it is set up and its own budget is not
+ * waiting). Once the wait is over, NOTE says so. */
+bool proof_lock_note(const struct screen_context *context, const char *name,
+    char *note, size_t size, struct view *view);
+
+/* Whether EV must be ignored because NAME's wait runs: every key but
+ * Esc (and Ctrl-C, which never reaches a screen). */
+bool proof_lock_blocks(const struct screen_context *context, const char *name,
+    const struct keys_action_event *ev);
+
 /* Begins a try for NAME: true once it is counted, and only then may the
  * secret be checked. If not, writes why into NOTE (a wait still
  * running, a state file that cannot be read, or a try that cannot be

@@ -39,6 +39,8 @@ enum questions_state {
 	QUESTIONS_SAVING,	/* hashing and saving (work) */
 	QUESTIONS_KEY_MAKING,	/* making a key (work) */
 	QUESTIONS_KEY_SHOWN,	/* the key, shown this once */
+	QUESTIONS_KEY_CONFIRM,	/* its last group typed back */
+	QUESTIONS_KEY_KEEPING,	/* hashing and keeping it (work) */
 	QUESTIONS_FAILED,	/* cannot go on: say why */
 };
 
@@ -94,8 +96,13 @@ static const struct view_hint summary_hints[] = {
 
 static const struct view_hint key_hints[] = {
 	{ ACTION_CONFIRM, NULL, "I have written it down" },
+	{ ACTION_BACK, NULL, "cancel" },
 	{ ACTION_NONE, "s", "save to USB stick" },
 };
+
+static void show_key(struct questions *q, const char *why);
+static void drop_new_key(struct questions *q);
+static struct screen_result on_key_confirm(struct questions *q);
 
 static void
 wipe_answers(struct questions *q)
@@ -156,6 +163,7 @@ start_password(struct questions *q)
 	snprintf(q->intro, sizeof(q->intro), "To change how %s's password "
 	    "can be recovered, type its current password first.", q->name);
 	q->state = QUESTIONS_PASSWORD;
+	proof_lock_refresh(q->context, q->name);
 }
 
 static void
@@ -332,16 +340,20 @@ answers_match(const struct secret *a, const struct secret *b)
 static void
 on_answer(struct questions *q)
 {
-	struct secret normal;
-	int rc;
+	size_t same = 0;
+	int rc = answer_check_new(q->answers, q->step, &same);
 
-	secret_init(&normal);
-	rc = answer_normalise(secret_text(&q->answers[q->step]),
-	    q->answers[q->step].length, &normal);
-	secret_release(&normal);
+	if (rc == -EEXIST) {
+		snprintf(q->note[0], sizeof(q->note[0]), "That is your answer "
+		    "to question %zu too: give each question an answer of its "
+		    "own, or one guess opens both.", same + 1);
+		return;
+	}
 	if (rc != 0) {
 		snprintf(q->note[0], sizeof(q->note[0]), "%s",
 		    rc == -E2BIG ? "That answer is too long." :
+		    rc == -EMSGSIZE ? "Use at least 2 characters: a one-letter "
+		    "answer is guessed at once." :
 		    "Type an answer (letters or digits, not only spaces).");
 		return;
 	}
@@ -386,8 +398,14 @@ on_own(struct questions *q)
 			return;
 		}
 	}
-	snprintf(q->chosen[q->step], sizeof(q->chosen[q->step]), "%s",
-	    secret_text(&q->own));
+	/* Checked above to fit (RECOVERY_QUESTION_MAX). */
+	{
+		size_t n = strnlen(secret_text(&q->own),
+		    sizeof(q->chosen[q->step]) - 1);
+
+		memcpy(q->chosen[q->step], secret_text(&q->own), n);
+		q->chosen[q->step][n] = '\0';
+	}
 	secret_clear(&q->own);
 	start_answer(q);
 }
@@ -453,9 +471,13 @@ handle_menus(struct questions *q, const struct keys_action_event *ev)
 		break;
 	case QUESTIONS_KEY_SHOWN:
 		if (ev->action == ACTION_CONFIRM) {
-			secret_clear(&q->key);
-			sodium_memzero(q->message, sizeof(q->message));
-			open_overview(q);
+			/* Kept only once the owner shows it was written
+			 * down. */
+			secret_clear(&q->again);
+			q->note[0][0] = '\0';
+			q->state = QUESTIONS_KEY_CONFIRM;
+		} else if (ev->action == ACTION_BACK) {
+			drop_new_key(q);
 		} else if (ev->action == ACTION_HOTKEY && (ev->ch == 's' ||
 		    ev->ch == 'S')) {
 			struct nvr_error err;
@@ -506,11 +528,16 @@ questions_handle(void *self, const struct keys_action_event *ev)
 		typing = &q->answers[q->step];
 		break;
 	case QUESTIONS_AGAIN:
+	case QUESTIONS_KEY_CONFIRM:
 		typing = &q->again;
 		break;
 	default:
 		return handle_menus(q, ev);
 	}
+	/* While the account must wait, its form takes no input. */
+	if (q->state == QUESTIONS_PASSWORD &&
+	    proof_lock_blocks(q->context, q->name, ev))
+		return r;
 	switch (ev->action) {
 	case ACTION_CONFIRM:
 	case ACTION_NEXT:
@@ -522,6 +549,9 @@ questions_handle(void *self, const struct keys_action_event *ev)
 			on_answer(q);
 		else if (q->state == QUESTIONS_AGAIN)
 			on_again(q);
+		else if (q->state == QUESTIONS_KEY_CONFIRM &&
+		    typing->length > 0)
+			return on_key_confirm(q);
 		break;
 	case ACTION_REVEAL:
 		if (q->state == QUESTIONS_ANSWER ||
@@ -530,7 +560,9 @@ questions_handle(void *self, const struct keys_action_event *ev)
 		break;
 	case ACTION_BACK:
 		secret_clear(typing);
-		if (q->state == QUESTIONS_PASSWORD) {
+		if (q->state == QUESTIONS_KEY_CONFIRM) {
+			drop_new_key(q);
+		} else if (q->state == QUESTIONS_PASSWORD) {
 			if (q->accounts.count > 1)
 				q->state = QUESTIONS_CHOOSE;
 			else
@@ -552,6 +584,52 @@ questions_handle(void *self, const struct keys_action_event *ev)
 		break;
 	}
 	return r;
+}
+
+/* Shows the new key (again, after a wrong last group: WHY says so). */
+static void
+show_key(struct questions *q, const char *why)
+{
+	snprintf(q->message, sizeof(q->message), "%s%sThe recovery key of "
+	    "%s:\n\n      %s\n\nWrite it down now and keep it away from "
+	    "the recorder: it is shown only this once. Next you type its "
+	    "last group, to check that you wrote it down. It works one time, "
+	    "in Forgot password, instead of the answers; letters may be "
+	    "typed in small or capital letters.%s", why != NULL ? why : "",
+	    why != NULL ? "\n\n" : "", q->name, secret_text(&q->key),
+	    q->settings->key_folder_count > 0 ? " Press s to also save it "
+	    "to a USB stick." : "");
+	q->state = QUESTIONS_KEY_SHOWN;
+}
+
+/* Esc before the new key was confirmed: nothing changes. */
+static void
+drop_new_key(struct questions *q)
+{
+	secret_clear(&q->key);
+	secret_clear(&q->again);
+	sodium_memzero(q->message, sizeof(q->message));
+	open_overview(q);
+	snprintf(q->status, sizeof(q->status), "No new key was kept: %s",
+	    q->enrolled.has_key ? "the old one still works." : "there is "
+	    "still none.");
+}
+
+/* The last group typed back: right keeps the key, wrong shows it again. */
+static struct screen_result
+on_key_confirm(struct questions *q)
+{
+	bool right = recovery_key_last_group_is(&q->key,
+	    secret_text(&q->again));
+
+	secret_clear(&q->again);
+	if (!right) {
+		show_key(q, "That is not the key's last group. Here is the key "
+		    "again: check what you wrote down.");
+		return (struct screen_result){ .kind = SCREEN_STAY };
+	}
+	q->state = QUESTIONS_KEY_KEEPING;
+	return (struct screen_result){ .kind = SCREEN_WORK };
 }
 
 /* The slow part: hashing the answers, or making the key. */
@@ -578,21 +656,29 @@ questions_work(void *self)
 		snprintf(q->status, sizeof(q->status), "%zu security "
 		    "questions saved for %s.", q->count, q->name);
 	} else if (q->state == QUESTIONS_KEY_MAKING) {
-		if (rec->ops->create_key(rec->state, q->name, &q->key,
+		if (recovery_key_make(&q->key) != 0) {
+			fail(q, "No recovery key was made", "the random key "
+			    "could not be written out");
+			return r;
+		}
+		show_key(q, NULL);
+	} else if (q->state == QUESTIONS_KEY_KEEPING) {
+		bool had_key = q->enrolled.has_key;
+
+		if (rec->ops->keep_key(rec->state, q->name, &q->key,
 		    &err) != 0) {
-			fail(q, "No recovery key was made", err.message);
+			secret_clear(&q->key);
+			sodium_memzero(q->message, sizeof(q->message));
+			fail(q, "The new recovery key was NOT kept", err.message);
 			return r;
 		}
 		audit_log(AUDIT_KEY_CREATED, q->name, 0);
-		snprintf(q->message, sizeof(q->message), "The recovery key of "
-		    "%s:\n\n      %s\n\nWrite it down now and keep it away "
-		    "from the recorder: it is shown only this once. It works "
-		    "one time, in Forgot password, instead of the answers; "
-		    "letters may be typed in small or capital letters.%s",
-		    q->name, secret_text(&q->key),
-		    q->settings->key_folder_count > 0 ? " Press s to also "
-		    "save it to a USB stick." : "");
-		q->state = QUESTIONS_KEY_SHOWN;
+		secret_clear(&q->key);
+		sodium_memzero(q->message, sizeof(q->message));
+		open_overview(q);
+		snprintf(q->status, sizeof(q->status), "The new recovery key "
+		    "of %s is kept.%s", q->name, had_key ? " The old one no "
+		    "longer works." : "");
 	}
 	return r;
 }
@@ -606,11 +692,27 @@ render_fields(struct questions *q, struct view *view)
 	view->intro = q->intro;
 	switch (q->state) {
 	case QUESTIONS_PASSWORD:
+		(void)proof_lock_note(q->context, q->name, q->note[0],
+		    sizeof(q->note[0]), view);
 		q->fields[0].label = "Current password";
 		q->fields[0].masked = q->password.chars;
 		q->fields[0].focused = true;
 		q->fields[0].note = q->note[0][0] ? q->note[0] : NULL;
 		q->fields[0].note_is_problem = true;
+		view->field_count = 1;
+		INPUT_HINTS(view, text_hints);
+		return;
+	case QUESTIONS_KEY_CONFIRM:
+		snprintf(q->intro, sizeof(q->intro), "To check that you wrote "
+		    "the key down, type its last group (the 5 letters and "
+		    "digits after the last dash) from what you wrote. Esc "
+		    "keeps %s.", q->enrolled.has_key ? "the old key" :
+		    "things as they were: no key");
+		q->fields[0].label = "Last group";
+		/* Shown as typed, as a key is typed; part of a secret. */
+		q->fields[0].text = secret_text(&q->again);
+		view->secret_shown = q->again.length > 0;
+		q->fields[0].focused = true;
 		view->field_count = 1;
 		INPUT_HINTS(view, text_hints);
 		return;
@@ -691,9 +793,12 @@ questions_render(void *self, struct view *view)
 		return;
 	case QUESTIONS_SAVING:
 	case QUESTIONS_KEY_MAKING:
+	case QUESTIONS_KEY_KEEPING:
 		view->intro = q->state == QUESTIONS_SAVING ? "Saving: each "
 		    "answer is hashed so that it cannot be read back. This "
-		    "takes a few seconds..." : "Making the recovery key...";
+		    "takes a few seconds..." : q->state ==
+		    QUESTIONS_KEY_KEEPING ? "Keeping the recovery key..." :
+		    "Making the recovery key...";
 		view->context = KEYS_CONTEXT_MESSAGE;
 		return;
 	case QUESTIONS_KEY_SHOWN:
@@ -701,7 +806,7 @@ questions_render(void *self, struct view *view)
 		view->notice.text = q->message;
 		view->secret_shown = true;
 		view->hints = key_hints;
-		view->hint_count = q->settings->key_folder_count > 0 ? 2 : 1;
+		view->hint_count = q->settings->key_folder_count > 0 ? 3 : 2;
 		/* A menu context, so that s reaches the screen. */
 		view->context = KEYS_CONTEXT_MENU;
 		return;

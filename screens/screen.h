@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 
 #include "backends/accounts.h"
 #include "backends/attempts.h"
@@ -69,10 +70,23 @@ struct screen_context {
 	 * empties it; the wizard empties it when the screen that set it
 	 * closes. */
 	struct screen_handoff *handoff;
+	/* The wait for wrong tries this wizard last met, counted down on
+	 * screen (screens/proof.h). */
+	struct screen_lock *lock;
 	bool first_boot;		/* the admin has no usable password */
 	bool built[SCREEN_COUNT];	/* screens this build has */
 	bool available[SCREEN_COUNT];	/* ... and the config gives them
 					 * what they need */
+};
+
+/* An account that must wait after wrong tries, as the proving screens
+ * show it: the form takes no input until UNTIL_MS. */
+struct screen_lock {
+	char name[ACCOUNT_NAME_MAX + 1];	/* "" when none */
+	int64_t until_ms;	/* CLOCK_MONOTONIC */
+	time_t ends;		/* the device's clock when it ends */
+	bool support_works;	/* support codes are not waiting too */
+	bool ended;		/* over; the form has yet to say so */
 };
 
 /* A proof checked but not spent: it is used up only when the new

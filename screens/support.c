@@ -452,7 +452,10 @@ support_resume(void *self)
 	if (s->state == SUPPORT_AFTER)
 		next_steps_open(&s->after, s->context, a != NULL && a->admin,
 		    s->accounts.count, h->password_set ? "The new password "
-		    "is set. Use it from now on." : h->held == HELD_CODE ?
+		    "is set. Use it from now on." : h->proven[0] == '\0' ?
+		    "The password was not changed here: the reset code or "
+		    "file was used on another console, or its request "
+		    "expired." : h->held == HELD_CODE ?
 		    "The password was not changed, and the reset code is not "
 		    "used up." : "The password was not changed, and the reset "
 		    "file is not used up.");

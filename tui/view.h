@@ -86,6 +86,8 @@ struct view {
 	const struct view_hint *hints;
 	size_t hint_count;
 	enum keys_context context;	/* how keys are read meanwhile */
+	int redraw_in_ms;	/* > 0: draw again after this long even if no
+				 * key comes (a wait counting down) */
 	bool secret_shown;	/* a secret is in plain sight (a recovery key,
 				 * a typed key or code, an answer shown with
 				 * ^T): while it is, tui/ blanks the screen in

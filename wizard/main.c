@@ -612,8 +612,9 @@ run(const struct options *opt)
 	struct config cfg;
 	struct backends b = { .policy = NULL };
 	struct screen_handoff handoff = { .proven = "" };
+	struct screen_lock lock = { .name = "" };
 	struct screen_context context = { .device = &b.device,
-	    .handoff = &handoff };
+	    .handoff = &handoff, .lock = &lock };
 	struct term_options term_opt = { .tty_path = opt->tty_path };
 	struct nvr_error err;
 	int code = 0;

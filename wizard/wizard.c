@@ -250,6 +250,8 @@ wizard_run(const struct screen_context *context, int idle_timeout_s)
 		if (w.depth > 1 && idle_left < tick)
 			tick = (int)idle_left;
 		render(&w, &view);
+		if (view.redraw_in_ms > 0 && view.redraw_in_ms < tick)
+			tick = view.redraw_in_ms;
 		term_next_event(&ev, tick < TICK_MAX_MS ? tick : TICK_MAX_MS);
 		if (ev.kind == TERM_EVENT_KEY)
 			last_key = monotonic_ms();

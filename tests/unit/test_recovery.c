@@ -276,9 +276,10 @@ create_key(struct rec_fx *t, const char *name, char *text)
 	int rc;
 
 	secret_init(&key);
-	rc = t->rec.ops->create_key(t->rec.state, name, &key, &err);
+	assert_int_equal(recovery_key_make(&key), 0);
+	rc = t->rec.ops->keep_key(t->rec.state, name, &key, &err);
 	if (rc != 0)
-		print_error("create_key(%s): %d %s\n", name, rc, err.message);
+		print_error("keep_key(%s): %d %s\n", name, rc, err.message);
 	assert_int_equal(rc, 0);
 	assert_true(key.length < RECOVERY_KEY_TEXT_MAX);
 	assert_int_equal(strlen(secret_text(&key)), key.length);
@@ -845,6 +846,61 @@ test_key_parse_ok_forms(void **state)
 	typed[0] = 'o';
 	typed[1] = 'I';
 	assert_parses(typed, canonical);
+}
+
+/* An answer of one character after normalising, or two answers that
+ * normalise alike (which would make two questions one), are refused
+ * with which; two characters are enough (common in Chinese). */
+static void
+test_set_nok_short_or_same_answers(void **state)
+{
+	struct rec_fx *t = *state;
+	static const char *const one_letter[] = { "one", " X ", "three" };
+	static const char *const same[] = { "Paris", "two", "  PARIS " };
+	static const char *const two_chars[] = { "\xe5\x8c\x97\xe4\xba\xac",
+		"ab", "three" };
+	struct recovery_enrollment e;
+	struct nvr_error err = { "" };
+
+	open_ok(t, "");
+	assert_int_equal(set_questions(t, "admin", 3, Q3, one_letter, &err),
+	    -EINVAL);
+	assert_string_equal(err.message, "answer 2 is shorter than 2 "
+	    "characters");
+	assert_int_equal(set_questions(t, "admin", 3, Q3, same, &err),
+	    -EINVAL);
+	assert_string_equal(err.message, "answer 3 is the same as answer 1");
+	enrollment(t, "admin", &e);
+	assert_int_equal(e.question_count, 0);
+	set_ok(t, "admin", 3, Q3, two_chars);
+}
+
+/* The owner confirms a new key by typing its last group back, read as a
+ * key is; any other group, or a typo, is not it. */
+static void
+test_key_last_group(void **state)
+{
+	struct secret key;
+	char text[RECOVERY_KEY_TEXT_MAX], last[8], lower[8], first[8];
+
+	(void)state;
+	secret_init(&key);
+	assert_int_equal(recovery_key_make(&key), 0);
+	memcpy(text, secret_text(&key), key.length + 1);
+	snprintf(last, sizeof(last), "%s", strrchr(text, '-') + 1);
+	snprintf(first, sizeof(first), "%.5s", text);
+	for (size_t i = 0; i <= strlen(last); i++)
+		lower[i] = (char)(last[i] >= 'A' && last[i] <= 'Z' ?
+		    last[i] - 'A' + 'a' : last[i]);
+	assert_true(recovery_key_last_group_is(&key, last));
+	assert_true(recovery_key_last_group_is(&key, lower));
+	if (strcmp(first, last) != 0)
+		assert_false(recovery_key_last_group_is(&key, first));
+	last[0] = last[0] == 'Z' ? 'Y' : 'Z';
+	assert_false(recovery_key_last_group_is(&key, last));
+	assert_false(recovery_key_last_group_is(&key, ""));
+	assert_false(recovery_key_last_group_is(&key, text));
+	secret_release(&key);
 }
 
 static void
@@ -1634,10 +1690,10 @@ test_corrupt_nok_at_run_time(void **state)
 
 		secret_init(&key);
 		err.message[0] = '\0';
-		assert_int_equal(t->rec.ops->create_key(t->rec.state, "admin",
+		assert_int_equal(recovery_key_make(&key), 0);
+		assert_int_equal(t->rec.ops->keep_key(t->rec.state, "admin",
 		    &key, &err), -EPROTO);
 		assert_string_equal(err.message, want);
-		assert_int_equal(key.length, 0);
 		secret_release(&key);
 
 		err.message[0] = '\0';
@@ -1986,6 +2042,8 @@ main(void)
 		cmocka_unit_test(test_question_problem_ok_utf8),
 		cmocka_unit_test(test_key_parse_ok_forms),
 		T(test_key_parse_ok_made_by_create_key),
+		T(test_key_last_group),
+		T(test_set_nok_short_or_same_answers),
 		cmocka_unit_test(test_key_parse_nok_substitution),
 		cmocka_unit_test(test_key_parse_nok_length),
 		T(test_store_ok_unknown_account_is_empty),

@@ -732,7 +732,14 @@ test_redeem_typo(void **state)
 	    &now, &err), -EINVAL);
 	assert_string_equal(err.message, "a reset code has 5 groups of 5 "
 	    "letters and digits");
+	/* A group more (the first typed again): told as such. */
 	snprintf(longer, sizeof(longer), "%s-%.5s", code, code);
+	assert_int_equal(redeem(r, &dev, "admin", PROTOCOL_SET_PASSWORD,
+	    longer, &now, &err), -EINVAL);
+	assert_string_equal(err.message, "one group too many: a reset code "
+	    "has 5 groups, and group 6 is one more");
+	/* Two more: a wrong length. */
+	snprintf(longer, sizeof(longer), "%s-%.5s-%.5s", code, code, code);
 	assert_int_equal(redeem(r, &dev, "admin", PROTOCOL_SET_PASSWORD,
 	    longer, &now, &err), -EINVAL);
 	assert_string_equal(err.message, "a reset code has 5 groups of 5 "

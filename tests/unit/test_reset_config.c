@@ -395,11 +395,12 @@ test_reset_command_backend(void **state)
 	    "  label: settings, cameras and users\n"
 	    "  after: [/sbin/reboot, -f]\n"
 	    "  confirm: serial\n"
-	    "  proof: [password, reset_file, questions]\n"), 0);
+	    "  proof: [password, reset_file, questions, reset_code]\n"), 0);
 	assert_int_equal(fx->cfg.reset.backend, RESET_BACKEND_COMMAND);
 	assert_int_equal(fx->cfg.reset.confirm, RESET_CONFIRM_SERIAL);
 	assert_int_equal(fx->cfg.reset.proofs, RESET_PROOF_PASSWORD |
-	    RESET_PROOF_RESET_FILE | RESET_PROOF_QUESTIONS);
+	    RESET_PROOF_RESET_FILE | RESET_PROOF_QUESTIONS |
+	    RESET_PROOF_RESET_CODE);
 	assert_string_equal(fx->cfg.reset.after[0], "/sbin/reboot");
 	assert_string_equal(fx->cfg.reset.after[1], "-f");
 	assert_null(fx->cfg.reset.after[2]);
@@ -480,7 +481,7 @@ test_reset_bad_proof(void **state)
 	    "    - remove: /var/lib/nvr/a\n"
 	    "  proof: [password, smile]\n", 10, 21,
 	    "reset.proof: 'smile' is not a proof; give password, questions, "
-	    "reset_file or none");
+	    "reset_file, reset_code or none");
 }
 
 /* An allowed folder, or one above it, that another user could change is
