@@ -265,15 +265,18 @@ save(struct change_password *c)
 	int rc;
 
 	if (spend && (rc = proof_spend(c->context, &err)) != 0) {
-		/* Another console may have saved with it: then the old
-		 * password may not work either, so say only what is sure. */
+		bool gone = rc == -EALREADY || rc == -ENOENT;
+
+		/* Used on another console, or expired: then the old password
+		 * may not work either, so say only what is sure. Anything
+		 * else (a lock not had, the storage) left it good. */
 		snprintf(c->message, sizeof(c->message), "The new password "
-		    "was NOT saved: the %s cannot be used: %s.\n\n%s",
-		    proof_held_name(c->context), err.message, rc == -EALREADY ?
-		    "Nothing was changed here." : "The old password still "
-		    "works.");
-		/* It is gone: nothing is proven any more. */
-		screen_handoff_clear(h);
+		    "was NOT saved: the %s cannot be used%s: %s.\n\n%s",
+		    proof_held_name(c->context), gone ? "" : " now",
+		    err.message, gone ? "Nothing was changed here." : "Nothing "
+		    "was changed, and it is still good: try again.");
+		if (gone)
+			screen_handoff_clear(h);
 		c->state = CHANGE_FAILED;
 		clear_from(c, FIELD_CURRENT);
 		return;
@@ -281,13 +284,17 @@ save(struct change_password *c)
 	if (accounts->ops->set_password(accounts->state, chosen(c)->name,
 	    secret_text(&c->secrets[FIELD_NEW]), &err) != 0) {
 		const char *what = spend ? proof_held_name(c->context) : NULL;
-		bool still_good = spend && proof_give_back(c->context);
 
+		/* A code or file is made good again; a key, deleted, is
+		 * not, but this run may still set the password without
+		 * it (h->spent). */
+		if (spend)
+			(void)proof_give_back(c->context);
 		snprintf(c->message, sizeof(c->message), "The new password "
 		    "was NOT saved: %s.\n\nThe old password still works.%s%s%s",
 		    err.message, what == NULL ? "" : " The ", what == NULL ?
-		    "" : what, what == NULL ? "" : still_good ? " still works." :
-		    " is used up.");
+		    "" : what, what == NULL ? "" : !h->spent ? " still works." :
+		    " is used up, but you may try again now.");
 		c->state = CHANGE_FAILED;
 		clear_from(c, FIELD_CURRENT);
 		return;
@@ -548,6 +555,7 @@ change_password_handle(void *self, const struct keys_action_event *ev)
 				c->proven = false;
 				c->state = CHANGE_CHOOSE;
 			} else if (spends_proof(c) &&
+			    proof_still_good(c->context) &&
 			    c->context->handoff->held != HELD_KEY) {
 				/* Nothing is spent yet: say so, and let the
 				 * owner choose (Forgot password has its own

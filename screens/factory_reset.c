@@ -568,6 +568,7 @@ check_file(struct fr_screen *s)
 	rc = support_try_file(s->context->support, f->path,
 	    PROTOCOL_FACTORY_RESET, false, &rf, &wait, &err);
 	if (rc == 0) {
+		audit_log(AUDIT_FILE_ACCEPTED, s->admin[0] ? s->admin : "-", 0);
 		s->proof_held = true;
 		memcpy(s->proof_nonce, rf.nonce, sizeof(s->proof_nonce));
 		to_type(s);
@@ -591,7 +592,6 @@ static struct screen_result
 check_code(struct fr_screen *s)
 {
 	struct nvr_error err;
-	char wait_text[32];
 	long wait = 0;
 	int rc;
 
@@ -606,23 +606,10 @@ check_code(struct fr_screen *s)
 		to_type(s);
 		return (struct screen_result){ .kind = SCREEN_STAY };
 	}
-	if (rc == -EINVAL) {
-		/* Kept as typed, so the group can be fixed; no try. */
-		snprintf(s->note, sizeof(s->note), "%s: compare it with what "
-		    "support gave you.", err.message);
-		if (s->note[0] >= 'a' && s->note[0] <= 'z')
-			s->note[0] = (char)(s->note[0] - 'a' + 'A');
-		return (struct screen_result){ .kind = SCREEN_STAY };
-	}
-	audit_log(AUDIT_CODE_REFUSED, s->admin[0] ? s->admin : "-", 0);
-	secret_clear(&s->typed);
-	if (rc == -EACCES && wait > 0) {
-		proof_format_wait(wait, wait_text, sizeof(wait_text));
-		snprintf(s->note, sizeof(s->note), "Refused: %s. Wait %s "
-		    "before the next try.", err.message, wait_text);
-	} else {
-		snprintf(s->note, sizeof(s->note), "%s: %s.", rc == -EAGAIN ?
-		    "Not checked" : "Refused", err.message);
+	proof_code_note(rc, wait, err.message, s->note, sizeof(s->note));
+	if (rc != -EINVAL) {	/* a typo is kept as typed, to fix */
+		audit_log(AUDIT_CODE_REFUSED, s->admin[0] ? s->admin : "-", 0);
+		secret_clear(&s->typed);
 	}
 	return (struct screen_result){ .kind = SCREEN_STAY };
 }
@@ -696,7 +683,9 @@ static struct screen_result
 begin(struct fr_screen *s)
 {
 	struct screen_result stay = { .kind = SCREEN_STAY };
-	struct nvr_error err = { "" };
+	struct nvr_error err = { "" }, ignored;
+	const char *lost = "";
+	bool spent = false;
 	int rc;
 
 	secret_clear(&s->typed);
@@ -711,11 +700,16 @@ begin(struct fr_screen *s)
 			return stay;
 		}
 		s->proof_held = false;
+		spent = true;
 	}
 	rc = factory_reset_start(s->context->reset, &s->progress.total, &err);
+	/* Nothing erased: what proved it is made good again. */
+	if (rc != 0 && spent && support_unspend(s->context->support,
+	    s->proof_nonce, &ignored) != 0)
+		lost = " The reset code or file from support is used up.";
 	if (rc == -EBUSY) {
-		fail(s, "%s. Let it finish; this wizard closes now.",
-		    err.message);
+		fail(s, "%s. Let it finish; this wizard closes now.%s",
+		    err.message, lost);
 		s->quit_on_close = true;
 		return stay;
 	}
@@ -723,7 +717,7 @@ begin(struct fr_screen *s)
 		if (show_unfinished(s))
 			return stay;
 		fail(s, "The reset could not begin: %s. Nothing was "
-		    "changed.", err.message);
+		    "changed.%s", err.message, lost);
 		return stay;
 	}
 	audit_log(AUDIT_RESET_STARTED, s->admin[0] ? s->admin : "-", 0);

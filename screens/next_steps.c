@@ -4,14 +4,15 @@
 #include <stdio.h>
 
 #include "screens/input.h"
+#include "screens/proof.h"
 
 /* What the held proof's fate is, as a note on "Back to the main menu". */
 static const char *
-stays_good(const struct screen_handoff *h)
+stays_good(const struct screen_context *c)
 {
-	if (h->password_set)
+	if (!proof_still_good(c))
 		return NULL;
-	switch (h->held) {
+	switch (c->handoff->held) {
 	case HELD_KEY:
 		return "the key stays good";
 	case HELD_CODE:
@@ -39,25 +40,32 @@ next_steps_open(struct next_steps *n, const struct screen_context *c,
 
 	n->count = 0;
 	for (size_t e = 0; e < NEXT_COUNT; e++) {
+		/* Questions and a key are set up without asking for the
+		 * password only once a held proof is used: else one code
+		 * would do both, and still set the password later. */
 		if ((e == NEXT_PASSWORD && (h->password_set ||
 		    h->proven[0] == '\0')) ||
-		    (e == NEXT_PROTECT && !c->available[SCREEN_QUESTIONS]) ||
+		    (e == NEXT_PROTECT && (!c->available[SCREEN_QUESTIONS] ||
+		    proof_still_good(c))) ||
 		    (e == NEXT_REVIEW && (!admin || !h->password_set ||
 		    accounts < 2)))
 			continue;
 		n->items[n->count].key = keys[n->count];
 		n->items[n->count].label = labels[e];
 		n->items[n->count].note = e == NEXT_PROTECT &&
-		    h->held == HELD_KEY && h->password_set ? "the used key is "
-		    "gone" : e == NEXT_DONE ? stays_good(h) : NULL;
+		    h->held == HELD_KEY && h->spent ? "the used key is gone" :
+		    e == NEXT_DONE ? stays_good(c) : NULL;
 		n->map[n->count++] = (enum next_step)e;
 	}
 	n->selected = 0;
-	if (!h->password_set && h->held == HELD_KEY)
+	if (proof_still_good(c) && h->held == HELD_KEY)
 		why = " The recovery key stays good until a new password is "
 		    "saved with it.";
-	else if (!h->password_set && h->held != HELD_NONE)
+	else if (proof_still_good(c))
 		why = " It stays good until its request expires.";
+	else if (!h->password_set && h->spent)
+		why = " What proved it is used up, but the new password may "
+		    "still be set now (1).";
 	else if (h->password_set && admin && accounts > 1)
 		why = " Anyone who knew the old administrator password may "
 		    "know the other accounts' passwords too: give them new "

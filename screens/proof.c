@@ -254,30 +254,77 @@ proof_void(const struct screen_context *context, struct attempts_try *t)
 int
 proof_spend(const struct screen_context *context, struct nvr_error *err)
 {
-	const struct screen_handoff *h = context->handoff;
+	struct screen_handoff *h = context->handoff;
 	const struct recovery *rec = context->recovery;
+	int rc;
 
+	if (h->spent)
+		return 0;	/* used by an earlier save in this run */
 	switch (h->held) {
 	case HELD_CODE:
 	case HELD_FILE:
-		return support_spend(context->support, h->nonce, err);
+		rc = support_spend(context->support, h->nonce, err);
+		break;
 	case HELD_KEY:
-		return rec->ops->use_key(rec->state, h->proven,
+		rc = rec->ops->use_key(rec->state, h->proven,
 		    secret_text(&h->key), true, err);
+		/* Gone or replaced since it was checked: another console. */
+		if (rc == -ENOENT || rc == -EACCES)
+			rc = nvr_error_set(err, -EALREADY, "it was used or "
+			    "replaced meanwhile, on another console perhaps");
+		break;
 	default:
 		return 0;
 	}
+	if (rc == 0) {
+		h->spent = true;
+		secret_clear(&h->key);	/* worth nothing now */
+	}
+	return rc;
 }
 
 bool
 proof_give_back(const struct screen_context *context)
 {
-	const struct screen_handoff *h = context->handoff;
+	struct screen_handoff *h = context->handoff;
 	struct nvr_error ignored;
 
-	if (h->held != HELD_CODE && h->held != HELD_FILE)
+	if (!h->spent || (h->held != HELD_CODE && h->held != HELD_FILE))
 		return false;
-	return support_unspend(context->support, h->nonce, &ignored) == 0;
+	if (support_unspend(context->support, h->nonce, &ignored) != 0)
+		return false;
+	h->spent = false;
+	return true;
+}
+
+bool
+proof_still_good(const struct screen_context *context)
+{
+	const struct screen_handoff *h = context->handoff;
+
+	return h->held != HELD_NONE && !h->spent && !h->password_set;
+}
+
+void
+proof_code_note(int rc, long wait, const char *why, char *note, size_t size)
+{
+	char wait_text[32];
+
+	if (rc == -EINVAL) {
+		/* A typo, kept as typed so the group can be fixed. */
+		snprintf(note, size, "%s: compare it with what support gave "
+		    "you.", why);
+		if (note[0] >= 'a' && note[0] <= 'z')
+			note[0] = (char)(note[0] - 'a' + 'A');
+	} else if (rc == -EACCES && wait > 0) {
+		proof_format_wait(wait, wait_text, sizeof(wait_text));
+		snprintf(note, size, "Refused: %s. Wait %s before the next "
+		    "try.", why, wait_text);
+	} else if (rc == -EAGAIN) {
+		snprintf(note, size, "Not checked: %s.", why);
+	} else {
+		snprintf(note, size, "Refused: %s.", why);
+	}
 }
 
 const char *

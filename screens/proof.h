@@ -92,8 +92,19 @@ int proof_spend(const struct screen_context *context,
 
 /* The new password could not be written after proof_spend: a reset code
  * or file is made good again. Whether it is good now (a recovery key,
- * deleted, is not). */
+ * deleted, is not; then the handoff says it is spent, and a retry in
+ * this run needs no new proof). */
 bool proof_give_back(const struct screen_context *context);
+
+/* Whether the handoff holds a proof not used up yet (nor made moot by a
+ * saved password): it stays good when the owner leaves. */
+bool proof_still_good(const struct screen_context *context);
+
+/* What a refused reset code or file means for the owner, into NOTE: RC
+ * and WAIT from support_try_code or support_try_file, WHY its message
+ * (-EINVAL: a typo, kept as typed and told with where to look). */
+void proof_code_note(int rc, long wait, const char *why, char *note,
+    size_t size);
 
 /* What the held proof is, in the owner's words: "reset code", "reset
  * file", "recovery key" (NULL: nothing held). */

@@ -105,8 +105,10 @@ struct screen_handoff {
 	uint8_t nonce[PROTOCOL_NONCE_BYTES];	/* HELD_CODE, HELD_FILE */
 	struct secret key;	/* HELD_KEY: canonical; wiped with the
 				 * handoff */
-	bool password_set;	/* the proven account's password was set
-				 * (and a held proof spent) */
+	bool spent;		/* the held proof was used up by a save
+				 * (whose password may then have failed:
+				 * a retry needs no new proof) */
+	bool password_set;	/* the proven account's password was set */
 	bool review;		/* list the others to set their passwords:
 				 * the proven account is the administrator */
 };

@@ -247,23 +247,6 @@ proven(struct support_screen *s, const char *account, enum screen_held held,
 	    .target = SCREEN_CHANGE_PASSWORD };
 }
 
-/* What a refused code or file means for the owner, into NOTE. */
-static void
-refused(struct support_screen *s, int rc, long wait, const char *why)
-{
-	char wait_text[32];
-
-	if (rc == -EACCES && wait > 0) {
-		proof_format_wait(wait, wait_text, sizeof(wait_text));
-		snprintf(s->note, sizeof(s->note), "Refused: %s. Wait %s "
-		    "before the next try.", why, wait_text);
-	} else if (rc == -EAGAIN) {
-		snprintf(s->note, sizeof(s->note), "Not checked: %s.", why);
-	} else {
-		snprintf(s->note, sizeof(s->note), "Refused: %s.", why);
-	}
-}
-
 static struct screen_result
 check_code(struct support_screen *s)
 {
@@ -281,17 +264,11 @@ check_code(struct support_screen *s)
 		secret_clear(&s->code);
 		return proven(s, s->name, HELD_CODE, nonce);
 	}
-	if (rc == -EINVAL) {
-		/* Kept as typed, so the group can be fixed. */
-		snprintf(s->note, sizeof(s->note), "%s: compare it with what "
-		    "support gave you.", err.message);
-		s->note[0] = (char)(s->note[0] >= 'a' && s->note[0] <= 'z' ?
-		    s->note[0] - 'a' + 'A' : s->note[0]);
-		return stay;
-	}
+	proof_code_note(rc, wait, err.message, s->note, sizeof(s->note));
+	if (rc == -EINVAL)
+		return stay;	/* kept as typed, so the group can be fixed */
 	audit_log(AUDIT_CODE_REFUSED, s->name, 0);
 	secret_clear(&s->code);
-	refused(s, rc, wait, err.message);
 	return stay;
 }
 
@@ -313,7 +290,7 @@ check_file(struct support_screen *s)
 		return proven(s, rf.account, HELD_FILE, rf.nonce);
 	}
 	audit_log(AUDIT_FILE_REFUSED, f->account[0] ? f->account : s->name, 0);
-	refused(s, rc, wait, err.message);
+	proof_code_note(rc, wait, err.message, s->note, sizeof(s->note));
 	snprintf(s->status, sizeof(s->status), "%s", s->note);
 	return stay;
 }
@@ -447,15 +424,20 @@ support_resume(void *self)
 	struct support_screen *s = self;
 
 	const struct screen_handoff *h = s->context->handoff;
-	const struct account *a = account_menu_find(&s->accounts, h->proven);
+	bool admin = false;
 
+	/* Looked up without moving the account menu's selection. */
+	for (size_t i = 0; i < s->accounts.count; i++)
+		if (strcmp(s->accounts.accounts[i].name, h->proven) == 0)
+			admin = s->accounts.accounts[i].admin;
 	if (s->state == SUPPORT_AFTER)
-		next_steps_open(&s->after, s->context, a != NULL && a->admin,
+		next_steps_open(&s->after, s->context, admin,
 		    s->accounts.count, h->password_set ? "The new password "
 		    "is set. Use it from now on." : h->proven[0] == '\0' ?
 		    "The password was not changed here: the reset code or "
 		    "file was used on another console, or its request "
-		    "expired." : h->held == HELD_CODE ?
+		    "expired." : !proof_still_good(s->context) ?
+		    "The password was not changed." : h->held == HELD_CODE ?
 		    "The password was not changed, and the reset code is not "
 		    "used up." : "The password was not changed, and the reset "
 		    "file is not used up.");

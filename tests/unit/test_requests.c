@@ -1829,6 +1829,50 @@ test_budget_wrong_files(void **state)
 	requests_close(r);
 }
 
+/* A factory-reset code is checked against every account's pending
+ * request (ACCOUNT NULL): support may answer any of them; a code for a
+ * password is no factory-reset code. */
+static void
+test_code_any_account(void **state)
+{
+	struct support_fx *fx = *state;
+	struct requests *r = open_with(fx, &DEFAULTS);
+	struct attempts *budget = budget_open_fx(fx);
+	struct requests_device dev;
+	struct requests_clock now = clock_at(T0, 100, "boot-a");
+	char text[PROTOCOL_REQUEST_TEXT_MAX], reset[PROTOCOL_CODE_TEXT_MAX];
+	char password[PROTOCOL_CODE_TEXT_MAX];
+	uint8_t nonce[PROTOCOL_NONCE_BYTES];
+	struct protocol_request req;
+	struct nvr_error err = { "" };
+	long wait = -1;
+
+	device_init(&dev);
+	make_ok(r, &dev, "operator", &now, text);
+	decode_ok(text, &dev, &req);
+	code_for(text, &dev, PROTOCOL_FACTORY_RESET, reset);
+	code_for(text, &dev, PROTOCOL_SET_PASSWORD, password);
+	assert_int_equal(requests_try_code(r, budget, &dev, NULL,
+	    PROTOCOL_FACTORY_RESET, password, &now, false, nonce, &wait,
+	    &err), -EACCES);
+	assert_string_equal(err.message, "not a code for any request waiting "
+	    "on this recorder");
+	assert_int_equal(requests_try_code(r, budget, &dev, NULL,
+	    PROTOCOL_FACTORY_RESET, reset, &now, false, nonce, &wait, &err),
+	    0);
+	assert_memory_equal(nonce, req.nonce, sizeof(nonce));
+	/* Not for admin's requests alone, nor when held: still good. */
+	assert_int_equal(requests_try_code(r, budget, &dev, "admin",
+	    PROTOCOL_FACTORY_RESET, reset, &now, false, nonce, &wait, &err),
+	    -ENOENT);
+	assert_int_equal(requests_spend(r, &dev, nonce, &now, &err), 0);
+	assert_int_equal(requests_try_code(r, budget, &dev, NULL,
+	    PROTOCOL_FACTORY_RESET, reset, &now, false, nonce, &wait, &err),
+	    -EACCES);
+	attempts_close(budget);
+	requests_close(r);
+}
+
 /* A file checked without being used (a factory reset's proof, before
  * the owner's last word) stays good, takes back only its own try (the
  * wrong codes before it stay counted), and is used once when used. */
@@ -2104,6 +2148,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_untrusted_store_refused,
 		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_budget_wrong_files,
+		    fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_code_any_account,
 		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_code_held_then_spent,
 		    fx_setup, fx_teardown),
