@@ -121,7 +121,14 @@ format_bytes(unsigned long long bytes, char *out, size_t size)
 	    units[unit]);
 }
 
-/* What is at PATH now, in a few words: "1.2 GB in 310 files". */
+/* From this size on, what a path holds is said in bytes too: a few
+ * kilobytes of settings mean nothing to an owner, 412 GB of recordings
+ * do. */
+#define LARGE_BYTES (100ULL * 1000 * 1000)
+
+/* What is at PATH now, in the owner's words: a folder by its files ("3
+ * files", "310 files, 1.2 GB"), a file only by its size when large, and
+ * "" when there is nothing more to say than the label. */
 static void
 describe_path(const char *path, char *out, size_t size)
 {
@@ -129,18 +136,22 @@ describe_path(const char *path, char *out, size_t size)
 	struct stat st;
 	char bytes[32];
 
+	out[0] = '\0';
 	if (lstat(path, &st) != 0) {
-		snprintf(out, size, errno == ENOENT ? "not there now" :
+		snprintf(out, size, errno == ENOENT ? "none now" :
 		    "cannot be read: %s", strerror(errno));
 		return;
 	}
 	tally_at(AT_FDCWD, path, &t);
 	format_bytes(t.bytes, bytes, sizeof(bytes));
-	if (S_ISDIR(st.st_mode))
-		snprintf(out, size, "%s%s in %lu file%s", t.partial ?
-		    "more than " : "", bytes, t.files, t.files == 1 ? "" :
-		    "s");
-	else
+	if (S_ISDIR(st.st_mode) && t.files == 0 && !t.partial)
+		snprintf(out, size, "empty");
+	else if (S_ISDIR(st.st_mode))
+		snprintf(out, size, "%s%lu file%s%s%s", t.partial ?
+		    "more than " : "", t.files, t.files == 1 ? "" : "s",
+		    t.bytes >= LARGE_BYTES ? ", " : "",
+		    t.bytes >= LARGE_BYTES ? bytes : "");
+	else if (t.bytes >= LARGE_BYTES)
 		snprintf(out, size, "%s", bytes);
 }
 
@@ -190,11 +201,7 @@ factory_reset_describe(struct factory_reset *r,
 		case RESET_MKDIR:
 			describe_path(s->path, detail, sizeof(detail));
 			break;
-		case RESET_RESTORE:
-			snprintf(detail, sizeof(detail), "back to factory "
-			    "settings");
-			break;
-		default:
+		default:	/* a restore: its label says what */
 			detail[0] = '\0';
 			break;
 		}

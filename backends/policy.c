@@ -469,8 +469,10 @@ explain(const struct policy *p, int rc, void *aux, size_t length,
 		return say(message, size, -EINVAL, "Do not use the account "
 		    "owner's name in the password.");
 	case PWQ_ERROR_BAD_WORDS:
-		return say(message, size, -EINVAL, "This holds a word that is "
-		    "not allowed.");
+		/* The only words set are the recorder's own (policy_forbid),
+		 * printed on every screen and on its label. */
+		return say(message, size, -EINVAL, "Do not use the recorder's "
+		    "serial number or model in the password.");
 	case PWQ_ERROR_CRACKLIB_CHECK:
 		/* Here AUX is cracklib's reason, a static string. */
 		r = find_reason(aux);
@@ -503,6 +505,40 @@ policy_check(const struct policy *p, const char *password,
 		return explain(p, rc, aux, length, message, size);
 	if (size > 0)
 		message[0] = '\0';
+	return 0;
+}
+
+int
+policy_forbid(struct policy *p, const char *const *texts, size_t count,
+    struct nvr_error *err)
+{
+	char words[4 * 64 + 8] = "";
+	size_t used = 0;
+	int rc;
+
+	for (size_t i = 0; i < count; i++) {
+		const char *t = texts[i];
+
+		/* libpwquality splits at blanks: a short part of a model
+		 * ("NVR 8") would forbid every password with an 8 in it. */
+		while (t != NULL && *t != '\0') {
+			size_t n = strcspn(t, " \t");
+
+			if (n >= POLICY_FORBID_MIN && used + n + 2 <
+			    sizeof(words))
+				used += (size_t)snprintf(words + used,
+				    sizeof(words) - used, "%s%.*s",
+				    used > 0 ? " " : "", (int)n, t);
+			t += n;
+			t += strspn(t, " \t");
+		}
+	}
+	if (used == 0)
+		return 0;
+	rc = pwquality_set_str_value(p->pwq, PWQ_SETTING_BAD_WORDS, words);
+	if (rc != 0)
+		return nvr_error_set(err, -ENOMEM, "policy: cannot set the "
+		    "recorder's words (libpwquality error %d)", rc);
 	return 0;
 }
 

@@ -45,6 +45,17 @@ int policy_open(struct policy **out, const struct config_section *settings,
 int policy_check(const struct policy *p, const char *password,
     const char *old_password, const char *user, char *message, size_t size);
 
+/*
+ * Makes P refuse a password that holds any of the COUNT TEXTS (the
+ * recorder's serial number and model: they are on every screen), in any
+ * case, reversed too. A text's parts between blanks count one by one,
+ * and those shorter than POLICY_FORBID_MIN characters are left out.
+ * Returns 0, or a negative errno with ERR filled.
+ */
+#define POLICY_FORBID_MIN 4
+int policy_forbid(struct policy *p, const char *const *texts, size_t count,
+    struct nvr_error *err);
+
 /* Frees P; NULL is allowed. */
 void policy_close(struct policy *p);
 

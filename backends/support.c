@@ -307,6 +307,14 @@ support_try_file(struct support *s, const char *path,
 	return rc;
 }
 
+int
+support_request_days(const struct support *s)
+{
+	long days = s->settings.requests.lifetime_s / 86400;
+
+	return days > 0 ? (int)days : 1;
+}
+
 void
 support_close(struct support *s)
 {

@@ -96,6 +96,9 @@ int support_try_file(struct support *s, const char *path,
     enum protocol_action want, bool use, struct reset_file *out,
     long *wait_s, struct nvr_error *err);
 
+/* How many days a request stays good (whole days, at least 1). */
+int support_request_days(const struct support *s);
+
 void support_close(struct support *s);
 
 #endif

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <uniwidth.h>
 
 #include "backends/trust.h"
 #include "config/schema.h"
@@ -279,6 +280,30 @@ read_console(struct config *cfg, yaml_node_t *root)
 		cfg->console.color = CONFIG_COLOR_NEVER;
 }
 
+/* support.contact.KEY into *OUT; false (reported at its place) if it is
+ * wider than COLUMNS on the terminal, where it is one line beside the QR
+ * code and would be cut. */
+static bool
+contact_line(const struct config_section *contact, const char *key,
+    size_t columns, const char **out)
+{
+	const char *text = config_section_string(contact, key);
+	int width;
+
+	*out = text;
+	if (text == NULL)
+		return true;
+	/* Columns as a terminal shows them: a CJK name takes two each. */
+	width = u8_strwidth((const uint8_t *)text, "UTF-8");
+	if (width > (int)columns) {
+		config_section_error(contact, key, "%d columns wide, but at "
+		    "most %zu fit on one line of the Support screen", width,
+		    columns);
+		return false;
+	}
+	return true;
+}
+
 /* support.url, .contact and .reset_folders. */
 static int
 read_support_extras(struct config *cfg)
@@ -297,13 +322,22 @@ read_support_extras(struct config *cfg)
 	}
 	s->url = url;
 	if (config_section_child(&s->section, "contact", &contact)) {
-		s->contact.vendor = config_section_string(&contact, "vendor");
-		s->contact.email = config_section_string(&contact, "email");
-		s->contact.phone = config_section_string(&contact, "phone");
-		s->contact.web = config_section_string(&contact, "web");
-		s->contact.hours = config_section_string(&contact, "hours");
-		s->contact.answer_time = config_section_string(&contact,
-		    "answer_time");
+		struct support_contact *c = &s->contact;
+		bool ok = contact_line(&contact, "vendor",
+		    CONFIG_CONTACT_COLUMNS, &c->vendor);
+
+		ok &= contact_line(&contact, "email", CONFIG_CONTACT_COLUMNS,
+		    &c->email);
+		ok &= contact_line(&contact, "phone", CONFIG_CONTACT_COLUMNS,
+		    &c->phone);
+		ok &= contact_line(&contact, "web", CONFIG_CONTACT_COLUMNS,
+		    &c->web);
+		ok &= contact_line(&contact, "hours", CONFIG_CONTACT_COLUMNS,
+		    &c->hours);
+		ok &= contact_line(&contact, "answer_time",
+		    CONFIG_ANSWER_TIME_COLUMNS, &c->answer_time);
+		if (!ok)
+			return -1;
 	}
 	const char *given[CONFIG_RESET_FOLDERS_MAX + 1];
 	size_t n = config_section_list(&s->section, "reset_folders", given,

@@ -46,7 +46,12 @@ struct attempts_config {
 
 #define CONFIG_RESET_FOLDERS_MAX 8
 
-/* support.contact: how to reach the vendor (each NULL if not given). */
+/* support.contact: how to reach the vendor (each NULL if not given).
+ * Each is one line on the Support screen, beside the QR code: at most
+ * CONFIG_CONTACT_COLUMNS wide, answer_time (shown after "Answers ")
+ * CONFIG_ANSWER_TIME_COLUMNS. */
+#define CONFIG_CONTACT_COLUMNS 34
+#define CONFIG_ANSWER_TIME_COLUMNS 25
 struct support_contact {
 	const char *vendor, *email, *phone, *web, *hours, *answer_time;
 };

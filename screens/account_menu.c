@@ -1,19 +1,10 @@
 /* account_menu.c: the "which account?" menu. */
 #include "screens/account_menu.h"
 
+#include "screens/input.h"
+
 #include <stdio.h>
 #include <string.h>
-
-const struct view_hint account_menu_hints[] = {
-	{ ACTION_DOWN, NULL, "down" },
-	{ ACTION_UP, NULL, "up" },
-	{ ACTION_NONE, "1-9", "choose" },
-	{ ACTION_CONFIRM, NULL, "open" },
-	{ ACTION_BACK, NULL, "back" },
-};
-
-const size_t account_menu_hint_count =
-    sizeof(account_menu_hints) / sizeof(account_menu_hints[0]);
 
 bool
 account_menu_load(struct account_menu *m,
@@ -90,10 +81,5 @@ account_menu_find(struct account_menu *m, const char *name)
 void
 account_menu_render(const struct account_menu *m, struct view *view)
 {
-	view->menu.items = m->items;
-	view->menu.count = m->count;
-	view->menu.selected = m->selected;
-	view->hints = account_menu_hints;
-	view->hint_count = account_menu_hint_count;
-	view->context = KEYS_CONTEXT_MENU;
+	input_menu_view(view, m->items, m->count, m->selected);
 }

@@ -36,7 +36,4 @@ const struct account *account_menu_find(struct account_menu *m,
 /* Fills VIEW's menu with M. */
 void account_menu_render(const struct account_menu *m, struct view *view);
 
-extern const struct view_hint account_menu_hints[];
-extern const size_t account_menu_hint_count;
-
 #endif

@@ -48,6 +48,9 @@ enum field_index { FIELD_CURRENT, FIELD_NEW, FIELD_AGAIN, FIELD_COUNT };
 struct change_password {
 	enum change_password_state state;
 	bool first_boot;	/* no current password; cannot be left */
+	bool again_open;	/* the repeat was reached: Tab moves between
+				 * it and the new password */
+	struct view_hint hints[6];	/* while typing */
 	bool proven;		/* the owner proved who they are another way
 				 * (recovery): no current password asked */
 	bool offer_questions;	/* the done notice offers to set them up */
@@ -72,42 +75,19 @@ struct change_password {
 	size_t leave_selected;
 };
 
-static const struct view_hint choose_hints[] = {
-	{ ACTION_DOWN, NULL, "down" },
-	{ ACTION_UP, NULL, "up" },
-	{ ACTION_NONE, "1-9", "choose" },
-	{ ACTION_CONFIRM, NULL, "open" },
-	{ ACTION_BACK, NULL, "back" },
-};
-
-static const struct view_hint typing_hints[] = {
-	{ ACTION_CONFIRM, NULL, "next" },
-	{ ACTION_ERASE_LEFT, NULL, "erase" },
-	{ ACTION_ERASE_ALL, NULL, "clear" },
-	{ ACTION_BACK, NULL, "back" },
-	{ ACTION_INTERRUPT, NULL, "quit" },
-};
-
 static const struct view_hint message_hints[] = {
-	{ ACTION_CONFIRM, NULL, "back to the menu" },
+	{ ACTION_CONFIRM, NULL, "back to the menu", NULL },
 };
 
 static const struct view_hint continue_hints[] = {
-	{ ACTION_CONFIRM, NULL, "continue" },
+	{ ACTION_CONFIRM, NULL, "continue", NULL },
 };
 
 static const struct view_hint offer_hints[] = {
-	{ ACTION_CONFIRM, NULL, "set up security questions now" },
-	{ ACTION_BACK, NULL, "later" },
+	{ ACTION_CONFIRM, NULL, "set up security questions now", NULL },
+	{ ACTION_BACK, NULL, "later", NULL },
 };
 
-static const struct view_hint first_boot_hints[] = {
-	{ ACTION_CONFIRM, NULL, "next" },
-	{ ACTION_ERASE_LEFT, NULL, "erase" },
-	{ ACTION_ERASE_ALL, NULL, "clear" },
-	{ ACTION_BACK, NULL, "back" },
-	{ ACTION_INTERRUPT, NULL, "leave without setting it" },
-};
 
 static const struct account *
 chosen(const struct change_password *c)
@@ -122,6 +102,7 @@ clear_from(struct change_password *c, enum field_index first)
 		secret_clear(&c->secrets[i]);
 		c->note[i][0] = '\0';
 	}
+	c->again_open = false;
 }
 
 static void
@@ -398,6 +379,13 @@ on_confirm(struct change_password *c)
 			    "yet: see the note under it.";
 		break;
 	case CHANGE_AGAIN:
+		/* Tab may have led back to the new password and on again. */
+		if (!check_policy(c)) {
+			c->state = CHANGE_NEW;
+			c->status = "The new password does not meet the rules "
+			    "yet: see the note under it.";
+			break;
+		}
 		if (!secret_equal(&c->secrets[FIELD_NEW],
 		    &c->secrets[FIELD_AGAIN])) {
 			clear_from(c, FIELD_NEW);
@@ -542,8 +530,19 @@ change_password_handle(void *self, const struct keys_action_event *ev)
 		return r;
 	switch (ev->action) {
 	case ACTION_CONFIRM:
-	case ACTION_NEXT:
 		return on_confirm(c);
+	case ACTION_NEXT:
+	case ACTION_PREVIOUS:
+		/* Tab moves between the new password and its repeat once
+		 * both are open; it never submits. */
+		if (field == FIELD_AGAIN && ev->action == ACTION_PREVIOUS) {
+			c->again_open = true;
+			c->state = CHANGE_NEW;
+		} else if (field == FIELD_NEW && ev->action == ACTION_NEXT &&
+		    c->again_open) {
+			c->state = CHANGE_AGAIN;
+		}
+		return r;
 	case ACTION_BACK:
 		/* One step back, wiping the step left. */
 		clear_from(c, field);
@@ -586,6 +585,34 @@ change_password_handle(void *self, const struct keys_action_event *ev)
 	}
 }
 
+/* The keys that work while typing: Tab only between fields both open,
+ * Esc only where it goes back (first-boot setup's first field has
+ * nowhere to go). Backspace is left out: everyone knows it, and the line
+ * has 80 columns. */
+static void
+typing_hints(struct change_password *c, struct view *view)
+{
+	size_t n = 0;
+
+	c->hints[n++] = (struct view_hint){ ACTION_CONFIRM, NULL, "next",
+	    NULL };
+	c->hints[n++] = (struct view_hint){ ACTION_ERASE_ALL, NULL, "clear",
+	    NULL };
+	if (c->state == CHANGE_NEW && c->again_open)
+		c->hints[n++] = (struct view_hint){ ACTION_NEXT, NULL,
+		    "to repeat", NULL };
+	if (c->state == CHANGE_AGAIN)
+		c->hints[n++] = (struct view_hint){ ACTION_NONE, "Shift-Tab",
+		    "to new", NULL };
+	if (!c->first_boot || c->state != CHANGE_NEW)
+		c->hints[n++] = (struct view_hint){ ACTION_BACK, NULL, "back",
+		    NULL };
+	c->hints[n++] = (struct view_hint){ ACTION_INTERRUPT, NULL,
+	    c->first_boot ? "leave without setting it" : "quit", NULL };
+	view->hints = c->hints;
+	view->hint_count = n;
+}
+
 static void
 change_password_render(void *self, struct view *view)
 {
@@ -605,13 +632,8 @@ change_password_render(void *self, struct view *view)
 		    "administrator password may also know the others. Choose "
 		    "an account to give it a new password, or Esc when done." :
 		    "Whose password do you want to change?";
-		view->menu.items = c->items;
-		view->menu.count = c->account_count;
-		view->menu.selected = c->selected;
-		view->hints = choose_hints;
-		view->hint_count = sizeof(choose_hints) /
-		    sizeof(choose_hints[0]);
-		view->context = KEYS_CONTEXT_MENU;
+		input_menu_view(view, c->items, c->account_count,
+		    c->selected);
 		return;
 	case CHANGE_LEAVE:
 		snprintf(c->intro, sizeof(c->intro), "The password of %s is "
@@ -619,11 +641,8 @@ change_password_render(void *self, struct view *view)
 		    "again later, until its request expires.",
 		    chosen(c)->name, proof_held_name(c->context));
 		view->intro = c->intro;
-		view->menu.items = c->leave_items;
-		view->menu.count = 2;
-		view->menu.selected = c->leave_selected;
-		INPUT_HINTS(view, input_menu_hints);
-		view->context = KEYS_CONTEXT_MENU;
+		input_menu_view(view, c->leave_items, 2,
+		    c->leave_selected);
 		return;
 	case CHANGE_DONE:
 	case CHANGE_FAILED:
@@ -662,18 +681,12 @@ change_password_render(void *self, struct view *view)
 	}
 	view->fields = c->fields;
 	view->field_count = FIELD_COUNT;
-	view->hints = typing_hints;
-	view->hint_count = sizeof(typing_hints) / sizeof(typing_hints[0]);
 	if (c->first_boot || c->proven) {
 		/* No current password to show. */
 		view->fields = c->fields + FIELD_NEW;
 		view->field_count = FIELD_COUNT - FIELD_NEW;
-		if (c->first_boot) {
-			view->hints = first_boot_hints;
-			view->hint_count = sizeof(first_boot_hints) /
-			    sizeof(first_boot_hints[0]);
-		}
 	}
+	typing_hints(c, view);
 	view->context = KEYS_CONTEXT_TEXT;
 }
 

@@ -97,50 +97,50 @@ struct fr_screen {
 };
 
 static const struct view_hint code_hints[] = {
-	{ ACTION_CONFIRM, NULL, "check" },
-	{ ACTION_ERASE_LEFT, NULL, "erase" },
-	{ ACTION_ERASE_ALL, NULL, "clear" },
-	{ ACTION_BACK, NULL, "back" },
+	{ ACTION_CONFIRM, NULL, "check", NULL },
+	{ ACTION_ERASE_LEFT, NULL, "erase", NULL },
+	{ ACTION_ERASE_ALL, NULL, "clear", NULL },
+	{ ACTION_BACK, NULL, "back", NULL },
 };
 
 static const struct view_hint summary_hints[] = {
-	{ ACTION_CONFIRM, NULL, "continue" },
-	{ ACTION_BACK, NULL, "cancel" },
+	{ ACTION_CONFIRM, NULL, "continue", NULL },
+	{ ACTION_BACK, NULL, "cancel", NULL },
 };
 
 static const struct view_hint type_hints[] = {
-	{ ACTION_CONFIRM, NULL, "check" },
-	{ ACTION_ERASE_LEFT, NULL, "delete a letter" },
-	{ ACTION_BACK, NULL, "cancel" },
+	{ ACTION_CONFIRM, NULL, "check", NULL },
+	{ ACTION_ERASE_LEFT, NULL, "delete a letter", NULL },
+	{ ACTION_BACK, NULL, "cancel", NULL },
 };
 
 static const struct view_hint password_hints[] = {
-	{ ACTION_CONFIRM, NULL, "check" },
-	{ ACTION_ERASE_ALL, NULL, "clear" },
-	{ ACTION_REVEAL, NULL, "show/hide" },
-	{ ACTION_BACK, NULL, "cancel" },
+	{ ACTION_CONFIRM, NULL, "check", NULL },
+	{ ACTION_ERASE_ALL, NULL, "clear", NULL },
+	{ ACTION_REVEAL, NULL, "show/hide", NULL },
+	{ ACTION_BACK, NULL, "cancel", NULL },
 };
 
 static const struct view_hint confirm_hints[] = {
-	{ ACTION_DOWN, NULL, "down" },
-	{ ACTION_UP, NULL, "up" },
-	{ ACTION_CONFIRM, NULL, "choose" },
-	{ ACTION_BACK, NULL, "cancel" },
+	{ ACTION_DOWN, NULL, "down", NULL },
+	{ ACTION_UP, NULL, "up", NULL },
+	{ ACTION_CONFIRM, NULL, "choose", NULL },
+	{ ACTION_BACK, NULL, "cancel", NULL },
 };
 
 static const struct view_hint go_hints[] = {
-	{ ACTION_CONFIRM, NULL, "go on" },
-	{ ACTION_INTERRUPT, NULL, "leave (it finishes at the next start)" },
+	{ ACTION_CONFIRM, NULL, "first-time setup", NULL },
+	{ ACTION_INTERRUPT, NULL, "leave (it finishes at the next start)", NULL },
 };
 
 static const struct view_hint refused_hints[] = {
-	{ ACTION_CONFIRM, NULL, "check" },
-	{ ACTION_ERASE_LEFT, NULL, "delete a letter" },
-	{ ACTION_INTERRUPT, NULL, "leave" },
+	{ ACTION_CONFIRM, NULL, "check", NULL },
+	{ ACTION_ERASE_LEFT, NULL, "delete a letter", NULL },
+	{ ACTION_INTERRUPT, NULL, "leave", NULL },
 };
 
 static const struct view_hint done_hints[] = {
-	{ ACTION_CONFIRM, NULL, "go on" },
+	{ ACTION_CONFIRM, NULL, "first-time setup", NULL },
 };
 
 static void __attribute__((format(printf, 2, 3)))
@@ -212,13 +212,15 @@ build_summary(struct fr_screen *s)
 				ADD("\n  - and %zu more", m->keep_count - i);
 				break;
 			}
-			ADD("\n  - %s: %s", m->keep[i].label,
+			ADD("\n  - %s%s%s", m->keep[i].label,
+			    m->keep[i].detail[0] ? ": " : "",
 			    m->keep[i].detail);
 		}
 	}
-	ADD("\n\nAfterwards %s, and first-time setup asks for a new "
-	    "administrator password.", m->restarts ? "the recorder restarts" :
-	    "you switch the recorder off and on");
+	ADD("\n\nAfterwards %s", m->restarts ? "the recorder restarts, and "
+	    "first-time setup asks for a new administrator password." :
+	    "first-time setup asks for a new administrator password; then "
+	    "switch the recorder off and on.");
 	if (s->proof_count > 0)
 		ADD(" You will be asked to prove you may reset it.");
 #undef ADD
@@ -746,7 +748,6 @@ handle_answer(struct fr_screen *s, const struct keys_action_event *ev)
 
 	switch (ev->action) {
 	case ACTION_CONFIRM:
-	case ACTION_NEXT:
 		if (s->answers[s->step].length == 0)
 			break;
 		s->note[0] = '\0';
@@ -1039,11 +1040,8 @@ fr_render(void *self, struct view *view)
 	case FR_PROOF_CHOOSE:
 		view->intro = "Before a factory reset, prove that you may do "
 		    "it, with one of these:";
-		view->menu.items = s->proof_items;
-		view->menu.count = s->proof_count;
-		view->menu.selected = s->proof_selected;
-		INPUT_HINTS(view, input_menu_hints);
-		view->context = KEYS_CONTEXT_MENU;
+		input_menu_view(view, s->proof_items, s->proof_count,
+		    s->proof_selected);
 		return;
 	case FR_PASSWORD:
 		snprintf(intro, size, "Type the password of the "
@@ -1058,11 +1056,8 @@ fr_render(void *self, struct view *view)
 		view->intro = "Reset files found on USB storage (*.nvrreset). "
 		    "Choose the factory-reset file support sent for this "
 		    "recorder. Using it does not erase anything yet.";
-		view->menu.items = s->file_items;
-		view->menu.count = s->file_count + 1;
-		view->menu.selected = s->file_selected;
-		INPUT_HINTS(view, input_menu_hints);
-		view->context = KEYS_CONTEXT_MENU;
+		input_files_view(view, s->file_items, s->file_count + 1,
+		    s->file_selected);
 		return;
 	case FR_ANSWERS:
 		snprintf(intro, size, "Question %zu of %zu: %s", s->step + 1,
@@ -1137,19 +1132,21 @@ fr_render(void *self, struct view *view)
 		view->intro = s->text;
 		return;
 	case FR_DONE:
+		/* One thing to do: wait for the restart, or press Enter. */
 		if (s->restart_failed)
 			snprintf(intro, size, "Factory reset finished, but the "
-			    "recorder could not restart itself (%s): switch it "
-			    "off and on.", s->note);
+			    "recorder could not restart itself (%s).\n\nPress "
+			    "Enter for first-time setup; afterwards, switch "
+			    "the recorder off and on.", s->note);
 		else if (s->context->reset_config->after[0] != NULL)
 			snprintf(intro, size, "Factory reset finished. The "
-			    "recorder is restarting.");
+			    "recorder restarts now; first-time setup "
+			    "follows.");
 		else
-			snprintf(intro, size, "Factory reset finished. Switch "
-			    "the recorder off and on to start it afresh.");
-		snprintf(intro + strlen(intro), size - strlen(intro), "\n\n"
-		    "Press Enter to go on: first-time setup asks for the "
-		    "administrator's new password.");
+			snprintf(intro, size, "Factory reset finished.\n\n"
+			    "Press Enter for first-time setup: it asks for the "
+			    "administrator's new password. Afterwards, switch "
+			    "the recorder off and on.");
 		build_progress(s, intro);
 		view->intro = s->text;
 		INPUT_HINTS(view, done_hints);

@@ -32,7 +32,9 @@
 
 enum forgot_state {
 	FORGOT_CHOOSE,		/* which account */
-	FORGOT_NOTHING,		/* nothing set up: point to support */
+	FORGOT_NOTHING,		/* nothing set up: say what is left */
+	FORGOT_TO_SUPPORT,	/* sent to Support & reset code, which
+				 * leads back to the menu */
 	FORGOT_METHOD,		/* answers or key */
 	FORGOT_ANSWER,		/* answer STEP */
 	FORGOT_CHECKING,	/* hashing the answers (work) */
@@ -68,10 +70,15 @@ struct forgot {
 };
 
 static const struct view_hint key_hints[] = {
-	{ ACTION_CONFIRM, NULL, "check" },
-	{ ACTION_ERASE_LEFT, NULL, "erase" },
-	{ ACTION_ERASE_ALL, NULL, "clear" },
-	{ ACTION_BACK, NULL, "back" },
+	{ ACTION_CONFIRM, NULL, "check", NULL },
+	{ ACTION_ERASE_LEFT, NULL, "erase", NULL },
+	{ ACTION_ERASE_ALL, NULL, "clear", NULL },
+	{ ACTION_BACK, NULL, "back", NULL },
+};
+
+static const struct view_hint support_hints[] = {
+	{ ACTION_CONFIRM, NULL, "make a support request", NULL },
+	{ ACTION_BACK, NULL, "back", NULL },
 };
 
 static void
@@ -117,6 +124,47 @@ start_key(struct forgot *f)
 	f->state = FORGOT_KEY;
 }
 
+/* The account has neither questions nor a key: say what is left, with
+ * one step to take (support's request, else the factory reset). */
+static void
+nothing_set_up(struct forgot *f)
+{
+	const struct screen_context *c = f->context;
+	const struct reset_config *reset = c->reset_config;
+	size_t used;
+
+	used = (size_t)snprintf(f->message, sizeof(f->message), "%s has no "
+	    "security questions and no recovery key, so neither can be used "
+	    "now.\n\n", f->name);
+	f->state = FORGOT_NOTHING;
+	if (c->available[SCREEN_SUPPORT]) {
+		snprintf(f->message + used, sizeof(f->message) - used,
+		    "Support can still help: press Enter to make a request for "
+		    "%s, send it to them, and type the reset code they send "
+		    "back.", f->name);
+		return;
+	}
+	if (!c->available[SCREEN_FACTORY_RESET] || reset == NULL) {
+		snprintf(f->message + used, sizeof(f->message) - used,
+		    "This recorder has no support service set up: ask whoever "
+		    "installed it, or its vendor, for help.");
+		return;
+	}
+	used += (size_t)snprintf(f->message + used, sizeof(f->message) - used,
+	    "This recorder has no support service set up. What is left is a "
+	    "factory reset (main menu, 5): it erases the settings and every "
+	    "password");
+	for (size_t i = 0; i < reset->keep_count && used < sizeof(f->message);
+	    i++)
+		used += (size_t)snprintf(f->message + used,
+		    sizeof(f->message) - used, "%s%s", i == 0 ? ", keeps " :
+		    i + 1 == reset->keep_count ? " and " : ", ",
+		    reset->keep[i].label);
+	if (used < sizeof(f->message))
+		snprintf(f->message + used, sizeof(f->message) - used, ", and "
+		    "then asks for a new administrator password.");
+}
+
 /* After choosing the account: what can it use? */
 static void
 open_methods(struct forgot *f)
@@ -142,13 +190,7 @@ open_methods(struct forgot *f)
 		return;
 	}
 	if (f->enrolled.question_count == 0 && !f->enrolled.has_key) {
-		snprintf(f->message, sizeof(f->message), "%s has no "
-		    "security questions and no recovery key (a recovery key "
-		    "works only once), so neither can be used now.\n\nUse "
-		    "\"Support & reset code\" in the main menu instead: it shows this recorder's serial "
-		    "number and a request code to give the vendor's support, "
-		    "who can send a reset code.", f->name);
-		f->state = FORGOT_NOTHING;
+		nothing_set_up(f);
 		return;
 	}
 	f->method_items[METHOD_ANSWERS].key = "1";
@@ -359,6 +401,19 @@ forgot_handle(void *self, const struct keys_action_event *ev)
 	case FORGOT_AFTER:
 		return next_steps_handle(&f->after, f->context, ev);
 	case FORGOT_NOTHING:
+		if (ev->action == ACTION_CONFIRM &&
+		    f->context->available[SCREEN_SUPPORT]) {
+			/* Support opens on this account's request. */
+			snprintf(f->context->handoff->wanted,
+			    sizeof(f->context->handoff->wanted), "%s",
+			    f->name);
+			f->state = FORGOT_TO_SUPPORT;
+			r = (struct screen_result){ .kind = SCREEN_OPEN,
+			    .target = SCREEN_SUPPORT };
+		} else if (ev->action == ACTION_CONFIRM || back) {
+			r.kind = SCREEN_CLOSE;
+		}
+		return r;
 	case FORGOT_FAILED:
 		if (ev->action == ACTION_CONFIRM || back)
 			r.kind = SCREEN_CLOSE;
@@ -391,7 +446,6 @@ forgot_handle(void *self, const struct keys_action_event *ev)
 	/* Answering question STEP. */
 	switch (ev->action) {
 	case ACTION_CONFIRM:
-	case ACTION_NEXT:
 		if (f->answers[f->step].length == 0)
 			break;
 		f->note[0] = '\0';
@@ -443,6 +497,9 @@ forgot_resume(void *self)
 	if (f->state == FORGOT_AFTER)
 		open_after(f, h->password_set ? "The new password is set." :
 		    "The password was not changed yet.");
+	/* Support said what comes next; back here would be a dead end. */
+	if (f->state == FORGOT_TO_SUPPORT)
+		return (struct screen_result){ .kind = SCREEN_CLOSE };
 	return (struct screen_result){ .kind = SCREEN_STAY };
 }
 
@@ -462,11 +519,8 @@ forgot_render(void *self, struct view *view)
 		snprintf(f->intro, sizeof(f->intro), "How do you want to prove "
 		    "that %s is yours?", f->name);
 		view->intro = f->intro;
-		view->menu.items = f->method_items;
-		view->menu.count = f->method_count;
-		view->menu.selected = f->method_selected;
-		INPUT_HINTS(view, input_menu_hints);
-		view->context = KEYS_CONTEXT_MENU;
+		input_menu_view(view, f->method_items, f->method_count,
+		    f->method_selected);
 		return;
 	case FORGOT_AFTER:
 		next_steps_render(&f->after, view);
@@ -476,8 +530,11 @@ forgot_render(void *self, struct view *view)
 		view->notice.title = f->state == FORGOT_NOTHING ?
 		    "Nothing set up" : "Not done";
 		view->notice.text = f->message;
-		view->hints = input_back_hints;
-		view->hint_count = 1;
+		if (f->state == FORGOT_NOTHING &&
+		    f->context->available[SCREEN_SUPPORT])
+			INPUT_HINTS(view, support_hints);
+		else
+			INPUT_HINTS(view, input_back_hints);
 		view->context = KEYS_CONTEXT_MESSAGE;
 		return;
 	case FORGOT_CHECKING:

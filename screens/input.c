@@ -1,23 +1,69 @@
 /* input.c: typing into a field and moving in a menu, for every screen. */
 #include "screens/input.h"
 
-const struct view_hint input_menu_hints[4] = {
-	{ ACTION_DOWN, NULL, "down" },
-	{ ACTION_UP, NULL, "up" },
-	{ ACTION_CONFIRM, NULL, "choose" },
-	{ ACTION_BACK, NULL, "back" },
+/* A menu's hints by how many entries a digit chooses (0 to 9). */
+#define MENU_HINTS(digits) { \
+	{ ACTION_DOWN, NULL, "down", NULL }, \
+	{ ACTION_UP, NULL, "up", NULL }, \
+	{ ACTION_CONFIRM, NULL, "choose", digits }, \
+	{ ACTION_BACK, NULL, "back", NULL }, \
+}
+static const struct view_hint menu_hints[10][INPUT_MENU_HINTS] = {
+	MENU_HINTS(NULL), MENU_HINTS("1"), MENU_HINTS("1-2"),
+	MENU_HINTS("1-3"), MENU_HINTS("1-4"), MENU_HINTS("1-5"),
+	MENU_HINTS("1-6"), MENU_HINTS("1-7"), MENU_HINTS("1-8"),
+	MENU_HINTS("1-9"),
 };
 
+/* The same for a list of files, whose last entry (r) looks again. */
+#define FILES_HINTS(digits) { \
+	{ ACTION_DOWN, NULL, "down", NULL }, \
+	{ ACTION_UP, NULL, "up", NULL }, \
+	{ ACTION_CONFIRM, NULL, "choose", digits }, \
+	{ ACTION_NONE, "r", "look again", NULL }, \
+	{ ACTION_BACK, NULL, "back", NULL }, \
+}
+static const struct view_hint files_hints[10][INPUT_MENU_HINTS + 1] = {
+	FILES_HINTS(NULL), FILES_HINTS("1"), FILES_HINTS("1-2"),
+	FILES_HINTS("1-3"), FILES_HINTS("1-4"), FILES_HINTS("1-5"),
+	FILES_HINTS("1-6"), FILES_HINTS("1-7"), FILES_HINTS("1-8"),
+	FILES_HINTS("1-9"),
+};
+
+size_t
+input_menu_digits(const struct view_menu_item *items, size_t count)
+{
+	size_t digits = 0;
+
+	for (size_t i = 0; i < count; i++)
+		if (items[i].key[0] >= '1' && items[i].key[0] <= '9' &&
+		    items[i].key[1] == '\0')
+			digits++;
+	return digits > 9 ? 9 : digits;
+}
+
+void
+input_menu_view(struct view *view, const struct view_menu_item *items,
+    size_t count, size_t selected)
+{
+	view->menu.items = items;
+	view->menu.count = count;
+	view->menu.selected = selected;
+	view->hints = menu_hints[input_menu_digits(items, count)];
+	view->hint_count = INPUT_MENU_HINTS;
+	view->context = KEYS_CONTEXT_MENU;
+}
+
 const struct view_hint input_answer_hints[5] = {
-	{ ACTION_CONFIRM, NULL, "next" },
-	{ ACTION_ERASE_ALL, NULL, "clear" },
-	{ ACTION_REVEAL, NULL, "show/hide" },
-	{ ACTION_BACK, NULL, "back" },
-	{ ACTION_INTERRUPT, NULL, "quit" },
+	{ ACTION_CONFIRM, NULL, "next", NULL },
+	{ ACTION_ERASE_ALL, NULL, "clear", NULL },
+	{ ACTION_REVEAL, NULL, "show/hide", NULL },
+	{ ACTION_BACK, NULL, "back", NULL },
+	{ ACTION_INTERRUPT, NULL, "quit", NULL },
 };
 
 const struct view_hint input_back_hints[1] = {
-	{ ACTION_CONFIRM, NULL, "back" },
+	{ ACTION_CONFIRM, NULL, "back", NULL },
 };
 
 void
@@ -65,4 +111,13 @@ input_menu_move(size_t *selected, size_t count,
 	default:
 		return false;
 	}
+}
+
+void
+input_files_view(struct view *view, const struct view_menu_item *items,
+    size_t count, size_t selected)
+{
+	input_menu_view(view, items, count, selected);
+	view->hints = files_hints[input_menu_digits(items, count)];
+	view->hint_count = INPUT_MENU_HINTS + 1;
 }

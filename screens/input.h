@@ -23,8 +23,18 @@ bool input_menu_move(size_t *selected, size_t count,
 #define INPUT_HINTS(view, h) \
 	((view)->hints = (h), (view)->hint_count = sizeof(h) / sizeof((h)[0]))
 
-/* A menu: move, choose, back. */
-extern const struct view_hint input_menu_hints[4];
+/* How many of ITEMS a digit chooses (their key is "1" to "9"). */
+size_t input_menu_digits(const struct view_menu_item *items, size_t count);
+
+/* Shows the menu ITEMS in VIEW, with its hints: move, the digits that
+ * choose ("1-4/Enter choose"), back. */
+#define INPUT_MENU_HINTS 4
+void input_menu_view(struct view *view, const struct view_menu_item *items,
+    size_t count, size_t selected);
+
+/* The same for a list of files found, whose last entry (r) looks again. */
+void input_files_view(struct view *view, const struct view_menu_item *items,
+    size_t count, size_t selected);
 /* An answer: next, clear, show/hide, back, quit. */
 extern const struct view_hint input_answer_hints[5];
 /* A notice that leads back. */

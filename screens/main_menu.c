@@ -42,18 +42,17 @@ struct main_menu {
 };
 
 static const struct view_hint choosing_hints[] = {
-	{ ACTION_DOWN, NULL, "down" },
-	{ ACTION_UP, NULL, "up" },
-	{ ACTION_NONE, "1-5", "choose" },
-	{ ACTION_CONFIRM, NULL, "open" },
-	{ ACTION_QUIT, NULL, "quit" },
-	{ ACTION_REDRAW, NULL, "redraw" },
+	{ ACTION_DOWN, NULL, "down", NULL },
+	{ ACTION_UP, NULL, "up", NULL },
+	{ ACTION_CONFIRM, NULL, "choose", "1-5" },
+	{ ACTION_QUIT, NULL, "quit", NULL },
+	{ ACTION_REDRAW, NULL, "redraw", NULL },
 };
 
 static const struct view_hint notice_hints[] = {
-	{ ACTION_CONFIRM, NULL, "back to the menu" },
-	{ ACTION_BACK, NULL, "back" },
-	{ ACTION_QUIT, NULL, "quit" },
+	{ ACTION_CONFIRM, NULL, "back to the menu", NULL },
+	{ ACTION_BACK, NULL, "back", NULL },
+	{ ACTION_QUIT, NULL, "quit", NULL },
 };
 
 static void *

@@ -112,9 +112,5 @@ void
 next_steps_render(const struct next_steps *n, struct view *view)
 {
 	view->intro = n->intro;
-	view->menu.items = n->items;
-	view->menu.count = n->count;
-	view->menu.selected = n->selected;
-	INPUT_HINTS(view, input_menu_hints);
-	view->context = KEYS_CONTEXT_MENU;
+	input_menu_view(view, n->items, n->count, n->selected);
 }

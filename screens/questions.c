@@ -83,21 +83,21 @@ struct questions {
 };
 
 static const struct view_hint text_hints[] = {
-	{ ACTION_CONFIRM, NULL, "next" },
-	{ ACTION_ERASE_LEFT, NULL, "erase" },
-	{ ACTION_ERASE_ALL, NULL, "clear" },
-	{ ACTION_BACK, NULL, "back" },
+	{ ACTION_CONFIRM, NULL, "next", NULL },
+	{ ACTION_ERASE_LEFT, NULL, "erase", NULL },
+	{ ACTION_ERASE_ALL, NULL, "clear", NULL },
+	{ ACTION_BACK, NULL, "back", NULL },
 };
 
 static const struct view_hint summary_hints[] = {
-	{ ACTION_CONFIRM, NULL, "save" },
-	{ ACTION_BACK, NULL, "back" },
+	{ ACTION_CONFIRM, NULL, "save", NULL },
+	{ ACTION_BACK, NULL, "back", NULL },
 };
 
 static const struct view_hint key_hints[] = {
-	{ ACTION_CONFIRM, NULL, "I have written it down" },
-	{ ACTION_BACK, NULL, "cancel" },
-	{ ACTION_NONE, "s", "save to USB stick" },
+	{ ACTION_CONFIRM, NULL, "I have written it down", NULL },
+	{ ACTION_BACK, NULL, "cancel", NULL },
+	{ ACTION_NONE, "s", "save to USB stick", NULL },
 };
 
 static void show_key(struct questions *q, const char *why);
@@ -540,7 +540,6 @@ questions_handle(void *self, const struct keys_action_event *ev)
 		return r;
 	switch (ev->action) {
 	case ACTION_CONFIRM:
-	case ACTION_NEXT:
 		if (q->state == QUESTIONS_PASSWORD && typing->length > 0)
 			check_password(q);
 		else if (q->state == QUESTIONS_OWN)
@@ -767,11 +766,8 @@ questions_render(void *self, struct view *view)
 		return;
 	case QUESTIONS_OVERVIEW:
 		view->intro = q->intro;
-		view->menu.items = q->overview_items;
-		view->menu.count = OVERVIEW_COUNT;
-		view->menu.selected = q->overview_selected;
-		INPUT_HINTS(view, input_menu_hints);
-		view->context = KEYS_CONTEXT_MENU;
+		input_menu_view(view, q->overview_items, OVERVIEW_COUNT,
+		    q->overview_selected);
 		return;
 	case QUESTIONS_PICK:
 		snprintf(q->intro, sizeof(q->intro), "Question %zu of %zu for "
@@ -779,11 +775,8 @@ questions_render(void *self, struct view *view)
 		    "years and that others cannot find out about you.",
 		    q->step + 1, q->count, q->name);
 		view->intro = q->intro;
-		view->menu.items = q->pick_items;
-		view->menu.count = q->pick_count;
-		view->menu.selected = q->pick_selected;
-		INPUT_HINTS(view, input_menu_hints);
-		view->context = KEYS_CONTEXT_MENU;
+		input_menu_view(view, q->pick_items, q->pick_count,
+		    q->pick_selected);
 		return;
 	case QUESTIONS_SUMMARY:
 		view->intro = q->intro;

@@ -111,6 +111,10 @@ struct screen_handoff {
 	bool password_set;	/* the proven account's password was set */
 	bool review;		/* list the others to set their passwords:
 				 * the proven account is the administrator */
+	/* Not a proof: the account the screen opened next starts with
+	 * (Forgot password's "Nothing set up" opens Support on it); that
+	 * screen empties it. */
+	char wanted[ACCOUNT_NAME_MAX + 1];
 };
 
 /* Forgets what was proven and wipes a held key. */

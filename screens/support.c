@@ -19,6 +19,7 @@
 #include "screens/support.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,10 +71,10 @@ struct support_screen {
 };
 
 static const struct view_hint code_hints[] = {
-	{ ACTION_CONFIRM, NULL, "check" },
-	{ ACTION_ERASE_LEFT, NULL, "erase" },
-	{ ACTION_ERASE_ALL, NULL, "clear" },
-	{ ACTION_BACK, NULL, "back" },
+	{ ACTION_CONFIRM, NULL, "check", NULL },
+	{ ACTION_ERASE_LEFT, NULL, "erase", NULL },
+	{ ACTION_ERASE_ALL, NULL, "clear", NULL },
+	{ ACTION_BACK, NULL, "back", NULL },
 };
 
 static void
@@ -83,61 +84,98 @@ fail(struct support_screen *s, const char *what, const char *why)
 	s->state = SUPPORT_FAILED;
 }
 
-/* The request, three groups a line (or spaced out, without UTF-8). */
+/* The request, indented: five groups a line joined by dashes beside a
+ * QR code (34 columns, which leave room for it), or seven spaced out
+ * without UTF-8 (easier to read out; the line is as wide as the screen). */
 static size_t
 format_request(const struct support_screen *s, char *out, size_t size)
 {
-	size_t used = 0, group = 0;
+	size_t used = 0, group = 0, per_line = s->context->utf8 ? 5 : 7;
 	const char *p = s->request;
 
 	while (*p != '\0' && used + 16 < size) {
 		size_t n = strcspn(p, "-");
 
-		if (group % 3 == 0)
+		if (group % per_line == 0)
 			used += (size_t)snprintf(out + used, size - used,
 			    "\n   ");
 		used += (size_t)snprintf(out + used, size - used, "%.*s%s",
-		    (int)n, p, p[n] == '-' && group % 3 != 2 ?
-		    (s->context->utf8 ? "-" : "  ") : "");
+		    (int)n, p, p[n] == '-' && group % per_line !=
+		    per_line - 1 ? (s->context->utf8 ? "-" : "  ") : "");
 		p += n + (p[n] == '-');
 		group++;
 	}
 	return used;
 }
 
+/* Appends to S's intro as snprintf does; never past its end. */
+static void
+intro_add(struct support_screen *s, size_t *used, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+intro_add(struct support_screen *s, size_t *used, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*used >= sizeof(s->intro))
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(s->intro + *used, sizeof(s->intro) - *used, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		*used += (size_t)n;
+}
+
+/*
+ * The overview in steps: send the request (or a photo of the screen) to
+ * the contact, then choose 1 or 2 with the answer. Laid out to leave the
+ * four entries in sight at 80x24 with the longest contact the config
+ * allows (config.h): beside a QR code the text has 37 columns, and the
+ * photo is named in the code's caption.
+ */
 static void
 build_overview(struct support_screen *s)
 {
 	const struct support_contact *c = s->context->contact;
-	size_t used = 0, size = sizeof(s->intro);
+	size_t used = 0;
+	bool qr = s->context->utf8;
+	int days = support_request_days(s->context->support);
 
-	if (s->request[0] == '\0')
-		used += (size_t)snprintf(s->intro + used, size - used, "No "
-		    "request for %s is waiting. Choose 3 to make one.",
-		    s->name);
-	else
-		used += (size_t)snprintf(s->intro + used, size - used,
-		    "Request for support, account %s:", s->name);
-	used += format_request(s, s->intro + used, size - used);
-	if (!s->context->utf8 && used < size)
-		used += (size_t)snprintf(s->intro + used, size - used, "\n\n"
-		    "(This terminal shows no UTF-8, so no QR code.)");
-	if (c != NULL && c->vendor != NULL && used < size)
-		used += (size_t)snprintf(s->intro + used, size - used,
-		    "\n\n%s", c->vendor);
-	if (c != NULL && used < size && (c->email != NULL || c->phone != NULL))
-		used += (size_t)snprintf(s->intro + used, size - used, "\n%s%s%s",
-		    c->email ? c->email : "", c->email && c->phone ? "  " : "",
-		    c->phone ? c->phone : "");
-	if (c != NULL && c->web != NULL && used < size)
-		used += (size_t)snprintf(s->intro + used, size - used, "\n%s",
-		    c->web);
-	if (c != NULL && c->hours != NULL && used < size)
-		used += (size_t)snprintf(s->intro + used, size - used, "\n%s",
-		    c->hours);
-	if (c != NULL && c->answer_time != NULL && used < size)
-		snprintf(s->intro + used, size - used, "\nAnswers %s.",
-		    c->answer_time);
+	if (s->request[0] == '\0') {
+		intro_add(s, &used, "No request for %s is waiting. Choose 3 to "
+		    "make one.", s->name);
+		return;
+	}
+	intro_add(s, &used, "Send this request for %s (good for %d day%s)%s "
+	    "to%s:", s->name, days, days == 1 ? "" : "s", qr ? "" : ", or a "
+	    "photo of this screen,", c != NULL && (c->vendor != NULL ||
+	    c->email != NULL || c->phone != NULL || c->web != NULL) ? "" :
+	    " your vendor's support");
+	if (used < sizeof(s->intro))
+		used += format_request(s, s->intro + used,
+		    sizeof(s->intro) - used);
+	if (c != NULL && c->vendor != NULL)
+		intro_add(s, &used, "\n   %s", c->vendor);
+	if (c != NULL && c->email != NULL && c->phone != NULL &&
+	    strlen(c->email) + 2 + strlen(c->phone) <= CONFIG_CONTACT_COLUMNS)
+		intro_add(s, &used, "\n   %s  %s", c->email, c->phone);
+	else if (c != NULL) {
+		if (c->email != NULL)
+			intro_add(s, &used, "\n   %s", c->email);
+		if (c->phone != NULL)
+			intro_add(s, &used, "\n   %s", c->phone);
+	}
+	if (c != NULL && c->web != NULL)
+		intro_add(s, &used, "\n   %s", c->web);
+	if (c != NULL && c->hours != NULL)
+		intro_add(s, &used, "\n   %s", c->hours);
+	if (c != NULL && c->answer_time != NULL)
+		intro_add(s, &used, "\n   Answers %s.", c->answer_time);
+	intro_add(s, &used, "\nWhen support answers, choose 1 or 2%s",
+	    qr ? ":" : " (a code or a file):\n(No QR code: this terminal "
+	    "shows no UTF-8.)");
 }
 
 /* Shows ACCOUNT's pending request, making one if none is pending and
@@ -188,8 +226,11 @@ support_create(const struct screen_context *context)
 
 	if (s == NULL)
 		return NULL;
+	char wanted[ACCOUNT_NAME_MAX + 1];
+
 	s->context = context;
 	secret_init(&s->code);
+	snprintf(wanted, sizeof(wanted), "%s", context->handoff->wanted);
 	screen_handoff_clear(context->handoff);
 	if (!account_menu_load(&s->accounts, context, s->message,
 	    sizeof(s->message))) {
@@ -199,8 +240,12 @@ support_create(const struct screen_context *context)
 	for (size_t i = 0; i < s->accounts.count; i++)
 		snprintf(s->accounts.notes[i], sizeof(s->accounts.notes[i]),
 		    "%s", s->accounts.accounts[i].admin ? "administrator" : "");
-	/* The administrator, listed first, is preselected. */
-	s->name = s->accounts.accounts[0].name;
+	/* The account asked for (its request is made: its owner wants
+	 * one), else the administrator, listed first. */
+	if (wanted[0] != '\0' && account_menu_find(&s->accounts, wanted))
+		s->name = s->accounts.accounts[s->accounts.selected].name;
+	else
+		s->name = s->accounts.accounts[0].name;
 	open_overview(s, false, true);
 	return s;
 }
@@ -460,24 +505,18 @@ support_render(void *self, struct view *view)
 		view->intro = s->intro;
 		if (s->context->utf8 && s->qr[0] != '\0') {
 			view->qr.text = s->qr;
-			view->qr.caption = "send this, or a photo of it";
+			view->qr.caption = "or send a photo of this screen";
 		}
-		view->menu.items = s->entries;
-		view->menu.count = ENTRY_COUNT;
-		view->menu.selected = s->entry;
-		INPUT_HINTS(view, input_menu_hints);
-		view->context = KEYS_CONTEXT_MENU;
+		input_menu_view(view, s->entries, ENTRY_COUNT,
+		    s->entry);
 		return;
 	case SUPPORT_FILES:
 		snprintf(s->intro, sizeof(s->intro), "Reset files found on USB "
 		    "storage (*.nvrreset). Choose one signed for this recorder; "
 		    "a file for a password sets the account's new password.");
 		view->intro = s->intro;
-		view->menu.items = s->file_items;
-		view->menu.count = s->file_count + 1;
-		view->menu.selected = s->file_selected;
-		INPUT_HINTS(view, input_menu_hints);
-		view->context = KEYS_CONTEXT_MENU;
+		input_files_view(view, s->file_items, s->file_count + 1,
+		    s->file_selected);
 		return;
 	case SUPPORT_CHECKING:
 	case SUPPORT_FILE_CHECKING:

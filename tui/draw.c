@@ -5,13 +5,17 @@
  *   0   device header: program name, device date and time
  *   1   device header: serial, model, firmware
  *   3   screen title
- *   5.. intro text, then the menu
- *   22  status line
+ *   5.. intro text, then the menu, down to the row above the status
+ *   22  status line (it wraps upwards, the body giving way, when long)
  *   23  key hints
  * A QR code, when the view has one, takes rows 3..21 on the right
  * (columns COLS-38..COLS-2 for version 4); the title, intro, fields and
  * menu keep VIEW_QR_COLUMNS clear for it.
  * A notice is a box centred over the body.
+ * Nothing is cut without a trace: whatever does not fit whole (a title,
+ * a status, a hint, the end of a wrapped text) is recorded, and
+ * draw_cut() names the first of the frame; tests fail on it, since a
+ * message cut at the screen's edge leaves its reader guessing.
  * Every string reaches curses through the text rule (char_shown): what a
  * file holds (an account name) is shown, never obeyed, by the terminal.
  */
@@ -46,6 +50,25 @@ static struct {
 
 /* Whether the view drawn last shows a secret (view.secret_shown). */
 static bool secret_on_screen;
+
+/* The first text the frame drawn last could not show whole. */
+static char cut_text[160];
+
+/* Whether the frame drawn last had a menu that scrolls. */
+static bool menu_scrolled;
+
+/* Records that TEXT (WHAT it is) did not fit, unless a cut was recorded
+ * in this frame already. A view that shows a secret is named, not
+ * copied: this buffer is never wiped. */
+static void
+note_cut(const char *what, const char *text)
+{
+	if (cut_text[0] != '\0')
+		return;
+	if (secret_on_screen)
+		text = "(a view that shows a secret)";
+	snprintf(cut_text, sizeof(cut_text), "%s: %.120s", what, text);
+}
 
 /* The QR code of the last text drawn, so a redraw does not encode it
  * again. code is NULL if that text could not be encoded. */
@@ -189,6 +212,17 @@ put_clipped(int y, int x, const char *text, int width, attr_t attr)
 	attrset(A_NORMAL);
 }
 
+/* Writes TEXT, a line that must fit WIDTH columns whole; a longer one is
+ * clipped and recorded as cut (WHAT names it). */
+static void
+put_line(int y, int x, const char *text, int width, attr_t attr,
+    const char *what)
+{
+	if (strlen(text) > (size_t)(width > 0 ? width : 0))
+		note_cut(what, text);
+	put_clipped(y, x, text, width, attr);
+}
+
 /* Fills row Y with ATTR, so a coloured bar spans the whole width. */
 static void
 fill_row(int y, attr_t attr)
@@ -219,10 +253,24 @@ draw_header(const struct view_header *h)
 	put_clipped(1, 1, line, COLS - 2, A_NORMAL);
 }
 
+/* How far a line's wrapped rows are indented: as far as its first row's
+ * text starts (leading blanks), so a list item wraps under itself. */
+static size_t
+hanging_indent(const char *line, size_t line_len, int width)
+{
+	size_t n = 0;
+
+	while (n < line_len && line[n] == ' ')
+		n++;
+	return n < line_len && (int)n < width / 2 ? n : 0;
+}
+
 /*
  * Writes TEXT from row Y, wrapped at spaces to WIDTH columns, stopping
- * before row LIMIT. Returns the row after the last one written. With
- * MEASURE set it only counts, so a box can be sized to its text.
+ * before row LIMIT (what is left then is recorded as cut). A line's
+ * wrapped rows keep its leading blanks. Returns the row after the last
+ * one written. With MEASURE set it only counts, so a box can be sized to
+ * its text.
  */
 static int
 draw_wrapped(int y, int x, int width, int limit, const char *text,
@@ -234,24 +282,35 @@ draw_wrapped(int y, int x, int width, int limit, const char *text,
 		return y;
 	while (*p != '\0' && y < limit) {
 		size_t line_len = strcspn(p, "\n");
-		size_t take = line_len;
+		size_t indent = hanging_indent(p, line_len, width);
+		const char *end = p + line_len;
+		bool first = true;
 
-		if ((int)take > width) {
-			take = (size_t)width;
-			while (take > 0 && p[take] != ' ')
-				take--;
-			if (take == 0)
-				take = whole_chars(p, (size_t)width);
-		}
-		if (!measure)
-			put_clipped(y, x, p, (int)take, attr);
-		y++;
-		p += take;
-		while (*p == ' ')
-			p++;
-		if (*p == '\n' && take == line_len)
+		do {
+			size_t left = (size_t)(end - p), take = left;
+			int room = width - (first ? 0 : (int)indent);
+			int at = x + (first ? 0 : (int)indent);
+
+			if ((int)take > room) {
+				take = (size_t)room;
+				while (take > 0 && p[take] != ' ')
+					take--;
+				if (take == 0)
+					take = whole_chars(p, (size_t)room);
+			}
+			if (!measure)
+				put_clipped(y, at, p, (int)take, attr);
+			y++;
+			p += take;
+			while (p < end && *p == ' ')
+				p++;
+			first = false;
+		} while (p < end && y < limit);
+		if (p == end && *p == '\n')
 			p++;
 	}
+	if (*p != '\0' && !measure)
+		note_cut("text", p);
 	return y;
 }
 
@@ -351,22 +410,47 @@ fail:
 	return false;
 }
 
-/* Draws the menu at row Y with the curses menu library, in at most the
- * rows above the status line (it scrolls if there are more entries) and
- * MAX_COLS columns. */
-static int
-draw_menu(int y, const struct view_menu *m, int max_cols)
+/* Under a menu that scrolls, says so: how many entries are above and
+ * below the ones shown. */
+static void
+draw_menu_more(int y, int above, int below, int width)
 {
-	int rows, cols, room = LINES - 3 - y;
+	char line[80];
+
+	if (above > 0 && below > 0)
+		snprintf(line, sizeof(line), "^ %d more above, v %d more below",
+		    above, below);
+	else if (above > 0)
+		snprintf(line, sizeof(line), "^ %d more above", above);
+	else
+		snprintf(line, sizeof(line), "v %d more below", below);
+	put_line(y, BODY_LEFT + 2, line, width - 2, theme_attr(THEME_HINT),
+	    "menu");
+}
+
+/* Draws the menu at row Y with the curses menu library, in at most the
+ * rows above LIMIT and MAX_COLS columns. With more entries than rows it
+ * scrolls, and its last row says how many are out of sight. */
+static int
+draw_menu(int y, int limit, const struct view_menu *m, int max_cols)
+{
+	int rows, cols, room = limit - y, shown;
+	bool scrolls;
 	WINDOW *sub;
 
-	if (m->count == 0 || room < 1)
+	if (m->count == 0)
 		return y;
+	scrolls = (int)m->count > room;
+	menu_scrolled = scrolls;
+	shown = scrolls ? room - 1 : (int)m->count;
+	if (shown < 1) {
+		note_cut("menu", m->items[0].label);
+		return y;
+	}
 	if (!menu_same(m) && !menu_build(m))
 		return y;
 	menu_opts_on(cache.menu, O_SHOWDESC);
-	set_menu_format(cache.menu, (int)m->count < room ? (int)m->count :
-	    room, 1);
+	set_menu_format(cache.menu, shown, 1);
 	scale_menu(cache.menu, &rows, &cols);
 	/* post_menu draws nothing in a window narrower than the menu; beside
 	 * a QR code the entries without their notes are the better choice. */
@@ -374,8 +458,10 @@ draw_menu(int y, const struct view_menu *m, int max_cols)
 		menu_opts_off(cache.menu, O_SHOWDESC);
 		scale_menu(cache.menu, &rows, &cols);
 	}
-	if (cols > max_cols)
+	if (cols > max_cols) {
+		note_cut("menu", "an entry wider than the screen");
 		cols = max_cols;
+	}
 	sub = derwin(stdscr, rows, cols, y, BODY_LEFT);
 	if (sub == NULL)
 		return y;
@@ -390,6 +476,13 @@ draw_menu(int y, const struct view_menu *m, int max_cols)
 	post_menu(cache.menu);
 	/* The menu library untouches what it draws in; the erase() that
 	 * starts every frame has touched all of stdscr, so it is sent. */
+	if (scrolls) {
+		int top = top_row(cache.menu);
+
+		draw_menu_more(y + rows, top, (int)m->count - top - rows,
+		    max_cols);
+		rows++;
+	}
 	return y + rows;
 }
 
@@ -423,27 +516,31 @@ draw_text_tail(int y, int x, int width, const char *text)
 	return total;
 }
 
-/* Draws the fields from row Y, two rows each, keeping RESERVE columns on
- * the right clear; returns the row after them and where the cursor
- * belongs (row -1 if no field is focused). */
+/* Draws the fields from row Y, a row each and their notes under them
+ * (wrapped), stopping before row LIMIT; keeps RESERVE columns on the
+ * right clear; returns the row after them and where the cursor belongs
+ * (row -1 if no field is focused). */
 static int
-draw_fields(int y, const struct view *v, int reserve, int *cursor_y,
-    int *cursor_x)
+draw_fields(int y, int limit, const struct view *v, int reserve,
+    int *cursor_y, int *cursor_x)
 {
 	*cursor_y = -1;
-	for (size_t i = 0; i < v->field_count && y < LINES - 4; i++) {
+	for (size_t i = 0; i < v->field_count; i++) {
 		const struct view_field *f = &v->fields[i];
 		int x = BODY_LEFT + FIELD_LABEL_WIDTH;
 		int most = COLS - x - 2 - reserve;
 		int width = f->wide || most < FIELD_WIDTH ? most : FIELD_WIDTH;
 		int shown;
 
-		if (width < 2)
+		if (width < 2 || y >= limit) {
+			note_cut("field", f->label);
 			break;
+		}
 		shown = f->masked < (size_t)width ? (int)f->masked : width;
 
-		put_clipped(y, BODY_LEFT, f->label, FIELD_LABEL_WIDTH - 1,
-		    f->focused ? theme_attr(THEME_TITLE) : A_NORMAL);
+		put_line(y, BODY_LEFT, f->label, FIELD_LABEL_WIDTH - 1,
+		    f->focused ? theme_attr(THEME_TITLE) : A_NORMAL,
+		    "field label");
 		/* The brackets stand out; what is typed between them is in
 		 * the terminal's plain attributes, so that echoing a
 		 * character costs that character alone (at 9600 baud every
@@ -462,13 +559,15 @@ draw_fields(int y, const struct view *v, int reserve, int *cursor_y,
 			*cursor_y = y;
 			*cursor_x = x + (shown < width ? shown : width - 1);
 		}
+		y++;
 		/* Notes start near the left edge, not under the box: the
-		 * policy's and the budget's sentences are up to 76 columns. */
+		 * policy's and the budget's sentences are long, and wrap. */
 		if (f->note != NULL)
-			put_clipped(y + 1, BODY_LEFT + 1, f->note,
-			    COLS - BODY_LEFT - 2 - reserve, f->note_is_problem ?
-			    theme_attr(THEME_STATUS) : A_NORMAL);
-		y += 2;
+			y = draw_wrapped(y, BODY_LEFT + 1, COLS - BODY_LEFT -
+			    2 - reserve, limit, f->note, f->note_is_problem ?
+			    theme_attr(THEME_STATUS) : A_NORMAL, false);
+		else
+			y++;
 	}
 	return y;
 }
@@ -530,10 +629,11 @@ qr_light(const QRcode *qr, int row, int col)
  * with light text on a dark background.
  *
  * Draws nothing if the locale is not UTF-8 (the blocks could not be sent)
- * or the code does not fit beside the text and above the status line.
+ * or the code does not fit beside the text and above the status (BODY_END
+ * is its first row).
  */
 static void
-draw_qr(const struct view *v)
+draw_qr(const struct view *v, int body_end)
 {
 	wchar_t line[VIEW_QR_COLUMNS];
 	const QRcode *qr;
@@ -549,8 +649,10 @@ draw_qr(const struct view *v)
 	left = COLS - size - 1;
 	/* One column clear on its left, one at the screen's right edge. */
 	if (size > VIEW_QR_COLUMNS - 2 || left < 0 ||
-	    QR_TOP + rows > LINES - 2)
+	    QR_TOP + rows > body_end) {
+		note_cut("QR code", v->qr.text);
 		return;
+	}
 	attrset(theme_attr(THEME_QR));
 	for (int r = 0; r < rows; r++) {
 		for (int c = 0; c < size; c++) {
@@ -565,8 +667,8 @@ draw_qr(const struct view *v)
 	attrset(A_NORMAL);
 	/* The status line's row serves only when the view has no status. */
 	below = QR_TOP + rows;
-	if (v->qr.caption != NULL && (below < LINES - 2 ||
-	    (below == LINES - 2 && v->status == NULL))) {
+	if (v->qr.caption != NULL && (below < body_end ||
+	    (below == body_end && v->status == NULL))) {
 		size_t len = strlen(v->qr.caption);
 		int indent = len < (size_t)size ? (size - (int)len) / 2 : 0;
 
@@ -584,9 +686,14 @@ draw_notice(const struct view_notice *n)
 	lines = draw_wrapped(0, 0, width - 4, INT_MAX, n->text, A_NORMAL,
 	    true);
 	height = lines + 4;
-	if (height > LINES - BODY_TOP - 3)
-		height = LINES - BODY_TOP - 3;
-	top = BODY_TOP + (LINES - BODY_TOP - 3 - height) / 2;
+	/* Over the body and the title when it must: a notice's last words
+	 * are usually what to do. */
+	if (height > LINES - BODY_TOP - 3) {
+		height = height > LINES - 5 ? LINES - 5 : height;
+		top = 3 + (LINES - 5 - height) / 2;
+	} else {
+		top = BODY_TOP + (LINES - BODY_TOP - 3 - height) / 2;
+	}
 	left = (COLS - width) / 2;
 	box_win = derwin(stdscr, height, width, top, left);
 	if (box_win == NULL)
@@ -598,6 +705,8 @@ draw_notice(const struct view_notice *n)
 	if (n->title != NULL) {
 		wattron(box_win, A_BOLD);
 		mvwaddstr(box_win, 0, 2, " ");
+		if (strlen(n->title) > (size_t)(width - 6))
+			note_cut("notice title", n->title);
 		add_clean(box_win, n->title, whole_chars(n->title,
 		    (size_t)(width - 6)));
 		waddstr(box_win, " ");
@@ -620,14 +729,23 @@ draw_hints(const struct view *v)
 		const char *shown = h->keys;
 
 		if (h->action != ACTION_NONE) {
-			keys_names(v->context, h->action, keys, sizeof(keys));
+			size_t used = 0;
+
+			if (h->also != NULL)
+				used = (size_t)snprintf(keys, sizeof(keys),
+				    "%s/", h->also);
+			if (used >= sizeof(keys) || keys_names(v->context,
+			    h->action, keys + used, sizeof(keys) - used) == 0)
+				continue;
 			shown = keys;
 		}
 		if (shown == NULL || shown[0] == '\0')
 			continue;
 		int need = (int)(strlen(shown) + 1 + strlen(h->label));
-		if (x + need > COLS - 1)
+		if (x + need > COLS - 1) {
+			note_cut("hint", h->label);
 			break;
+		}
 		put_clipped(LINES - 1, x, shown, COLS - 1 - x,
 		    theme_attr(THEME_HINT_KEY));
 		x += (int)strlen(shown) + 1;
@@ -641,10 +759,11 @@ draw_hints(const struct view *v)
 static void
 draw_too_small(void)
 {
-	char line[96];
+	char line[128];
 
 	snprintf(line, sizeof(line), "terminal too small (need %dx%d, have "
-	    "%dx%d)", VIEW_MIN_COLS, VIEW_MIN_ROWS, COLS, LINES);
+	    "%dx%d): enlarge the window, then press Ctrl-L", VIEW_MIN_COLS,
+	    VIEW_MIN_ROWS, COLS, LINES);
 	/* One line where it fits; wrapped on a very narrow terminal, so the
 	 * size it has is never cut off. */
 	draw_wrapped(0, 0, COLS, LINES, line, A_BOLD, false);
@@ -659,10 +778,12 @@ draw_fits(void)
 void
 draw_view(const struct view_header *header, const struct view *view)
 {
-	int y, cursor_y = -1, cursor_x = 0;
+	int y, cursor_y = -1, cursor_x = 0, status_rows, body_end;
 	int reserve = view->qr.text != NULL ? VIEW_QR_COLUMNS : 0;
 
 	secret_on_screen = view->secret_shown;
+	cut_text[0] = '\0';
+	menu_scrolled = false;
 	erase();
 	if (!draw_fits()) {
 		/* The menu's subwindow may now lie outside the screen. */
@@ -682,24 +803,35 @@ draw_view(const struct view_header *header, const struct view *view)
 		unpost_menu(cache.menu);
 	draw_header(header);
 	if (view->title != NULL)
-		put_clipped(3, BODY_LEFT, view->title,
-		    COLS - 2 * BODY_LEFT - reserve, theme_attr(THEME_TITLE));
+		put_line(3, BODY_LEFT, view->title, COLS - 2 * BODY_LEFT -
+		    reserve, theme_attr(THEME_TITLE), "title");
+	/* The status takes the rows above the hints that it needs (one is
+	 * kept for it always, so that one appearing moves nothing); the
+	 * body ends above it. */
+	status_rows = view->status == NULL ? 1 : draw_wrapped(0, 0,
+	    COLS - 2 * BODY_LEFT, LINES - BODY_TOP - 2, view->status,
+	    A_NORMAL, true);
+	if (status_rows < 1)
+		status_rows = 1;
+	body_end = LINES - 1 - status_rows;
 	y = BODY_TOP;
 	if (view->intro != NULL)
 		y = draw_wrapped(y, BODY_LEFT, COLS - 2 * BODY_LEFT - reserve,
-		    LINES - 3, view->intro, theme_attr(THEME_NORMAL),
+		    body_end, view->intro, theme_attr(THEME_NORMAL),
 		    false) + 1;
 	if (view->field_count > 0)
-		y = draw_fields(y, view, reserve, &cursor_y, &cursor_x) + 1;
+		y = draw_fields(y, body_end, view, reserve, &cursor_y,
+		    &cursor_x) + 1;
 	if (view->menu.count > 0)
-		draw_menu(y, &view->menu, COLS - BODY_LEFT - 2 - reserve);
+		draw_menu(y, body_end, &view->menu,
+		    COLS - BODY_LEFT - 2 - reserve);
 	if (view->qr.text != NULL)
-		draw_qr(view);
+		draw_qr(view, body_end);
 	if (view->notice.text != NULL)
 		draw_notice(&view->notice);
 	if (view->status != NULL)
-		put_clipped(LINES - 2, BODY_LEFT, view->status,
-		    COLS - 2 * BODY_LEFT, theme_attr(THEME_STATUS));
+		draw_wrapped(body_end, BODY_LEFT, COLS - 2 * BODY_LEFT,
+		    LINES - 1, view->status, theme_attr(THEME_STATUS), false);
 	draw_hints(view);
 	/* The cursor shows only where a secret is typed; curs_set sends
 	 * nothing when the state does not change. */
@@ -726,4 +858,16 @@ bool
 draw_secret_shown(void)
 {
 	return secret_on_screen;
+}
+
+bool
+draw_menu_scrolls(void)
+{
+	return menu_scrolled;
+}
+
+const char *
+draw_cut(void)
+{
+	return cut_text[0] != '\0' ? cut_text : NULL;
 }

@@ -24,4 +24,12 @@ void draw_release(void);
  * secret now. */
 bool draw_secret_shown(void);
 
+/* What the frame drawn last could not show whole ("status: Refused:
+ * ..."), or NULL if everything fit. */
+const char *draw_cut(void);
+
+/* Whether the frame drawn last had a menu longer than its room, which
+ * scrolls (and says so). */
+bool draw_menu_scrolls(void);
+
 #endif

@@ -42,6 +42,9 @@
 #define HELD_STDERR_MAX (64 * 1024)
 #define SIZE_ANSWER_MS 30000	/* a size question expires (a slow line, a busy laptop) */
 #define SIZE_PART_MS 1000	/* the rest of a split size answer */
+#define SIZE_POLL_MS 3000	/* too small on a serial line: ask again
+				 * this often (the laptop's window may have
+				 * grown; nothing tells us) */
 #define SIZE_ROWS_MAX 200	/* larger reports are drawn in this much */
 #define SIZE_COLS_MAX 400
 
@@ -59,6 +62,8 @@ static struct {
 	int64_t size_asked_ms;	/* when a size question went out; only its
 				 * answer within SIZE_ANSWER_MS may resize
 				 * (line noise must not); 0: none out */
+	int64_t size_polled_ms;	/* when the last size question went out
+				 * while the screen was too small */
 	bool xonxoff;		/* the line's flow control is XON/XOFF */
 	WINDOW *input;
 	int escdelay_ms;
@@ -496,18 +501,44 @@ term_discard_input(void)
 	keys_init(&term.decoder);
 }
 
+/* Asks a serial line's terminal for its size, through the stream after
+ * what curses has sent. */
+static void
+ask_size_now(void)
+{
+	if (!term.serial || term.out == NULL)
+		return;
+	fflush(term.out);
+	ask_size(fileno(term.out));
+	term.size_asked_ms = now_ms();
+}
+
 void
 term_repaint(void)
 {
 	if (draw_secret_shown())
 		scrub_secret();
 	clearok(curscr, TRUE);
-	if (term.serial && term.out != NULL) {
-		/* Through the stream, after what curses has sent. */
-		fflush(term.out);
-		ask_size(fileno(term.out));
-		term.size_asked_ms = now_ms();
+	ask_size_now();
+}
+
+/* While a serial line's screen is too small, asks its size every
+ * SIZE_POLL_MS, so that enlarging the laptop's window is enough; returns
+ * the ms until the next question (INT64_MAX when none is due). */
+static int64_t
+poll_size(void)
+{
+	int64_t now = now_ms(), next;
+
+	if (!term.serial || draw_fits())
+		return INT64_MAX;
+	next = term.size_polled_ms + SIZE_POLL_MS;
+	if (now >= next) {
+		ask_size_now();
+		term.size_polled_ms = now;
+		next = now + SIZE_POLL_MS;
 	}
+	return next - now;
 }
 
 
@@ -609,6 +640,12 @@ term_next_event(struct term_event *ev, int timeout_ms)
 
 		wait = keys_pending(&term.decoder) ? term.escdelay_ms :
 		    deadline - now_ms();
+		if (!keys_pending(&term.decoder)) {
+			int64_t poll_in = poll_size();
+
+			if (poll_in < wait)
+				wait = poll_in;
+		}
 		/* The answer to a size question, split on its way (a USB
 		 * adapter, a busy laptop), must not be cut by the Esc delay
 		 * and typed into the screen as digits. */

@@ -25,11 +25,13 @@ struct view_header {
 };
 
 /* One entry of the key hint line: the keys bound to ACTION (or the
- * literal KEYS when ACTION is ACTION_NONE), then LABEL. */
+ * literal KEYS when ACTION is ACTION_NONE), after ALSO if set (keys that
+ * do the same, "1-4" before "Enter"), then LABEL. */
 struct view_hint {
 	enum keys_action action;
 	const char *keys;
 	const char *label;
+	const char *also;
 };
 
 struct view_menu_item {

@@ -32,6 +32,7 @@
 #include "config/config.h"
 #include "tui/port.h"
 #include "tui/term.h"
+#include "wizard/backends.h"
 #include "wizard/wizard.h"
 
 #ifndef NVR_VERSION
@@ -234,113 +235,6 @@ monochrome_wanted(const struct config *cfg)
 	    (no_color != NULL && no_color[0] != '\0');
 }
 
-/* Everything the config names, open. */
-struct backends {
-	struct device device;
-	struct accounts accounts;	/* ops NULL if not configured */
-	struct policy *policy;		/* with accounts */
-	struct attempts *attempts;	/* with accounts */
-	struct recovery recovery;	/* ops NULL if not configured */
-	bool provisioned;		/* support: loaded its keys */
-	struct support *support;	/* the Support screen's service */
-	struct requests_device device_keys;
-	uint8_t vendor_public[crypto_sign_PUBLICKEYBYTES];
-	struct reset_plan reset_plan;	/* empty without a reset: section */
-	struct factory_reset *reset;	/* also finishes a journal found */
-};
-
-static void
-close_backends(struct config *cfg, struct backends *b)
-{
-	factory_reset_close(b->reset);
-	b->reset = NULL;
-	config_reset_plan_free(&b->reset_plan);
-	policy_close(b->policy);
-	b->policy = NULL;
-	attempts_close(b->attempts);
-	b->attempts = NULL;
-	if (b->recovery.ops != NULL)
-		b->recovery.ops->close(b->recovery.state);
-	b->recovery.ops = NULL;
-	support_close(b->support);
-	b->support = NULL;
-	sodium_memzero(&b->device_keys, sizeof(b->device_keys));
-	b->provisioned = false;
-	if (b->accounts.ops != NULL)
-		b->accounts.ops->close(b->accounts.state);
-	b->accounts.ops = NULL;
-	device_close(&b->device);
-	config_free(cfg);
-}
-
-/* The accounts backend and its policy: mapping, if accounts: is there. */
-static int
-open_accounts(struct config *cfg, struct backends *b)
-{
-	struct config_section policy_settings;
-	struct nvr_error err;
-	int rc = registry_open_accounts(&cfg->accounts, &b->accounts);
-
-	struct attempts_settings budget = {
-		.free_tries = cfg->attempts.free_tries,
-		.first_wait_s = cfg->attempts.first_wait_s,
-		.max_wait_s = cfg->attempts.max_wait_s,
-	};
-
-	if (policy_open(&b->policy, config_section_child(&cfg->accounts,
-	    "policy", &policy_settings) ? &policy_settings : NULL, &err) != 0) {
-		config_section_error(&cfg->accounts, "policy", "%s",
-		    err.message);
-		rc = -1;
-	}
-	if (attempts_open(&b->attempts, cfg->state_dir, &budget, &err) != 0) {
-		config_section_error(&cfg->accounts, NULL, "%s", err.message);
-		rc = -1;
-	}
-	return rc;
-}
-
-/* The recorder's keys for reset codes, if support: is there. */
-static int
-open_support(struct config *cfg, struct backends *b)
-{
-	struct nvr_error err;
-
-	if (provisioned_load(cfg->support.provisioning, cfg->support.demo,
-	    &b->device_keys, b->vendor_public, &err) != 0) {
-		config_section_error(&cfg->support.section, "provisioning",
-		    "%s", err.message);
-		return -1;
-	}
-	b->provisioned = true;
-	return 0;
-}
-
-/* The Support screen's service: this recorder's keys, its pending
- * requests and the accounts' budget of wrong tries. */
-static int
-open_support_service(const struct config *cfg, struct backends *b)
-{
-	struct support_settings s = {
-		.state_dir = cfg->state_dir,
-		.requests = {
-			.lifetime_s = (long)cfg->support.lifetime_days * 86400,
-			.max_boots = cfg->support.max_boots,
-		},
-		.url = cfg->support.url,
-		.folders = cfg->support.folders,
-		.folder_count = cfg->support.folder_count,
-	};
-	struct nvr_error err;
-
-	if (support_open(&b->support, &s, &b->device_keys, b->vendor_public,
-	    b->attempts, &err) != 0) {
-		fprintf(stderr, "nvr-recovery: %s\n", err.message);
-		return -1;
-	}
-	return 0;
-}
-
 /* Whether the terminal can show UTF-8 (QR codes in half blocks):
  * console.charset, else the locale's codeset as the user set it. */
 static bool
@@ -353,85 +247,6 @@ utf8_wanted(const struct config *cfg)
 	if (c != NULL && strcmp(c, "ascii") == 0)
 		return false;
 	return locale_was_utf8;
-}
-
-/* Counts this boot for pending recovery requests (their boot limit).
- * A failure here is the Support screen's to report. */
-static void
-note_boot(const struct config *cfg)
-{
-	struct requests_settings settings = {
-		.lifetime_s = (long)cfg->support.lifetime_days * 86400,
-		.max_boots = cfg->support.max_boots,
-	};
-	struct requests_clock now;
-	struct requests *r;
-	struct nvr_error err;
-
-	if (requests_clock_read(&now, &err) != 0 ||
-	    requests_open(&r, cfg->state_dir, &settings, &err) != 0)
-		return;
-	(void)requests_note_boot(r, &now, &err);
-	requests_close(r);
-}
-
-/* Loads the config and opens every backend it names; on any problem
- * prints them all as FILE:LINE:COL and returns -1 with nothing left open. */
-/* The factory reset service: the reset: section's plan, or an empty one
- * that can still finish a journal found in the state folder. */
-static int
-open_reset(struct config *cfg, struct backends *b)
-{
-	struct factory_reset_settings settings = {
-		.config = &cfg->reset, .plan = &b->reset_plan,
-		.state_dir = cfg->state_dir,
-		.accounts = b->accounts.ops != NULL ? &b->accounts : NULL,
-		.recovery = b->recovery.ops != NULL ? &b->recovery : NULL,
-	};
-	struct nvr_error err;
-
-	if (config_reset_plan(cfg, &b->reset_plan) != 0)
-		return -1;
-	if (factory_reset_open(&b->reset, &settings, &err) != 0) {
-		config_section_error(&cfg->reset.section, NULL, "%s",
-		    err.message);
-		return -1;
-	}
-	return 0;
-}
-
-static int
-open_backends(const struct options *opt, struct config *cfg,
-    struct backends *b)
-{
-	int rc = config_load(cfg, opt->config_path, registry_keys);
-
-	if (rc == 0) {
-		/* All are opened even if one fails, so every problem is
-		 * reported in one run. */
-		rc = registry_open_device(&cfg->device, &b->device);
-		if (cfg->accounts.map != NULL && open_accounts(cfg, b) != 0)
-			rc = -1;
-		if (cfg->recovery.map != NULL && cfg->accounts.map == NULL) {
-			config_section_error(&cfg->recovery, NULL, "recovery: "
-			    "needs an accounts: section (whose passwords it "
-			    "recovers)");
-			rc = -1;
-		} else if (cfg->recovery.map != NULL &&
-		    registry_open_recovery(&cfg->recovery, cfg->state_dir,
-		    &b->recovery) != 0) {
-			rc = -1;
-		}
-		if (cfg->support.present && open_support(cfg, b) != 0)
-			rc = -1;
-		if (rc == 0 && open_reset(cfg, b) != 0)
-			rc = -1;
-	}
-	if (rc != 0) {
-		diag_print(&cfg->diags, stderr);
-		close_backends(cfg, b);
-	}
-	return rc;
 }
 
 /* ESCDELAY in the environment wins, as it does for every curses program. */
@@ -454,7 +269,7 @@ escdelay_ms(const struct config *cfg)
 /* Reads the recovery store, which the wizard reads only when a recovery
  * screen needs it, so that --check-config reports a broken one. */
 static int
-check_recovery_store(const struct backends *b)
+check_recovery_store(const struct wizard_backends *b)
 {
 	struct recovery_enrollment none;
 	struct nvr_error err;
@@ -486,7 +301,7 @@ resume_progress(void *ctx, size_t index, size_t total, const char *label,
  * executed), 75 when another reset holds the lock,
  * 74 when a step failed (kept: run again). */
 static int
-resume_reset(const struct config *cfg, struct backends *b)
+resume_reset(const struct config *cfg, struct wizard_backends *b)
 {
 	struct nvr_error err;
 	int rc;
@@ -515,7 +330,7 @@ resume_reset(const struct config *cfg, struct backends *b)
 /* Prints what one answer costs on this device at the config's settings,
  * so an integrator can tune answer_cost for the NVR's CPU. */
 static int
-measure_kdf(const struct config *cfg, const struct backends *b)
+measure_kdf(const struct config *cfg, const struct wizard_backends *b)
 {
 	const struct recovery_settings *settings;
 	double times[3], t;
@@ -610,16 +425,16 @@ static int
 run(const struct options *opt)
 {
 	struct config cfg;
-	struct backends b = { .policy = NULL };
+	struct wizard_backends b;
 	struct screen_handoff handoff = { .proven = "" };
 	struct screen_lock lock = { .name = "" };
-	struct screen_context context = { .device = &b.device,
-	    .handoff = &handoff, .lock = &lock };
+	struct screen_context context = { .handoff = &handoff,
+	    .lock = &lock };
 	struct term_options term_opt = { .tty_path = opt->tty_path };
 	struct nvr_error err;
 	int code = 0;
 
-	if (open_backends(opt, &cfg, &b) != 0)
+	if (wizard_backends_open(opt->config_path, &cfg, &b) != 0)
 		return EXIT_CONFIG;
 	if (opt->verb == VERB_CHECK_CONFIG) {
 		printf("%s: ok (device: %s", opt->config_path,
@@ -635,49 +450,21 @@ run(const struct options *opt)
 			    b.device_keys.demo ? " (demo)" : "");
 		printf(")\n");
 		code = check_recovery_store(&b);
-		close_backends(&cfg, &b);
+		wizard_backends_close(&cfg, &b);
 		return code;
 	}
 
 	if (opt->verb == VERB_RESUME) {
 		code = resume_reset(&cfg, &b);
-		close_backends(&cfg, &b);
+		wizard_backends_close(&cfg, &b);
 		return code;
 	}
-	/* Nothing else may run on a half-reset recorder: the wizard opens
-	 * on Factory reset, which offers only to finish it. */
-	context.reset_unfinished = reset_journal_pending(cfg.state_dir);
-	context.reset = b.reset;
-	context.reset_config = &cfg.reset;
-	context.available[SCREEN_FACTORY_RESET] = cfg.reset.present;
 	if (opt->verb == VERB_MEASURE_KDF) {
 		code = measure_kdf(&cfg, &b);
-		close_backends(&cfg, &b);
+		wizard_backends_close(&cfg, &b);
 		return code;
 	}
-	if (b.provisioned && !context.reset_unfinished)
-		note_boot(&cfg);
-	if (b.provisioned && b.accounts.ops != NULL &&
-	    open_support_service(&cfg, &b) == 0) {
-		context.support = b.support;
-		context.contact = &cfg.support.contact;
-		context.available[SCREEN_SUPPORT] = true;
-	}
-	context.utf8 = utf8_wanted(&cfg);
-	context.available[SCREEN_MAIN_MENU] = true;
-	wizard_built(context.built);
-	if (b.accounts.ops != NULL) {
-		context.accounts = &b.accounts;
-		context.policy = b.policy;
-		context.attempts = b.attempts;
-		context.available[SCREEN_CHANGE_PASSWORD] = true;
-		context.first_boot = accounts_admin_needs_password(&b.accounts);
-	}
-	if (b.recovery.ops != NULL) {
-		context.recovery = &b.recovery;
-		context.available[SCREEN_FORGOT_PASSWORD] = true;
-		context.available[SCREEN_QUESTIONS] = true;
-	}
+	wizard_backends_context(&cfg, &b, &context, utf8_wanted(&cfg));
 	term_opt.escdelay_ms = escdelay_ms(&cfg);
 	term_opt.monochrome = monochrome_wanted(&cfg);
 	if (opt->port_path != NULL) {
@@ -687,7 +474,7 @@ run(const struct options *opt)
 		term_opt.port_fd = open_port(opt, &cfg, &settings, &code);
 		term_opt.xonxoff = settings.flow == PORT_FLOW_XONXOFF;
 		if (term_opt.port_fd < 0) {
-			close_backends(&cfg, &b);
+			wizard_backends_close(&cfg, &b);
 			return code;
 		}
 	}
@@ -695,7 +482,7 @@ run(const struct options *opt)
 	if (code != 0) {
 		fprintf(stderr, "nvr-recovery: %s\n", err.message);
 		port_close();
-		close_backends(&cfg, &b);
+		wizard_backends_close(&cfg, &b);
 		return code == -ENOENT ? EXIT_NOINPUT : EXIT_IOERR;
 	}
 	secret_init(&handoff.key);
@@ -704,7 +491,7 @@ run(const struct options *opt)
 	secret_release(&handoff.key);
 	term_end();
 	port_close();
-	close_backends(&cfg, &b);
+	wizard_backends_close(&cfg, &b);
 	return code;
 }
 

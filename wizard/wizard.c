@@ -39,6 +39,12 @@ wizard_built(bool built[SCREEN_COUNT])
 		built[i] = classes[i] != NULL;
 }
 
+const struct screen_class *
+wizard_screen(enum screen_id id)
+{
+	return id < SCREEN_COUNT ? classes[id] : NULL;
+}
+
 struct open_screen {
 	const struct screen_class *class;
 	void *state;

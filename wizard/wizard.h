@@ -16,6 +16,9 @@
 /* Sets BUILT[id] for every screen this build has. */
 void wizard_built(bool built[SCREEN_COUNT]);
 
+/* The screen ID of this build, or NULL if it has none. */
+const struct screen_class *wizard_screen(enum screen_id id);
+
 /* Runs until the user quits or a signal or hang-up ends the session.
  * After IDLE_TIMEOUT_S seconds without a key, every screen above the main
  * menu is closed (wiping what was typed). The terminal must be started.

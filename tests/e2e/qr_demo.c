@@ -43,8 +43,8 @@ static const struct view_menu_item items[] = {
 };
 
 static const struct view_hint hints[] = {
-	{ ACTION_NONE, "q", "quit" },
-	{ ACTION_NONE, "^L", "redraw" },
+	{ ACTION_NONE, "q", "quit", NULL },
+	{ ACTION_NONE, "^L", "redraw", NULL },
 };
 
 int

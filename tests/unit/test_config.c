@@ -270,6 +270,44 @@ test_config_load_ok_example(void **state)
 	assert_non_null(config_section_string(&fx->cfg.device, "backend"));
 }
 
+/* Each support.contact line fits one line beside the QR code: 34
+ * columns (answer_time 25), counted as the terminal shows them; a wider
+ * one is refused at its place, every one in the same run. */
+static void
+test_config_load_contact_widths(void **state)
+{
+	struct support_fx *fx = *state;
+
+	assert_int_equal(support_load_text(fx, STATIC_DEVICE
+	    "support:\n"
+	    "  provisioning: p\n"
+	    "  contact:\n"
+	    "    vendor: Vendor Name With A Long Title Ltd.\n"
+	    "    web: \"\xe5\xae\x89\xe5\x85\xa8\xe5\xae\x89\xe5\x85\xa8"
+	    "\xe5\xae\x89\xe5\x85\xa8\xe5\xae\x89\xe5\x85\xa8\xe5\xae\x89"
+	    "\xe5\x85\xa8\xe5\xae\x89\xe5\x85\xa8\xe5\xae\x89\xe5\x85\xa8"
+	    "\xe5\xae\x89\xe5\x85\xa8\xe5\xae\x89\"\n"
+	    "    answer_time: within 2 working days, or\n"), 0);
+	assert_diag_count(&fx->cfg.diags, 0);
+	assert_int_equal(support_load_text(fx, STATIC_DEVICE
+	    "support:\n"
+	    "  provisioning: p\n"
+	    "  contact:\n"
+	    "    vendor: Vendor Name With A Long Title Ltd.x\n"
+	    "    web: \"\xe5\xae\x89\xe5\x85\xa8\xe5\xae\x89\xe5\x85\xa8"
+	    "\xe5\xae\x89\xe5\x85\xa8\xe5\xae\x89\xe5\x85\xa8\xe5\xae\x89"
+	    "\xe5\x85\xa8\xe5\xae\x89\xe5\x85\xa8\xe5\xae\x89\xe5\x85\xa8"
+	    "\xe5\xae\x89\xe5\x85\xa8\xe5\xae\x89\xe5\x85\xa8\"\n"
+	    "    answer_time: within 2 working days, or so\n"), -1);
+	assert_diag_count(&fx->cfg.diags, 3);
+	assert_diag(&fx->cfg.diags, 9, 13, "contact.vendor: 35 columns wide, "
+	    "but at most 34 fit on one line of the Support screen");
+	assert_diag(&fx->cfg.diags, 10, 10, "contact.web: 36 columns wide, "
+	    "but at most 34 fit on one line of the Support screen");
+	assert_diag(&fx->cfg.diags, 11, 18, "contact.answer_time: 28 columns "
+	    "wide, but at most 25 fit on one line of the Support screen");
+}
+
 static void
 test_config_load_ok_console_defaults(void **state)
 {
@@ -1789,6 +1827,7 @@ main(void)
 		T(test_config_load_ok_demo),
 		T(test_config_load_ok_example),
 		T(test_config_load_ok_console_defaults),
+		T(test_config_load_contact_widths),
 		T(test_config_load_ok_console_settings),
 		T(test_config_load_ok_console_bounds),
 		T(test_config_load_ok_flow_style),

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -169,20 +170,33 @@ test_describe(void **state)
 	struct fx *t = *state;
 	struct factory_reset_summary m;
 	struct nvr_error err;
+	char *path;
+	int fd;
 
 	open_all(t, "");
 	assert_int_equal(factory_reset_describe(t->reset, &m, &err), 0);
 	assert_int_equal(m.erase_count, 5);
+	/* In the owner's words: a restore and a small file by their label
+	 * alone, a folder by its files, a size only where it is large. */
 	assert_string_equal(m.erase[0].label, "network");
-	assert_string_equal(m.erase[0].detail, "back to factory settings");
-	assert_string_equal(m.erase[1].detail, "10 bytes");
-	assert_string_equal(m.erase[2].detail, "8 bytes in 2 files");
+	assert_string_equal(m.erase[0].detail, "");
+	assert_string_equal(m.erase[1].detail, "");
+	assert_string_equal(m.erase[2].detail, "2 files");
 	assert_string_equal(m.erase[3].label, "the passwords of all accounts");
 	assert_string_equal(m.erase[3].detail, "admin, operator");
 	assert_int_equal(m.keep_count, 1);
 	assert_string_equal(m.keep[0].label, "recordings");
-	assert_string_equal(m.keep[0].detail, "10 bytes in 1 file");
+	assert_string_equal(m.keep[0].detail, "1 file");
 	assert_false(m.restarts);
+	/* 250 MB of recordings (a sparse file) are worth saying. */
+	path = support_in_dir(t->fx, "rec/big.mp4");
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, 250000000), 0);
+	assert_int_equal(close(fd), 0);
+	free(path);
+	assert_int_equal(factory_reset_describe(t->reset, &m, &err), 0);
+	assert_string_equal(m.keep[0].detail, "2 files, 250 MB");
 	/* Describing changes nothing. */
 	assert_true(exists(t, "data/cameras"));
 	assert_false(exists(t, "state/" RESET_JOURNAL_NAME));

@@ -1,0 +1,233 @@
+/*
+ * backends.c: opening every backend the config names (all of them, so
+ * that one run reports every problem), and the screen context made of
+ * them.
+ */
+#include "wizard/backends.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "backends/provisioned.h"
+#include "backends/registry.h"
+#include "backends/reset_journal.h"
+#include "wizard/wizard.h"
+
+void
+wizard_backends_close(struct config *cfg, struct wizard_backends *b)
+{
+	factory_reset_close(b->reset);
+	b->reset = NULL;
+	config_reset_plan_free(&b->reset_plan);
+	policy_close(b->policy);
+	b->policy = NULL;
+	attempts_close(b->attempts);
+	b->attempts = NULL;
+	if (b->recovery.ops != NULL)
+		b->recovery.ops->close(b->recovery.state);
+	b->recovery.ops = NULL;
+	support_close(b->support);
+	b->support = NULL;
+	sodium_memzero(&b->device_keys, sizeof(b->device_keys));
+	b->provisioned = false;
+	if (b->accounts.ops != NULL)
+		b->accounts.ops->close(b->accounts.state);
+	b->accounts.ops = NULL;
+	device_close(&b->device);
+	config_free(cfg);
+}
+
+/* The accounts backend and its policy: mapping, if accounts: is there. */
+static int
+open_accounts(struct config *cfg, struct wizard_backends *b)
+{
+	struct config_section policy_settings;
+	struct nvr_error err;
+	int rc = registry_open_accounts(&cfg->accounts, &b->accounts);
+
+	struct attempts_settings budget = {
+		.free_tries = cfg->attempts.free_tries,
+		.first_wait_s = cfg->attempts.first_wait_s,
+		.max_wait_s = cfg->attempts.max_wait_s,
+	};
+
+	if (policy_open(&b->policy, config_section_child(&cfg->accounts,
+	    "policy", &policy_settings) ? &policy_settings : NULL, &err) != 0) {
+		config_section_error(&cfg->accounts, "policy", "%s",
+		    err.message);
+		rc = -1;
+	}
+	if (attempts_open(&b->attempts, cfg->state_dir, &budget, &err) != 0) {
+		config_section_error(&cfg->accounts, NULL, "%s", err.message);
+		rc = -1;
+	}
+	return rc;
+}
+
+/* The recorder's keys for reset codes, if support: is there. */
+static int
+open_support(struct config *cfg, struct wizard_backends *b)
+{
+	struct nvr_error err;
+
+	if (provisioned_load(cfg->support.provisioning, cfg->support.demo,
+	    &b->device_keys, b->vendor_public, &err) != 0) {
+		config_section_error(&cfg->support.section, "provisioning",
+		    "%s", err.message);
+		return -1;
+	}
+	b->provisioned = true;
+	return 0;
+}
+
+/* The Support screen's service: this recorder's keys, its pending
+ * requests and the accounts' budget of wrong tries. */
+static int
+open_support_service(const struct config *cfg, struct wizard_backends *b)
+{
+	struct support_settings s = {
+		.state_dir = cfg->state_dir,
+		.requests = {
+			.lifetime_s = (long)cfg->support.lifetime_days * 86400,
+			.max_boots = cfg->support.max_boots,
+		},
+		.url = cfg->support.url,
+		.folders = cfg->support.folders,
+		.folder_count = cfg->support.folder_count,
+	};
+	struct nvr_error err;
+
+	if (support_open(&b->support, &s, &b->device_keys, b->vendor_public,
+	    b->attempts, &err) != 0) {
+		fprintf(stderr, "nvr-recovery: %s\n", err.message);
+		return -1;
+	}
+	return 0;
+}
+
+/* Counts this boot for pending recovery requests (their boot limit).
+ * A failure here is the Support screen's to report. */
+static void
+note_boot(const struct config *cfg)
+{
+	struct requests_settings settings = {
+		.lifetime_s = (long)cfg->support.lifetime_days * 86400,
+		.max_boots = cfg->support.max_boots,
+	};
+	struct requests_clock now;
+	struct requests *r;
+	struct nvr_error err;
+
+	if (requests_clock_read(&now, &err) != 0 ||
+	    requests_open(&r, cfg->state_dir, &settings, &err) != 0)
+		return;
+	(void)requests_note_boot(r, &now, &err);
+	requests_close(r);
+}
+
+/* The factory reset service: the reset: section's plan, or an empty one
+ * that can still finish a journal found in the state folder. */
+static int
+open_reset(struct config *cfg, struct wizard_backends *b)
+{
+	struct factory_reset_settings settings = {
+		.config = &cfg->reset, .plan = &b->reset_plan,
+		.state_dir = cfg->state_dir,
+		.accounts = b->accounts.ops != NULL ? &b->accounts : NULL,
+		.recovery = b->recovery.ops != NULL ? &b->recovery : NULL,
+	};
+	struct nvr_error err;
+
+	if (config_reset_plan(cfg, &b->reset_plan) != 0)
+		return -1;
+	if (factory_reset_open(&b->reset, &settings, &err) != 0) {
+		config_section_error(&cfg->reset.section, NULL, "%s",
+		    err.message);
+		return -1;
+	}
+	return 0;
+}
+
+int
+wizard_backends_open(const char *config_path, struct config *cfg,
+    struct wizard_backends *b)
+{
+	int rc;
+
+	memset(b, 0, sizeof(*b));
+	rc = config_load(cfg, config_path, registry_keys);
+
+	if (rc == 0) {
+		/* All are opened even if one fails, so every problem is
+		 * reported in one run. */
+		rc = registry_open_device(&cfg->device, &b->device);
+		if (cfg->accounts.map != NULL && open_accounts(cfg, b) != 0)
+			rc = -1;
+		if (cfg->recovery.map != NULL && cfg->accounts.map == NULL) {
+			config_section_error(&cfg->recovery, NULL, "recovery: "
+			    "needs an accounts: section (whose passwords it "
+			    "recovers)");
+			rc = -1;
+		} else if (cfg->recovery.map != NULL &&
+		    registry_open_recovery(&cfg->recovery, cfg->state_dir,
+		    &b->recovery) != 0) {
+			rc = -1;
+		}
+		if (cfg->support.present && open_support(cfg, b) != 0)
+			rc = -1;
+		if (rc == 0 && open_reset(cfg, b) != 0)
+			rc = -1;
+	}
+	if (rc != 0) {
+		diag_print(&cfg->diags, stderr);
+		wizard_backends_close(cfg, b);
+	}
+	return rc;
+}
+
+void
+wizard_backends_context(struct config *cfg, struct wizard_backends *b,
+    struct screen_context *context, bool utf8)
+{
+	context->device = &b->device;
+	/* Nothing else may run on a half-reset recorder: the wizard opens
+	 * on Factory reset, which offers only to finish it. */
+	context->reset_unfinished = reset_journal_pending(cfg->state_dir);
+	context->reset = b->reset;
+	context->reset_config = &cfg->reset;
+	context->available[SCREEN_FACTORY_RESET] = cfg->reset.present;
+	if (b->provisioned && !context->reset_unfinished)
+		note_boot(cfg);
+	if (b->provisioned && b->accounts.ops != NULL &&
+	    open_support_service(cfg, b) == 0) {
+		context->support = b->support;
+		context->contact = &cfg->support.contact;
+		context->available[SCREEN_SUPPORT] = true;
+	}
+	context->utf8 = utf8;
+	context->available[SCREEN_MAIN_MENU] = true;
+	wizard_built(context->built);
+	if (b->accounts.ops != NULL) {
+		struct device_info info;
+		struct nvr_error err;
+
+		/* The serial number and model are printed on every screen:
+		 * no password may hold them. */
+		if (device_read_info(&b->device, &info, &err) == 0) {
+			const char *words[] = { info.serial, info.model };
+
+			(void)policy_forbid(b->policy, words, 2, &err);
+		}
+		context->accounts = &b->accounts;
+		context->policy = b->policy;
+		context->attempts = b->attempts;
+		context->available[SCREEN_CHANGE_PASSWORD] = true;
+		context->first_boot = accounts_admin_needs_password(
+		    &b->accounts);
+	}
+	if (b->recovery.ops != NULL) {
+		context->recovery = &b->recovery;
+		context->available[SCREEN_FORGOT_PASSWORD] = true;
+		context->available[SCREEN_QUESTIONS] = true;
+	}
+}

@@ -1,0 +1,56 @@
+/*
+ * backends.h: the backends a config names, opened and closed together,
+ * and the screen context made of them. nvr-recovery's main and the tests
+ * that walk the screens open them the same way.
+ */
+#ifndef NVR_WIZARD_BACKENDS_H
+#define NVR_WIZARD_BACKENDS_H
+
+#include <sodium.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "backends/accounts.h"
+#include "backends/attempts.h"
+#include "backends/device.h"
+#include "backends/factory_reset.h"
+#include "backends/policy.h"
+#include "backends/recovery.h"
+#include "backends/requests.h"
+#include "backends/reset_plan.h"
+#include "backends/support.h"
+#include "config/config.h"
+#include "screens/screen.h"
+
+/* Everything the config names, open. */
+struct wizard_backends {
+	struct device device;
+	struct accounts accounts;	/* ops NULL if not configured */
+	struct policy *policy;		/* with accounts */
+	struct attempts *attempts;	/* with accounts */
+	struct recovery recovery;	/* ops NULL if not configured */
+	bool provisioned;		/* support: loaded its keys */
+	struct support *support;	/* the Support screen's service */
+	struct requests_device device_keys;
+	uint8_t vendor_public[crypto_sign_PUBLICKEYBYTES];
+	struct reset_plan reset_plan;	/* empty without a reset: section */
+	struct factory_reset *reset;	/* also finishes a journal found */
+};
+
+/* Loads the config at CONFIG_PATH and opens every backend it names; on
+ * any problem prints them all as FILE:LINE:COL on stderr and returns -1
+ * with nothing left open. */
+int wizard_backends_open(const char *config_path, struct config *cfg,
+    struct wizard_backends *b);
+
+/* Fills CONTEXT (whose device, handoff and lock the caller has set) for
+ * the wizard: counts this boot for pending requests, opens the Support
+ * screen's service, and says which screens the config makes available.
+ * UTF8: the terminal shows UTF-8. */
+void wizard_backends_context(struct config *cfg, struct wizard_backends *b,
+    struct screen_context *context, bool utf8);
+
+/* Closes what wizard_backends_open opened, and frees CFG. */
+void wizard_backends_close(struct config *cfg, struct wizard_backends *b);
+
+#endif
