@@ -146,6 +146,8 @@ describe_path(const char *path, char *out, size_t size)
 	format_bytes(t.bytes, bytes, sizeof(bytes));
 	if (S_ISDIR(st.st_mode) && t.files == 0 && !t.partial)
 		snprintf(out, size, "empty");
+	else if (S_ISDIR(st.st_mode) && t.files == 0)
+		snprintf(out, size, "cannot be read in full");
 	else if (S_ISDIR(st.st_mode))
 		snprintf(out, size, "%s%lu file%s%s%s", t.partial ?
 		    "more than " : "", t.files, t.files == 1 ? "" : "s",

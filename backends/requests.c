@@ -747,10 +747,26 @@ requests_redeem_file(struct requests *r, const struct requests_device *dev,
 	    err);
 }
 
+/* How long E stays good at most: the lifetime less the longest age the
+ * clocks can vouch for (uptime always, the wall clock while trusted). */
+static long
+seconds_left(const struct requests *r, const struct entry *e,
+    const struct requests_clock *now)
+{
+	long long wall = (long long)now->wall, age = lived_now(e, now);
+
+	if (e->trusted && plausible(now, wall) && wall >= e->made &&
+	    wall - e->made > age)
+		age = wall - e->made;
+	return age >= r->settings.lifetime_s ? 0 :
+	    (long)(r->settings.lifetime_s - age);
+}
+
 int
 requests_current(struct requests *r, const struct requests_device *dev,
     const char *account, const struct requests_clock *now, char *text,
-    size_t size, char *compact, size_t compact_size, struct nvr_error *err)
+    size_t size, char *compact, size_t compact_size, long *left,
+    struct nvr_error *err)
 {
 	const struct entry *newest = NULL;
 	struct protocol_request req;
@@ -784,6 +800,8 @@ requests_current(struct requests *r, const struct requests_device *dev,
 	    protocol_request_encode_compact(&req, dev->request_key, compact,
 	    compact_size) < 0)
 		return nvr_error_set(err, -EINVAL, "cannot encode the request");
+	if (left != NULL)
+		*left = seconds_left(r, newest, now);
 	return 0;
 }
 

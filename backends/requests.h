@@ -188,11 +188,14 @@ int requests_unspend(struct requests *r, const struct requests_device *dev,
 
 /* Writes the newest good pending request of ACCOUNT again, as TEXT
  * (grouped) and COMPACT (for the QR code), so that opening the Support
- * screen twice shows the request already sent instead of making another.
- * Returns 0, or -ENOENT if ACCOUNT has none. Writes no file. */
+ * screen twice shows the request already sent instead of making another,
+ * and in *SECONDS_LEFT (if not NULL) how long it stays good at most by
+ * the clocks (a reboot limit may end it sooner). Returns 0, or -ENOENT
+ * if ACCOUNT has none. Writes no file. */
 int requests_current(struct requests *r, const struct requests_device *dev,
     const char *account, const struct requests_clock *now, char *text,
-    size_t size, char *compact, size_t compact_size, struct nvr_error *err);
+    size_t size, char *compact, size_t compact_size, long *seconds_left,
+    struct nvr_error *err);
 
 /* What the request named by NONCE is now, to say why a reset file cannot
  * be used before anyone tries it: 0 pending, -EALREADY used, -ENOENT

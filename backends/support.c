@@ -64,7 +64,7 @@ qr_text(const struct support *s, const char *compact, char *qr)
 int
 support_request(struct support *s, const char *account, bool fresh,
     bool make_if_none, char *text, char *qr, bool *made, bool *dropped,
-    struct nvr_error *err)
+    long *seconds_left, struct nvr_error *err)
 {
 	char compact[PROTOCOL_REQUEST_TEXT_MAX];
 	struct requests_clock now;
@@ -77,7 +77,7 @@ support_request(struct support *s, const char *account, bool fresh,
 		return rc;
 	rc = fresh ? -ENOENT : requests_current(s->requests, &s->dev, account,
 	    &now, text, PROTOCOL_REQUEST_TEXT_MAX, compact, sizeof(compact),
-	    err);
+	    seconds_left, err);
 	if (rc == -ENOENT && !fresh && !make_if_none)
 		return rc;
 	if (rc == -ENOENT) {
@@ -88,7 +88,7 @@ support_request(struct support *s, const char *account, bool fresh,
 		*made = true;
 		rc = requests_current(s->requests, &s->dev, account, &now,
 		    text, PROTOCOL_REQUEST_TEXT_MAX, compact, sizeof(compact),
-		    err);
+		    seconds_left, err);
 	}
 	if (rc == 0)
 		qr_text(s, compact, qr);
@@ -305,14 +305,6 @@ support_try_file(struct support *s, const char *path,
 	    s->vendor_public, data, len, &now, use, out, wait_s, err);
 	free(data);
 	return rc;
-}
-
-int
-support_request_days(const struct support *s)
-{
-	long days = s->settings.requests.lifetime_s / 86400;
-
-	return days > 0 ? (int)days : 1;
 }
 
 void

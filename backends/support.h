@@ -59,11 +59,13 @@ int support_open(struct support **out, const struct support_settings *s,
  * (SUPPORT_QR_TEXT_MAX: the URL with the compact request, or the compact
  * request alone). With FRESH, or if none is pending and MAKE_IF_NONE, a
  * new request is made; *MADE says so, *DROPPED if the oldest pending one
- * had to go. Without MAKE_IF_NONE, no request pending is -ENOENT.
+ * had to go. *SECONDS_LEFT: how long it stays good at most (see
+ * requests_current). Without MAKE_IF_NONE, no request pending is
+ * -ENOENT.
  */
 int support_request(struct support *s, const char *account, bool fresh,
     bool make_if_none, char *text, char *qr, bool *made, bool *dropped,
-    struct nvr_error *err);
+    long *seconds_left, struct nvr_error *err);
 
 /* Checks a typed reset code for ACCOUNT (NULL: any account's request,
  * for a factory reset) and ACTION without using it:
@@ -95,9 +97,6 @@ int support_find_files(struct support *s, struct support_file *files,
 int support_try_file(struct support *s, const char *path,
     enum protocol_action want, bool use, struct reset_file *out,
     long *wait_s, struct nvr_error *err);
-
-/* How many days a request stays good (whole days, at least 1). */
-int support_request_days(const struct support *s);
 
 void support_close(struct support *s);
 

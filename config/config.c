@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <unistr.h>
 #include <uniwidth.h>
 
 #include "backends/trust.h"
@@ -280,6 +281,26 @@ read_console(struct config *cfg, yaml_node_t *root)
 		cfg->console.color = CONFIG_COLOR_NEVER;
 }
 
+/* The columns TEXT takes on the terminal: a CJK character two, and
+ * anything the screen shows as '?' (a control character, a byte that is
+ * not UTF-8) one. */
+static int
+screen_columns(const char *text)
+{
+	const uint8_t *p = (const uint8_t *)text;
+	int width = 0;
+
+	while (*p != '\0') {
+		ucs4_t uc;
+		int len = u8_mbtouc(&uc, p, u8_strlen(p));
+		int w = uc_width(uc, "UTF-8");
+
+		width += w < 0 ? 1 : w;
+		p += len > 0 ? len : 1;
+	}
+	return width;
+}
+
 /* support.contact.KEY into *OUT; false (reported at its place) if it is
  * wider than COLUMNS on the terminal, where it is one line beside the QR
  * code and would be cut. */
@@ -293,8 +314,7 @@ contact_line(const struct config_section *contact, const char *key,
 	*out = text;
 	if (text == NULL)
 		return true;
-	/* Columns as a terminal shows them: a CJK name takes two each. */
-	width = u8_strwidth((const uint8_t *)text, "UTF-8");
+	width = screen_columns(text);
 	if (width > (int)columns) {
 		config_section_error(contact, key, "%d columns wide, but at "
 		    "most %zu fit on one line of the Support screen", width,

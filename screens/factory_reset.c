@@ -84,6 +84,9 @@ struct fr_screen {
 	char done_log[LOG_LINES][FACTORY_RESET_LABEL_MAX + 16];
 	size_t done_count;
 	bool restart_failed;
+	bool restarting;	/* the restart command has run: the recorder
+				 * restarts by itself (not so when the
+				 * reset was finished at boot meanwhile) */
 	bool quit_on_close;	/* a half-reset recorder: no menu */
 	/* The reset code or file that proved it: the request it answers,
 	 * held and used up only when the reset begins (support_spend). */
@@ -967,6 +970,7 @@ fr_work(void *self)
 		/* A restart that works ends this process with the system. */
 		s->restart_failed = factory_reset_restart(s->context->reset,
 		    &err) != 0;
+		s->restarting = !s->restart_failed;
 		if (s->restart_failed)
 			snprintf(s->note, sizeof(s->note), "%s", err.message);
 		s->state = FR_DONE;
@@ -1138,7 +1142,7 @@ fr_render(void *self, struct view *view)
 			    "recorder could not restart itself (%s).\n\nPress "
 			    "Enter for first-time setup; afterwards, switch "
 			    "the recorder off and on.", s->note);
-		else if (s->context->reset_config->after[0] != NULL)
+		else if (s->restarting)
 			snprintf(intro, size, "Factory reset finished. The "
 			    "recorder restarts now; first-time setup "
 			    "follows.");

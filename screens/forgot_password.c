@@ -124,45 +124,66 @@ start_key(struct forgot *f)
 	f->state = FORGOT_KEY;
 }
 
+/* What a factory reset keeps, for a sentence: ", keeps recordings and
+ * exports" (three at most, then how many more). */
+static void
+add_kept(const struct reset_config *reset, char *out, size_t size,
+    size_t *used)
+{
+	size_t shown = reset->keep_count > 3 ? 2 : reset->keep_count;
+
+	for (size_t i = 0; i < shown && *used < size; i++)
+		*used += (size_t)snprintf(out + *used, size - *used, "%s%s",
+		    i == 0 ? ", keeps " : i + 1 == reset->keep_count ? " and " :
+		    ", ", reset->keep[i].label);
+	if (shown < reset->keep_count && *used < size)
+		*used += (size_t)snprintf(out + *used, size - *used,
+		    " and %zu more", reset->keep_count - shown);
+}
+
 /* The account has neither questions nor a key: say what is left, with
- * one step to take (support's request, else the factory reset). */
+ * one step to take (support's request, else the factory reset where the
+ * owner can start one, else who to ask). */
 static void
 nothing_set_up(struct forgot *f)
 {
 	const struct screen_context *c = f->context;
 	const struct reset_config *reset = c->reset_config;
-	size_t used;
+	size_t used, size = sizeof(f->message);
 
-	used = (size_t)snprintf(f->message, sizeof(f->message), "%s has no "
-	    "security questions and no recovery key, so neither can be used "
-	    "now.\n\n", f->name);
+	used = (size_t)snprintf(f->message, size, "%s has no security "
+	    "questions and no recovery key, so neither can be used now.\n\n",
+	    f->name);
 	f->state = FORGOT_NOTHING;
 	if (c->available[SCREEN_SUPPORT]) {
-		snprintf(f->message + used, sizeof(f->message) - used,
-		    "Support can still help: press Enter to make a request for "
-		    "%s, send it to them, and type the reset code they send "
-		    "back.", f->name);
+		snprintf(f->message + used, size - used, "Support can still "
+		    "help: press Enter for the request to send them for %s, "
+		    "then type the reset code they send back.", f->name);
 		return;
 	}
-	if (!c->available[SCREEN_FACTORY_RESET] || reset == NULL) {
-		snprintf(f->message + used, sizeof(f->message) - used,
-		    "This recorder has no support service set up: ask whoever "
+	used += (size_t)snprintf(f->message + used, size - used, "This "
+	    "recorder has no support service set up. ");
+	if (!f->admin) {
+		snprintf(f->message + used, size - used, "Ask the recorder's "
+		    "administrator for help: a factory reset would erase every "
+		    "account's password and the settings.");
+		return;
+	}
+	/* A reset that asks for the password or the questions is no way
+	 * out for an administrator who has neither. */
+	if (!c->available[SCREEN_FACTORY_RESET] || reset == NULL ||
+	    reset->proofs != 0) {
+		snprintf(f->message + used, size - used, "Ask whoever "
 		    "installed it, or its vendor, for help.");
 		return;
 	}
-	used += (size_t)snprintf(f->message + used, sizeof(f->message) - used,
-	    "This recorder has no support service set up. What is left is a "
-	    "factory reset (main menu, 5): it erases the settings and every "
-	    "password");
-	for (size_t i = 0; i < reset->keep_count && used < sizeof(f->message);
-	    i++)
-		used += (size_t)snprintf(f->message + used,
-		    sizeof(f->message) - used, "%s%s", i == 0 ? ", keeps " :
-		    i + 1 == reset->keep_count ? " and " : ", ",
-		    reset->keep[i].label);
-	if (used < sizeof(f->message))
-		snprintf(f->message + used, sizeof(f->message) - used, ", and "
-		    "then asks for a new administrator password.");
+	used += (size_t)snprintf(f->message + used, size - used, "What is "
+	    "left is a factory reset (main menu, 5): it erases the settings "
+	    "and every password");
+	add_kept(reset, f->message, size, &used);
+	if (used < size)
+		snprintf(f->message + used, size - used, ", and then asks for "
+		    "a new administrator password.");
 }
 
 /* After choosing the account: what can it use? */
@@ -401,6 +422,7 @@ forgot_handle(void *self, const struct keys_action_event *ev)
 	case FORGOT_AFTER:
 		return next_steps_handle(&f->after, f->context, ev);
 	case FORGOT_NOTHING:
+	case FORGOT_TO_SUPPORT:	/* Support did not open (out of memory) */
 		if (ev->action == ACTION_CONFIRM &&
 		    f->context->available[SCREEN_SUPPORT]) {
 			/* Support opens on this account's request. */
@@ -526,11 +548,12 @@ forgot_render(void *self, struct view *view)
 		next_steps_render(&f->after, view);
 		return;
 	case FORGOT_NOTHING:
+	case FORGOT_TO_SUPPORT:
 	case FORGOT_FAILED:
-		view->notice.title = f->state == FORGOT_NOTHING ?
-		    "Nothing set up" : "Not done";
+		view->notice.title = f->state == FORGOT_FAILED ? "Not done" :
+		    "Nothing set up";
 		view->notice.text = f->message;
-		if (f->state == FORGOT_NOTHING &&
+		if (f->state != FORGOT_FAILED &&
 		    f->context->available[SCREEN_SUPPORT])
 			INPUT_HINTS(view, support_hints);
 		else

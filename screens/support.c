@@ -65,7 +65,9 @@ struct support_screen {
 	struct next_steps after;
 	struct view_field field;
 	char note[300];
-	char intro[1400];
+	char intro[1400];	/* beside the QR code */
+	char plain[1400];	/* without it */
+	long seconds_left;	/* how long the request stays good */
 	char message[600];
 	char status[300];
 };
@@ -84,98 +86,147 @@ fail(struct support_screen *s, const char *what, const char *why)
 	s->state = SUPPORT_FAILED;
 }
 
-/* The request, indented: five groups a line joined by dashes beside a
- * QR code (34 columns, which leave room for it), or seven spaced out
- * without UTF-8 (easier to read out; the line is as wide as the screen). */
-static size_t
-format_request(const struct support_screen *s, char *out, size_t size)
-{
-	size_t used = 0, group = 0, per_line = s->context->utf8 ? 5 : 7;
-	const char *p = s->request;
-
-	while (*p != '\0' && used + 16 < size) {
-		size_t n = strcspn(p, "-");
-
-		if (group % per_line == 0)
-			used += (size_t)snprintf(out + used, size - used,
-			    "\n   ");
-		used += (size_t)snprintf(out + used, size - used, "%.*s%s",
-		    (int)n, p, p[n] == '-' && group % per_line !=
-		    per_line - 1 ? (s->context->utf8 ? "-" : "  ") : "");
-		p += n + (p[n] == '-');
-		group++;
-	}
-	return used;
-}
-
-/* Appends to S's intro as snprintf does; never past its end. */
+/* Appends to OUT (SIZE bytes, *USED of them filled) as snprintf does;
+ * never past its end. */
 static void
-intro_add(struct support_screen *s, size_t *used, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+add(char *out, size_t size, size_t *used, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 static void
-intro_add(struct support_screen *s, size_t *used, const char *fmt, ...)
+add(char *out, size_t size, size_t *used, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
 
-	if (*used >= sizeof(s->intro))
+	if (*used >= size)
 		return;
 	va_start(ap, fmt);
-	n = vsnprintf(s->intro + *used, sizeof(s->intro) - *used, fmt, ap);
+	n = vsnprintf(out + *used, size - *used, fmt, ap);
 	va_end(ap);
 	if (n > 0)
 		*used += (size_t)n;
 }
 
+/* The request, indented, PER_LINE groups a line joined by JOIN. */
+static void
+add_request(const struct support_screen *s, char *out, size_t size,
+    size_t *used, size_t per_line, const char *join)
+{
+	size_t group = 0;
+
+	for (const char *p = s->request; *p != '\0'; group++) {
+		size_t n = strcspn(p, "-");
+
+		add(out, size, used, "%s%.*s", group % per_line == 0 ?
+		    "\n   " : join, (int)n, p);
+		p += n + (p[n] == '-');
+	}
+}
+
+/* How long the request stays good, in the owner's words: "7 days". */
+static void
+format_left(long seconds, char *out, size_t size)
+{
+	long days = (seconds + 3600) / 86400, hours = (seconds + 3599) / 3600;
+
+	if (days >= 1)
+		snprintf(out, size, "%ld day%s", days, days == 1 ? "" : "s");
+	else
+		snprintf(out, size, "%ld hour%s", hours, hours == 1 ? "" : "s");
+}
+
 /*
- * The overview in steps: send the request (or a photo of the screen) to
- * the contact, then choose 1 or 2 with the answer. Laid out to leave the
- * four entries in sight at 80x24 with the longest contact the config
- * allows (config.h): beside a QR code the text has 37 columns, and the
- * photo is named in the code's caption.
+ * The contact, a line each, indented. WIDTH: the columns a line may take
+ * after the indent; lines that fit it together share one (e-mail and
+ * phone; hours and answer time), as they do at the full width.
+ */
+static void
+add_contact(const struct support_contact *c, char *out, size_t size,
+    size_t *used, size_t width)
+{
+	char answers[64] = "";
+
+	if (c == NULL)
+		return;
+	if (c->answer_time != NULL)
+		snprintf(answers, sizeof(answers), "Answers %s.",
+		    c->answer_time);
+	if (c->vendor != NULL)
+		add(out, size, used, "\n   %s", c->vendor);
+	if (c->email != NULL && c->phone != NULL &&
+	    strlen(c->email) + 2 + strlen(c->phone) <= width)
+		add(out, size, used, "\n   %s  %s", c->email, c->phone);
+	else {
+		if (c->email != NULL)
+			add(out, size, used, "\n   %s", c->email);
+		if (c->phone != NULL)
+			add(out, size, used, "\n   %s", c->phone);
+	}
+	if (c->web != NULL)
+		add(out, size, used, "\n   %s", c->web);
+	if (c->hours != NULL && answers[0] != '\0' &&
+	    strlen(c->hours) + 2 + strlen(answers) <= width)
+		add(out, size, used, "\n   %s. %s", c->hours, answers);
+	else {
+		if (c->hours != NULL)
+			add(out, size, used, "\n   %s", c->hours);
+		if (answers[0] != '\0')
+			add(out, size, used, "\n   %s", answers);
+	}
+}
+
+/* Whether the contact names someone to send the request to. */
+static bool
+has_contact(const struct support_contact *c)
+{
+	return c != NULL && (c->vendor != NULL || c->email != NULL ||
+	    c->phone != NULL || c->web != NULL);
+}
+
+/*
+ * The overview in steps: send the request, or a photo of the screen, to
+ * the contact; then choose 1 or 2 with the answer. Two forms: beside the
+ * QR code (37 columns: five groups a line joined by dashes, a contact
+ * line each), and plain, at the full width, where the code is not drawn
+ * (no UTF-8, or no room: a long name or serial): seven groups a line
+ * spaced out for reading aloud, lines that fit together joined. The
+ * limits on the contact (config.h) keep the four entries in sight at
+ * 80x24 in the plain form whatever the name and serial; tui/draw.c picks
+ * the form that fits.
  */
 static void
 build_overview(struct support_screen *s)
 {
 	const struct support_contact *c = s->context->contact;
-	size_t used = 0;
-	bool qr = s->context->utf8;
-	int days = support_request_days(s->context->support);
+	const char *to = has_contact(c) ? "" : " your vendor's support";
+	size_t used = 0, plain = 0;
+	char left[32];
 
+	s->intro[0] = s->plain[0] = '\0';
 	if (s->request[0] == '\0') {
-		intro_add(s, &used, "No request for %s is waiting. Choose 3 to "
-		    "make one.", s->name);
+		add(s->intro, sizeof(s->intro), &used, "No request for %s is "
+		    "waiting. Choose 3 to make one.", s->name);
 		return;
 	}
-	intro_add(s, &used, "Send this request for %s (good for %d day%s)%s "
-	    "to%s:", s->name, days, days == 1 ? "" : "s", qr ? "" : ", or a "
-	    "photo of this screen,", c != NULL && (c->vendor != NULL ||
-	    c->email != NULL || c->phone != NULL || c->web != NULL) ? "" :
-	    " your vendor's support");
-	if (used < sizeof(s->intro))
-		used += format_request(s, s->intro + used,
-		    sizeof(s->intro) - used);
-	if (c != NULL && c->vendor != NULL)
-		intro_add(s, &used, "\n   %s", c->vendor);
-	if (c != NULL && c->email != NULL && c->phone != NULL &&
-	    strlen(c->email) + 2 + strlen(c->phone) <= CONFIG_CONTACT_COLUMNS)
-		intro_add(s, &used, "\n   %s  %s", c->email, c->phone);
-	else if (c != NULL) {
-		if (c->email != NULL)
-			intro_add(s, &used, "\n   %s", c->email);
-		if (c->phone != NULL)
-			intro_add(s, &used, "\n   %s", c->phone);
-	}
-	if (c != NULL && c->web != NULL)
-		intro_add(s, &used, "\n   %s", c->web);
-	if (c != NULL && c->hours != NULL)
-		intro_add(s, &used, "\n   %s", c->hours);
-	if (c != NULL && c->answer_time != NULL)
-		intro_add(s, &used, "\n   Answers %s.", c->answer_time);
-	intro_add(s, &used, "\nWhen support answers, choose 1 or 2%s",
-	    qr ? ":" : " (a code or a file):\n(No QR code: this terminal "
-	    "shows no UTF-8.)");
+	format_left(s->seconds_left, left, sizeof(left));
+	add(s->intro, sizeof(s->intro), &used, "Send this request for %s "
+	    "(good for %s), or a photo of it, to%s:", s->name, left, to);
+	add_request(s, s->intro, sizeof(s->intro), &used, 5, "-");
+	add_contact(c, s->intro, sizeof(s->intro), &used,
+	    CONFIG_CONTACT_COLUMNS);
+	add(s->intro, sizeof(s->intro), &used, "\nWhen support answers, "
+	    "choose 1 or 2:");
+
+	add(s->plain, sizeof(s->plain), &plain, "Send this request for %s "
+	    "(good for %s), or a photo of the screen, to%s:", s->name, left,
+	    to);
+	add_request(s, s->plain, sizeof(s->plain), &plain, 7, "  ");
+	add_contact(c, s->plain, sizeof(s->plain), &plain,
+	    VIEW_MIN_COLS - 7);
+	add(s->plain, sizeof(s->plain), &plain, "\nWhen support answers, "
+	    "choose 1 or 2 (a code or a file).\n(No QR code: %s.)",
+	    s->context->utf8 ? "it does not fit on this screen" :
+	    "this terminal shows no UTF-8");
 }
 
 /* Shows ACCOUNT's pending request, making one if none is pending and
@@ -192,7 +243,7 @@ open_overview(struct support_screen *s, bool fresh, bool make)
 	secret_clear(&s->code);
 	s->note[0] = '\0';
 	rc = support_request(s->context->support, s->name, fresh, make,
-	    s->request, s->qr, &made, &dropped, &err);
+	    s->request, s->qr, &made, &dropped, &s->seconds_left, &err);
 	if (rc == -ENOENT) {
 		s->request[0] = s->qr[0] = '\0';
 	} else if (rc != 0) {
@@ -505,7 +556,10 @@ support_render(void *self, struct view *view)
 		view->intro = s->intro;
 		if (s->context->utf8 && s->qr[0] != '\0') {
 			view->qr.text = s->qr;
-			view->qr.caption = "or send a photo of this screen";
+			view->qr.caption = "scan to open the support page";
+			view->qr.plain_intro = s->plain;
+		} else if (s->request[0] != '\0') {
+			view->intro = s->plain;
 		}
 		input_menu_view(view, s->entries, ENTRY_COUNT,
 		    s->entry);

@@ -77,18 +77,6 @@ static struct {
 	QRcode *code;
 } qr_cache;
 
-/* The most bytes of TEXT, at most N, that end on a UTF-8 character's
- * boundary, so a clipped or wrapped line never cuts a character in two. */
-static size_t
-whole_chars(const char *text, size_t n)
-{
-	if (strnlen(text, n + 1) <= n)
-		return strlen(text);
-	while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
-		n--;
-	return n;
-}
-
 /*
  * The text rule: every string drawn goes through it on its way to
  * curses (the view's text, menu entries, what is typed), so a name or a
@@ -157,6 +145,54 @@ char_shown(const char *p, size_t n, bool *after_base, const char **shown,
 	return len;
 }
 
+/* The most bytes of TEXT (at most N of them, up to its NUL) that the
+ * text rule shows in WIDTH columns, ending on a character's boundary, and
+ * in *COLUMNS how many they take: a clipped or wrapped line never cuts a
+ * character in two, and a line of two-column or multibyte characters is
+ * measured as it is shown. */
+static size_t
+scan_columns(const char *text, size_t n, int width, int *columns)
+{
+	size_t used = 0;
+
+	*columns = 0;
+	n = strnlen(text, n);
+	while (used < n) {
+		enum char_kind kind;
+		int c;
+		size_t len = char_at(text + used, n - used, &c, &kind);
+
+		if (kind == CHAR_BAD)
+			c = 1;	/* shown as '?' */
+		else if (kind != CHAR_SHOWN)
+			c = 0;
+		if (*columns + c > width)
+			break;
+		*columns += c;
+		used += len;
+	}
+	return used;
+}
+
+/* The most bytes of TEXT, at most N, that fit WIDTH columns. */
+static size_t
+fit_columns(const char *text, size_t n, int width)
+{
+	int columns;
+
+	return scan_columns(text, n, width, &columns);
+}
+
+/* The columns the first N bytes of TEXT take on screen. */
+static int
+text_columns(const char *text, size_t n)
+{
+	int columns;
+
+	(void)scan_columns(text, n, INT_MAX, &columns);
+	return columns;
+}
+
 /* Writes the first N bytes of TEXT at WIN's cursor by the text rule. It
  * makes no copy: TEXT may be a secret (a recovery key in a notice). */
 static void
@@ -208,7 +244,17 @@ put_clipped(int y, int x, const char *text, int width, attr_t attr)
 		return;
 	attrset(attr);
 	move(y, x);
-	add_clean(stdscr, text, whole_chars(text, (size_t)width));
+	add_clean(stdscr, text, fit_columns(text, strlen(text), width));
+	attrset(A_NORMAL);
+}
+
+/* Writes the first LEN bytes of TEXT at Y, X: a row of wrapped text. */
+static void
+put_span(int y, int x, const char *text, size_t len, attr_t attr)
+{
+	attrset(attr);
+	move(y, x);
+	add_clean(stdscr, text, len);
 	attrset(A_NORMAL);
 }
 
@@ -218,7 +264,7 @@ static void
 put_line(int y, int x, const char *text, int width, attr_t attr,
     const char *what)
 {
-	if (strlen(text) > (size_t)(width > 0 ? width : 0))
+	if (text_columns(text, strlen(text)) > (width > 0 ? width : 0))
 		note_cut(what, text);
 	put_clipped(y, x, text, width, attr);
 }
@@ -287,19 +333,24 @@ draw_wrapped(int y, int x, int width, int limit, const char *text,
 		bool first = true;
 
 		do {
-			size_t left = (size_t)(end - p), take = left;
+			size_t left = (size_t)(end - p), take;
 			int room = width - (first ? 0 : (int)indent);
 			int at = x + (first ? 0 : (int)indent);
+			/* A first row's own leading blanks are not a place
+			 * to break. */
+			size_t lead = first ? indent : 0;
 
-			if ((int)take > room) {
-				take = (size_t)room;
-				while (take > 0 && p[take] != ' ')
+			take = fit_columns(p, left, room);
+			if (take < left) {
+				size_t fits = take;
+
+				while (take > lead && p[take] != ' ')
 					take--;
-				if (take == 0)
-					take = whole_chars(p, (size_t)room);
+				if (take <= lead)
+					take = fits;
 			}
 			if (!measure)
-				put_clipped(y, at, p, (int)take, attr);
+				put_span(y, at, p, take, attr);
 			y++;
 			p += take;
 			while (p < end && *p == ' ')
@@ -309,7 +360,8 @@ draw_wrapped(int y, int x, int width, int limit, const char *text,
 		if (p == end && *p == '\n')
 			p++;
 	}
-	if (*p != '\0' && !measure)
+	/* Only blank lines left at the limit are no loss. */
+	if (p[strspn(p, "\n")] != '\0' && !measure)
 		note_cut("text", p);
 	return y;
 }
@@ -597,6 +649,29 @@ qr_encode(const char *text)
 	return qr_cache.code;
 }
 
+/* V's QR code if it can be drawn: the terminal shows UTF-8 (the blocks
+ * could not be sent otherwise), and the code (quiet zone included) fits
+ * VIEW_QR_COLUMNS and the rows above BODY_END; else NULL. */
+static const QRcode *
+qr_fitting(const struct view *v, int body_end)
+{
+	const QRcode *qr;
+	int size;
+
+	if (v->qr.text == NULL ||
+	    strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
+		return NULL;
+	qr = qr_encode(v->qr.text);
+	if (qr == NULL)
+		return NULL;
+	size = qr->width + 2 * QR_QUIET;
+	/* One column clear on its left, one at the screen's right edge. */
+	if (size > VIEW_QR_COLUMNS - 2 || COLS - size - 1 < 0 ||
+	    QR_TOP + (size + 1) / 2 > body_end)
+		return NULL;
+	return qr;
+}
+
 /* True if module ROW, COL of the code framed by its quiet zone is light.
  * Below the frame (the lower half of the last text row) is not part of
  * the code: dark, like the rest of the screen. */
@@ -636,23 +711,14 @@ static void
 draw_qr(const struct view *v, int body_end)
 {
 	wchar_t line[VIEW_QR_COLUMNS];
-	const QRcode *qr;
+	const QRcode *qr = qr_fitting(v, body_end);
 	int size, rows, left, below;
 
-	if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
-		return;
-	qr = qr_encode(v->qr.text);
 	if (qr == NULL)
 		return;
 	size = qr->width + 2 * QR_QUIET;
 	rows = (size + 1) / 2;
 	left = COLS - size - 1;
-	/* One column clear on its left, one at the screen's right edge. */
-	if (size > VIEW_QR_COLUMNS - 2 || left < 0 ||
-	    QR_TOP + rows > body_end) {
-		note_cut("QR code", v->qr.text);
-		return;
-	}
 	attrset(theme_attr(THEME_QR));
 	for (int r = 0; r < rows; r++) {
 		for (int c = 0; c < size; c++) {
@@ -678,7 +744,7 @@ draw_qr(const struct view *v, int body_end)
 }
 
 static void
-draw_notice(const struct view_notice *n)
+draw_notice(const struct view_notice *n, int body_end)
 {
 	int width = COLS - 16, height, top, left, lines;
 	WINDOW *box_win;
@@ -686,13 +752,13 @@ draw_notice(const struct view_notice *n)
 	lines = draw_wrapped(0, 0, width - 4, INT_MAX, n->text, A_NORMAL,
 	    true);
 	height = lines + 4;
-	/* Over the body and the title when it must: a notice's last words
-	 * are usually what to do. */
-	if (height > LINES - BODY_TOP - 3) {
-		height = height > LINES - 5 ? LINES - 5 : height;
-		top = 3 + (LINES - 5 - height) / 2;
+	/* Centred in the body, above the status (BODY_END); over the title
+	 * too when it must: a notice's last words are usually what to do. */
+	if (height > body_end - 1 - BODY_TOP) {
+		height = height > body_end - 3 ? body_end - 3 : height;
+		top = 3 + (body_end - 3 - height) / 2;
 	} else {
-		top = BODY_TOP + (LINES - BODY_TOP - 3 - height) / 2;
+		top = BODY_TOP + (body_end - 1 - BODY_TOP - height) / 2;
 	}
 	left = (COLS - width) / 2;
 	box_win = derwin(stdscr, height, width, top, left);
@@ -705,10 +771,10 @@ draw_notice(const struct view_notice *n)
 	if (n->title != NULL) {
 		wattron(box_win, A_BOLD);
 		mvwaddstr(box_win, 0, 2, " ");
-		if (strlen(n->title) > (size_t)(width - 6))
+		if (text_columns(n->title, strlen(n->title)) > width - 6)
 			note_cut("notice title", n->title);
-		add_clean(box_win, n->title, whole_chars(n->title,
-		    (size_t)(width - 6)));
+		add_clean(box_win, n->title, fit_columns(n->title,
+		    strlen(n->title), width - 6));
 		waddstr(box_win, " ");
 		wattroff(box_win, A_BOLD);
 	}
@@ -775,11 +841,32 @@ draw_fits(void)
 	return LINES >= VIEW_MIN_ROWS && COLS >= VIEW_MIN_COLS;
 }
 
+/* The rows VIEW's body takes with INTRO, RESERVE columns kept clear on
+ * the right: the intro and a blank row, each field with its note, a
+ * blank row, every menu entry. */
+static int
+body_rows(const struct view *view, const char *intro, int reserve)
+{
+	int rows = 0;
+
+	if (intro != NULL)
+		rows += draw_wrapped(0, 0, COLS - 2 * BODY_LEFT - reserve,
+		    INT_MAX, intro, A_NORMAL, true) + 1;
+	for (size_t i = 0; i < view->field_count; i++)
+		rows += 1 + (view->fields[i].note == NULL ? 1 :
+		    draw_wrapped(0, 0, COLS - BODY_LEFT - 2 - reserve, INT_MAX,
+		    view->fields[i].note, A_NORMAL, true));
+	if (view->field_count > 0)
+		rows++;
+	return rows + (int)view->menu.count;
+}
+
 void
 draw_view(const struct view_header *header, const struct view *view)
 {
-	int y, cursor_y = -1, cursor_x = 0, status_rows, body_end;
-	int reserve = view->qr.text != NULL ? VIEW_QR_COLUMNS : 0;
+	int y, cursor_y = -1, cursor_x = 0, status_rows, body_end, reserve;
+	const char *intro;
+	bool qr_shown;
 
 	secret_on_screen = view->secret_shown;
 	cut_text[0] = '\0';
@@ -802,9 +889,6 @@ draw_view(const struct view_header *header, const struct view *view)
 	else if (cache.menu != NULL)
 		unpost_menu(cache.menu);
 	draw_header(header);
-	if (view->title != NULL)
-		put_line(3, BODY_LEFT, view->title, COLS - 2 * BODY_LEFT -
-		    reserve, theme_attr(THEME_TITLE), "title");
 	/* The status takes the rows above the hints that it needs (one is
 	 * kept for it always, so that one appearing moves nothing); the
 	 * body ends above it. */
@@ -814,21 +898,35 @@ draw_view(const struct view_header *header, const struct view *view)
 	if (status_rows < 1)
 		status_rows = 1;
 	body_end = LINES - 1 - status_rows;
+	/* A QR code is drawn where it fits and leaves the text beside it
+	 * room; otherwise the text takes the width, in its plain form. */
+	qr_shown = qr_fitting(view, body_end) != NULL &&
+	    body_rows(view, view->intro, VIEW_QR_COLUMNS) <=
+	    body_end - BODY_TOP;
+	reserve = qr_shown ? VIEW_QR_COLUMNS : 0;
+	intro = !qr_shown && view->qr.text != NULL &&
+	    view->qr.plain_intro != NULL ? view->qr.plain_intro : view->intro;
+	if (view->qr.text != NULL && !qr_shown &&
+	    view->qr.plain_intro == NULL &&
+	    strcmp(nl_langinfo(CODESET), "UTF-8") == 0)
+		note_cut("QR code", "no room for it, and no text instead");
+	if (view->title != NULL)
+		put_line(3, BODY_LEFT, view->title, COLS - 2 * BODY_LEFT -
+		    reserve, theme_attr(THEME_TITLE), "title");
 	y = BODY_TOP;
-	if (view->intro != NULL)
+	if (intro != NULL)
 		y = draw_wrapped(y, BODY_LEFT, COLS - 2 * BODY_LEFT - reserve,
-		    body_end, view->intro, theme_attr(THEME_NORMAL),
-		    false) + 1;
+		    body_end, intro, theme_attr(THEME_NORMAL), false) + 1;
 	if (view->field_count > 0)
 		y = draw_fields(y, body_end, view, reserve, &cursor_y,
 		    &cursor_x) + 1;
 	if (view->menu.count > 0)
 		draw_menu(y, body_end, &view->menu,
 		    COLS - BODY_LEFT - 2 - reserve);
-	if (view->qr.text != NULL)
+	if (qr_shown)
 		draw_qr(view, body_end);
 	if (view->notice.text != NULL)
-		draw_notice(&view->notice);
+		draw_notice(&view->notice, body_end);
 	if (view->status != NULL)
 		draw_wrapped(body_end, BODY_LEFT, COLS - 2 * BODY_LEFT,
 		    LINES - 1, view->status, theme_attr(THEME_STATUS), false);

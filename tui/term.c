@@ -45,6 +45,8 @@
 #define SIZE_POLL_MS 3000	/* too small on a serial line: ask again
 				 * this often (the laptop's window may have
 				 * grown; nothing tells us) */
+#define SIZE_POLL_MAX 20	/* questions left unanswered before the
+				 * asking stops (until Ctrl-L) */
 #define SIZE_ROWS_MAX 200	/* larger reports are drawn in this much */
 #define SIZE_COLS_MAX 400
 
@@ -62,8 +64,9 @@ static struct {
 	int64_t size_asked_ms;	/* when a size question went out; only its
 				 * answer within SIZE_ANSWER_MS may resize
 				 * (line noise must not); 0: none out */
-	int64_t size_polled_ms;	/* when the last size question went out
-				 * while the screen was too small */
+	int64_t size_polled_ms;	/* when the last size question went out */
+	int size_polls_unanswered;	/* asked while too small, with no
+					 * answer since */
 	bool xonxoff;		/* the line's flow control is XON/XOFF */
 	WINDOW *input;
 	int escdelay_ms;
@@ -510,7 +513,7 @@ ask_size_now(void)
 		return;
 	fflush(term.out);
 	ask_size(fileno(term.out));
-	term.size_asked_ms = now_ms();
+	term.size_asked_ms = term.size_polled_ms = now_ms();
 }
 
 void
@@ -519,6 +522,8 @@ term_repaint(void)
 	if (draw_secret_shown())
 		scrub_secret();
 	clearok(curscr, TRUE);
+	/* Ctrl-L: a terminal that did not answer may now. */
+	term.size_polls_unanswered = 0;
 	ask_size_now();
 }
 
@@ -530,12 +535,14 @@ poll_size(void)
 {
 	int64_t now = now_ms(), next;
 
-	if (!term.serial || draw_fits())
+	/* A terminal that never answers is not asked for ever. */
+	if (!term.serial || draw_fits() ||
+	    term.size_polls_unanswered >= SIZE_POLL_MAX)
 		return INT64_MAX;
 	next = term.size_polled_ms + SIZE_POLL_MS;
 	if (now >= next) {
 		ask_size_now();
-		term.size_polled_ms = now;
+		term.size_polls_unanswered++;
 		next = now + SIZE_POLL_MS;
 	}
 	return next - now;
@@ -573,6 +580,7 @@ term_size_report(struct term_event *ev)
 	if (!size_question_out())
 		return false;
 	term.size_asked_ms = 0;
+	term.size_polls_unanswered = 0;
 	rows = (int)(ev->key.ch >> 16);
 	cols = (int)(ev->key.ch & 0xffff);
 	clamp_size(&rows, &cols);

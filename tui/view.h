@@ -65,11 +65,17 @@ struct view_notice {
 	const char *text;	/* '\n' separates lines; long lines wrap */
 };
 
-/* A QR code drawn on the right of the body, beside the text. */
+/* A QR code drawn on the right of the body, beside the text, where it
+ * can be: the terminal shows UTF-8, the code fits VIEW_QR_COLUMNS, and
+ * the intro, fields and menu fit beside it. Where it cannot, the view is
+ * drawn at the full width with PLAIN_INTRO instead of the intro, which
+ * must then say what the code would have. */
 struct view_qr {
 	const char *text;	/* encoded with libqrencode, error correction
 				 * M; NULL: no QR code */
 	const char *caption;	/* one short line under it, or NULL */
+	const char *plain_intro;	/* the intro without the code, or
+					 * NULL: the same intro */
 };
 
 /* How wide the QR code column is (quiet zone included) when a view has

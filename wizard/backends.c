@@ -216,7 +216,12 @@ wizard_backends_context(struct config *cfg, struct wizard_backends *b,
 		if (device_read_info(&b->device, &info, &err) == 0) {
 			const char *words[] = { info.serial, info.model };
 
-			(void)policy_forbid(b->policy, words, 2, &err);
+			if (policy_forbid(b->policy, words, 2, &err) != 0)
+				fprintf(stderr, "nvr-recovery: %s\n",
+				    err.message);
+		} else {
+			fprintf(stderr, "nvr-recovery: passwords may hold the "
+			    "serial number: %s\n", err.message);
 		}
 		context->accounts = &b->accounts;
 		context->policy = b->policy;

@@ -982,6 +982,55 @@ test_clock_trusted(void **state)
 	requests_close(r);
 }
 
+/* How long a pending request has left, as the Support screen says it:
+ * the lifetime less the age the clocks vouch for (the wall clock while
+ * trusted, the time since boot always, whichever is more). */
+static void
+test_current_seconds_left(void **state)
+{
+	struct support_fx *fx = *state;
+	struct requests_device dev;
+	struct requests_clock made = clock_at(T0, 1000, "boot-a");
+	struct requests_clock day = clock_at(T0 + DAY, 1000 + DAY, "boot-a");
+	/* The wall clock ran ahead of the time since boot. */
+	struct requests_clock ahead = clock_at(T0 + 3 * DAY, 1000 + DAY,
+	    "boot-a");
+	/* An untrusted one (2000-01-01): the time since boot alone. */
+	struct requests_clock dead = clock_at(Y2000 + 60, 60, "boot-b");
+	struct requests_clock dead_later = clock_at(Y2000 + 60, 60 + 2 * DAY,
+	    "boot-b");
+	char a[PROTOCOL_REQUEST_TEXT_MAX], text[PROTOCOL_REQUEST_TEXT_MAX];
+	char compact[PROTOCOL_REQUEST_TEXT_MAX];
+	struct nvr_error err;
+	struct requests *r;
+	long left = -1;
+
+	device_init(&dev);
+	r = open_with(fx, &DEFAULTS);
+	make_ok(r, &dev, "alice", &made, a);
+	assert_int_equal(requests_current(r, &dev, "alice", &made, text,
+	    sizeof(text), compact, sizeof(compact), &left, &err), 0);
+	assert_string_equal(text, a);
+	assert_int_equal(left, LIFETIME);
+	assert_int_equal(requests_current(r, &dev, "alice", &day, text,
+	    sizeof(text), compact, sizeof(compact), &left, &err), 0);
+	assert_int_equal(left, LIFETIME - DAY);
+	assert_int_equal(requests_current(r, &dev, "alice", &ahead, text,
+	    sizeof(text), compact, sizeof(compact), &left, &err), 0);
+	assert_int_equal(left, LIFETIME - 3 * DAY);
+	requests_close(r);
+
+	r = open_with(fx, &DEFAULTS);
+	make_ok(r, &dev, "bob", &dead, a);
+	assert_int_equal(requests_current(r, &dev, "bob", &dead_later, text,
+	    sizeof(text), compact, sizeof(compact), &left, &err), 0);
+	assert_int_equal(left, LIFETIME - 2 * DAY);
+	/* NULL: not asked. */
+	assert_int_equal(requests_current(r, &dev, "bob", &dead_later, text,
+	    sizeof(text), compact, sizeof(compact), NULL, &err), 0);
+	requests_close(r);
+}
+
 /* (b) Made with a dead RTC (2000-01-01), the clock corrected by NTP later
  * in the same boot: the time since boot rules. */
 static void
@@ -2181,6 +2230,8 @@ main(void)
 		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_clock_trusted, fx_setup,
 		    fx_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_current_seconds_left, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_clock_corrected_same_boot, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_clock_set_back, fx_setup,

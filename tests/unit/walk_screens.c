@@ -363,7 +363,36 @@ struct variant {
 	bool first_boot;	/* admin without a password */
 	bool no_support;	/* no support: section */
 	bool proof;		/* the reset asks for a proof, and restarts */
+	bool longest;		/* the longest serial the protocol takes and
+				 * an account with the longest name */
 };
+
+/* The longest account name and serial a request carries (31 characters
+ * each, PROTOCOL_NAME_MAX): the longest request. */
+#define LONG_NAME "a-very-long-account-name-abcdef"
+#define LONG_SERIAL "DEMO-0042-7731-ABCDEFGHIJKLMNOP"
+
+/* An account with the longest name, with a password, fourth in the
+ * menus. */
+static void
+add_long_account(const struct walk *w)
+{
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/root/etc/passwd", w->dir);
+	f = fopen(path, "a");
+	assert_non_null(f);
+	fprintf(f, LONG_NAME ":x:1050:1050::/home/long:/bin/sh\n");
+	assert_int_equal(fclose(f), 0);
+	snprintf(path, sizeof(path), "%s/root/etc/shadow", w->dir);
+	f = fopen(path, "a");
+	assert_non_null(f);
+	/* A hash of no known password: only "has a password" matters. */
+	fprintf(f, LONG_NAME ":$y$j9T$2Bfu/fK2aF1p.uFDlYhPr0$af4ihJKsrvNHP7"
+	    "Ysorm0UWwuX0HnTsZRg5vxAXsqhG5:20417:0:99999:7:::\n");
+	assert_int_equal(fclose(f), 0);
+}
 
 /* Cuts from the file at PATH the text from FROM up to (not including)
  * UNTIL. */
@@ -385,7 +414,7 @@ cut_out(const char *path, const char *from, const char *until)
 static void
 walk_open(struct walk *w, const struct variant *v, bool patient)
 {
-	char cmd[256], path[128];
+	char cmd[512], path[128];
 
 	memset(w, 0, sizeof(*w));
 	snprintf(w->dir, sizeof(w->dir), "/tmp/nvr-walk-XXXXXX");
@@ -393,6 +422,16 @@ walk_open(struct walk *w, const struct variant *v, bool patient)
 	snprintf(cmd, sizeof(cmd), "cp -a build/demo/. %s/", w->dir);
 	assert_int_equal(system(cmd), 0);
 	snprintf(path, sizeof(path), "%s/config.yaml", w->dir);
+	if (v->longest) {
+		edit(path, "serial: DEMO-0042-7731", "serial: " LONG_SERIAL);
+		/* The request carries the provisioned serial. */
+		snprintf(cmd, sizeof(cmd), "rm -f %s/provisioning && "
+		    "build/nvr-support provision --keys %s/vendor --serial "
+		    LONG_SERIAL " --out %s/provisioning >/dev/null", w->dir,
+		    w->dir, w->dir);
+		assert_int_equal(system(cmd), 0);
+		add_long_account(w);
+	}
 	if (v->contact) {
 		edit(path, demo_contact, long_contact);
 		add_crowd(w);
@@ -610,6 +649,22 @@ scripted(struct walk *w)
 			    must_see[i]);
 }
 
+/* The longest request: the account with the longest name, on the
+ * recorder with the longest serial. */
+static void
+longest_request(struct walk *w)
+{
+	type(w, "3");
+	type(w, "4");
+	type(w, "4");
+	type(w, "3");
+	assert_non_null(strstr(w->view.qr.plain_intro != NULL ?
+	    w->view.qr.plain_intro : w->view.intro, LONG_NAME));
+	type(w, "2");
+	esc(w);
+	esc(w);
+}
+
 /* Random keys: what a person, a cat or line noise types. */
 static void
 random_keys(struct walk *w, unsigned seed, int count)
@@ -655,9 +710,14 @@ run_variant(const struct variant *v)
 
 	assert_non_null(w);
 	/* The script follows the demo as shipped, with support. */
-	if (!v->first_boot && !v->no_support && !v->proof) {
+	if (!v->first_boot && !v->no_support && !v->proof && !v->longest) {
 		walk_open(w, v, false);
 		scripted(w);
+		walk_close(w);
+	}
+	if (v->longest) {
+		walk_open(w, v, false);
+		longest_request(w);
 		walk_close(w);
 	}
 	for (unsigned seed = 1; seed <= 6; seed++) {
@@ -720,6 +780,22 @@ test_other_configs(void **state)
 	    .proof = true });
 	run_variant(&(struct variant){ .term = "vt100", .proof = true,
 	    .contact = true });
+	run_variant(&(struct variant){ .term = "vt100", .no_support = true,
+	    .proof = true });
+}
+
+/* The longest request (name and serial), with the longest contact: the
+ * plain form where the QR code leaves no room. */
+static void
+test_longest(void **state)
+{
+	(void)state;
+	run_variant(&(struct variant){ .term = "vt100", .longest = true,
+	    .contact = true });
+	run_variant(&(struct variant){ .term = "linux", .utf8 = true,
+	    .longest = true, .contact = true });
+	run_variant(&(struct variant){ .term = "linux", .utf8 = true,
+	    .longest = true });
 }
 
 int
@@ -732,6 +808,7 @@ main(void)
 		cmocka_unit_test(test_linux_long_contact),
 		cmocka_unit_test(test_first_boot),
 		cmocka_unit_test(test_other_configs),
+		cmocka_unit_test(test_longest),
 	};
 
 	if (access("build/demo/config.yaml", R_OK) != 0) {
