@@ -87,8 +87,9 @@ SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer \
 # Recursive (=) so pkg-config runs when a recipe needs it, after
 # build/.deps-ok has installed what was missing.
 # The build's date: a recorder clock showing an earlier date is wrong
-# (backends/requests.c). SOURCE_DATE_EPOCH, else the last commit's date,
-# so that rebuilding the same source gives the same binary.
+# (backends/requests/requests.c). SOURCE_DATE_EPOCH, else the last
+# commit's date, so that rebuilding the same source gives the same
+# binary.
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || \
 	date +%s)
 # 64-bit file offsets and times on every machine: a 32-bit one (armhf)
@@ -110,22 +111,27 @@ LIBS = $(HARDEN_LD) $(LDFLAGS) $(shell $(PKG_CONFIG) --libs $(PKGS)) \
 	$(UNISTRING_LIBS)
 
 CORE_SRC := \
-	config/diag.c config/document.c config/schema.c config/config.c \
-	backends/nvr_error.c backends/atomic_file.c backends/device.c \
-	backends/device_static.c backends/device_files.c \
-	backends/accounts_shadow.c backends/attempts.c backends/policy.c \
-	backends/secret.c backends/audit.c backends/registry.c \
-	backends/answer.c backends/recovery.c backends/recovery_file.c \
-	backends/requests.c backends/provisioned.c backends/support.c \
-	backends/reset_plan.c backends/reset_journal.c backends/factory_reset.c \
-	backends/beneath.c backends/trust.c \
+	common/nvr_error.c common/atomic_file.c common/secret.c common/trust.c \
+	common/line_file.c \
 	common/code32.c common/protocol.c common/reset_file.c common/keyfile.c \
 	common/private_file.c common/provisioning.c common/harden.c \
+	config/diag.c config/document.c config/schema.c config/config.c \
+	config/reset_plan.c \
+	backends/registry.c backends/audit.c backends/attempts.c \
+	backends/device/device.c backends/device/static.c \
+	backends/device/files.c \
+	backends/accounts/shadow.c backends/accounts/policy.c \
+	backends/recovery/recovery.c backends/recovery/file.c \
+	backends/recovery/answer.c \
+	backends/requests/requests.c backends/requests/provisioned.c \
+	backends/requests/support.c \
+	backends/reset/factory_reset.c backends/reset/journal.c \
+	backends/reset/beneath.c \
 	tui/keys.c tui/theme.c tui/draw.c tui/term.c tui/port.c \
 	screens/main_menu.c screens/change_password.c screens/proof.c \
 	screens/account_menu.c screens/input.c screens/questions.c \
 	screens/forgot_password.c screens/support.c screens/factory_reset.c \
-	screens/next_steps.c \
+	screens/next_steps.c screens/file_list.c \
 	wizard/wizard.c wizard/backends.c
 MAIN_SRC := wizard/main.c
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
@@ -186,7 +192,7 @@ $(BUILD_DIR)/asan/nvr-recovery: $(ASAN_CORE_OBJ) $(ASAN_OBJ)/$(MAIN_SRC:.c=.o)
 # (support/), the protocol, the one write path; libsodium is its only
 # library.
 SUPPORT_SRC := support/keyset.c support/issue_log.c \
-	backends/nvr_error.c backends/atomic_file.c backends/trust.c \
+	common/nvr_error.c common/atomic_file.c common/trust.c \
 	common/code32.c common/protocol.c common/reset_file.c common/keyfile.c \
 	common/private_file.c common/provisioning.c common/harden.c
 SUPPORT_MAIN_SRC := support/main.c
@@ -226,10 +232,10 @@ $(BUILD_DIR)/asan/tests/%: tests/unit/%.c \
 
 # The crash test kills a writer at each failpoint, so it builds its own
 # atomic_file.c with them; the core objects have none.
-CRASH_SRC := tests/unit/test_atomic_crash.c backends/atomic_file.c \
-	backends/trust.c backends/nvr_error.c
-CRASH_DEPS := $(CRASH_SRC) backends/atomic_file.h backends/failpoint.h \
-	backends/trust.h backends/nvr_error.h
+CRASH_SRC := tests/unit/test_atomic_crash.c common/atomic_file.c \
+	common/trust.c common/nvr_error.c
+CRASH_DEPS := $(CRASH_SRC) common/atomic_file.h common/failpoint.h \
+	common/trust.h common/nvr_error.h
 
 $(BUILD_DIR)/tests/test_atomic_crash: $(CRASH_DEPS) | $(READY)
 	@mkdir -p $(@D)
@@ -245,12 +251,12 @@ $(BUILD_DIR)/asan/tests/test_atomic_crash: $(CRASH_DEPS) | $(READY)
 
 # The reset's crash test kills the executor at each failpoint of the
 # journal, its steps and the write path beneath them.
-RESET_CRASH_SRC := tests/unit/test_reset_crash.c backends/reset_journal.c \
-	backends/reset_plan.c backends/beneath.c backends/atomic_file.c \
-	backends/trust.c backends/nvr_error.c
-RESET_CRASH_DEPS := $(RESET_CRASH_SRC) backends/reset_journal.h \
-	backends/reset_plan.h backends/beneath.h backends/atomic_file.h \
-	backends/failpoint.h backends/nvr_error.h
+RESET_CRASH_SRC := tests/unit/test_reset_crash.c backends/reset/journal.c \
+	config/reset_plan.c backends/reset/beneath.c common/atomic_file.c \
+	common/trust.c common/nvr_error.c
+RESET_CRASH_DEPS := $(RESET_CRASH_SRC) backends/reset/journal.h \
+	config/reset_plan.h backends/reset/beneath.h common/atomic_file.h \
+	common/failpoint.h common/nvr_error.h
 
 $(BUILD_DIR)/tests/test_reset_crash: $(RESET_CRASH_DEPS) | $(READY)
 	@mkdir -p $(@D)
@@ -312,7 +318,7 @@ build/syslog-recv: tests/e2e/syslog_recv.c | build/.deps-ok
 # terminal shows with zbarimg.
 QR_DEMO_OBJ := $(OBJ)/tests/e2e/qr_demo.o $(OBJ)/tui/keys.o \
 	$(OBJ)/tui/theme.o $(OBJ)/tui/draw.o $(OBJ)/tui/term.o \
-	$(OBJ)/backends/nvr_error.o
+	$(OBJ)/common/nvr_error.o
 
 build/qr-demo: $(QR_DEMO_OBJ)
 	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
@@ -506,8 +512,8 @@ FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_LIB_SRC := common/code32.c common/protocol.c common/keyfile.c \
-	common/reset_file.c backends/nvr_error.c
-FUZZ_HEADERS := tests/fuzz/fuzz.h $(wildcard common/*.h) backends/nvr_error.h
+	common/reset_file.c common/nvr_error.c
+FUZZ_HEADERS := tests/fuzz/fuzz.h $(wildcard common/*.h) common/nvr_error.h
 FUZZ_BINS := $(FUZZ_NAMES:%=build/fuzz/fuzz_%)
 FUZZ_REPLAY_BINS := $(FUZZ_NAMES:%=build/asan/fuzz/replay_%)
 FUZZ_FLAGS = -std=c11 -D_GNU_SOURCE -I. -g -O1 \

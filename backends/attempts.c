@@ -34,7 +34,8 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "backends/atomic_file.h"
+#include "common/atomic_file.h"
+#include "common/line_file.h"
 
 #define HEADER "# nvr-recovery attempts 1\n"
 #define FILE_MAX (256 * 1024)
@@ -76,27 +77,24 @@ attempts_open(struct attempts **out, const char *state_dir,
 	return 0;
 }
 
-/* Finds the first of the LEN bytes of TEXT that cannot be in the file
- * (see invariant 2); 0 if none, else -EINVAL with the line named. */
+/* One line: NAME FAILURES LAST_FAILURE. */
 static int
-check_bytes(const struct attempts *a, const char *text, size_t len,
-    struct nvr_error *err)
+load_line(void *ctx, char *line, unsigned number, struct nvr_error *err)
 {
-	unsigned number = 1;
+	struct attempts *a = ctx;
+	struct entry *e = &a->entries[a->count];
+	long long failures = -1;
+	int used = 0;
 
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)text[i];
-
-		if (c == '\n') {
-			number++;
-			continue;
-		}
-		if (c == '\t' || (c >= 0x20 && c < 0x7f))
-			continue;
-		return nvr_error_set(err, -EINVAL, "%s:%u: damaged: %s; it was "
-		    "left as it is", a->path, number, c == 0 ? "a NUL byte" :
-		    c >= 0x80 ? "a byte that is not ASCII" : "a control byte");
-	}
+	if (a->count == ENTRIES_MAX ||
+	    sscanf(line, "%32s %lld %lld%n", e->name, &failures, &e->last,
+	    &used) != 3 || line[used] != '\0' || failures < 0 ||
+	    failures > FAILURES_MAX || e->last < -LAST_MAX ||
+	    e->last > LAST_MAX)
+		return nvr_error_set(err, -EINVAL, "%s:%u: not "
+		    "NAME FAILURES LAST_FAILURE", a->path, number);
+	e->failures = (long)failures;
+	a->count++;
 	return 0;
 }
 
@@ -104,55 +102,15 @@ check_bytes(const struct attempts *a, const char *text, size_t len,
 static int
 load(struct attempts *a, struct nvr_error *err)
 {
-	char *text, *line, *next;
-	size_t len;
-	unsigned number = 1;
-	int rc = atomic_file_check_trusted(a->path, err);
-
-	if (rc == 0)
-		rc = atomic_file_read(a->path, FILE_MAX, &text, &len, err);
+	const struct line_file file = {
+		.path = a->path, .header = HEADER, .what = "an attempts file",
+		.max_bytes = FILE_MAX, .code = -EINVAL, .suffix = "",
+		.ascii = true,
+	};
+	int rc;
 
 	a->count = 0;
-	if (rc == -ENOENT)
-		return 0;
-	if (rc != 0)
-		return rc;
-	rc = check_bytes(a, text, len, err);
-	if (rc != 0) {
-		free(text);
-		return rc;
-	}
-	if (strncmp(text, HEADER, strlen(HEADER)) != 0) {
-		free(text);
-		return nvr_error_set(err, -EINVAL, "%s:1: not an attempts "
-		    "file of this version", a->path);
-	}
-	for (line = text + strlen(HEADER); *line != '\0'; line = next) {
-		struct entry *e = &a->entries[a->count];
-		long long failures = -1;
-		int used = 0;
-
-		number++;
-		next = strchr(line, '\n');
-		if (next == NULL) {
-			rc = nvr_error_set(err, -EINVAL, "%s:%u: the last line "
-			    "is cut short", a->path, number);
-			break;
-		}
-		*next++ = '\0';
-		if (a->count == ENTRIES_MAX ||
-		    sscanf(line, "%32s %lld %lld%n", e->name, &failures,
-		    &e->last, &used) != 3 || line[used] != '\0' ||
-		    failures < 0 || failures > FAILURES_MAX ||
-		    e->last < -LAST_MAX || e->last > LAST_MAX) {
-			rc = nvr_error_set(err, -EINVAL, "%s:%u: not "
-			    "NAME FAILURES LAST_FAILURE", a->path, number);
-			break;
-		}
-		e->failures = (long)failures;
-		a->count++;
-	}
-	free(text);
+	rc = line_file_read(&file, load_line, a, NULL, err);
 	if (rc != 0)
 		a->count = 0;	/* nothing is checked against a part */
 	return rc;

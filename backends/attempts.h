@@ -9,7 +9,7 @@
 
 #include <stdbool.h>
 
-#include "backends/nvr_error.h"
+#include "common/nvr_error.h"
 
 struct attempts_settings {
 	int free_tries;		/* failures before any wait (default 5) */

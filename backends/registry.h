@@ -8,10 +8,10 @@
 
 #include <stddef.h>
 
-#include "backends/accounts.h"
+#include "backends/accounts/accounts.h"
 #include "backends/backend.h"
-#include "backends/device.h"
-#include "backends/recovery.h"
+#include "backends/device/device.h"
+#include "backends/recovery/recovery.h"
 
 /* The implementation NAME of CONCERN, or NULL. */
 const struct backend_impl *registry_find(const char *concern,

@@ -23,7 +23,7 @@
 
 #include <stddef.h>
 
-#include "backends/nvr_error.h"
+#include "common/nvr_error.h"
 
 #define KEYFILE_ID_MAX 65535
 

@@ -12,8 +12,8 @@
 #include <sodium.h>
 #include <unistd.h>
 
-#include "backends/atomic_file.h"
-#include "backends/trust.h"
+#include "common/atomic_file.h"
+#include "common/trust.h"
 
 int
 private_file_check_folder(const char *dir, struct nvr_error *err)

@@ -11,7 +11,7 @@
  *    the folder is checked, nobody else can swap the file under us.
  * 2. Files are read without following a final symlink, and only regular
  *    files of a bounded size (PRIVATE_FILE_MAX for a key file).
- * 3. New files are made through backends/atomic_file.c (temporary file,
+ * 3. New files are made through common/atomic_file.c (temporary file,
  *    fsync, rename, fsync of the folder), mode 0600, owned by us, and
  *    never over an existing file.
  */
@@ -21,7 +21,7 @@
 #include <stddef.h>
 #include <sys/stat.h>
 
-#include "backends/nvr_error.h"
+#include "common/nvr_error.h"
 
 #define PRIVATE_FILE_MAX 4096
 

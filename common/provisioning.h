@@ -22,7 +22,7 @@
 #include <stdint.h>
 #include <sodium.h>
 
-#include "backends/nvr_error.h"
+#include "common/nvr_error.h"
 #include "common/protocol.h"
 
 #define PROVISIONING_HEADER "# nvr-recovery provisioning 1"

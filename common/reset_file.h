@@ -2,7 +2,7 @@
  * reset_file.h: signed reset files, the second way support answers a
  * recovery request (common/protocol.h): a small text file on a USB stick
  * instead of a code read over the phone. Made by `nvr-support
- * issue-file`, checked by the recorder (backends/requests.h,
+ * issue-file`, checked by the recorder (backends/requests/requests.h,
  * requests_redeem_file).
  *
  * Format (version 1): text, these lines in this order and nothing else,

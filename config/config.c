@@ -22,7 +22,7 @@
 #include <unistr.h>
 #include <uniwidth.h>
 
-#include "backends/trust.h"
+#include "common/trust.h"
 #include "config/schema.h"
 
 static const char *const color_choices[] = { "auto", "never", NULL };

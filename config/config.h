@@ -10,7 +10,7 @@
 #ifndef NVR_CONFIG_CONFIG_H
 #define NVR_CONFIG_CONFIG_H
 
-#include "backends/reset_plan.h"
+#include "config/reset_plan.h"
 #include "config/diag.h"
 #include "config/document.h"
 #include "config/schema.h"

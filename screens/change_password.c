@@ -26,7 +26,7 @@
 #include <time.h>
 
 #include "backends/audit.h"
-#include "backends/secret.h"
+#include "common/secret.h"
 #include "screens/input.h"
 #include "screens/proof.h"
 

@@ -22,8 +22,9 @@
 #include <strings.h>
 
 #include "backends/audit.h"
-#include "backends/factory_reset.h"
-#include "backends/secret.h"
+#include "backends/reset/factory_reset.h"
+#include "common/secret.h"
+#include "screens/file_list.h"
 #include "screens/input.h"
 #include "screens/proof.h"
 
@@ -75,10 +76,7 @@ struct fr_screen {
 	struct recovery_enrollment enrolled;	/* the admin's questions */
 	struct secret answers[RECOVERY_QUESTIONS_MAX];
 	size_t step;			/* the question being answered */
-	struct support_file files[SUPPORT_FILES_MAX];
-	size_t file_count, file_selected;
-	struct view_menu_item file_items[SUPPORT_FILES_MAX + 1];
-	char file_keys[SUPPORT_FILES_MAX + 1][4];
+	struct file_list files;
 	size_t confirm_selected;	/* 0: Cancel (the default) */
 	struct view_menu_item confirm_items[2];
 	char done_log[LOG_LINES][FACTORY_RESET_LABEL_MAX + 16];
@@ -238,34 +236,18 @@ to_type(struct fr_screen *s)
 	s->state = FR_TYPE;
 }
 
+/* Factory reset takes a file for a factory reset; one that sets a
+ * password is listed as such. */
+#define FR_FILE_USABLE "factory reset, signed for this recorder"
+#define FR_FILE_OTHER "sets a password: use it in Support & reset code"
+
 static void
 list_files(struct fr_screen *s)
 {
-	struct nvr_error err;
-
-	s->file_count = 0;
-	(void)support_find_files(s->context->support, s->files,
-	    SUPPORT_FILES_MAX, &s->file_count, &err);
-	for (size_t i = 0; i < s->file_count; i++) {
-		struct support_file *f = &s->files[i];
-
-		snprintf(s->file_keys[i], sizeof(s->file_keys[i]), "%c",
-		    i < 9 ? (char)('1' + i) : ' ');
-		if (f->usable && f->action != PROTOCOL_FACTORY_RESET) {
-			f->usable = false;
-			snprintf(f->problem, sizeof(f->problem), "sets a "
-			    "password: use it in Support & reset code");
-		}
-		s->file_items[i] = (struct view_menu_item){ s->file_keys[i],
-		    f->name, f->usable ? "factory reset, signed for this "
-		    "recorder" : f->problem };
-	}
-	snprintf(s->file_keys[s->file_count], sizeof(s->file_keys[0]), "r");
-	s->file_items[s->file_count] = (struct view_menu_item){
-	    s->file_keys[s->file_count], "Look again", NULL };
-	s->file_selected = 0;
+	file_list_find(&s->files, s->context->support, PROTOCOL_FACTORY_RESET,
+	    FR_FILE_USABLE, FR_FILE_OTHER);
 	s->state = FR_FILES;
-	if (s->file_count == 0)
+	if (s->files.count == 0)
 		snprintf(s->status, sizeof(s->status), "No reset file "
 		    "(*.nvrreset) found on a USB stick.");
 }
@@ -560,7 +542,7 @@ check_answers(struct fr_screen *s)
 static struct screen_result
 check_file(struct fr_screen *s)
 {
-	const struct support_file *f = &s->files[s->file_selected];
+	const struct support_file *f = &s->files.files[s->files.selected];
 	struct reset_file rf;
 	struct nvr_error err;
 	char wait_text[32];
@@ -859,20 +841,24 @@ fr_handle(void *self, const struct keys_action_event *ev)
 		}
 		if (back)
 			return close;
-		if (ev->action == ACTION_HOTKEY && ev->ch == 'r') {
-			list_files(s);
-		} else if (input_menu_move(&s->file_selected,
-		    s->file_count + 1, ev)) {
-			if (s->file_selected == s->file_count) {
-				list_files(s);
-			} else if (!s->files[s->file_selected].usable) {
+		switch (file_list_handle(&s->files, s->context->support,
+		    PROTOCOL_FACTORY_RESET, FR_FILE_USABLE, FR_FILE_OTHER, ev)) {
+		case FILE_LIST_LOOKED:
+			if (s->files.count == 0)
+				snprintf(s->status, sizeof(s->status), "No "
+				    "reset file (*.nvrreset) found on a USB "
+				    "stick.");
+			break;
+		case FILE_LIST_CHOSEN:
+			if (!s->files.files[s->files.selected].usable) {
 				snprintf(s->status, sizeof(s->status), "%s",
-				    s->files[s->file_selected].problem);
-			} else {
-				s->state = FR_FILE_CHECKING;
-				return (struct screen_result){
-				    .kind = SCREEN_WORK };
+				    s->files.files[s->files.selected].problem);
+				break;
 			}
+			s->state = FR_FILE_CHECKING;
+			return (struct screen_result){ .kind = SCREEN_WORK };
+		default:
+			break;
 		}
 		return stay;
 	case FR_TYPE:
@@ -1060,8 +1046,7 @@ fr_render(void *self, struct view *view)
 		view->intro = "Reset files found on USB storage (*.nvrreset). "
 		    "Choose the factory-reset file support sent for this "
 		    "recorder. Using it does not erase anything yet.";
-		input_files_view(view, s->file_items, s->file_count + 1,
-		    s->file_selected);
+		file_list_view(&s->files, view);
 		return;
 	case FR_ANSWERS:
 		snprintf(intro, size, "Question %zu of %zu: %s", s->step + 1,

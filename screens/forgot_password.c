@@ -24,7 +24,7 @@
 #include <string.h>
 
 #include "backends/audit.h"
-#include "backends/secret.h"
+#include "common/secret.h"
 #include "screens/account_menu.h"
 #include "screens/input.h"
 #include "screens/next_steps.h"

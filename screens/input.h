@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "backends/secret.h"
+#include "common/secret.h"
 #include "screens/screen.h"
 
 /* Types into, or erases from, S as EV says; other actions are ignored. */

@@ -22,7 +22,7 @@
 #include <sodium.h>
 
 #include "backends/audit.h"
-#include "backends/secret.h"
+#include "common/secret.h"
 #include "screens/account_menu.h"
 #include "screens/input.h"
 #include "screens/proof.h"

@@ -13,14 +13,14 @@
 #include <string.h>
 #include <time.h>
 
-#include "backends/accounts.h"
+#include "backends/accounts/accounts.h"
 #include "backends/attempts.h"
-#include "backends/device.h"
-#include "backends/factory_reset.h"
-#include "backends/policy.h"
-#include "backends/recovery.h"
-#include "backends/secret.h"
-#include "backends/support.h"
+#include "backends/device/device.h"
+#include "backends/reset/factory_reset.h"
+#include "backends/accounts/policy.h"
+#include "backends/recovery/recovery.h"
+#include "common/secret.h"
+#include "backends/requests/support.h"
 #include "config/config.h"
 #include "tui/keys.h"
 #include "tui/view.h"

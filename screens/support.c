@@ -25,8 +25,9 @@
 #include <string.h>
 
 #include "backends/audit.h"
-#include "backends/secret.h"
+#include "common/secret.h"
 #include "screens/account_menu.h"
+#include "screens/file_list.h"
 #include "screens/input.h"
 #include "screens/next_steps.h"
 #include "screens/proof.h"
@@ -57,11 +58,7 @@ struct support_screen {
 	struct secret code;
 	struct view_menu_item entries[ENTRY_COUNT];
 	size_t entry;
-	struct support_file files[SUPPORT_FILES_MAX];
-	size_t file_count, file_selected;
-	struct view_menu_item file_items[SUPPORT_FILES_MAX + 1];
-	char file_keys[SUPPORT_FILES_MAX + 1][4];
-	char file_notes[SUPPORT_FILES_MAX][80];
+	struct file_list files;
 	struct next_steps after;
 	struct view_field field;
 	char note[300];
@@ -301,27 +298,16 @@ support_create(const struct screen_context *context)
 	return s;
 }
 
+/* Support takes a file that sets a password; one for a factory reset is
+ * listed as usable, and choosing it says where it is used (it stays
+ * good). */
+#define FILE_USABLE "signed for this recorder"
+
 static void
 list_files(struct support_screen *s)
 {
-	struct nvr_error err;
-
-	s->file_count = 0;
-	(void)support_find_files(s->context->support, s->files,
-	    SUPPORT_FILES_MAX, &s->file_count, &err);
-	for (size_t i = 0; i < s->file_count; i++) {
-		snprintf(s->file_keys[i], sizeof(s->file_keys[i]), "%c",
-		    i < 9 ? (char)('1' + i) : ' ');
-		snprintf(s->file_notes[i], sizeof(s->file_notes[i]), "%s",
-		    s->files[i].usable ? "signed for this recorder" :
-		    s->files[i].problem);
-		s->file_items[i] = (struct view_menu_item){ s->file_keys[i],
-		    s->files[i].name, s->file_notes[i] };
-	}
-	snprintf(s->file_keys[s->file_count], sizeof(s->file_keys[0]), "r");
-	s->file_items[s->file_count] = (struct view_menu_item){
-	    s->file_keys[s->file_count], "Look again", NULL };
-	s->file_selected = 0;
+	file_list_find(&s->files, s->context->support, PROTOCOL_SET_PASSWORD,
+	    FILE_USABLE, NULL);
 	s->state = SUPPORT_FILES;
 }
 
@@ -371,7 +357,7 @@ check_code(struct support_screen *s)
 static struct screen_result
 check_file(struct support_screen *s)
 {
-	const struct support_file *f = &s->files[s->file_selected];
+	const struct support_file *f = &s->files.files[s->files.selected];
 	struct screen_result stay = { .kind = SCREEN_STAY };
 	struct reset_file rf;
 	struct nvr_error err;
@@ -397,14 +383,7 @@ choose_file(struct support_screen *s)
 	struct screen_result r = { .kind = SCREEN_STAY };
 	const struct support_file *f;
 
-	if (s->file_selected == s->file_count) {
-		list_files(s);
-		if (s->file_count == 0)
-			snprintf(s->status, sizeof(s->status), "No reset file "
-			    "(*.nvrreset) on any USB stick yet.");
-		return r;
-	}
-	f = &s->files[s->file_selected];
+	f = &s->files.files[s->files.selected];
 	if (!f->usable) {
 		snprintf(s->status, sizeof(s->status), "%s", f->problem);
 		return r;
@@ -451,7 +430,7 @@ support_handle(void *self, const struct keys_action_event *ev)
 				s->state = SUPPORT_CODE;
 			} else if (s->entry == ENTRY_FILE) {
 				list_files(s);
-				if (s->file_count == 0)
+				if (s->files.count == 0)
 					snprintf(s->status, sizeof(s->status),
 					    "No reset file (*.nvrreset) found "
 					    "on a USB stick.");
@@ -482,12 +461,22 @@ support_handle(void *self, const struct keys_action_event *ev)
 		if (back) {
 			build_overview(s);
 			s->state = SUPPORT_OVERVIEW;
+			break;
 		}
-		else if (ev->action == ACTION_HOTKEY && ev->ch == 'r')
-			list_files(s);
-		else if (input_menu_move(&s->file_selected,
-		    s->file_count + 1, ev))
+		switch (file_list_handle(&s->files, s->context->support,
+		    PROTOCOL_SET_PASSWORD, FILE_USABLE, NULL, ev)) {
+		case FILE_LIST_LOOKED:
+			if (s->files.count == 0)
+				snprintf(s->status, sizeof(s->status), "No "
+				    "reset file (*.nvrreset) on any USB stick "
+				    "yet.");
+			break;
+		case FILE_LIST_CHOSEN:
 			r = choose_file(s);
+			break;
+		default:
+			break;
+		}
 		break;
 	case SUPPORT_AFTER:
 		r = next_steps_handle(&s->after, s->context, ev);
@@ -569,8 +558,7 @@ support_render(void *self, struct view *view)
 		    "storage (*.nvrreset). Choose one signed for this recorder; "
 		    "a file for a password sets the account's new password.");
 		view->intro = s->intro;
-		input_files_view(view, s->file_items, s->file_count + 1,
-		    s->file_selected);
+		file_list_view(&s->files, view);
 		return;
 	case SUPPORT_CHECKING:
 	case SUPPORT_FILE_CHECKING:

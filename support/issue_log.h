@@ -22,7 +22,7 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "backends/nvr_error.h"
+#include "common/nvr_error.h"
 #include "common/protocol.h"
 
 #define ISSUE_LOG_NAME "issued.log"

@@ -24,7 +24,7 @@
 #include <stdint.h>
 #include <sodium.h>
 
-#include "backends/nvr_error.h"
+#include "common/nvr_error.h"
 #include "common/protocol.h"
 #include "common/provisioning.h"
 

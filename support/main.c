@@ -36,7 +36,7 @@
 #include <unistd.h>
 
 #include "common/harden.h"
-#include "backends/atomic_file.h"
+#include "common/atomic_file.h"
 #include "common/protocol.h"
 #include "support/issue_log.h"
 #include "support/keyset.h"

@@ -14,7 +14,7 @@
 
 #include <stdio.h>
 
-#include "backends/nvr_error.h"
+#include "common/nvr_error.h"
 
 enum port_parity { PORT_PARITY_NONE, PORT_PARITY_ODD, PORT_PARITY_EVEN };
 enum port_flow { PORT_FLOW_NONE, PORT_FLOW_XONXOFF, PORT_FLOW_RTSCTS };

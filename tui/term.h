@@ -12,7 +12,7 @@
 
 #include <stdbool.h>
 
-#include "backends/nvr_error.h"
+#include "common/nvr_error.h"
 #include "tui/keys.h"
 
 struct term_options {

@@ -8,9 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "backends/provisioned.h"
+#include "backends/requests/provisioned.h"
 #include "backends/registry.h"
-#include "backends/reset_journal.h"
+#include "backends/reset/journal.h"
 #include "wizard/wizard.h"
 
 void

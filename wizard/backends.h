@@ -10,15 +10,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "backends/accounts.h"
+#include "backends/accounts/accounts.h"
 #include "backends/attempts.h"
-#include "backends/device.h"
-#include "backends/factory_reset.h"
-#include "backends/policy.h"
-#include "backends/recovery.h"
-#include "backends/requests.h"
-#include "backends/reset_plan.h"
-#include "backends/support.h"
+#include "backends/device/device.h"
+#include "backends/reset/factory_reset.h"
+#include "backends/accounts/policy.h"
+#include "backends/recovery/recovery.h"
+#include "backends/requests/requests.h"
+#include "config/reset_plan.h"
+#include "backends/requests/support.h"
 #include "config/config.h"
 #include "screens/screen.h"
 

@@ -35,7 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "backends/atomic_file.h"
+#include "common/atomic_file.h"
 #include "common/protocol.h"
 #include "common/provisioning.h"
 #include "common/reset_file.h"

@@ -16,7 +16,7 @@
 #include <time.h>
 #include <cmocka.h>
 
-#include "backends/device.h"
+#include "backends/device/device.h"
 #include "config/config.h"
 #include "config/diag.h"
 

@@ -1,6 +1,7 @@
 /*
  * test_accounts_shadow.c: the shadow accounts backend
- * (backends/accounts_shadow.c) through backends/accounts.h, against real
+ * (backends/accounts/shadow.c) through backends/accounts/accounts.h,
+ * against real
  * etc/passwd and etc/shadow files in a fresh folder (support_fx_setup),
  * opened from YAML text as the wizard opens it.
  *
@@ -35,7 +36,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "backends/accounts.h"
+#include "backends/accounts/accounts.h"
 #include "backends/registry.h"
 #include "config/config.h"
 #include "config/diag.h"

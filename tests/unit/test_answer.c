@@ -1,5 +1,5 @@
 /*
- * test_answer.c: security-question answers (backends/answer.c): the
+ * test_answer.c: security-question answers (backends/recovery/answer.c): the
  * normal form an answer is compared in, including the cases it does not
  * join (Turkish dotless i), and argon2id hashes made and checked.
  *
@@ -20,8 +20,8 @@
 #include <cmocka.h>
 #include <sodium.h>
 
-#include "backends/answer.h"
-#include "backends/secret.h"
+#include "backends/recovery/answer.h"
+#include "common/secret.h"
 
 static const struct answer_cost LOW = { 1, 8192 * 8 };
 

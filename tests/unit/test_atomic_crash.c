@@ -1,6 +1,6 @@
 /*
  * test_atomic_crash.c: a writer killed at any step of
- * atomic_file_replace leaves the store whole (backends/atomic_file.c,
+ * atomic_file_replace leaves the store whole (common/atomic_file.c,
  * built with -DNVR_FAILPOINTS for this test only).
  *
  * For each failpoint a forked child replaces PATH, which holds OLD, with
@@ -31,11 +31,11 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "backends/atomic_file.h"
-#include "backends/failpoint.h"
+#include "common/atomic_file.h"
+#include "common/failpoint.h"
 
 #ifndef NVR_FAILPOINTS
-#error "test_atomic_crash needs backends/atomic_file.c with -DNVR_FAILPOINTS"
+#error "test_atomic_crash needs common/atomic_file.c with -DNVR_FAILPOINTS"
 #endif
 
 #define OWNER 1234

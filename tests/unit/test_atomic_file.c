@@ -1,6 +1,6 @@
 /*
  * test_atomic_file.c: replacing, reading and locking the files that hold
- * credentials and state (backends/atomic_file.c).
+ * credentials and state (common/atomic_file.c).
  *
  * Each test works in a fresh folder from mkdtemp(3), removed in teardown.
  * The tests run as root, so owners can be set and checked. Other
@@ -25,7 +25,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "backends/atomic_file.h"
+#include "common/atomic_file.h"
 #include "tests/unit/support.h"
 
 #define OLD_TEXT "root:$6$old$oldhash:19000:0:99999:7:::\n"

@@ -1,5 +1,5 @@
 /*
- * test_device_files.c: the files device backend (backends/device_files.c),
+ * test_device_files.c: the files device backend (backends/device/files.c),
  * opened through config_load() and registry_open_device().
  *
  * Each test writes its config and the files it names into a fresh folder

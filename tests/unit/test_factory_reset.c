@@ -1,5 +1,5 @@
 /*
- * test_factory_reset.c: the reset concern (backends/factory_reset.c) over
+ * test_factory_reset.c: the reset concern (backends/reset/factory_reset.c) over
  * real files: the summary with sizes, a reset run a step at a time to the
  * factory state (passwords cleared in shadow and its backup, the wizard's
  * own state erased, kept paths untouched), one reset at a time, and the
@@ -20,7 +20,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "backends/factory_reset.h"
+#include "backends/reset/factory_reset.h"
 #include "backends/registry.h"
 #include "config/config.h"
 #include "tests/unit/support.h"

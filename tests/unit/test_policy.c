@@ -1,7 +1,8 @@
 /*
- * test_policy.c: the password strength policy (backends/policy.c), opened
- * from YAML as the wizard opens it (accounts: policy:) or with no mapping
- * at all, and judged by the real libpwquality and cracklib dictionary.
+ * test_policy.c: the password strength policy
+ * (backends/accounts/policy.c), opened from YAML as the wizard opens it
+ * (accounts: policy:) or with no mapping at all, and judged by the real
+ * libpwquality and cracklib dictionary.
  *
  * Every refusal is checked for its exact message, for the message's
  * length (POLICY_MESSAGE_MAX) and for never holding the password or the
@@ -26,7 +27,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "backends/policy.h"
+#include "backends/accounts/policy.h"
 #include "config/config.h"
 #include "config/diag.h"
 #include "config/document.h"

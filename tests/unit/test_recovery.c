@@ -1,8 +1,9 @@
 /*
  * test_recovery.c: the recovery concern: its shared settings, the check of
- * a question's text and the reading of a typed key (backends/recovery.c),
+ * a question's text and the reading of a typed key
+ * (backends/recovery/recovery.c),
  * and the file store of questions and one-time keys
- * (backends/recovery_file.c), opened from YAML through the registry.
+ * (backends/recovery/file.c), opened from YAML through the registry.
  *
  * Each test works in a fresh folder from mkdtemp(3), removed in teardown;
  * the state folder is its "state" subfolder. Hashes use a low argon2 cost
@@ -27,10 +28,10 @@
 #include <cmocka.h>
 #include <sodium.h>
 
-#include "backends/answer.h"
-#include "backends/recovery.h"
+#include "backends/recovery/answer.h"
+#include "backends/recovery/recovery.h"
 #include "backends/registry.h"
-#include "backends/secret.h"
+#include "common/secret.h"
 #include "common/code32.h"
 #include "config/config.h"
 #include "config/diag.h"

@@ -1,7 +1,7 @@
 /*
  * test_registry.c: the backend registry (backends/registry.c), the device
- * calls and field copy (backends/device.c) and the static device backend
- * (backends/device_static.c).
+ * calls and field copy (backends/device/device.c) and the static device backend
+ * (backends/device/static.c).
  *
  * Configs are written into a fresh folder from mkdtemp(3), removed in
  * teardown; every diagnostic is checked at its exact line and column.

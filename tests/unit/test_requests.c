@@ -1,6 +1,7 @@
 /*
  * test_requests.c: the device side of the recovery protocol
- * (backends/requests.c): making requests, redeeming the reset codes and
+ * (backends/requests/requests.c): making requests, redeeming the reset
+ * codes and
  * signed reset files support sends back (whichever answers a request
  * first wins), how long a request stays good under an injected clock,
  * the three-pending limit, and how a file that does not parse is refused
@@ -31,7 +32,7 @@
 #include <sodium.h>
 
 #include "backends/attempts.h"
-#include "backends/requests.h"
+#include "backends/requests/requests.h"
 #include "common/protocol.h"
 #include "common/reset_file.h"
 #include "tests/unit/support.h"

@@ -18,8 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "backends/reset_plan.h"
-#include "backends/trust.h"
+#include "config/reset_plan.h"
+#include "common/trust.h"
 #include "config/config.h"
 #include "tests/unit/support.h"
 

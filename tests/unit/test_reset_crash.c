@@ -1,6 +1,6 @@
 /*
  * test_reset_crash.c: a factory reset killed at any moment and resumed
- * ends in exactly the factory tree (backends/reset_journal.c,
+ * ends in exactly the factory tree (backends/reset/journal.c,
  * reset_plan.c and atomic_file.c built with -DNVR_FAILPOINTS for this
  * test only).
  *
@@ -38,13 +38,13 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "backends/atomic_file.h"
-#include "backends/beneath.h"
-#include "backends/failpoint.h"
-#include "backends/reset_journal.h"
+#include "common/atomic_file.h"
+#include "backends/reset/beneath.h"
+#include "common/failpoint.h"
+#include "backends/reset/journal.h"
 
 #ifndef NVR_FAILPOINTS
-#error "test_reset_crash needs backends/reset_journal.c with -DNVR_FAILPOINTS"
+#error "test_reset_crash needs backends/reset/journal.c with -DNVR_FAILPOINTS"
 #endif
 
 #define RANDOM_RUNS 200
@@ -507,7 +507,7 @@ make_plan(struct fx *fx)
 static void
 test_reset_crash_anywhere(void **state)
 {
-	/* Both walks of backends/beneath.h: the kernel's, then the
+	/* Both walks of backends/reset/beneath.h: the kernel's, then the
 	 * component by component one. */
 	beneath_force_components(((struct fx *)*state)->components);
 	static const char *const names[] = {

@@ -1,6 +1,6 @@
 /*
  * test_reset_file.c: signed reset files (common/reset_file.c) and the
- * recorder taking one (requests_redeem_file in backends/requests.c):
+ * recorder taking one (requests_redeem_file in backends/requests/requests.c):
  * pinned known answers, round trips, every way a file can be malformed
  * refused at its line, every single bit flip of a valid file refused,
  * every truncation refused, signatures by another key or without the
@@ -27,7 +27,7 @@
 #include <cmocka.h>
 #include <sodium.h>
 
-#include "backends/requests.h"
+#include "backends/requests/requests.h"
 #include "common/protocol.h"
 #include "common/reset_file.h"
 #include "tests/unit/support.h"

@@ -25,9 +25,9 @@
 #endif
 #endif
 
-#include "backends/beneath.h"
-#include "backends/reset_journal.h"
-#include "backends/reset_plan.h"
+#include "backends/reset/beneath.h"
+#include "backends/reset/journal.h"
+#include "config/reset_plan.h"
 #include "tests/unit/support.h"
 
 static int

@@ -1,0 +1,98 @@
+/*
+ * accounts.h: the accounts concern. It lists the accounts the wizard may
+ * change, says whether each has a usable password (first-boot setup runs
+ * when the admin's has none), checks a password and sets a new one.
+ *
+ * Every implementation writes through common/atomic_file.c, under the
+ * store's lock, and never rewrites a file it could not parse.
+ */
+#ifndef NVR_BACKENDS_ACCOUNTS_ACCOUNTS_H
+#define NVR_BACKENDS_ACCOUNTS_ACCOUNTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "backends/backend.h"
+#include "common/nvr_error.h"
+#include "config/document.h"
+
+#define ACCOUNT_NAME_MAX 32	/* bytes, as useradd allows */
+
+enum account_password {
+	ACCOUNT_PASSWORD_SET,		/* a hash that can be checked */
+	ACCOUNT_PASSWORD_EMPTY,		/* no password at all */
+	ACCOUNT_PASSWORD_LOCKED,	/* '!' or '*': none usable */
+	ACCOUNT_PASSWORD_DEFAULT,	/* a factory default anyone can look
+					 * up (it can still be checked) */
+};
+
+/* True if the account's password can be checked (set, even if default). */
+static inline bool
+account_password_checkable(enum account_password p)
+{
+	return p == ACCOUNT_PASSWORD_SET || p == ACCOUNT_PASSWORD_DEFAULT;
+}
+
+struct account {
+	char name[ACCOUNT_NAME_MAX + 1];
+	uid_t uid;
+	bool admin;			/* the account first-boot sets up */
+	enum account_password password;
+};
+
+struct accounts_ops {
+	/* Reads the schema-checked SETTINGS and checks the store can be
+	 * read and parsed, reporting problems with config_section_error.
+	 * Returns the state, or NULL if anything was reported. */
+	void *(*open)(const struct config_section *settings);
+	/* Fills ACCOUNTS (up to MAX) with the accounts the wizard offers,
+	 * the admin first; sets *COUNT. Re-reads the store. Returns 0 or a
+	 * negative errno with ERR filled. */
+	int (*list)(void *state, struct account *accounts, size_t max,
+	    size_t *count, struct nvr_error *err);
+	/* Returns 0 if PASSWORD is NAME's, -EACCES if not or if NAME is not
+	 * offered (the same answer, in about the same time), another
+	 * negative errno if the store cannot be read. */
+	int (*verify)(void *state, const char *name, const char *password,
+	    struct nvr_error *err);
+	/* Hashes PASSWORD and makes it NAME's, atomically, under the lock.
+	 * Returns 0 or a negative errno (-EBUSY: the store is locked by
+	 * someone else) with ERR filled. */
+	int (*set_password)(void *state, const char *name,
+	    const char *password, struct nvr_error *err);
+	/* The factory state, for a factory reset: no offered account has a
+	 * password any more (the admin's first-boot setup runs next), and
+	 * no old hash stays behind in the store. Idempotent: a store
+	 * already so is not written. Returns 0 or a negative errno. */
+	int (*factory_reset)(void *state, struct nvr_error *err);
+	/* Frees STATE; NULL is allowed. */
+	void (*close)(void *state);
+};
+
+/* An open accounts backend, as the wizard holds it. */
+struct accounts {
+	const struct accounts_ops *ops;
+	void *state;
+};
+
+/* True if the admin account (listed first) has no usable password (empty,
+ * locked or a factory default): first-boot setup is due, at start and
+ * after a factory reset. A store that cannot be read is not first boot;
+ * Change password will say what is wrong. */
+static inline bool
+accounts_admin_needs_password(const struct accounts *accounts)
+{
+	struct account admin;
+	struct nvr_error err;
+	size_t count;
+
+	if (accounts->ops->list(accounts->state, &admin, 1, &count, &err) != 0)
+		return false;
+	return count == 1 && admin.admin &&
+	    admin.password != ACCOUNT_PASSWORD_SET;
+}
+
+extern const struct backend_impl accounts_shadow_impl;
+
+#endif

@@ -1,0 +1,447 @@
+/*
+ * factory_reset.c: the reset concern over the journal: the summary with
+ * sizes, the whole reset recorded before the first change, one step at
+ * a time, and the restart.
+ */
+#include "backends/reset/factory_reset.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/atomic_file.h"
+
+/* readdir on a 32-bit machine without 64-bit file offsets fails with
+ * EOVERFLOW on a file system with 64-bit inode numbers (the Makefile's
+ * LFS_CFLAGS). */
+_Static_assert(sizeof(ino_t) == 8 && sizeof(off_t) == 8,
+    "build with -D_FILE_OFFSET_BITS=64");
+
+#define LOCK_NAME "reset.lock"
+#define COUNT_LIMIT 100000	/* entries counted for a size, at most */
+
+struct factory_reset {
+	struct factory_reset_settings s;
+	struct atomic_lock lock;	/* held from start (or the first
+					 * step of a reset found unfinished)
+					 * until it is finished */
+	bool skip_refused;		/* factory_reset_skip_refused */
+};
+
+int
+factory_reset_open(struct factory_reset **out,
+    const struct factory_reset_settings *settings, struct nvr_error *err)
+{
+	struct factory_reset *r = calloc(1, sizeof(*r));
+
+	*out = NULL;
+	if (r == NULL)
+		return nvr_error_set(err, -ENOMEM, "out of memory");
+	r->s = *settings;
+	*out = r;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* What a reset erases and keeps                                       */
+
+struct tally {
+	unsigned long long bytes;
+	unsigned long entries;	/* looked at */
+	unsigned long files;	/* not folders */
+	bool partial;		/* stopped at COUNT_LIMIT, or unreadable */
+};
+
+/* Adds the size of NAME in AT (a file or a tree, symlinks not followed). */
+static void
+tally_at(int at, const char *name, struct tally *t)
+{
+	struct stat st;
+	struct dirent *ent;
+	DIR *d;
+	int fd;
+
+	if (t->entries >= COUNT_LIMIT) {
+		t->partial = true;
+		return;
+	}
+	if (fstatat(at, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+		if (errno != ENOENT)
+			t->partial = true;
+		return;
+	}
+	t->entries++;
+	if (!S_ISDIR(st.st_mode)) {
+		t->files++;
+		if (S_ISREG(st.st_mode))
+			t->bytes += (unsigned long long)st.st_size;
+		return;
+	}
+	fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC);
+	if (fd < 0 || (d = fdopendir(fd)) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		t->partial = true;
+		return;
+	}
+	while ((ent = readdir(d)) != NULL && !t->partial)
+		if (strcmp(ent->d_name, ".") != 0 &&
+		    strcmp(ent->d_name, "..") != 0)
+			tally_at(fd, ent->d_name, t);
+	closedir(d);
+}
+
+/* "1.2 GB": decimal units, as disks are sold. */
+static void
+format_bytes(unsigned long long bytes, char *out, size_t size)
+{
+	static const char *const units[] = { "KB", "MB", "GB", "TB", "PB" };
+	double value = (double)bytes;
+	int unit = -1;
+
+	if (bytes < 1000) {
+		snprintf(out, size, "%llu byte%s", bytes, bytes == 1 ? "" :
+		    "s");
+		return;
+	}
+	while (value >= 999.95 && unit < 4) {
+		value /= 1000;
+		unit++;
+	}
+	snprintf(out, size, value < 10 ? "%.1f %s" : "%.0f %s", value,
+	    units[unit]);
+}
+
+/* From this size on, what a path holds is said in bytes too: a few
+ * kilobytes of settings mean nothing to an owner, 412 GB of recordings
+ * do. */
+#define LARGE_BYTES (100ULL * 1000 * 1000)
+
+/* What is at PATH now, in the owner's words: a folder by its files ("3
+ * files", "310 files, 1.2 GB"), a file only by its size when large, and
+ * "" when there is nothing more to say than the label. */
+static void
+describe_path(const char *path, char *out, size_t size)
+{
+	struct tally t = { 0 };
+	struct stat st;
+	char bytes[32];
+
+	out[0] = '\0';
+	if (lstat(path, &st) != 0) {
+		snprintf(out, size, errno == ENOENT ? "none now" :
+		    "cannot be read: %s", strerror(errno));
+		return;
+	}
+	tally_at(AT_FDCWD, path, &t);
+	format_bytes(t.bytes, bytes, sizeof(bytes));
+	if (S_ISDIR(st.st_mode) && t.files == 0 && !t.partial)
+		snprintf(out, size, "empty");
+	else if (S_ISDIR(st.st_mode) && t.files == 0)
+		snprintf(out, size, "cannot be read in full");
+	else if (S_ISDIR(st.st_mode))
+		snprintf(out, size, "%s%lu file%s%s%s", t.partial ?
+		    "more than " : "", t.files, t.files == 1 ? "" : "s",
+		    t.bytes >= LARGE_BYTES ? ", " : "",
+		    t.bytes >= LARGE_BYTES ? bytes : "");
+	else if (t.bytes >= LARGE_BYTES)
+		snprintf(out, size, "%s", bytes);
+}
+
+static void
+add_item(struct factory_reset_item *item, const char *label,
+    const char *detail)
+{
+	snprintf(item->label, sizeof(item->label), "%s", label);
+	snprintf(item->detail, sizeof(item->detail), "%s", detail);
+}
+
+/* "admin, operator, viewer". */
+static void
+describe_accounts(const struct accounts *a, char *out, size_t size)
+{
+	struct account list[16];
+	struct nvr_error err;
+	size_t count, used;
+
+	if (a->ops->list(a->state, list, 16, &count, &err) != 0) {
+		snprintf(out, size, "the accounts cannot be read now");
+		return;
+	}
+	out[0] = '\0';
+	used = 0;
+	for (size_t i = 0; i < count && used < size; i++)
+		used += (size_t)snprintf(out + used, size - used, "%s%s",
+		    i == 0 ? "" : ", ", list[i].name);
+}
+
+int
+factory_reset_describe(struct factory_reset *r,
+    struct factory_reset_summary *out, struct nvr_error *err)
+{
+	const struct reset_plan *plan = r->s.plan;
+	const struct reset_config *cfg = r->s.config;
+	char detail[96];
+
+	(void)err;
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < plan->n_steps; i++) {
+		const struct reset_step *s = &plan->steps[i];
+
+		switch (s->kind) {
+		case RESET_REMOVE:
+		case RESET_TRUNCATE:
+		case RESET_MKDIR:
+			describe_path(s->path, detail, sizeof(detail));
+			break;
+		default:	/* a restore: its label says what */
+			detail[0] = '\0';
+			break;
+		}
+		add_item(&out->erase[out->erase_count++], s->label, detail);
+	}
+	if (r->s.accounts != NULL) {
+		describe_accounts(r->s.accounts, detail, sizeof(detail));
+		add_item(&out->erase[out->erase_count++], "the passwords of "
+		    "all accounts", detail);
+	}
+	add_item(&out->erase[out->erase_count++], "security questions, "
+	    "recovery keys, support requests", "");
+	for (size_t i = 0; i < cfg->keep_count; i++) {
+		describe_path(cfg->keep[i].path, detail, sizeof(detail));
+		add_item(&out->keep[out->keep_count++], cfg->keep[i].label,
+		    detail);
+	}
+	out->restarts = cfg->after[0] != NULL;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Running it                                                          */
+
+static int
+hook_accounts(void *ctx, struct nvr_error *err)
+{
+	const struct factory_reset *r = ctx;
+
+	if (r->s.accounts == NULL)
+		return nvr_error_set(err, -ENOTSUP, "no accounts: section; the "
+		    "accounts cannot be reset");
+	return r->s.accounts->ops->factory_reset(r->s.accounts->state, err);
+}
+
+/* The wizard's own state: the recovery store (wherever its backend
+ * keeps it, and the default place too), pending requests, attempts. */
+static int
+hook_wizard_state(void *ctx, struct nvr_error *err)
+{
+	const struct factory_reset *r = ctx;
+	static const char *const names[] = { "recovery", "requests",
+		"attempts" };
+	int rc = 0;
+
+	if (r->s.recovery != NULL) {
+		rc = r->s.recovery->ops->erase(r->s.recovery->state, err);
+		if (rc != 0)
+			return rc;
+	}
+	for (size_t i = 0; rc == 0 && i < 3; i++) {
+		char *path = NULL, *lock = NULL;
+
+		if (asprintf(&path, "%s/%s", r->s.state_dir, names[i]) < 0 ||
+		    asprintf(&lock, "%s/%s.lock", r->s.state_dir,
+		    names[i]) < 0)
+			rc = nvr_error_set(err, -ENOMEM, "out of memory");
+		else
+			rc = atomic_file_remove(path, lock, err);
+		free(path);
+		free(lock);
+	}
+	return rc;
+}
+
+static int
+take_lock(struct factory_reset *r, struct nvr_error *err)
+{
+	char *path;
+	int rc;
+
+	if (r->lock.held)
+		return 0;
+	if (mkdir(r->s.state_dir, 0700) != 0 && errno != EEXIST)
+		return nvr_error_set(err, -errno, "cannot make %s: %s",
+		    r->s.state_dir, strerror(errno));
+	if (asprintf(&path, "%s/%s", r->s.state_dir, LOCK_NAME) < 0)
+		return nvr_error_set(err, -ENOMEM, "out of memory");
+	rc = atomic_lock_take(&r->lock, path, NULL, 0, err);
+	free(path);
+	if (rc == -EBUSY)
+		return nvr_error_set(err, -EBUSY, "another factory reset is "
+		    "running (on another console, or at boot)");
+	return rc;
+}
+
+int
+factory_reset_start(struct factory_reset *r, size_t *total,
+    struct nvr_error *err)
+{
+	const struct reset_plan *plan = r->s.plan;
+	struct reset_step *steps;
+	struct reset_plan whole;
+	size_t n = plan->n_steps;
+	int rc;
+
+	steps = calloc(n + 2, sizeof(*steps));
+	if (steps == NULL)
+		return nvr_error_set(err, -ENOMEM, "out of memory");
+	memcpy(steps, plan->steps, n * sizeof(*steps));
+	if (r->s.accounts != NULL)
+		steps[n++] = (struct reset_step){ .kind = RESET_ACCOUNTS,
+		    .label = "clearing all passwords" };
+	steps[n++] = (struct reset_step){ .kind = RESET_WIZARD_STATE,
+	    .label = "erasing security questions, recovery keys and "
+	    "support requests" };
+	whole = (struct reset_plan){ .steps = steps, .n_steps = n,
+	    .allowed = plan->allowed, .n_allowed = plan->n_allowed };
+	*total = n;
+	rc = take_lock(r, err);
+	if (rc == 0) {
+		rc = reset_journal_begin(r->s.state_dir, &whole, err);
+		if (rc != 0)
+			atomic_lock_release(&r->lock);
+	}
+	free(steps);
+	return rc;
+}
+
+static void
+note_step(void *ctx, size_t index, size_t total, const char *label,
+    bool skipped)
+{
+	struct factory_reset_progress *p = ctx;
+
+	p->done = index;
+	p->total = total;
+	p->skipped = skipped;
+	snprintf(p->label, sizeof(p->label), "%s", label);
+}
+
+/* A run of R's journal within the config's allowed folders. */
+static struct reset_run
+run_of(struct factory_reset *r, const struct reset_hooks *hooks,
+    size_t max_steps, reset_progress_fn progress, void *ctx)
+{
+	return (struct reset_run){
+		.allowed = r->s.plan->allowed,
+		.n_allowed = r->s.plan->n_allowed,
+		.hooks = hooks, .max_steps = max_steps,
+		.skip_refused = r->skip_refused,
+		.progress = progress, .ctx = ctx,
+	};
+}
+
+int
+factory_reset_next(struct factory_reset *r,
+    struct factory_reset_progress *progress, struct nvr_error *err)
+{
+	struct reset_hooks hooks = { .accounts = hook_accounts,
+	    .wizard_state = hook_wizard_state, .ctx = r };
+	struct reset_run run = run_of(r, &hooks, 1, note_step, progress);
+	int rc = take_lock(r, err);
+
+	if (rc != 0)
+		return rc;
+	memset(progress, 0, sizeof(*progress));
+	rc = reset_journal_run(r->s.state_dir, &run, err);
+	if (rc >= 0 && progress->label[0] != '\0')
+		progress->done++;	/* the step just run */
+	if (rc == 0 || rc == -ENOENT)
+		atomic_lock_release(&r->lock);
+	return rc;
+}
+
+int
+factory_reset_finish(struct factory_reset *r, reset_progress_fn progress,
+    void *ctx, struct nvr_error *err)
+{
+	struct reset_hooks hooks = { .accounts = hook_accounts,
+	    .wizard_state = hook_wizard_state, .ctx = r };
+	struct reset_run run = run_of(r, &hooks, 0, progress, ctx);
+	int rc = take_lock(r, err);
+
+	if (rc != 0)
+		return rc;
+	rc = reset_journal_run(r->s.state_dir, &run, err);
+	atomic_lock_release(&r->lock);
+	return rc;
+}
+
+void
+factory_reset_skip_refused(struct factory_reset *r)
+{
+	r->skip_refused = true;
+}
+
+bool
+factory_reset_unfinished(const struct factory_reset *r)
+{
+	return r != NULL && reset_journal_pending(r->s.state_dir);
+}
+
+int
+factory_reset_pending(const struct factory_reset *r,
+    struct reset_journal_status *status, struct nvr_error *err)
+{
+	memset(status, 0, sizeof(*status));
+	if (!reset_journal_pending(r->s.state_dir))
+		return -ENOENT;
+	return reset_journal_peek(r->s.state_dir, r->s.plan->allowed,
+	    r->s.plan->n_allowed, status, err);
+}
+
+int
+factory_reset_restart(struct factory_reset *r, struct nvr_error *err)
+{
+	static char *const envp[] = {
+		(char *)"PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL,
+	};
+	const char *const *argv = r->s.config->after;
+	pid_t pid;
+	int status, rc;
+
+	if (argv[0] == NULL)
+		return nvr_error_set(err, -ENOENT, "no restart command is "
+		    "configured");
+	rc = posix_spawn(&pid, argv[0], NULL, NULL, (char *const *)argv,
+	    envp);
+	if (rc != 0)
+		return nvr_error_set(err, -rc, "cannot run %s: %s", argv[0],
+		    strerror(rc));
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return nvr_error_set(err, -errno, "cannot wait for %s: "
+			    "%s", argv[0], strerror(errno));
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	return nvr_error_set(err, -EIO, "%s failed (%s %d)", argv[0],
+	    WIFEXITED(status) ? "status" : "signal", WIFEXITED(status) ?
+	    WEXITSTATUS(status) : WTERMSIG(status));
+}
+
+void
+factory_reset_close(struct factory_reset *r)
+{
+	if (r == NULL)
+		return;
+	atomic_lock_release(&r->lock);
+	free(r);
+}

@@ -1,0 +1,18 @@
+/* nvr_error.c: filling a struct nvr_error. */
+#include "common/nvr_error.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+int
+nvr_error_set(struct nvr_error *err, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL)
+		return code;
+	va_start(ap, fmt);
+	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	va_end(ap);
+	return code;
+}
