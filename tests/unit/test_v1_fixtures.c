@@ -1,0 +1,238 @@
+/*
+ * test_v1_fixtures.c: the state files version 0.1.0 wrote (one account
+ * store, format 1 of every file, request and code format 1), kept in
+ * tests/unit/fixtures/v1 as tests/unit/fixtures/v1/make-fixtures wrote
+ * them through the real wizard, are read as they were: admin's three
+ * questions and recovery key, admin's two wrong passwords, the pending
+ * requests of admin and operator, and the reset code nvr-support issued
+ * for admin's request.
+ *
+ * Later versions change these formats (several account stores, request
+ * format 2); they must still read these files, or migrate them, and this
+ * test is where that is proved.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "backends/attempts.h"
+#include "backends/recovery/recovery.h"
+#include "backends/registry.h"
+#include "backends/requests/provisioned.h"
+#include "backends/requests/requests.h"
+#include "common/secret.h"
+#include "tests/unit/support.h"
+
+#define FIXTURES "tests/unit/fixtures/v1/"
+
+/* When the fixtures were written: the requests' clock (make-fixtures'
+ * run, in its boot), so that they are still good. */
+#define MADE 1796528737
+#define BOOT_ID "400e35dd-a2bf-4099-82eb-087e9eb3e1b6"
+#define BOOTTIME 18331
+
+/* The answers make-fixtures typed, in the enrolled order. */
+static const char *const answers[] = { "Paris", "Jules Ferry", "Rex" };
+
+/* FIXTURES NAME, its last newline dropped; malloc'd. */
+static char *
+fixture(const char *name)
+{
+	char path[128];
+	size_t len;
+	char *text;
+
+	snprintf(path, sizeof(path), FIXTURES "%s", name);
+	text = support_slurp(path, &len);
+	while (len > 0 && text[len - 1] == '\n')
+		text[--len] = '\0';
+	return text;
+}
+
+/* Copies FIXTURES NAME into the test's state folder, mode 0600 (git
+ * keeps no modes, and the wizard trusts no file others could write). */
+static void
+install(struct support_fx *fx, const char *name)
+{
+	char path[128], target[96];
+	size_t len;
+	char *text;
+
+	snprintf(path, sizeof(path), FIXTURES "%s", name);
+	text = support_slurp(path, &len);
+	snprintf(target, sizeof(target), "state/%s", name);
+	support_put_file(fx, target, text, len, 0600);
+	free(text);
+}
+
+static int
+fx_setup(void **state)
+{
+	struct support_fx *fx;
+	char *dir;
+
+	if (support_fx_setup(state, "v1") != 0)
+		return -1;
+	fx = *state;
+	dir = support_in_dir(fx, "state");
+	assert_int_equal(mkdir(dir, 0700), 0);
+	free(dir);
+	install(fx, "recovery");
+	install(fx, "attempts");
+	install(fx, "requests");
+	install(fx, "provisioning");
+	return 0;
+}
+
+static const char config[] =
+    "device:\n"
+    "  backend: static\n"
+    "  model: DEMO-NVR-8\n"
+    "  serial: DEMO-0042-7731\n"
+    "  firmware: 1.0.0-demo\n"
+    "state_dir: state\n"
+    "recovery:\n"
+    "  backend: file\n";
+
+/* Admin's questions and key, as enrolled: the texts, the answers, the
+ * key. */
+static void
+test_recovery_store(void **state)
+{
+	struct support_fx *fx = *state;
+	struct recovery_enrollment e;
+	struct secret s[3], key;
+	struct recovery rec;
+	struct nvr_error err;
+	size_t bad = 0;
+	char *typed;
+
+	assert_int_equal(support_load_text(fx, config), 0);
+	assert_int_equal(registry_open_recovery(&fx->cfg.recovery,
+	    fx->cfg.state_dir, &rec), 0);
+	assert_int_equal(rec.ops->enrollment(rec.state, "admin", &e, &err), 0);
+	assert_int_equal(e.question_count, 3);
+	assert_string_equal(e.questions[0],
+	    "In which town did your parents meet?");
+	assert_string_equal(e.questions[1],
+	    "What was the name of your first school?");
+	assert_string_equal(e.questions[2],
+	    "What was the first concert you went to?");
+	assert_true(e.has_key);
+	for (size_t i = 0; i < 3; i++) {
+		secret_init(&s[i]);
+		for (const char *p = answers[i]; *p != '\0'; p++)
+			assert_true(secret_append(&s[i],
+			    (unsigned char)*p));
+	}
+	assert_int_equal(rec.ops->check_answers(rec.state, "admin", s, 3,
+	    &err), 0);
+	for (size_t i = 0; i < 3; i++)
+		secret_release(&s[i]);
+	assert_int_equal(rec.ops->enrollment(rec.state, "operator", &e, &err),
+	    0);
+	assert_int_equal(e.question_count, 0);
+	assert_false(e.has_key);
+
+	typed = fixture("key.txt");
+	secret_init(&key);
+	assert_int_equal(recovery_key_parse(typed, &key, &bad), 0);
+	assert_int_equal(rec.ops->use_key(rec.state, "admin",
+	    secret_text(&key), false, &err), 0);
+	secret_release(&key);
+	free(typed);
+	rec.ops->close(rec.state);
+}
+
+/* Admin's two wrong passwords: a third earns the first wait. */
+static void
+test_attempts(void **state)
+{
+	struct support_fx *fx = *state;
+	const struct attempts_settings settings = {
+		.free_tries = 3, .first_wait_s = 30, .max_wait_s = 3600,
+	};
+	struct attempts *a;
+	struct nvr_error err;
+	char *dir = support_in_dir(fx, "state");
+	long wait = -1;
+
+	assert_int_equal(attempts_open(&a, dir, &settings, &err), 0);
+	assert_int_equal(attempts_wait(a, "admin", &wait, &err), 0);
+	assert_int_equal(wait, 0);
+	assert_int_equal(attempts_failed(a, "admin", &wait, &err), 0);
+	assert_int_equal(wait, 30);
+	attempts_close(a);
+	free(dir);
+}
+
+/* The pending requests read as made, and admin's answered by the code
+ * nvr-support issued for it. */
+static void
+test_requests(void **state)
+{
+	struct support_fx *fx = *state;
+	const struct requests_settings settings = {
+		.lifetime_s = REQUESTS_DEFAULT_LIFETIME_S,
+		.max_boots = REQUESTS_DEFAULT_MAX_BOOTS,
+	};
+	struct requests_clock now = {
+		.wall = MADE + 60, .plausible_after = MADE - 86400,
+		.boottime = BOOTTIME + 60, .boot_id = BOOT_ID,
+	};
+	uint8_t vendor_public[crypto_sign_PUBLICKEYBYTES];
+	char text[PROTOCOL_REQUEST_TEXT_MAX], compact[PROTOCOL_REQUEST_TEXT_MAX];
+	char *dir = support_in_dir(fx, "state");
+	char *provisioning = support_in_dir(fx, "state/provisioning");
+	char *admin = fixture("request-admin.txt");
+	char *operator = fixture("request-operator.txt");
+	char *code = fixture("code-admin.txt");
+	struct requests_device dev;
+	struct requests *r;
+	struct nvr_error err;
+	long left = 0;
+
+	assert_int_equal(provisioned_load(provisioning, true, &dev,
+	    vendor_public, &err), 0);
+	assert_int_equal(requests_open(&r, dir, &settings, &err), 0);
+	assert_int_equal(requests_current(r, &dev, "admin", &now, text,
+	    sizeof(text), compact, sizeof(compact), &left, &err), 0);
+	assert_string_equal(text, admin);
+	assert_int_equal(left, REQUESTS_DEFAULT_LIFETIME_S - 60);
+	assert_int_equal(requests_current(r, &dev, "operator", &now, text,
+	    sizeof(text), compact, sizeof(compact), NULL, &err), 0);
+	assert_string_equal(text, operator);
+	assert_int_equal(requests_redeem(r, &dev, "operator",
+	    PROTOCOL_SET_PASSWORD, code, &now, &err), -EACCES);
+	assert_int_equal(requests_redeem(r, &dev, "admin",
+	    PROTOCOL_SET_PASSWORD, code, &now, &err), 0);
+	requests_close(r);
+	free(code);
+	free(operator);
+	free(admin);
+	free(provisioning);
+	free(dir);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_recovery_store, fx_setup,
+		    support_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_attempts, fx_setup,
+		    support_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_requests, fx_setup,
+		    support_fx_teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
