@@ -3,7 +3,8 @@
  *
  * Layout at 80x24 (row numbers from the top):
  *   0   device header: program name, device date and time
- *   1   device header: serial, model, firmware
+ *   1   device header: serial, model, firmware (2 as well when they
+ *       do not fit one line)
  *   3   screen title
  *   5.. intro text, then the menu, down to the row above the status
  *   22  status line (it wraps upwards, the body giving way, when long)
@@ -281,8 +282,9 @@ fill_row(int y, attr_t attr)
 static void
 draw_header(const struct view_header *h)
 {
-	char line[256];
+	char parts[3][96], line[2][256] = { "", "" };
 	int time_len = h->time ? (int)strlen(h->time) : 0;
+	size_t row = 0;
 
 	/* No bar across the screen: its blanks would cost 150 bytes of
 	 * every paint on a 9600-baud line. */
@@ -293,10 +295,28 @@ draw_header(const struct view_header *h)
 	if (h->time != NULL && COLS > time_len + 1)
 		put_clipped(0, COLS - time_len - 1, h->time, time_len,
 		    A_NORMAL);
-	snprintf(line, sizeof(line), "Serial: %s   Model: %s   Firmware: %s",
-	    h->serial ? h->serial : "?", h->model ? h->model : "?",
+	snprintf(parts[0], sizeof(parts[0]), "Serial: %s",
+	    h->serial ? h->serial : "?");
+	snprintf(parts[1], sizeof(parts[1]), "Model: %s",
+	    h->model ? h->model : "?");
+	snprintf(parts[2], sizeof(parts[2]), "Firmware: %s",
 	    h->firmware ? h->firmware : "?");
-	put_clipped(1, 1, line, COLS - 2, A_NORMAL);
+	/* One line where they fit; a long serial or firmware moves what
+	 * follows to the blank row under it, so that none is cut (support
+	 * reads these off the screen). */
+	for (size_t i = 0; i < 3; i++) {
+		size_t used = strlen(line[row]);
+
+		if (used > 0 && text_columns(line[row], used) + 3 +
+		    text_columns(parts[i], strlen(parts[i])) > COLS - 2 &&
+		    row == 0)
+			used = strlen(line[++row]);
+		snprintf(line[row] + used, sizeof(line[row]) - used, "%s%s",
+		    used > 0 ? "   " : "", parts[i]);
+	}
+	put_line(1, 1, line[0], COLS - 2, A_NORMAL, "header");
+	if (line[1][0] != '\0')
+		put_line(2, 1, line[1], COLS - 2, A_NORMAL, "header");
 }
 
 /* How far a line's wrapped rows are indented: as far as its first row's
