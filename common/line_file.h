@@ -24,8 +24,9 @@ struct line_file {
 	size_t max_bytes;	/* a larger file is refused */
 	int code;		/* what a file that does not parse returns:
 				 * -EINVAL or -EPROTO */
-	const char *suffix;	/* ends those messages: "" or "; it was left
-				 * as it is" */
+	const char *suffix;	/* ends the header's and a cut line's
+				 * messages: "" or "; it was left as it
+				 * is" (a damaged byte's always says so) */
 	bool ascii;		/* only tabs and printable ASCII: any other
 				 * byte is named with its line ("damaged: a
 				 * NUL byte"); else only a NUL is refused, as

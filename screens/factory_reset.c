@@ -842,7 +842,8 @@ fr_handle(void *self, const struct keys_action_event *ev)
 		if (back)
 			return close;
 		switch (file_list_handle(&s->files, s->context->support,
-		    PROTOCOL_FACTORY_RESET, FR_FILE_USABLE, FR_FILE_OTHER, ev)) {
+		    PROTOCOL_FACTORY_RESET, FR_FILE_USABLE, FR_FILE_OTHER,
+		    ev)) {
 		case FILE_LIST_LOOKED:
 			if (s->files.count == 0)
 				snprintf(s->status, sizeof(s->status), "No "

@@ -27,10 +27,9 @@ file_list_find(struct file_list *l, struct support *support,
 		}
 		snprintf(l->keys[i], sizeof(l->keys[i]), "%c", i < 9 ?
 		    (char)('1' + i) : ' ');
-		snprintf(l->notes[i], sizeof(l->notes[i]), "%s", f->usable ?
-		    usable_note : f->problem);
+		/* USABLE_NOTE lives as long as the program (a literal). */
 		l->items[i] = (struct view_menu_item){ l->keys[i], f->name,
-		    l->notes[i] };
+		    f->usable ? usable_note : f->problem };
 	}
 	snprintf(l->keys[l->count], sizeof(l->keys[0]), "r");
 	l->items[l->count] = (struct view_menu_item){ l->keys[l->count],

@@ -18,7 +18,6 @@ struct file_list {
 	size_t selected;	/* COUNT: "Look again" */
 	struct view_menu_item items[SUPPORT_FILES_MAX + 1];
 	char keys[SUPPORT_FILES_MAX + 1][4];
-	char notes[SUPPORT_FILES_MAX][80];
 };
 
 /* What a key did in the list. */
@@ -29,10 +28,11 @@ enum file_list_choice {
 };
 
 /*
- * Looks for the files again. A usable one for WANT gets USABLE_NOTE; one
- * for the other action becomes unusable with OTHER_NOTE as its problem,
- * or stays usable with USABLE_NOTE if OTHER_NOTE is NULL (the screen then
- * says why when it is chosen).
+ * Looks for the files again. A usable one for WANT gets USABLE_NOTE (a
+ * string that outlives the list: a literal); one for the other action
+ * becomes unusable with OTHER_NOTE as its problem, or stays usable with
+ * USABLE_NOTE if OTHER_NOTE is NULL (the screen then says why when it is
+ * chosen).
  */
 void file_list_find(struct file_list *l, struct support *support,
     enum protocol_action want, const char *usable_note,

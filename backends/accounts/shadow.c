@@ -1,5 +1,5 @@
 /*
- * accounts_shadow.c: accounts in the Linux /etc/passwd and /etc/shadow
+ * shadow.c: accounts in the Linux /etc/passwd and /etc/shadow
  * format, under a configurable root (the system's own files, or a copy in
  * a test or demo folder).
  *

@@ -1,5 +1,5 @@
 /*
- * device_files.c: device information read from files the firmware already
+ * files.c: device information read from files the firmware already
  * has, such as /proc/device-tree/serial-number,
  * /sys/class/dmi/id/product_serial or /etc/os-release.
  *

@@ -1,5 +1,5 @@
 /*
- * device_static.c: device information written in the config itself, for
+ * static.c: device information written in the config itself, for
  * the demo device and for firmware that has nowhere better to read it.
  */
 #include "backends/device/device.h"

@@ -1,5 +1,5 @@
 /*
- * recovery_file.c: the recovery store as one text file, by default
+ * file.c: the recovery store as one text file, by default
  * STATE_DIR/recovery (mode 0600), one record a line:
  *
  *   # nvr-recovery recovery 1
@@ -157,8 +157,9 @@ load_line(void *ctx, char *line, unsigned number, struct nvr_error *err)
 	if (count_of(f, r->name, r->kind) >= (r->kind == RECORD_KEY ? 1 :
 	    RECOVERY_QUESTIONS_MAX))
 		return nvr_error_set(err, -EPROTO, "%s:%u: %s for %s; the file "
-		    "was left as it is", f->path, number, r->kind == RECORD_KEY ?
-		    "a second key" : "too many questions", r->name);
+		    "was left as it is", f->path, number,
+		    r->kind == RECORD_KEY ? "a second key" :
+		    "too many questions", r->name);
 	f->count++;
 	return 0;
 }

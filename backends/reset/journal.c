@@ -1,5 +1,5 @@
 /*
- * reset_journal.c: the factory reset's journal and the executor that
+ * journal.c: the factory reset's journal and the executor that
  * runs it.
  *
  * Invariants:

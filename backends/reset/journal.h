@@ -1,5 +1,5 @@
 /*
- * reset_journal.h: running a factory reset so that it can be killed at
+ * journal.h: running a factory reset so that it can be killed at
  * any moment (a power cut, a SIGKILL) and resumed to the same end state.
  *
  * reset_journal_begin records the plan in STATE_DIR/reset-journal (one

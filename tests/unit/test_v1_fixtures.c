@@ -33,11 +33,6 @@
 
 #define FIXTURES "tests/unit/fixtures/v1/"
 
-/* When the fixtures were written: the requests' clock (make-fixtures'
- * run, in its boot), so that they are still good. */
-#define MADE 1796528737
-#define BOOT_ID "400e35dd-a2bf-4099-82eb-087e9eb3e1b6"
-#define BOOTTIME 18331
 
 /* The answers make-fixtures typed, in the enrolled order. */
 static const char *const answers[] = { "Paris", "Jules Ferry", "Rex" };
@@ -71,6 +66,29 @@ install(struct support_fx *fx, const char *name)
 	snprintf(target, sizeof(target), "state/%s", name);
 	support_put_file(fx, target, text, len, 0600);
 	free(text);
+}
+
+/* AFTER seconds after admin's request was made, in its boot, as the
+ * requests fixture records it (make-fixtures may be run again):
+ * so that the requests are still good. */
+static struct requests_clock
+made_clock(long after)
+{
+	struct requests_clock c;
+	char *text = fixture("requests"), *line = strstr(text, "\nrequest ");
+	long long made, boottime;
+	char boot_id[REQUESTS_BOOT_ID_MAX];
+
+	memset(&c, 0, sizeof(c));
+	assert_non_null(line);
+	assert_int_equal(sscanf(line, "\nrequest %*s %*u %*s %lld %*d %39s "
+	    "%lld", &made, boot_id, &boottime), 3);
+	c.wall = (time_t)(made + after);
+	c.plausible_after = (time_t)(made - 86400);
+	c.boottime = boottime + after;
+	snprintf(c.boot_id, sizeof(c.boot_id), "%s", boot_id);
+	free(text);
+	return c;
 }
 
 static int
@@ -184,12 +202,10 @@ test_requests(void **state)
 		.lifetime_s = REQUESTS_DEFAULT_LIFETIME_S,
 		.max_boots = REQUESTS_DEFAULT_MAX_BOOTS,
 	};
-	struct requests_clock now = {
-		.wall = MADE + 60, .plausible_after = MADE - 86400,
-		.boottime = BOOTTIME + 60, .boot_id = BOOT_ID,
-	};
+	struct requests_clock now = made_clock(60);
 	uint8_t vendor_public[crypto_sign_PUBLICKEYBYTES];
-	char text[PROTOCOL_REQUEST_TEXT_MAX], compact[PROTOCOL_REQUEST_TEXT_MAX];
+	char text[PROTOCOL_REQUEST_TEXT_MAX];
+	char compact[PROTOCOL_REQUEST_TEXT_MAX];
 	char *dir = support_in_dir(fx, "state");
 	char *provisioning = support_in_dir(fx, "state/provisioning");
 	char *admin = fixture("request-admin.txt");
