@@ -303,7 +303,7 @@ screen_columns(const char *text)
 
 /* support.contact.KEY into *OUT; false (reported at its place) if it is
  * wider than COLUMNS on the terminal, where it is one line beside the QR
- * code and would be cut. */
+ * code and would be cut, or longer than twice that in bytes. */
 static bool
 contact_line(const struct config_section *contact, const char *key,
     size_t columns, const char **out)
@@ -319,6 +319,14 @@ contact_line(const struct config_section *contact, const char *key,
 		config_section_error(contact, key, "%d columns wide, but at "
 		    "most %zu fit on one line of the Support screen", width,
 		    columns);
+		return false;
+	}
+	/* A terminal without UTF-8 shows each byte of a character that is
+	 * not ASCII as '?'. */
+	if (strlen(text) > 2 * columns) {
+		config_section_error(contact, key, "%zu bytes, but at most %zu "
+		    "fit on one line of a terminal without UTF-8",
+		    strlen(text), 2 * columns);
 		return false;
 	}
 	return true;

@@ -49,7 +49,8 @@ struct attempts_config {
 /* support.contact: how to reach the vendor (each NULL if not given).
  * Each is one line on the Support screen, beside the QR code: at most
  * CONFIG_CONTACT_COLUMNS wide, answer_time (shown after "Answers ")
- * CONFIG_ANSWER_TIME_COLUMNS. */
+ * CONFIG_ANSWER_TIME_COLUMNS, and at most twice that in bytes (without
+ * UTF-8 each byte of a character that is not ASCII shows as '?'). */
 #define CONFIG_CONTACT_COLUMNS 34
 #define CONFIG_ANSWER_TIME_COLUMNS 25
 struct support_contact {

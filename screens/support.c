@@ -185,7 +185,7 @@ has_contact(const struct support_contact *c)
  * the contact; then choose 1 or 2 with the answer. Two forms: beside the
  * QR code (37 columns: five groups a line joined by dashes, a contact
  * line each), and plain, at the full width, where the code is not drawn
- * (no UTF-8, or no room: a long name or serial): seven groups a line
+ * (no UTF-8, or no room: a long name or serial): eight groups a line
  * spaced out for reading aloud, lines that fit together joined. The
  * limits on the contact (config.h) keep the four entries in sight at
  * 80x24 in the plain form whatever the name and serial; tui/draw.c picks
@@ -217,7 +217,7 @@ build_overview(struct support_screen *s)
 	add(s->plain, sizeof(s->plain), &plain, "Send this request for %s "
 	    "(good for %s), or a photo of the screen, to%s:", s->name, left,
 	    to);
-	add_request(s, s->plain, sizeof(s->plain), &plain, 7, "  ");
+	add_request(s, s->plain, sizeof(s->plain), &plain, 8, "  ");
 	add_contact(c, s->plain, sizeof(s->plain), &plain,
 	    VIEW_MIN_COLS - 7);
 	add(s->plain, sizeof(s->plain), &plain, "\nWhen support answers, "

@@ -862,16 +862,16 @@ draw_fits(void)
 }
 
 /* The rows VIEW's body takes with INTRO, RESERVE columns kept clear on
- * the right: the intro and a blank row, each field with its note, a
+ * the right: the intro and GAP blank rows, each field with its note, a
  * blank row, every menu entry. */
 static int
-body_rows(const struct view *view, const char *intro, int reserve)
+body_rows(const struct view *view, const char *intro, int reserve, int gap)
 {
 	int rows = 0;
 
 	if (intro != NULL)
 		rows += draw_wrapped(0, 0, COLS - 2 * BODY_LEFT - reserve,
-		    INT_MAX, intro, A_NORMAL, true) + 1;
+		    INT_MAX, intro, A_NORMAL, true) + gap;
 	for (size_t i = 0; i < view->field_count; i++)
 		rows += 1 + (view->fields[i].note == NULL ? 1 :
 		    draw_wrapped(0, 0, COLS - BODY_LEFT - 2 - reserve, INT_MAX,
@@ -884,7 +884,7 @@ body_rows(const struct view *view, const char *intro, int reserve)
 void
 draw_view(const struct view_header *header, const struct view *view)
 {
-	int y, cursor_y = -1, cursor_x = 0, status_rows, body_end, reserve;
+	int y, cursor_y = -1, cursor_x = 0, status_rows, body_end, reserve, gap;
 	const char *intro;
 	bool qr_shown;
 
@@ -921,11 +921,14 @@ draw_view(const struct view_header *header, const struct view *view)
 	/* A QR code is drawn where it fits and leaves the text beside it
 	 * room; otherwise the text takes the width, in its plain form. */
 	qr_shown = qr_fitting(view, body_end) != NULL &&
-	    body_rows(view, view->intro, VIEW_QR_COLUMNS) <=
+	    body_rows(view, view->intro, VIEW_QR_COLUMNS, 1) <=
 	    body_end - BODY_TOP;
 	reserve = qr_shown ? VIEW_QR_COLUMNS : 0;
 	intro = !qr_shown && view->qr.text != NULL &&
 	    view->qr.plain_intro != NULL ? view->qr.plain_intro : view->intro;
+	/* The blank row under the intro is the first to go when the body
+	 * would not fit with it. */
+	gap = body_rows(view, intro, reserve, 1) > body_end - BODY_TOP ? 0 : 1;
 	if (view->qr.text != NULL && !qr_shown &&
 	    view->qr.plain_intro == NULL &&
 	    strcmp(nl_langinfo(CODESET), "UTF-8") == 0)
@@ -936,7 +939,7 @@ draw_view(const struct view_header *header, const struct view *view)
 	y = BODY_TOP;
 	if (intro != NULL)
 		y = draw_wrapped(y, BODY_LEFT, COLS - 2 * BODY_LEFT - reserve,
-		    body_end, intro, theme_attr(THEME_NORMAL), false) + 1;
+		    body_end, intro, theme_attr(THEME_NORMAL), false) + gap;
 	if (view->field_count > 0)
 		y = draw_fields(y, body_end, view, reserve, &cursor_y,
 		    &cursor_x) + 1;

@@ -306,6 +306,28 @@ test_config_load_contact_widths(void **state)
 	    "but at most 34 fit on one line of the Support screen");
 	assert_diag(&fx->cfg.diags, 11, 18, "contact.answer_time: 28 columns "
 	    "wide, but at most 25 fit on one line of the Support screen");
+	/* 34 columns of Cyrillic are 68 bytes: they fit without UTF-8 too;
+	 * 18 mathematical letters (4 bytes, 1 column each) do not. */
+	assert_int_equal(support_load_text(fx, STATIC_DEVICE
+	    "support:\n"
+	    "  provisioning: p\n"
+	    "  contact:\n"
+	    "    vendor: \"\xd0\x94\xd0\x94\xd0\x94\xd0\x94\xd0\x94"
+	    "\xd0\x94\xd0\x94\xd0\x94\xd0\x94\xd0\x94\xd0\x94\xd0\x94"
+	    "\xd0\x94\xd0\x94\xd0\x94\xd0\x94\xd0\x94\xd0\x94\xd0\x94"
+	    "\xd0\x94\xd0\x94\xd0\x94\xd0\x94\xd0\x94\xd0\x94\xd0\x94"
+	    "\xd0\x94\xd0\x94\xd0\x94\xd0\x94\xd0\x94\xd0\x94\xd0\x94"
+	    "\xd0\x94\"\n"
+	    "    hours: \"\xf0\x9d\x90\x80\xf0\x9d\x90\x80\xf0\x9d\x90\x80"
+	    "\xf0\x9d\x90\x80\xf0\x9d\x90\x80\xf0\x9d\x90\x80"
+	    "\xf0\x9d\x90\x80\xf0\x9d\x90\x80\xf0\x9d\x90\x80"
+	    "\xf0\x9d\x90\x80\xf0\x9d\x90\x80\xf0\x9d\x90\x80"
+	    "\xf0\x9d\x90\x80\xf0\x9d\x90\x80\xf0\x9d\x90\x80"
+	    "\xf0\x9d\x90\x80\xf0\x9d\x90\x80\xf0\x9d\x90\x80\"\n"),
+	    -1);
+	assert_diag_count(&fx->cfg.diags, 1);
+	assert_diag(&fx->cfg.diags, 10, 12, "contact.hours: 72 bytes, but at "
+	    "most 68 fit on one line of a terminal without UTF-8");
 }
 
 static void

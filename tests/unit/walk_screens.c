@@ -365,6 +365,8 @@ struct variant {
 	bool proof;		/* the reset asks for a proof, and restarts */
 	bool longest;		/* the longest serial the protocol takes and
 				 * an account with the longest name */
+	bool wide;		/* with contact: lines of two-byte and
+				 * two-column characters at their limits */
 };
 
 /* The longest account name and serial a request carries (31 characters
@@ -435,6 +437,23 @@ walk_open(struct walk *w, const struct variant *v, bool patient)
 	if (v->contact) {
 		edit(path, demo_contact, long_contact);
 		add_crowd(w);
+	}
+	if (v->wide) {
+		/* 34 Cyrillic letters (68 bytes), 17 CJK characters (34
+		 * columns): shown whole with UTF-8, as '?'s without. */
+		edit(path, "Vendor Name With A Long Title Ltd.",
+		    "\xd0\x9f\xd0\xbe\xd0\xb4\xd0\xb4\xd0\xb5\xd1\x80"
+		    "\xd0\xb6\xd0\xba\xd0\xb0\xd0\x94\xd0\xb5\xd0\xbc"
+		    "\xd0\xbe\xd0\x92\xd0\xb8\xd0\xb6\xd0\xbd\xd0\x98"
+		    "\xd0\xbd\xd0\xb6\xd0\xb5\xd0\xbd\xd0\xb5\xd1\x80"
+		    "\xd1\x8b\xd0\xa1\xd0\xb5\xd1\x80\xd0\xb2\xd0\xb8"
+		    "\xd1\x81\xd0\x90\xd0\x91\xd0\x92");
+		edit(path, "Monday to Friday 08:00-18:00 CET+1",
+		    "\xe6\x98\x9f\xe6\x9c\x9f\xe4\xb8\x80\xe8\x87\xb3"
+		    "\xe6\x98\x9f\xe6\x9c\x9f\xe4\xba\x94\xe4\xb8\x8a"
+		    "\xe5\x8d\x88\xe5\x85\xab\xe7\x82\xb9\xe8\x87\xb3"
+		    "\xe4\xb8\x8b\xe5\x8d\x88\xe5\x85\xad\xe7\x82\xb9"
+		    "\xe6\x95\xb4");
 	}
 	if (v->no_support)
 		cut_out(path, "\nsupport:\n", "\n\n");
@@ -796,6 +815,10 @@ test_longest(void **state)
 	    .longest = true, .contact = true });
 	run_variant(&(struct variant){ .term = "linux", .utf8 = true,
 	    .longest = true });
+	run_variant(&(struct variant){ .term = "vt100", .longest = true,
+	    .contact = true, .wide = true });
+	run_variant(&(struct variant){ .term = "linux", .utf8 = true,
+	    .longest = true, .contact = true, .wide = true });
 }
 
 int
