@@ -301,9 +301,9 @@ draw_header(const struct view_header *h)
 	    h->model ? h->model : "?");
 	snprintf(parts[2], sizeof(parts[2]), "Firmware: %s",
 	    h->firmware ? h->firmware : "?");
-	/* One line where they fit; a long serial or firmware moves what
-	 * follows to the blank row under it, so that none is cut (support
-	 * reads these off the screen). */
+	/* One line where they fit; what does not fit after a long serial
+	 * or model goes to the blank row under it, so that none is cut
+	 * (support reads these off the screen). */
 	for (size_t i = 0; i < 3; i++) {
 		size_t used = strlen(line[row]);
 
@@ -921,7 +921,7 @@ draw_view(const struct view_header *header, const struct view *view)
 	/* A QR code is drawn where it fits and leaves the text beside it
 	 * room; otherwise the text takes the width, in its plain form. */
 	qr_shown = qr_fitting(view, body_end) != NULL &&
-	    body_rows(view, view->intro, VIEW_QR_COLUMNS, 1) <=
+	    body_rows(view, view->intro, VIEW_QR_COLUMNS, 0) <=
 	    body_end - BODY_TOP;
 	reserve = qr_shown ? VIEW_QR_COLUMNS : 0;
 	intro = !qr_shown && view->qr.text != NULL &&
