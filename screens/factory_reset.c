@@ -191,8 +191,7 @@ build_summary(struct fr_screen *s)
 	const struct factory_reset_summary *m = &s->summary;
 	size_t used = 0, size = sizeof(s->text);
 
-#define ADD(...) do { if (used < size) used += (size_t)snprintf( \
-	s->text + used, size - used, __VA_ARGS__); } while (0)
+#define ADD(...) input_text_add(s->text, size, &used, __VA_ARGS__)
 	ADD("A factory reset puts this recorder back as it left the "
 	    "factory. It cannot be undone; nothing changes until you confirm "
 	    "twice.\n\nErased:");
@@ -370,8 +369,7 @@ show_refused(struct fr_screen *s, const struct reset_journal_status *st)
 {
 	size_t used = 0, size = sizeof(s->text);
 
-#define ADD(...) do { if (used < size) used += (size_t)snprintf( \
-	s->text + used, size - used, __VA_ARGS__); } while (0)
+#define ADD(...) input_text_add(s->text, size, &used, __VA_ARGS__)
 	ADD("A factory reset was interrupted after %zu of its %zu steps. It "
 	    "would also change places this recorder's settings no longer let "
 	    "a reset touch (they changed since it began, by a firmware "

@@ -132,13 +132,13 @@ add_kept(const struct reset_config *reset, char *out, size_t size,
 {
 	size_t shown = reset->keep_count > 3 ? 2 : reset->keep_count;
 
-	for (size_t i = 0; i < shown && *used < size; i++)
-		*used += (size_t)snprintf(out + *used, size - *used, "%s%s",
-		    i == 0 ? ", keeps " : i + 1 == reset->keep_count ? " and " :
-		    ", ", reset->keep[i].label);
-	if (shown < reset->keep_count && *used < size)
-		*used += (size_t)snprintf(out + *used, size - *used,
-		    " and %zu more", reset->keep_count - shown);
+	for (size_t i = 0; i < shown; i++)
+		input_text_add(out, size, used, "%s%s", i == 0 ? ", keeps " :
+		    i + 1 == reset->keep_count ? " and " : ", ",
+		    reset->keep[i].label);
+	if (shown < reset->keep_count)
+		input_text_add(out, size, used, " and %zu more",
+		    reset->keep_count - shown);
 }
 
 /* The account has neither questions nor a key: say what is left, with
@@ -149,22 +149,22 @@ nothing_set_up(struct forgot *f)
 {
 	const struct screen_context *c = f->context;
 	const struct reset_config *reset = c->reset_config;
-	size_t used, size = sizeof(f->message);
+	size_t used = 0, size = sizeof(f->message);
 
-	used = (size_t)snprintf(f->message, size, "%s has no security "
+	input_text_add(f->message, size, &used, "%s has no security "
 	    "questions and no recovery key, so neither can be used now.\n\n",
 	    f->name);
 	f->state = FORGOT_NOTHING;
 	if (c->available[SCREEN_SUPPORT]) {
-		snprintf(f->message + used, size - used, "Support can still "
+		input_text_add(f->message, size, &used, "Support can still "
 		    "help: press Enter for the request to send them for %s, "
 		    "then type the reset code they send back.", f->name);
 		return;
 	}
-	used += (size_t)snprintf(f->message + used, size - used, "This "
-	    "recorder has no support service set up. ");
+	input_text_add(f->message, size, &used, "This recorder has no "
+	    "support service set up. ");
 	if (!f->admin) {
-		snprintf(f->message + used, size - used, "Ask the recorder's "
+		input_text_add(f->message, size, &used, "Ask the recorder's "
 		    "administrator for help: a factory reset would erase every "
 		    "account's password and the settings.");
 		return;
@@ -173,17 +173,16 @@ nothing_set_up(struct forgot *f)
 	 * out for an administrator who has neither. */
 	if (!c->available[SCREEN_FACTORY_RESET] || reset == NULL ||
 	    reset->proofs != 0) {
-		snprintf(f->message + used, size - used, "Ask whoever "
+		input_text_add(f->message, size, &used, "Ask whoever "
 		    "installed it, or its vendor, for help.");
 		return;
 	}
-	used += (size_t)snprintf(f->message + used, size - used, "What is "
-	    "left is a factory reset (main menu, 5): it erases the settings "
-	    "and every password");
+	input_text_add(f->message, size, &used, "What is left is a factory "
+	    "reset (main menu, 5): it erases the settings and every "
+	    "password");
 	add_kept(reset, f->message, size, &used);
-	if (used < size)
-		snprintf(f->message + used, size - used, ", and then asks for "
-		    "a new administrator password.");
+	input_text_add(f->message, size, &used, ", and then asks for a new "
+	    "administrator password.");
 }
 
 /* After choosing the account: what can it use? */

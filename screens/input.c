@@ -1,6 +1,9 @@
 /* input.c: typing into a field and moving in a menu, for every screen. */
 #include "screens/input.h"
 
+#include <stdarg.h>
+#include <stdio.h>
+
 /* A menu's hints by how many entries a digit chooses (0 to 9). */
 #define MENU_HINTS(digits) { \
 	{ ACTION_DOWN, NULL, "down", NULL }, \
@@ -120,4 +123,19 @@ input_files_view(struct view *view, const struct view_menu_item *items,
 	input_menu_view(view, items, count, selected);
 	view->hints = files_hints[input_menu_digits(items, count)];
 	view->hint_count = INPUT_MENU_HINTS + 1;
+}
+
+void
+input_text_add(char *out, size_t size, size_t *used, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*used >= size)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(out + *used, size - *used, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		*used += (size_t)n;
 }

@@ -11,6 +11,12 @@
 #include "common/secret.h"
 #include "screens/screen.h"
 
+/* Appends to OUT (SIZE bytes, *USED of them filled) as snprintf does:
+ * never past its end, and nothing once it is full (*USED may then pass
+ * SIZE, as snprintf's count does). */
+void input_text_add(char *out, size_t size, size_t *used, const char *fmt,
+    ...) __attribute__((format(printf, 4, 5)));
+
 /* Types into, or erases from, S as EV says; other actions are ignored. */
 void input_edit(struct secret *s, const struct keys_action_event *ev);
 

@@ -19,7 +19,6 @@
 #include "screens/support.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,27 +82,6 @@ fail(struct support_screen *s, const char *what, const char *why)
 	s->state = SUPPORT_FAILED;
 }
 
-/* Appends to OUT (SIZE bytes, *USED of them filled) as snprintf does;
- * never past its end. */
-static void
-add(char *out, size_t size, size_t *used, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void
-add(char *out, size_t size, size_t *used, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (*used >= size)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(out + *used, size - *used, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		*used += (size_t)n;
-}
-
 /* The request, indented, PER_LINE groups a line joined by JOIN. */
 static void
 add_request(const struct support_screen *s, char *out, size_t size,
@@ -114,8 +92,8 @@ add_request(const struct support_screen *s, char *out, size_t size,
 	for (const char *p = s->request; *p != '\0'; group++) {
 		size_t n = strcspn(p, "-");
 
-		add(out, size, used, "%s%.*s", group % per_line == 0 ?
-		    "\n   " : join, (int)n, p);
+		input_text_add(out, size, used, "%s%.*s",
+		    group % per_line == 0 ? "\n   " : join, (int)n, p);
 		p += n + (p[n] == '-');
 	}
 }
@@ -149,26 +127,28 @@ add_contact(const struct support_contact *c, char *out, size_t size,
 		snprintf(answers, sizeof(answers), "Answers %s.",
 		    c->answer_time);
 	if (c->vendor != NULL)
-		add(out, size, used, "\n   %s", c->vendor);
+		input_text_add(out, size, used, "\n   %s", c->vendor);
 	if (c->email != NULL && c->phone != NULL &&
 	    strlen(c->email) + 2 + strlen(c->phone) <= width)
-		add(out, size, used, "\n   %s  %s", c->email, c->phone);
+		input_text_add(out, size, used, "\n   %s  %s", c->email,
+		    c->phone);
 	else {
 		if (c->email != NULL)
-			add(out, size, used, "\n   %s", c->email);
+			input_text_add(out, size, used, "\n   %s", c->email);
 		if (c->phone != NULL)
-			add(out, size, used, "\n   %s", c->phone);
+			input_text_add(out, size, used, "\n   %s", c->phone);
 	}
 	if (c->web != NULL)
-		add(out, size, used, "\n   %s", c->web);
+		input_text_add(out, size, used, "\n   %s", c->web);
 	if (c->hours != NULL && answers[0] != '\0' &&
 	    strlen(c->hours) + 2 + strlen(answers) <= width)
-		add(out, size, used, "\n   %s. %s", c->hours, answers);
+		input_text_add(out, size, used, "\n   %s. %s", c->hours,
+		    answers);
 	else {
 		if (c->hours != NULL)
-			add(out, size, used, "\n   %s", c->hours);
+			input_text_add(out, size, used, "\n   %s", c->hours);
 		if (answers[0] != '\0')
-			add(out, size, used, "\n   %s", answers);
+			input_text_add(out, size, used, "\n   %s", answers);
 	}
 }
 
@@ -201,27 +181,28 @@ build_overview(struct support_screen *s)
 
 	s->intro[0] = s->plain[0] = '\0';
 	if (s->request[0] == '\0') {
-		add(s->intro, sizeof(s->intro), &used, "No request for %s is "
-		    "waiting. Choose 3 to make one.", s->name);
+		input_text_add(s->intro, sizeof(s->intro), &used, "No request "
+		    "for %s is waiting. Choose 3 to make one.", s->name);
 		return;
 	}
 	format_left(s->seconds_left, left, sizeof(left));
-	add(s->intro, sizeof(s->intro), &used, "Send this request for %s "
-	    "(good for %s), or a photo of it, to%s:", s->name, left, to);
+	input_text_add(s->intro, sizeof(s->intro), &used, "Send this request "
+	    "for %s (good for %s), or a photo of it, to%s:", s->name, left,
+	    to);
 	add_request(s, s->intro, sizeof(s->intro), &used, 5, "-");
 	add_contact(c, s->intro, sizeof(s->intro), &used,
 	    CONFIG_CONTACT_COLUMNS);
-	add(s->intro, sizeof(s->intro), &used, "\nWhen support answers, "
-	    "choose 1 or 2:");
+	input_text_add(s->intro, sizeof(s->intro), &used, "\nWhen support "
+	    "answers, choose 1 or 2:");
 
-	add(s->plain, sizeof(s->plain), &plain, "Send this request for %s "
-	    "(good for %s), or a photo of the screen, to%s:", s->name, left,
-	    to);
+	input_text_add(s->plain, sizeof(s->plain), &plain, "Send this request "
+	    "for %s (good for %s), or a photo of the screen, to%s:", s->name,
+	    left, to);
 	add_request(s, s->plain, sizeof(s->plain), &plain, 8, "  ");
 	add_contact(c, s->plain, sizeof(s->plain), &plain,
 	    VIEW_MIN_COLS - 7);
-	add(s->plain, sizeof(s->plain), &plain, "\nWhen support answers, "
-	    "choose 1 or 2 (a code or a file).\n(No QR code: %s.)",
+	input_text_add(s->plain, sizeof(s->plain), &plain, "\nWhen support "
+	    "answers, choose 1 or 2 (a code or a file).\n(No QR code: %s.)",
 	    s->context->utf8 ? "it does not fit on this screen" :
 	    "this terminal shows no UTF-8");
 }
