@@ -121,6 +121,7 @@ CORE_SRC := \
 	backends/device/device.c backends/device/static.c \
 	backends/device/files.c \
 	backends/accounts/shadow.c backends/accounts/policy.c \
+	backends/accounts/key.c backends/accounts/stores.c \
 	backends/recovery/recovery.c backends/recovery/file.c \
 	backends/recovery/answer.c \
 	backends/requests/requests.c backends/requests/provisioned.c \

@@ -20,8 +20,11 @@
  *    was right: a try that cannot be recorded is never checked, and two
  *    consoles never share the last free try.
  *
- * Format: a line "# nvr-recovery attempts 1", then per account
- * "NAME FAILURES LAST_FAILURE" (seconds since the epoch). Both numbers
+ * Format: a line "# nvr-recovery attempts 2", then per key
+ * "KEY FAILURES LAST_FAILURE" (seconds since the epoch), KEY being
+ * "store/account" or a device budget's "@name". Format 1 (the version
+ * with one store) had the account name alone; attempts_migrate reads
+ * it once. Both numbers
  * are read as 64-bit and bounded (FAILURES_MAX, LAST_MAX), so the file
  * means the same on a 32-bit recorder and no sum with them overflows.
  */
@@ -37,10 +40,12 @@
 #include "common/atomic_file.h"
 #include "common/line_file.h"
 
-#define HEADER "# nvr-recovery attempts 1\n"
+#define HEADER "# nvr-recovery attempts 2\n"
+#define HEADER_V1 "# nvr-recovery attempts 1\n"
+#define NAME_MAX_V1 32
 #define FILE_MAX (256 * 1024)
 #define ENTRIES_MAX 1024
-#define NAME_MAX_BYTES 32
+#define NAME_MAX_BYTES ATTEMPTS_NAME_MAX
 /* More failures than anyone can make; a count stays there. */
 #define FAILURES_MAX 1000000000L
 /* Seconds either side of the epoch, beyond the year 9999. */
@@ -57,6 +62,8 @@ struct attempts {
 	struct attempts_settings settings;
 	struct entry entries[ENTRIES_MAX];
 	size_t count;
+	bool old;		/* the file read is of format 1 */
+	const char *old_store;	/* ... whose accounts are this store's */
 };
 
 int
@@ -77,7 +84,25 @@ attempts_open(struct attempts **out, const char *state_dir,
 	return 0;
 }
 
-/* One line: NAME FAILURES LAST_FAILURE. */
+/* A format-1 line's NAME made a key: an account's under the first
+ * store, a device budget ("@...") as it was. */
+static bool
+name_of_v1(const struct attempts *a, struct entry *e)
+{
+	char key[NAME_MAX_BYTES + 1];
+
+	if (strlen(e->name) > NAME_MAX_V1)
+		return false;
+	if (e->name[0] == '@')
+		return true;
+	if (snprintf(key, sizeof(key), "%s/%s", a->old_store, e->name) >=
+	    (int)sizeof(key))
+		return false;
+	memcpy(e->name, key, sizeof(key));
+	return true;
+}
+
+/* One line: KEY FAILURES LAST_FAILURE. */
 static int
 load_line(void *ctx, char *line, unsigned number, struct nvr_error *err)
 {
@@ -87,8 +112,9 @@ load_line(void *ctx, char *line, unsigned number, struct nvr_error *err)
 	int used = 0;
 
 	if (a->count == ENTRIES_MAX ||
-	    sscanf(line, "%32s %lld %lld%n", e->name, &failures, &e->last,
+	    sscanf(line, "%64s %lld %lld%n", e->name, &failures, &e->last,
 	    &used) != 3 || line[used] != '\0' || failures < 0 ||
+	    (a->old && !name_of_v1(a, e)) ||
 	    failures > FAILURES_MAX || e->last < -LAST_MAX ||
 	    e->last > LAST_MAX)
 		return nvr_error_set(err, -EINVAL, "%s:%u: not "
@@ -98,22 +124,33 @@ load_line(void *ctx, char *line, unsigned number, struct nvr_error *err)
 	return 0;
 }
 
-/* Loads the file into A->entries; a missing file is no failures. */
+/* Loads the file into A->entries; a missing file is no failures. With
+ * OLD_STORE, a file of format 1 is read too (its accounts that store's). */
 static int
-load(struct attempts *a, struct nvr_error *err)
+load_as(struct attempts *a, const char *old_store, struct nvr_error *err)
 {
 	const struct line_file file = {
 		.path = a->path, .header = HEADER, .what = "an attempts file",
 		.max_bytes = FILE_MAX, .code = -EINVAL, .suffix = "",
 		.ascii = true,
+		.old_header = old_store != NULL ? HEADER_V1 : NULL,
+		.old = &a->old,
 	};
 	int rc;
 
 	a->count = 0;
+	a->old = false;
+	a->old_store = old_store;
 	rc = line_file_read(&file, load_line, a, NULL, err);
 	if (rc != 0)
 		a->count = 0;	/* nothing is checked against a part */
 	return rc;
+}
+
+static int
+load(struct attempts *a, struct nvr_error *err)
+{
+	return load_as(a, NULL, err);
 }
 
 static struct entry *
@@ -149,7 +186,7 @@ remaining(const struct attempts *a, const struct entry *e)
 	return left < wait ? (long)left : wait;	/* clock set back */
 }
 
-/* True if NAME can be one word of a line: 1 to 32 printable ASCII bytes
+/* True if NAME can be one word of a line: 1 to 64 printable ASCII bytes
  * without spaces (a control byte or blank would break the file, and a
  * broken file stops everyone). */
 static bool
@@ -380,6 +417,31 @@ attempts_succeeded(struct attempts *a, const char *name,
     struct nvr_error *err)
 {
 	return update(a, name, false, NULL, err);
+}
+
+int
+attempts_migrate(struct attempts *a, const char *store, bool *done,
+    struct nvr_error *err)
+{
+	struct atomic_lock lock;
+	int rc;
+
+	struct stat st;
+
+	*done = false;
+	/* Nothing to bring up to date: no folder is made for it. */
+	if (lstat(a->path, &st) != 0 && errno == ENOENT)
+		return 0;
+	rc = lock_store(a, &lock, err);
+	if (rc != 0)
+		return rc;
+	rc = load_as(a, store, err);
+	if (rc == 0 && a->old) {
+		rc = save(a, err);
+		*done = rc == 0;
+	}
+	atomic_lock_release(&lock);
+	return rc;
 }
 
 void

@@ -19,6 +19,11 @@ struct attempts_settings {
 
 struct attempts;
 
+/* A NAME here is a key of at most ATTEMPTS_NAME_MAX printable bytes
+ * without blanks: "store/account" (account_key_text) for an account,
+ * "@reset-code" for the device's own budget. */
+#define ATTEMPTS_NAME_MAX 64
+
 /* Keeps counts in STATE_DIR/attempts (the folder is made, mode 0700, at
  * the first failure if it is missing). Touches no file. */
 int attempts_open(struct attempts **out, const char *state_dir,
@@ -38,7 +43,7 @@ int attempts_wait(struct attempts *a, const char *name, long *wait_s,
  * try at all, and two consoles cannot both slip into the last free try.
  */
 struct attempts_try {
-	char name[33];
+	char name[ATTEMPTS_NAME_MAX + 1];
 	long long at;		/* when it was recorded as a failure */
 	long long before;	/* NAME's last failure before it */
 	long failures;		/* NAME's failures with it */
@@ -79,6 +84,17 @@ int attempts_failed(struct attempts *a, const char *name, long *wait_s,
 
 /* Forgets NAME's failures after a success. */
 int attempts_succeeded(struct attempts *a, const char *name,
+    struct nvr_error *err);
+
+/*
+ * Brings a file of the single-store version (format 1, keyed by account
+ * name alone) up to date, once, under the lock: every account's count
+ * becomes STORE's (the first store's), the device's own budgets stay as
+ * they are, and the new file is written atomically. A file already up
+ * to date, or none, is left alone; one that does not parse is refused
+ * and never rewritten. Sets *DONE if it wrote the file.
+ */
+int attempts_migrate(struct attempts *a, const char *store, bool *done,
     struct nvr_error *err);
 
 void attempts_close(struct attempts *a);

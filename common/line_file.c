@@ -46,10 +46,15 @@ read_lines(const struct line_file *f, char *text, size_t len,
 
 	if (rc != 0)
 		return rc;
-	if ((!f->ascii && strlen(text) != len) ||
-	    strncmp(text, f->header, header) != 0)
+	if (f->old_header != NULL && (f->ascii || strlen(text) == len) &&
+	    strncmp(text, f->old_header, strlen(f->old_header)) == 0) {
+		header = strlen(f->old_header);
+		*f->old = true;
+	} else if ((!f->ascii && strlen(text) != len) ||
+	    strncmp(text, f->header, header) != 0) {
 		return nvr_error_set(err, f->code, "%s:1: not %s of this "
 		    "version%s", f->path, f->what, f->suffix);
+	}
 	*number = 1;
 	for (line = text + header; *line != '\0'; line = next) {
 		(*number)++;

@@ -33,6 +33,12 @@ struct line_file {
 				 * a header that does not match */
 	bool wipe;		/* the text holds secrets (hashes): wiped
 				 * before it is freed */
+	/* For bringing a file of the previous version up to date: a file
+	 * that starts with OLD_HEADER is read too, *OLD set true before its
+	 * first record (the record function parses the old layout then).
+	 * NULL: only HEADER is read. */
+	const char *old_header;
+	bool *old;
 };
 
 /*

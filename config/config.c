@@ -164,12 +164,25 @@ static const struct schema_key reset_keys[] = {
 	{ 0 },
 };
 
+/* What each account store may say besides its backend's own keys. */
+static const struct schema_key store_keys[] = {
+	{ .name = "id", .type = SCHEMA_STRING,
+	  .help = "the store's id in the wizard's own files, a-z, 0-9, "
+	  "'-', '_', at most 16 (required in a list; default system)" },
+	{ .name = "label", .type = SCHEMA_STRING,
+	  .help = "how screens name it beside its accounts, e.g. "
+	  "\"Web UI (Frigate)\" (required in a list)" },
+	{ 0 },
+};
+
 static const struct schema_key top_keys[] = {
 	{ .name = "device", .type = SCHEMA_BACKEND, .concern = "device",
 	  .required = true, .help = "where model, serial and firmware "
 	  "come from" },
 	{ .name = "accounts", .type = SCHEMA_BACKEND, .concern = "accounts",
-	  .help = "where the accounts and their passwords are kept" },
+	  .children = store_keys,
+	  .help = "where the accounts and their passwords are kept: one "
+	  "store, or a list of them" },
 	{ .name = "recovery", .type = SCHEMA_BACKEND, .concern = "recovery",
 	  .help = "security questions and recovery keys" },
 	{ .name = "support", .type = SCHEMA_MAP, .children = support_keys,
@@ -1007,6 +1020,115 @@ read_top(struct config *cfg, yaml_node_t *root)
 	return 0;
 }
 
+/* Why LABEL cannot name a store on screen, or NULL: it is printed
+ * beside each account of the store, in a menu row. */
+static const char *
+label_problem(const char *label)
+{
+	static char why[120];
+	const uint8_t *p = (const uint8_t *)label;
+
+	if (u8_check(p, u8_strlen(p)) != NULL)
+		return "a store's label must be UTF-8 text";
+	for (; *p != '\0'; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return "a store's label is one line, without control "
+			    "characters";
+	if (screen_columns(label) > CONFIG_STORE_LABEL_COLUMNS ||
+	    strlen(label) > 2 * CONFIG_STORE_LABEL_COLUMNS) {
+		snprintf(why, sizeof(why), "a store's label is at most %d "
+		    "columns (and twice that in bytes): it is shown beside "
+		    "each of its accounts", CONFIG_STORE_LABEL_COLUMNS);
+		return why;
+	}
+	return NULL;
+}
+
+/* One store's id and label, at its place in the list (INDEX, or -1 for
+ * a single mapping); problems go to the diagnostics. */
+static int
+read_store(struct config *cfg, yaml_node_t *map, int index)
+{
+	struct config_store *st = &cfg->stores[cfg->store_count];
+	const char *id, *label;
+
+	st->section.doc = &cfg->doc;
+	st->section.map = map;
+	st->section.name = "accounts";
+	if (index >= 0)
+		snprintf(st->name, sizeof(st->name), "accounts[%d]", index);
+	else
+		snprintf(st->name, sizeof(st->name), "accounts");
+	st->section.name = st->name;
+	id = config_section_string(&st->section, "id");
+	label = config_section_string(&st->section, "label");
+	if (index >= 0 && (id == NULL || label == NULL)) {
+		config_section_error(&st->section, NULL, "needs an id and a "
+		    "label when accounts: is a list");
+		return -1;
+	}
+	st->id = id != NULL ? id : CONFIG_STORE_DEFAULT_ID;
+	st->label = label != NULL ? label : CONFIG_STORE_DEFAULT_LABEL;
+	if (!config_store_id_ok(st->id)) {
+		config_section_error(&st->section, "id", "a store's id is 1 to "
+		    "%d of a-z, 0-9, '-' and '_' (not '%s'): it names the "
+		    "store in the wizard's own files", CONFIG_STORE_ID_MAX,
+		    st->id);
+		return -1;
+	}
+	if (label_problem(st->label) != NULL) {
+		config_section_error(&st->section, "label", "%s",
+		    label_problem(st->label));
+		return -1;
+	}
+	for (size_t i = 0; i < cfg->store_count; i++) {
+		if (strcmp(cfg->stores[i].id, st->id) == 0) {
+			config_section_error(&st->section, "id", "the id '%s' "
+			    "is %s's already: each store needs its own",
+			    st->id, cfg->stores[i].name);
+			return -1;
+		}
+		if (strcmp(cfg->stores[i].label, st->label) == 0) {
+			config_section_error(&st->section, "label", "the label "
+			    "'%s' is %s's already: the screens could not tell "
+			    "them apart", st->label, cfg->stores[i].name);
+			return -1;
+		}
+	}
+	cfg->store_count++;
+	return 0;
+}
+
+/* accounts: one mapping (one store), or a list of them. */
+static int
+read_stores(struct config *cfg, yaml_node_t *root)
+{
+	yaml_document_t *yaml = &cfg->doc.yaml;
+	yaml_node_t *accounts = document_lookup(&cfg->doc, root, "accounts",
+	    NULL);
+	int rc = 0, index = 0;
+
+	cfg->store_count = 0;
+	if (accounts == NULL)
+		return 0;
+	if (accounts->type == YAML_MAPPING_NODE)
+		return read_store(cfg, accounts, -1);
+	for (yaml_node_item_t *item = accounts->data.sequence.items.start;
+	    item < accounts->data.sequence.items.top; item++, index++) {
+		if (cfg->store_count == CONFIG_STORES_MAX) {
+			diag_add(&cfg->diags, document_line(accounts),
+			    document_col(accounts), "accounts: lists more than "
+			    "%d stores (a request names its store in 4 bits)",
+			    CONFIG_STORES_MAX);
+			return -1;
+		}
+		if (read_store(cfg, yaml_document_get_node(yaml, *item),
+		    index) != 0)
+			rc = -1;
+	}
+	return rc;
+}
+
 int
 config_load(struct config *cfg, const char *path,
     schema_backend_keys_fn backend_keys)
@@ -1032,9 +1154,8 @@ config_load(struct config *cfg, const char *path,
 	cfg->device.doc = &cfg->doc;
 	cfg->device.map = document_lookup(&cfg->doc, root, "device", NULL);
 	cfg->device.name = "device";
-	cfg->accounts.doc = &cfg->doc;
-	cfg->accounts.map = document_lookup(&cfg->doc, root, "accounts", NULL);
-	cfg->accounts.name = "accounts";
+	if (read_stores(cfg, root) != 0)
+		return -1;
 	cfg->recovery.doc = &cfg->doc;
 	cfg->recovery.map = document_lookup(&cfg->doc, root, "recovery", NULL);
 	cfg->recovery.name = "recovery";

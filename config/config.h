@@ -10,6 +10,8 @@
 #ifndef NVR_CONFIG_CONFIG_H
 #define NVR_CONFIG_CONFIG_H
 
+#include <string.h>
+
 #include "config/reset_plan.h"
 #include "config/diag.h"
 #include "config/document.h"
@@ -115,11 +117,38 @@ struct reset_config {
 	unsigned proofs;	/* RESET_PROOF_* */
 };
 
+/* One account store of accounts: (a single mapping is one store, id
+ * CONFIG_STORE_DEFAULT_ID). */
+#define CONFIG_STORES_MAX 16
+#define CONFIG_STORE_ID_MAX 16
+#define CONFIG_STORE_LABEL_COLUMNS 24
+#define CONFIG_STORE_DEFAULT_ID "system"
+#define CONFIG_STORE_DEFAULT_LABEL "System"
+struct config_store {
+	struct config_section section;	/* its mapping: backend and keys */
+	char name[24];			/* "accounts[1]", for messages */
+	const char *id;			/* [a-z0-9_-]{1,16} */
+	const char *label;		/* shown beside its accounts */
+};
+
+/* True if ID can name a store: 1 to CONFIG_STORE_ID_MAX of a-z, 0-9, '-'
+ * and '_' (inline: the journal's reader, built alone in a test, checks
+ * it too). */
+static inline bool
+config_store_id_ok(const char *id)
+{
+	size_t n = strlen(id);
+
+	return n > 0 && n <= CONFIG_STORE_ID_MAX &&
+	    strspn(id, "abcdefghijklmnopqrstuvwxyz0123456789-_") == n;
+}
+
 struct config {
 	struct diag_list diags;
 	struct config_document doc;
 	struct config_section device;	/* device: */
-	struct config_section accounts;	/* accounts:, map NULL if absent */
+	struct config_store stores[CONFIG_STORES_MAX];	/* accounts: */
+	size_t store_count;		/* 0: no accounts: section */
 	struct config_section recovery;	/* recovery:, map NULL if absent */
 	struct console_settings console;
 	char *state_dir;	/* state_dir:, resolved; malloc'd */

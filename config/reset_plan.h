@@ -27,7 +27,7 @@ enum reset_kind {
 	RESET_COMMAND,	/* run ARGV (no shell; argv[0] absolute), which must
 			 * exit 0; run again on resume, so only when
 			 * IDEMPOTENT */
-	RESET_ACCOUNTS,	/* the accounts backend back to its factory state:
+	RESET_ACCOUNTS,	/* one account store back to its factory state:
 			 * no account has a password, so first-boot setup
 			 * runs (done by the caller's reset_hooks) */
 	RESET_WIZARD_STATE,	/* the wizard's own state erased: security
@@ -50,6 +50,7 @@ struct reset_step {
 	const char *from;		/* RESET_RESTORE: the factory file */
 	mode_t mode;			/* RESET_MKDIR */
 	const char *const *argv;	/* RESET_COMMAND: NULL-terminated */
+	const char *store;		/* RESET_ACCOUNTS: the store's id */
 	bool idempotent;		/* RESET_COMMAND: declared safe to re-run */
 };
 

@@ -103,18 +103,21 @@ find_key(const struct schema_key *keys, const char *name)
 static void
 report_unknown(struct checker *ck, const yaml_node_t *key_node,
     const char *name, const char *where, const struct schema_key *keys,
-    const char *extra)
+    const char *extra, const struct schema_key *more)
 {
+	const struct schema_key *tables[] = { keys, more };
 	const char *best = NULL;
 	size_t best_distance = 3;
 
-	for (const struct schema_key *k = keys; k->name != NULL; k++) {
-		size_t d = distance(name, k->name);
-		if (d < best_distance) {
-			best = k->name;
-			best_distance = d;
+	for (size_t t = 0; t < 2; t++)
+		for (const struct schema_key *k = tables[t]; k != NULL &&
+		    k->name != NULL; k++) {
+			size_t d = distance(name, k->name);
+			if (d < best_distance) {
+				best = k->name;
+				best_distance = d;
+			}
 		}
-	}
 	if (extra != NULL && distance(name, extra) < best_distance)
 		best = extra;
 	if (best != NULL)
@@ -126,11 +129,15 @@ report_unknown(struct checker *ck, const yaml_node_t *key_node,
 }
 
 static void check_map(struct checker *ck, yaml_node_t *map, const char *where,
-    const struct schema_key *keys, const char *extra_key);
+    const struct schema_key *keys, const char *extra_key,
+    const struct schema_key *more);
 
+/* A backend's mapping: its 'backend' key picks the table its other keys
+ * are checked against; MORE are keys it may hold besides (a store's id
+ * and label). */
 static void
 check_backend(struct checker *ck, yaml_node_t *map, const char *where,
-    const struct schema_key *key)
+    const struct schema_key *key, const struct schema_key *more)
 {
 	yaml_node_t *name_node = document_lookup(ck->doc, map, "backend", NULL);
 	const char *name = document_scalar(name_node);
@@ -152,7 +159,59 @@ check_backend(struct checker *ck, yaml_node_t *map, const char *where,
 		    key->concern, name, known);
 		return;
 	}
-	check_map(ck, map, where, keys, "backend");
+	check_map(ck, map, where, keys, "backend", more);
+}
+
+/*
+ * The mappings of the list VALUE, named PATH[N] in messages, each handed
+ * to CHECK with KEY; an item that is no mapping is reported as one
+ * should be (EXAMPLE shows what it holds: "keys (backend: ...)").
+ */
+static void
+check_items(struct checker *ck, yaml_node_t *value, const char *path,
+    const struct schema_key *key, const char *example,
+    void (*check)(struct checker *ck, yaml_node_t *map, const char *where,
+    const struct schema_key *key))
+{
+	yaml_document_t *yaml = (yaml_document_t *)&ck->doc->yaml;
+	size_t index = 0;
+
+	for (yaml_node_item_t *item = value->data.sequence.items.start;
+	    item < value->data.sequence.items.top; item++, index++) {
+		yaml_node_t *node = yaml_document_get_node(yaml, *item);
+		char where[224];
+
+		snprintf(where, sizeof(where), "%s[%zu]", path, index);
+		if (node->type != YAML_MAPPING_NODE)
+			report(ck, node, "each item of %s must be a mapping of "
+			    "%s, not %s", path, example, is_null(node) ?
+			    "empty" : node_kind(node));
+		else
+			check(ck, node, where, key);
+	}
+}
+
+/* One store of accounts: as a list: a backend with an id and label. */
+static void
+check_store(struct checker *ck, yaml_node_t *map, const char *where,
+    const struct schema_key *key)
+{
+	check_backend(ck, map, where, key, key->children);
+}
+
+/* A list of backend mappings (accounts: as several stores), each named
+ * WHERE[N] and checked with KEY's children as its further keys. */
+static void
+check_backend_list(struct checker *ck, yaml_node_t *value, const char *path,
+    const struct schema_key *key)
+{
+	if (value->data.sequence.items.start ==
+	    value->data.sequence.items.top) {
+		report(ck, value, "%s is an empty list: name at least one "
+		    "store", path);
+		return;
+	}
+	check_items(ck, value, path, key, "keys (backend: ...)", check_store);
 }
 
 static void
@@ -217,34 +276,27 @@ check_list(struct checker *ck, yaml_node_t *value, const char *path)
 	}
 }
 
+/* One item of a SCHEMA_MAP_LIST: its keys are KEY's children. */
+static void
+check_item(struct checker *ck, yaml_node_t *map, const char *where,
+    const struct schema_key *key)
+{
+	check_map(ck, map, where, key->children, NULL, NULL);
+}
+
 /* A list of mappings, each checked against KEY's children; a problem
  * inside item N is named PATH[N] and reported at its own position. */
 static void
 check_map_list(struct checker *ck, yaml_node_t *value, const char *path,
     const struct schema_key *key)
 {
-	yaml_document_t *yaml = (yaml_document_t *)&ck->doc->yaml;
-	size_t index = 0;
-
 	if (value->type != YAML_SEQUENCE_NODE) {
 		report(ck, value, "%s must be a list of mappings (items "
 		    "starting with '- key: value'), not %s", path,
 		    node_kind(value));
 		return;
 	}
-	for (yaml_node_item_t *item = value->data.sequence.items.start;
-	    item < value->data.sequence.items.top; item++, index++) {
-		yaml_node_t *node = yaml_document_get_node(yaml, *item);
-		char where[224];
-
-		snprintf(where, sizeof(where), "%s[%zu]", path, index);
-		if (node->type != YAML_MAPPING_NODE)
-			report(ck, node, "each item of %s must be a mapping of "
-			    "keys, not %s", path, is_null(node) ? "empty" :
-			    node_kind(node));
-		else
-			check_map(ck, node, where, key->children, NULL);
-	}
+	check_items(ck, value, path, key, "keys", check_item);
 }
 
 static void
@@ -266,7 +318,7 @@ check_value(struct checker *ck, yaml_node_t *value, const char *where,
 			report(ck, value, "%s must be a mapping of keys, not "
 			    "%s", path, node_kind(value));
 		else
-			check_map(ck, value, path, key->children, NULL);
+			check_map(ck, value, path, key->children, NULL, NULL);
 		return;
 	case SCHEMA_LIST:
 		check_list(ck, value, path);
@@ -275,11 +327,14 @@ check_value(struct checker *ck, yaml_node_t *value, const char *where,
 		check_map_list(ck, value, path, key);
 		return;
 	case SCHEMA_BACKEND:
-		if (value->type != YAML_MAPPING_NODE)
+		if (value->type == YAML_SEQUENCE_NODE && key->children != NULL)
+			check_backend_list(ck, value, path, key);
+		else if (value->type != YAML_MAPPING_NODE)
 			report(ck, value, "%s must be a mapping of keys (e.g. "
-			    "backend: ...), not %s", path, node_kind(value));
+			    "backend: ...)%s, not %s", path, key->children ?
+			    " or a list of them" : "", node_kind(value));
 		else
-			check_backend(ck, value, path, key);
+			check_backend(ck, value, path, key, key->children);
 		return;
 	default:
 		break;
@@ -317,7 +372,8 @@ check_value(struct checker *ck, yaml_node_t *value, const char *where,
 
 static void
 check_map(struct checker *ck, yaml_node_t *map, const char *where,
-    const struct schema_key *keys, const char *extra_key)
+    const struct schema_key *keys, const char *extra_key,
+    const struct schema_key *more)
 {
 	yaml_document_t *yaml = (yaml_document_t *)&ck->doc->yaml;
 
@@ -344,9 +400,11 @@ check_map(struct checker *ck, yaml_node_t *map, const char *where,
 		if (extra_key != NULL && strcmp(name, extra_key) == 0)
 			continue;
 		key = find_key(keys, name);
+		if (key == NULL && more != NULL)
+			key = find_key(more, name);
 		if (key == NULL) {
 			report_unknown(ck, key_node, name, where, keys,
-			    extra_key);
+			    extra_key, more);
 			continue;
 		}
 		check_value(ck, value, where, key);
@@ -376,6 +434,6 @@ schema_check(const struct config_document *doc, yaml_node_t *node,
 		    node ? "" : " (the file is empty)");
 		return 1;
 	}
-	check_map(&ck, node, where, keys, NULL);
+	check_map(&ck, node, where, keys, NULL, NULL);
 	return ck.errors;
 }

@@ -21,7 +21,9 @@ enum schema_type {
 	SCHEMA_MAP,		/* nested mapping checked against children */
 	SCHEMA_LIST,		/* a list of non-empty text items */
 	SCHEMA_BACKEND,		/* mapping whose 'backend' key picks the
-				 * implementation that gives its keys */
+				 * implementation that gives its keys; with
+				 * children, also a list of such mappings,
+				 * each of which may hold those keys too */
 	SCHEMA_MAP_LIST,	/* a list of mappings, each checked against
 				 * children and named WHERE.KEY[N] */
 };

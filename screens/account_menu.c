@@ -10,12 +10,11 @@ bool
 account_menu_load(struct account_menu *m,
     const struct screen_context *context, char *message, size_t size)
 {
-	const struct accounts *accounts = context->accounts;
 	struct nvr_error err;
 
 	memset(m, 0, sizeof(*m));
-	if (accounts->ops->list(accounts->state, m->accounts,
-	    ACCOUNT_MENU_MAX, &m->count, &err) != 0) {
+	if (stores_list(context->stores, m->accounts, ACCOUNT_MENU_MAX,
+	    &m->count, &err) != 0) {
 		snprintf(message, size, "The accounts cannot be read: %s",
 		    err.message);
 		return false;
@@ -33,6 +32,8 @@ account_menu_load(struct account_menu *m,
 		m->items[i].key = m->keys[i];
 		m->items[i].label = m->accounts[i].name;
 		m->items[i].note = m->notes[i];
+		m->items[i].group = screen_account_group(context,
+		    &m->accounts[i]);
 	}
 	return true;
 }
@@ -67,10 +68,13 @@ account_menu_handle(struct account_menu *m,
 }
 
 const struct account *
-account_menu_find(struct account_menu *m, const char *name)
+account_menu_find(struct account_menu *m, const struct account_key *who)
 {
 	for (size_t i = 0; i < m->count; i++) {
-		if (strcmp(m->accounts[i].name, name) == 0) {
+		struct account_key k;
+
+		account_key_of(&m->accounts[i], &k);
+		if (account_key_same(&k, who)) {
 			m->selected = i;
 			return &m->accounts[i];
 		}
@@ -82,4 +86,50 @@ void
 account_menu_render(const struct account_menu *m, struct view *view)
 {
 	input_menu_view(view, m->items, m->count, m->selected);
+}
+
+const char *
+screen_who(const struct screen_context *context,
+    const struct account_key *who, char *buf)
+{
+	const struct account_store *st = context->stores != NULL ?
+	    stores_of(context->stores, who) : NULL;
+
+	if (st == NULL || context->stores->count < 2)
+		snprintf(buf, SCREEN_WHO_MAX, "%s", who->name);
+	else
+		snprintf(buf, SCREEN_WHO_MAX, "%s in %s", who->name,
+		    st->label);
+	return buf;
+}
+
+const char *
+screen_account_group(const struct screen_context *context,
+    const struct account *a)
+{
+	if (context->stores == NULL || context->stores->count < 2)
+		return NULL;
+	return a->store_label;
+}
+
+void
+screen_account_set_key(struct screen_account *s,
+    const struct screen_context *context, const struct account_key *key)
+{
+	s->key = *key;
+	screen_who(context, key, s->shown);
+	if (key->index == 0)
+		snprintf(s->logged, sizeof(s->logged), "%s", key->name);
+	else
+		account_key_text(key, s->logged);
+}
+
+void
+screen_account_set(struct screen_account *s,
+    const struct screen_context *context, const struct account *a)
+{
+	struct account_key key;
+
+	account_key_of(a, &key);
+	screen_account_set_key(s, context, &key);
 }

@@ -8,7 +8,7 @@
 
 #include "screens/screen.h"
 
-#define ACCOUNT_MENU_MAX 16
+#define ACCOUNT_MENU_MAX 64
 
 struct account_menu {
 	struct account accounts[ACCOUNT_MENU_MAX];
@@ -29,9 +29,35 @@ bool account_menu_load(struct account_menu *m,
 bool account_menu_handle(struct account_menu *m,
     const struct keys_action_event *ev);
 
-/* The account chosen, or NULL if NAME is not listed. */
+/* The account WHO (chosen now), or NULL if it is not listed. */
 const struct account *account_menu_find(struct account_menu *m,
-    const char *name);
+    const struct account_key *who);
+
+/* An account as the texts name it: "admin", or where there are several
+ * stores "admin in Web UI (Frigate)". Returns BUF (SCREEN_WHO_MAX). */
+#define SCREEN_WHO_MAX 160
+const char *screen_who(const struct screen_context *context,
+    const struct account_key *who, char *buf);
+
+/* The heading an account is listed under in a menu (struct
+ * view_menu_item's group): its store's label where there are several
+ * stores, else NULL. */
+const char *screen_account_group(const struct screen_context *context,
+    const struct account *a);
+
+/* The account a screen acts on: by store, and as its texts and the
+ * audit log name it. */
+struct screen_account {
+	struct account_key key;
+	char shown[SCREEN_WHO_MAX];	/* screen_who */
+	char logged[ACCOUNT_KEY_TEXT_MAX + 1];	/* proof_logged */
+};
+
+/* Fills S for A (listed by stores_list), or for KEY. */
+void screen_account_set(struct screen_account *s,
+    const struct screen_context *context, const struct account *a);
+void screen_account_set_key(struct screen_account *s,
+    const struct screen_context *context, const struct account_key *key);
 
 /* Fills VIEW's menu with M. */
 void account_menu_render(const struct account_menu *m, struct view *view);

@@ -27,10 +27,11 @@
 
 #include "backends/audit.h"
 #include "common/secret.h"
+#include "screens/account_menu.h"
 #include "screens/input.h"
 #include "screens/proof.h"
 
-#define ACCOUNTS_MAX 16
+#define ACCOUNTS_MAX 64
 
 enum change_password_state {
 	CHANGE_CHOOSE,		/* which account */
@@ -58,6 +59,8 @@ struct change_password {
 				 * recovered: any may be set without its
 				 * current password */
 	const struct screen_context *context;
+	struct account_key who;		/* the chosen account's (who()) */
+	char shown[SCREEN_WHO_MAX];	/* ... as the texts name it */
 	struct account accounts[ACCOUNTS_MAX];
 	size_t account_count;
 	size_t selected;
@@ -95,6 +98,22 @@ chosen(const struct change_password *c)
 	return &c->accounts[c->selected];
 }
 
+/* The chosen account, by store. */
+static const struct account_key *
+who(struct change_password *c)
+{
+	account_key_of(chosen(c), &c->who);
+	return &c->who;
+}
+
+/* The chosen account as the texts name it ("admin", or with several
+ * stores "admin in Web UI (Frigate)"). */
+static const char *
+shown(struct change_password *c)
+{
+	return screen_who(c->context, who(c), c->shown);
+}
+
 static void
 clear_from(struct change_password *c, enum field_index first)
 {
@@ -113,10 +132,11 @@ start_typing(struct change_password *c)
 	clear_from(c, FIELD_CURRENT);
 	snprintf(c->intro, sizeof(c->intro), "Changing the password of %s. "
 	    "Type the current password, then the new one twice. Nothing is "
-	    "shown as you type but a * for each character.", a->name);
+	    "shown as you type but a * for each character.", shown(c));
 	c->state = CHANGE_CURRENT;
+	(void)a;
 	/* A wait left by an earlier run counts down from the start. */
-	proof_lock_refresh(c->context, a->name);
+	proof_lock_refresh(c->context, who(c));
 }
 
 static void *
@@ -130,8 +150,8 @@ change_password_create(const struct screen_context *context)
 	c->context = context;
 	for (int i = 0; i < FIELD_COUNT; i++)
 		secret_init(&c->secrets[i]);
-	if (context->accounts->ops->list(context->accounts->state,
-	    c->accounts, ACCOUNTS_MAX, &c->account_count, &err) != 0) {
+	if (stores_list(context->stores, c->accounts, ACCOUNTS_MAX,
+	    &c->account_count, &err) != 0) {
 		snprintf(c->message, sizeof(c->message), "The accounts cannot "
 		    "be read: %s", err.message);
 		c->state = CHANGE_FAILED;
@@ -158,6 +178,7 @@ change_password_create(const struct screen_context *context)
 		    a->password == ACCOUNT_PASSWORD_SET ? "" :
 		    a->password == ACCOUNT_PASSWORD_DEFAULT ?
 		    "factory password" : "no password yet");
+		c->items[i].group = screen_account_group(context, a);
 		c->items[i].note = c->item_notes[i];
 	}
 	c->state = CHANGE_CHOOSE;
@@ -167,20 +188,23 @@ change_password_create(const struct screen_context *context)
 		c->authorized = true;
 		return c;
 	}
-	if (context->handoff->proven[0] != '\0') {
+	if (context->handoff->proven.name[0] != '\0') {
 		/* Opened by Forgot password: the owner has just proved who
 		 * they are, so no current password is asked. */
-		for (size_t i = 0; i < c->account_count; i++)
-			if (strcmp(c->accounts[i].name,
-			    context->handoff->proven) == 0)
+		for (size_t i = 0; i < c->account_count; i++) {
+			struct account_key k;
+
+			account_key_of(&c->accounts[i], &k);
+			if (account_key_same(&k, &context->handoff->proven))
 				c->selected = i;
-		if (strcmp(chosen(c)->name, context->handoff->proven) == 0) {
+		}
+		if (account_key_same(who(c), &context->handoff->proven)) {
 			c->proven = true;
 			clear_from(c, FIELD_CURRENT);
 			snprintf(c->intro, sizeof(c->intro), "You have proved "
 			    "who you are. Choose a new password for %s and "
 			    "type it twice. Nothing is shown as you type but "
-			    "a * for each character.", chosen(c)->name);
+			    "a * for each character.", shown(c));
 			c->state = CHANGE_NEW;
 			return c;
 		}
@@ -201,7 +225,8 @@ check_policy(struct change_password *c)
 		c->note[FIELD_NEW][0] = '\0';
 		return false;
 	}
-	if (policy_check(c->context->policy, secret_text(s), c->first_boot ||
+	if (policy_check(stores_policy(c->context->stores, who(c)),
+	    secret_text(s), c->first_boot ||
 	    c->proven ? NULL : secret_text(&c->secrets[FIELD_CURRENT]),
 	    chosen(c)->name,
 	    c->note[FIELD_NEW], sizeof(c->note[FIELD_NEW])) != 0)
@@ -227,22 +252,21 @@ format_now(const struct change_password *c, char *buf, size_t size)
 
 /* Whether saving spends the proof the handoff holds. */
 static bool
-spends_proof(const struct change_password *c)
+spends_proof(struct change_password *c)
 {
 	const struct screen_handoff *h = c->context->handoff;
 
 	return c->proven && !c->authorized && h->held != HELD_NONE &&
-	    strcmp(h->proven, chosen(c)->name) == 0;
+	    account_key_same(&h->proven, who(c));
 }
 
 static void
 save(struct change_password *c)
 {
-	const struct accounts *accounts = c->context->accounts;
 	struct screen_handoff *h = c->context->handoff;
 	bool spend = spends_proof(c);
 	struct nvr_error err;
-	char when[64];
+	char when[64], logged[ACCOUNT_KEY_TEXT_MAX + 1];
 	int rc;
 
 	if (spend && (rc = proof_spend(c->context, &err)) != 0) {
@@ -262,7 +286,7 @@ save(struct change_password *c)
 		clear_from(c, FIELD_CURRENT);
 		return;
 	}
-	if (accounts->ops->set_password(accounts->state, chosen(c)->name,
+	if (stores_set_password(c->context->stores, who(c),
 	    secret_text(&c->secrets[FIELD_NEW]), &err) != 0) {
 		const char *what = spend ? proof_held_name(c->context) : NULL;
 
@@ -283,38 +307,37 @@ save(struct change_password *c)
 	/* A support code proves nothing to the account's own budget, so
 	 * the first login after a support reset would still have to wait
 	 * out the wrong tries that led to it. */
-	proof_password_set(c->context, chosen(c)->name);
+	proof_password_set(c->context, who(c));
+	proof_logged(who(c), logged);
 	if (c->first_boot) {
-		audit_log(AUDIT_FIRST_PASSWORD_SET, chosen(c)->name, 0);
+		audit_log(AUDIT_FIRST_PASSWORD_SET, logged, 0);
 		format_now(c, when, sizeof(when));
 		c->offer_questions = c->context->recovery != NULL;
 		snprintf(c->message, sizeof(c->message), "The password of %s "
-		    "was set %s.\n\nKeep it somewhere safe.%s", chosen(c)->name,
+		    "was set %s.\n\nKeep it somewhere safe.%s", shown(c),
 		    when, c->offer_questions ? " If you ever forget it, "
 		    "security questions or a recovery key let you set a new "
 		    "one. Set them up now: it takes two minutes." : "");
 		/* The questions screen may skip asking for it again. */
 		if (c->offer_questions)
-			snprintf(c->context->handoff->proven,
-			    sizeof(c->context->handoff->proven), "%s",
-			    chosen(c)->name);
+			c->context->handoff->proven = *who(c);
 		c->state = CHANGE_DONE;
 	} else if (c->proven) {
 		audit_log(c->authorized ? AUDIT_PASSWORD_RESET :
-		    AUDIT_PASSWORD_RECOVERED, chosen(c)->name, 0);
+		    AUDIT_PASSWORD_RECOVERED, logged, 0);
 		format_now(c, when, sizeof(when));
 		snprintf(c->message, sizeof(c->message), "The password of %s "
 		    "was set %s.\n\nUse the new password from now on.",
-		    chosen(c)->name, when);
+		    shown(c), when);
 		if (!c->authorized)
 			c->context->handoff->password_set = true;
 		c->state = CHANGE_DONE;
 	} else {
-		audit_log(AUDIT_PASSWORD_CHANGED, chosen(c)->name, 0);
+		audit_log(AUDIT_PASSWORD_CHANGED, logged, 0);
 		format_now(c, when, sizeof(when));
 		snprintf(c->message, sizeof(c->message), "The password of %s "
 		    "was changed %s.\n\nUse the new password from now on.",
-		    chosen(c)->name, when);
+		    shown(c), when);
 		c->state = CHANGE_DONE;
 	}
 	clear_from(c, FIELD_CURRENT);
@@ -327,19 +350,19 @@ save(struct change_password *c)
 static void
 check_current(struct change_password *c)
 {
-	const struct accounts *accounts = c->context->accounts;
 	char *note = c->note[FIELD_CURRENT], wrong[160];
+	char logged[ACCOUNT_KEY_TEXT_MAX + 1];
 	size_t size = sizeof(c->note[FIELD_CURRENT]);
 	const char *name = chosen(c)->name;
 	struct attempts_try t;
 	struct nvr_error err;
 	int rc;
 
-	if (!proof_begin(c->context, name, &t, note, size)) {
+	if (!proof_begin(c->context, who(c), &t, note, size)) {
 		secret_clear(&c->secrets[FIELD_CURRENT]);
 		return;
 	}
-	rc = accounts->ops->verify(accounts->state, name,
+	rc = stores_verify(c->context->stores, who(c),
 	    secret_text(&c->secrets[FIELD_CURRENT]), &err);
 	if (rc == 0) {
 		/* Kept (and wiped later) so the policy can compare the new
@@ -355,10 +378,10 @@ check_current(struct change_password *c)
 		snprintf(note, size, "Cannot check: %s", err.message);
 		return;
 	}
-	audit_log(AUDIT_WRONG_PASSWORD, name, 0);
+	audit_log(AUDIT_WRONG_PASSWORD, proof_logged(who(c), logged), 0);
 	snprintf(wrong, sizeof(wrong), "That is not the current password of "
 	    "%s.", name);
-	proof_wrong(c->context, &t, wrong, note, size);
+	proof_wrong(c->context, who(c), &t, wrong, note, size);
 }
 
 static struct screen_result
@@ -412,16 +435,31 @@ static void *
 first_boot_create(const struct screen_context *context)
 {
 	struct change_password *c = change_password_create(context);
+	struct account admin;
+	char whose[96];
 
 	if (c == NULL || c->state == CHANGE_FAILED)
 		return c;
 	c->first_boot = true;
+	/* The first store's admin first; each store's in turn (the wizard
+	 * opens this screen again while one is still due). */
 	c->selected = 0;
+	if (stores_admin_needing_password(context->stores, &admin))
+		for (size_t i = 0; i < c->account_count; i++)
+			if (c->accounts[i].store == admin.store &&
+			    strcmp(c->accounts[i].name, admin.name) == 0)
+				c->selected = i;
 	clear_from(c, FIELD_CURRENT);
+	if (context->stores->count > 1)
+		snprintf(whose, sizeof(whose), "The administrator account of "
+		    "%s,", chosen(c)->store_label);
+	else
+		snprintf(whose, sizeof(whose), "The administrator account of "
+		    "this recorder,");
 	snprintf(c->intro, sizeof(c->intro), "%s %s, %s. Choose a password "
 	    "now: it protects your cameras and recordings. Type it twice. "
 	    "Nothing is shown as you type but a * for each character.",
-	    "The administrator account of this recorder,", chosen(c)->name,
+	    whose, chosen(c)->name,
 	    chosen(c)->password == ACCOUNT_PASSWORD_DEFAULT ? "still has its "
 	    "factory password, which anyone can look up" : "has no password "
 	    "yet");
@@ -436,10 +474,10 @@ open_leave(struct change_password *c)
 	snprintf(c->leave_label, sizeof(c->leave_label), "Leave: the %s "
 	    "stays good until its request expires",
 	    c->context->handoff->held == HELD_FILE ? "file" : "code");
-	c->leave_items[0] = (struct view_menu_item){ "1",
-	    "Set the new password", NULL };
-	c->leave_items[1] = (struct view_menu_item){ "2", c->leave_label,
-	    NULL };
+	c->leave_items[0] = (struct view_menu_item){ .key = "1",
+	    .label = "Set the new password" };
+	c->leave_items[1] = (struct view_menu_item){ .key = "2", .label =
+	    c->leave_label };
 	c->leave_selected = 0;
 	c->state = CHANGE_LEAVE;
 }
@@ -473,7 +511,7 @@ change_password_handle(void *self, const struct keys_action_event *ev)
 				snprintf(c->intro, sizeof(c->intro), "Choose a "
 				    "new password for %s and type it twice. "
 				    "Tell its user the new one in person.",
-				    chosen(c)->name);
+				    shown(c));
 				c->state = CHANGE_NEW;
 			} else if (account_password_checkable(
 			    chosen(c)->password))
@@ -526,7 +564,7 @@ change_password_handle(void *self, const struct keys_action_event *ev)
 	/* While the account must wait, its form takes no input: the note
 	 * counts down instead. */
 	if (field == FIELD_CURRENT &&
-	    proof_lock_blocks(c->context, chosen(c)->name, ev))
+	    proof_lock_blocks(c->context, who(c), ev))
 		return r;
 	switch (ev->action) {
 	case ACTION_CONFIRM:
@@ -639,7 +677,7 @@ change_password_render(void *self, struct view *view)
 		snprintf(c->intro, sizeof(c->intro), "The password of %s is "
 		    "not changed yet, and the %s is not used up: it works "
 		    "again later, until its request expires.",
-		    chosen(c)->name, proof_held_name(c->context));
+		    shown(c), proof_held_name(c->context));
 		view->intro = c->intro;
 		input_menu_view(view, c->leave_items, 2,
 		    c->leave_selected);
@@ -663,7 +701,7 @@ change_password_render(void *self, struct view *view)
 	}
 	view->intro = c->intro;
 	if (c->state == CHANGE_CURRENT)
-		(void)proof_lock_note(c->context, chosen(c)->name,
+		(void)proof_lock_note(c->context, who(c),
 		    c->note[FIELD_CURRENT], sizeof(c->note[FIELD_CURRENT]),
 		    view);
 	for (int i = 0; i < FIELD_COUNT; i++) {
@@ -671,7 +709,8 @@ change_password_render(void *self, struct view *view)
 
 		f->label = labels[i];
 		f->masked = c->secrets[i].chars;
-		f->focused = (i == FIELD_CURRENT && c->state == CHANGE_CURRENT) ||
+		f->focused = (i == FIELD_CURRENT && c->state ==
+		    CHANGE_CURRENT) ||
 		    (i == FIELD_NEW && c->state == CHANGE_NEW) ||
 		    (i == FIELD_AGAIN && c->state == CHANGE_AGAIN);
 		f->note = c->note[i][0] ? c->note[i] : NULL;

@@ -24,6 +24,7 @@
 #include "backends/audit.h"
 #include "backends/reset/factory_reset.h"
 #include "common/secret.h"
+#include "screens/account_menu.h"
 #include "screens/file_list.h"
 #include "screens/input.h"
 #include "screens/proof.h"
@@ -65,7 +66,8 @@ struct fr_screen {
 	const struct screen_context *context;
 	struct factory_reset_summary summary;
 	struct factory_reset_progress progress;
-	char admin[ACCOUNT_NAME_MAX + 1];
+	struct screen_account admin;	/* the first store's; name "" if
+					 * none */
 	char word[8];			/* what must be typed */
 	struct secret typed;		/* the word, or the password */
 	bool reveal;
@@ -131,7 +133,8 @@ static const struct view_hint confirm_hints[] = {
 
 static const struct view_hint go_hints[] = {
 	{ ACTION_CONFIRM, NULL, "first-time setup", NULL },
-	{ ACTION_INTERRUPT, NULL, "leave (it finishes at the next start)", NULL },
+	{ ACTION_INTERRUPT, NULL, "leave (it finishes at the next start)",
+	    NULL },
 };
 
 static const struct view_hint refused_hints[] = {
@@ -268,7 +271,8 @@ open_questions(struct fr_screen *s)
 	const struct recovery *rec = s->context->recovery;
 	struct nvr_error err;
 
-	if (s->admin[0] == '\0' || rec->ops->enrollment(rec->state, s->admin,
+	if (s->admin.key.name[0] == '\0' || rec->ops->enrollment(rec->state,
+	    &s->admin.key,
 	    &s->enrolled, &err) != 0 || s->enrolled.question_count == 0) {
 		snprintf(s->status, sizeof(s->status), "The administrator has "
 		    "no security questions set up: choose another proof.");
@@ -283,8 +287,8 @@ static void
 open_proof(struct fr_screen *s, int kind)
 {
 	s->note[0] = '\0';
-	if (s->admin[0] != '\0')
-		proof_lock_refresh(s->context, s->admin);
+	if (s->admin.key.name[0] != '\0')
+		proof_lock_refresh(s->context, &s->admin.key);
 	if (kind == PROOF_PASSWORD) {
 		secret_clear(&s->typed);
 		s->reveal = false;
@@ -317,29 +321,28 @@ set_proofs(struct fr_screen *s)
 {
 	unsigned proofs = s->context->reset_config->proofs;
 
-	if ((proofs & RESET_PROOF_PASSWORD) && s->context->accounts != NULL) {
+	if ((proofs & RESET_PROOF_PASSWORD) && s->context->stores != NULL) {
 		s->proof_kind[s->proof_count] = PROOF_PASSWORD;
 		s->proof_items[s->proof_count] = (struct view_menu_item){
-		    "1", "The administrator's password", NULL };
+		    .key = "1", .label = "The administrator's password" };
 		s->proof_count++;
 	}
 	if ((proofs & RESET_PROOF_QUESTIONS) && s->context->recovery != NULL) {
 		s->proof_kind[s->proof_count] = PROOF_QUESTIONS;
 		s->proof_items[s->proof_count] = (struct view_menu_item){
-		    NULL, "The administrator's security questions", NULL };
+		    .label = "The administrator's security questions" };
 		s->proof_count++;
 	}
 	if ((proofs & RESET_PROOF_RESET_CODE) && s->context->support != NULL) {
 		s->proof_kind[s->proof_count] = PROOF_CODE;
 		s->proof_items[s->proof_count] = (struct view_menu_item){
-		    NULL, "A factory-reset code from support (typed)", NULL };
+		    .label = "A factory-reset code from support (typed)" };
 		s->proof_count++;
 	}
 	if ((proofs & RESET_PROOF_RESET_FILE) && s->context->support != NULL) {
 		s->proof_kind[s->proof_count] = PROOF_FILE;
 		s->proof_items[s->proof_count] = (struct view_menu_item){
-		    NULL, "A factory-reset file from support (USB stick)",
-		    NULL };
+		    .label = "A factory-reset file from support (USB stick)" };
 		s->proof_count++;
 	}
 	for (size_t i = 0; i < s->proof_count; i++) {
@@ -351,14 +354,22 @@ set_proofs(struct fr_screen *s)
 static void
 find_admin(struct fr_screen *s)
 {
+	const struct account_stores *stores = s->context->stores;
 	struct account admin;
 	struct nvr_error err;
 	size_t count = 0;
 
-	if (s->context->accounts != NULL &&
-	    s->context->accounts->ops->list(s->context->accounts->state,
-	    &admin, 1, &count, &err) == 0 && count == 1 && admin.admin)
-		snprintf(s->admin, sizeof(s->admin), "%s", admin.name);
+	/* The first store's administrator proves the authority to reset
+	 * the whole recorder. */
+	if (stores != NULL && stores->count > 0 &&
+	    stores->store[0].accounts.ops->list(
+	    stores->store[0].accounts.state, &admin, 1, &count, &err) == 0 &&
+	    count == 1 && admin.admin) {
+		admin.store = 0;
+		admin.store_id = stores->store[0].id;
+		admin.store_label = stores->store[0].label;
+		screen_account_set(&s->admin, s->context, &admin);
+	}
 }
 
 /* An unfinished reset whose journal names places the config no longer
@@ -446,10 +457,10 @@ fr_create(const struct screen_context *context)
 	secret_init(&s->typed);
 	for (size_t i = 0; i < RECOVERY_QUESTIONS_MAX; i++)
 		secret_init(&s->answers[i]);
-	s->confirm_items[0] = (struct view_menu_item){ "",
-	    "Cancel: keep everything", NULL };
-	s->confirm_items[1] = (struct view_menu_item){ "",
-	    "Erase now", "cannot be undone" };
+	s->confirm_items[0] = (struct view_menu_item){ .key = "",
+	    .label = "Cancel: keep everything" };
+	s->confirm_items[1] = (struct view_menu_item){ .key = "",
+	    .label = "Erase now", .note = "cannot be undone" };
 	find_admin(s);
 	if (show_unfinished(s))
 		return s;
@@ -471,31 +482,32 @@ fr_create(const struct screen_context *context)
 static struct screen_result
 check_password(struct fr_screen *s)
 {
-	const struct accounts *a = s->context->accounts;
 	struct attempts_try t;
 	struct nvr_error err;
 	int rc;
 
 	s->state = FR_PASSWORD;
-	if (s->admin[0] == '\0') {
+	if (s->admin.key.name[0] == '\0') {
 		secret_clear(&s->typed);
 		snprintf(s->note, sizeof(s->note), "There is no administrator "
 		    "account to check.");
 		return (struct screen_result){ .kind = SCREEN_STAY };
 	}
-	if (!proof_begin(s->context, s->admin, &t, s->note,
+	if (!proof_begin(s->context, &s->admin.key, &t, s->note,
 	    sizeof(s->note))) {
 		secret_clear(&s->typed);
 		return (struct screen_result){ .kind = SCREEN_STAY };
 	}
-	rc = a->ops->verify(a->state, s->admin, secret_text(&s->typed), &err);
+	rc = stores_verify(s->context->stores, &s->admin.key,
+	    secret_text(&s->typed), &err);
 	secret_clear(&s->typed);
 	if (rc == 0) {
 		proof_right(s->context, &t);
 		to_type(s);
 	} else if (rc == -EACCES) {
-		audit_log(AUDIT_WRONG_PASSWORD, s->admin, 0);
-		proof_wrong(s->context, &t, "Wrong password.", s->note,
+		audit_log(AUDIT_WRONG_PASSWORD, s->admin.logged, 0);
+		proof_wrong(s->context, &s->admin.key, &t, "Wrong password.",
+		    s->note,
 		    sizeof(s->note));
 	} else {
 		proof_void(s->context, &t);
@@ -514,20 +526,21 @@ check_answers(struct fr_screen *s)
 	int rc;
 
 	s->state = FR_ANSWERS;
-	if (!proof_begin(s->context, s->admin, &t, s->note,
+	if (!proof_begin(s->context, &s->admin.key, &t, s->note,
 	    sizeof(s->note))) {
 		clear_answers(s);
 		return (struct screen_result){ .kind = SCREEN_STAY };
 	}
-	rc = rec->ops->check_answers(rec->state, s->admin, s->answers,
+	rc = rec->ops->check_answers(rec->state, &s->admin.key, s->answers,
 	    s->enrolled.question_count, &err);
 	clear_answers(s);
 	if (rc == 0) {
 		proof_right(s->context, &t);
 		to_type(s);
 	} else if (rc == -EACCES) {
-		audit_log(AUDIT_WRONG_ANSWERS, s->admin, 0);
-		proof_wrong(s->context, &t, "One or more answers are wrong.",
+		audit_log(AUDIT_WRONG_ANSWERS, s->admin.logged, 0);
+		proof_wrong(s->context, &s->admin.key, &t,
+		    "One or more answers are wrong.",
 		    s->note, sizeof(s->note));
 	} else {
 		proof_void(s->context, &t);
@@ -551,15 +564,17 @@ check_file(struct fr_screen *s)
 	/* Checked now, used up only when the reset begins: Esc or Cancel
 	 * before then leaves support's file good. */
 	rc = support_try_file(s->context->support, f->path,
-	    PROTOCOL_FACTORY_RESET, false, &rf, &wait, &err);
+	    PROTOCOL_FACTORY_RESET, false, &rf, NULL, &wait, &err);
 	if (rc == 0) {
-		audit_log(AUDIT_FILE_ACCEPTED, s->admin[0] ? s->admin : "-", 0);
+		audit_log(AUDIT_FILE_ACCEPTED, s->admin.key.name[0] ?
+		    s->admin.logged : "-", 0);
 		s->proof_held = true;
 		memcpy(s->proof_nonce, rf.nonce, sizeof(s->proof_nonce));
 		to_type(s);
 		return (struct screen_result){ .kind = SCREEN_STAY };
 	}
-	audit_log(AUDIT_FILE_REFUSED, s->admin[0] ? s->admin : "-", 0);
+	audit_log(AUDIT_FILE_REFUSED, s->admin.key.name[0] ?
+	    s->admin.logged : "-", 0);
 	if (rc == -EACCES && wait > 0) {
 		proof_format_wait(wait, wait_text, sizeof(wait_text));
 		snprintf(s->status, sizeof(s->status), "Refused: %s. Wait %s "
@@ -585,7 +600,8 @@ check_code(struct fr_screen *s)
 	    PROTOCOL_FACTORY_RESET, secret_text(&s->typed), s->proof_nonce,
 	    &wait, &err);
 	if (rc == 0) {
-		audit_log(AUDIT_CODE_ACCEPTED, s->admin[0] ? s->admin : "-", 0);
+		audit_log(AUDIT_CODE_ACCEPTED, s->admin.key.name[0] ?
+		    s->admin.logged : "-", 0);
 		secret_clear(&s->typed);
 		s->proof_held = true;
 		to_type(s);
@@ -593,7 +609,8 @@ check_code(struct fr_screen *s)
 	}
 	proof_code_note(rc, wait, err.message, s->note, sizeof(s->note));
 	if (rc != -EINVAL) {	/* a typo is kept as typed, to fix */
-		audit_log(AUDIT_CODE_REFUSED, s->admin[0] ? s->admin : "-", 0);
+		audit_log(AUDIT_CODE_REFUSED, s->admin.key.name[0] ?
+		    s->admin.logged : "-", 0);
 		secret_clear(&s->typed);
 	}
 	return (struct screen_result){ .kind = SCREEN_STAY };
@@ -705,7 +722,8 @@ begin(struct fr_screen *s)
 		    "changed.%s", err.message, lost);
 		return stay;
 	}
-	audit_log(AUDIT_RESET_STARTED, s->admin[0] ? s->admin : "-", 0);
+	audit_log(AUDIT_RESET_STARTED, s->admin.key.name[0] ?
+	    s->admin.logged : "-", 0);
 	s->progress.done = 0;
 	s->state = FR_RUNNING;
 	return (struct screen_result){ .kind = SCREEN_WORK };
@@ -716,8 +734,10 @@ begin(struct fr_screen *s)
 static struct screen_result
 after_done(struct fr_screen *s)
 {
-	if (s->context->accounts != NULL &&
-	    accounts_admin_needs_password(s->context->accounts))
+	struct account admin;
+
+	if (s->context->stores != NULL &&
+	    stores_admin_needing_password(s->context->stores, &admin))
 		return (struct screen_result){ .kind = SCREEN_OPEN,
 		    .target = SCREEN_FIRST_BOOT };
 	return (struct screen_result){ .kind = SCREEN_CLOSE };
@@ -790,7 +810,7 @@ fr_handle(void *self, const struct keys_action_event *ev)
 		return stay;
 	case FR_PASSWORD:
 		/* While the administrator must wait, no input. */
-		if (proof_lock_blocks(s->context, s->admin, ev))
+		if (proof_lock_blocks(s->context, &s->admin.key, ev))
 			return stay;
 		if (back && s->proof_count > 1) {
 			secret_clear(&s->typed);
@@ -810,7 +830,7 @@ fr_handle(void *self, const struct keys_action_event *ev)
 		return s->state == FR_PASSWORD_CHECKING ?
 		    (struct screen_result){ .kind = SCREEN_WORK } : stay;
 	case FR_ANSWERS:
-		if (proof_lock_blocks(s->context, s->admin, ev))
+		if (proof_lock_blocks(s->context, &s->admin.key, ev))
 			return stay;
 		return handle_answer(s, ev);
 	case FR_CODE:
@@ -868,8 +888,10 @@ fr_handle(void *self, const struct keys_action_event *ev)
 				s->confirm_selected = 0;
 				s->state = FR_CONFIRM;
 			} else {
-				snprintf(s->note, sizeof(s->note), "That is not "
+				snprintf(s->note, sizeof(s->note),
+				    "That is not "
 				    "%s. Nothing was changed; type %s, or press "
+				    ""
 				    "Esc to cancel.", s->word, s->word);
 				secret_clear(&s->typed);
 			}
@@ -1002,7 +1024,7 @@ render_field(struct fr_screen *s, struct view *view, const char *label,
 	s->field.focused = true;
 	/* The administrator's wait shows under the password only. */
 	if (secret)
-		(void)proof_lock_note(s->context, s->admin, s->note,
+		(void)proof_lock_note(s->context, &s->admin.key, s->note,
 		    sizeof(s->note), view);
 	s->field.note = s->note[0] ? s->note : NULL;
 	s->field.note_is_problem = true;
@@ -1035,7 +1057,8 @@ fr_render(void *self, struct view *view)
 	case FR_PASSWORD:
 		snprintf(intro, size, "Type the password of the "
 		    "administrator (%s) to allow the factory reset.%s",
-		    s->admin[0] ? s->admin : "none", s->proof_count > 1 ?
+		    s->admin.key.name[0] ? s->admin.shown : "none",
+		        s->proof_count > 1 ?
 		    " Forgotten? Press Esc and choose another proof." : "");
 		view->intro = intro;
 		render_field(s, view, "Password", true);
@@ -1060,7 +1083,7 @@ fr_render(void *self, struct view *view)
 		s->field.text = s->reveal ? secret_text(&s->answers[s->step]) :
 		    NULL;
 		view->secret_shown = s->reveal;
-		(void)proof_lock_note(s->context, s->admin, s->note,
+		(void)proof_lock_note(s->context, &s->admin.key, s->note,
 		    sizeof(s->note), view);
 		s->field.note = s->note[0] ? s->note : NULL;
 		s->field.note_is_problem = true;
@@ -1078,7 +1101,8 @@ fr_render(void *self, struct view *view)
 		view->intro = "Checking...";
 		return;
 	case FR_CODE:
-		snprintf(intro, size, "Type the factory-reset code support gave "
+		snprintf(intro, size,
+		    "Type the factory-reset code support gave "
 		    "you: 25 letters and digits in 5 groups. Small or capital "
 		    "letters, spaces and dashes do not matter. Nothing is "
 		    "erased yet.");

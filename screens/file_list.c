@@ -28,12 +28,13 @@ file_list_find(struct file_list *l, struct support *support,
 		snprintf(l->keys[i], sizeof(l->keys[i]), "%c", i < 9 ?
 		    (char)('1' + i) : ' ');
 		/* USABLE_NOTE lives as long as the program (a literal). */
-		l->items[i] = (struct view_menu_item){ l->keys[i], f->name,
-		    f->usable ? usable_note : f->problem };
+		l->items[i] = (struct view_menu_item){ .key = l->keys[i],
+		    .label = f->name,
+		    .note = f->usable ? usable_note : f->problem };
 	}
 	snprintf(l->keys[l->count], sizeof(l->keys[0]), "r");
-	l->items[l->count] = (struct view_menu_item){ l->keys[l->count],
-	    "Look again", NULL };
+	l->items[l->count] = (struct view_menu_item){ .key = l->keys[l->count],
+	    .label = "Look again" };
 	l->selected = 0;
 }
 

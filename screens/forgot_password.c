@@ -50,7 +50,8 @@ struct forgot {
 	enum forgot_state state;
 	const struct screen_context *context;
 	struct account_menu accounts;
-	const char *name;
+	struct screen_account who;	/* the chosen account */
+	const char *name;		/* ... as texts name it (who.shown) */
 	bool admin;
 	struct recovery_enrollment enrolled;
 	size_t step;
@@ -111,7 +112,7 @@ static void
 start_answers_afresh(struct forgot *f)
 {
 	f->note[0] = '\0';
-	proof_lock_refresh(f->context, f->name);
+	proof_lock_refresh(f->context, &f->who.key);
 	start_answers(f);
 }
 
@@ -120,7 +121,7 @@ start_key(struct forgot *f)
 {
 	wipe(f);
 	f->note[0] = '\0';
-	proof_lock_refresh(f->context, f->name);
+	proof_lock_refresh(f->context, &f->who.key);
 	f->state = FORGOT_KEY;
 }
 
@@ -204,7 +205,7 @@ open_methods(struct forgot *f)
 		snprintf(f->message, sizeof(f->message), "%s", f->status);
 		return;
 	}
-	if (rec->ops->enrollment(rec->state, f->name, &f->enrolled,
+	if (rec->ops->enrollment(rec->state, &f->who.key, &f->enrolled,
 	    &err) != 0) {
 		fail(f, "The security questions cannot be read", err.message);
 		return;
@@ -248,7 +249,8 @@ forgot_create(const struct screen_context *context)
 		    "%s", f->accounts.accounts[i].admin ? "administrator" : "");
 	f->state = FORGOT_CHOOSE;
 	if (f->accounts.count == 1) {
-		f->name = f->accounts.accounts[0].name;
+		screen_account_set(&f->who, context, &f->accounts.accounts[0]);
+		f->name = f->who.shown;
 		f->admin = f->accounts.accounts[0].admin;
 		open_methods(f);
 	}
@@ -276,9 +278,9 @@ proven(struct forgot *f, const struct secret *key, struct attempts_try *t)
 
 	wipe(f);
 	proof_right(f->context, t);
-	audit_log(AUDIT_RECOVERY_USED, f->name, key != NULL ? 1 : 0);
+	audit_log(AUDIT_RECOVERY_USED, f->who.logged, key != NULL ? 1 : 0);
 	screen_handoff_clear(h);
-	snprintf(h->proven, sizeof(h->proven), "%s", f->name);
+	h->proven = f->who.key;
 	if (key != NULL) {
 		h->held = HELD_KEY;
 		memcpy(&h->key, key, sizeof(h->key));
@@ -296,11 +298,12 @@ check_answers(struct forgot *f)
 	struct nvr_error err;
 	int rc;
 
-	if (!proof_begin(f->context, f->name, &t, f->note, sizeof(f->note))) {
+	if (!proof_begin(f->context, &f->who.key, &t, f->note,
+	    sizeof(f->note))) {
 		start_answers(f);
 		return stay;
 	}
-	rc = rec->ops->check_answers(rec->state, f->name, f->answers,
+	rc = rec->ops->check_answers(rec->state, &f->who.key, f->answers,
 	    f->enrolled.question_count, &err);
 	if (rc == 0)
 		return proven(f, NULL, &t);
@@ -310,8 +313,9 @@ check_answers(struct forgot *f)
 		fail(f, "The answers cannot be checked", err.message);
 		return stay;
 	}
-	audit_log(AUDIT_WRONG_ANSWERS, f->name, 0);
-	proof_wrong(f->context, &t, "One or more answers are wrong.",
+	audit_log(AUDIT_WRONG_ANSWERS, f->who.logged, 0);
+	proof_wrong(f->context, &f->who.key, &t,
+	    "One or more answers are wrong.",
 	    f->note, sizeof(f->note));
 	return stay;
 }
@@ -332,14 +336,14 @@ check_key(struct forgot *f)
 	/* A typo the check symbols catch is told for free, before the try
 	 * is counted. */
 	rc = recovery_key_parse(secret_text(&f->key), &canonical, &bad_group);
-	if (rc == 0 && !proof_begin(f->context, f->name, &t, f->note,
+	if (rc == 0 && !proof_begin(f->context, &f->who.key, &t, f->note,
 	    sizeof(f->note))) {
 		secret_release(&canonical);
 		return stay;
 	}
 	/* Checked, not used: it is used when the new password is saved. */
 	if (rc == 0)
-		rc = rec->ops->use_key(rec->state, f->name,
+		rc = rec->ops->use_key(rec->state, &f->who.key,
 		    secret_text(&canonical), false, &err);
 	if (rc == 0) {
 		struct screen_result r = proven(f, &canonical, &t);
@@ -355,8 +359,9 @@ check_key(struct forgot *f)
 		    "now: it was used already, or replaced.", f->name);
 	} else if (rc == -EACCES) {
 		secret_clear(&f->key);
-		audit_log(AUDIT_WRONG_KEY, f->name, 0);
-		proof_wrong(f->context, &t, "That is not the recovery key of "
+		audit_log(AUDIT_WRONG_KEY, f->who.logged, 0);
+		proof_wrong(f->context, &f->who.key, &t,
+		    "That is not the recovery key of "
 		    "this account.", f->note, sizeof(f->note));
 	} else if (rc == -EINVAL) {
 		proof_void(f->context, &t);
@@ -391,7 +396,8 @@ forgot_handle(void *self, const struct keys_action_event *ev)
 			const struct account *a =
 			    &f->accounts.accounts[f->accounts.selected];
 
-			f->name = a->name;
+			screen_account_set(&f->who, f->context, a);
+			f->name = f->who.shown;
 			f->admin = a->admin;
 			open_methods(f);
 		}
@@ -405,7 +411,7 @@ forgot_handle(void *self, const struct keys_action_event *ev)
 		} else if (input_menu_move(&f->method_selected,
 		    f->method_count, ev)) {
 			/* Say so now, not after three answers. */
-			if (!proof_may_try(f->context, f->name, f->status,
+			if (!proof_may_try(f->context, &f->who.key, f->status,
 			    sizeof(f->status)))
 				return r;
 			if (f->method_selected == METHOD_KEY)
@@ -425,9 +431,7 @@ forgot_handle(void *self, const struct keys_action_event *ev)
 		if (ev->action == ACTION_CONFIRM &&
 		    f->context->available[SCREEN_SUPPORT]) {
 			/* Support opens on this account's request. */
-			snprintf(f->context->handoff->wanted,
-			    sizeof(f->context->handoff->wanted), "%s",
-			    f->name);
+			f->context->handoff->wanted = f->who.key;
 			f->state = FORGOT_TO_SUPPORT;
 			r = (struct screen_result){ .kind = SCREEN_OPEN,
 			    .target = SCREEN_SUPPORT };
@@ -440,7 +444,7 @@ forgot_handle(void *self, const struct keys_action_event *ev)
 			r.kind = SCREEN_CLOSE;
 		return r;
 	case FORGOT_KEY:
-		if (proof_lock_blocks(f->context, f->name, ev))
+		if (proof_lock_blocks(f->context, &f->who.key, ev))
 			return r;
 		if (ev->action == ACTION_CONFIRM) {
 			if (f->key.length > 0) {
@@ -457,7 +461,7 @@ forgot_handle(void *self, const struct keys_action_event *ev)
 		}
 		return r;
 	case FORGOT_ANSWER:
-		if (proof_lock_blocks(f->context, f->name, ev))
+		if (proof_lock_blocks(f->context, &f->who.key, ev))
 			return r;
 		break;
 	default:
@@ -568,7 +572,7 @@ forgot_render(void *self, struct view *view)
 		break;
 	}
 	memset(&f->field, 0, sizeof(f->field));
-	(void)proof_lock_note(f->context, f->name, f->note, sizeof(f->note),
+	(void)proof_lock_note(f->context, &f->who.key, f->note, sizeof(f->note),
 	    view);
 	f->field.focused = true;
 	f->field.wide = true;

@@ -44,7 +44,7 @@ next_steps_open(struct next_steps *n, const struct screen_context *c,
 		 * password only once a held proof is used: else one code
 		 * would do both, and still set the password later. */
 		if ((e == NEXT_PASSWORD && (h->password_set ||
-		    h->proven[0] == '\0')) ||
+		    h->proven.name[0] == '\0')) ||
 		    (e == NEXT_PROTECT && (!c->available[SCREEN_QUESTIONS] ||
 		    proof_still_good(c))) ||
 		    (e == NEXT_REVIEW && (!admin || !h->password_set ||

@@ -8,6 +8,16 @@
 
 #include "backends/audit.h"
 
+const char *
+proof_logged(const struct account_key *who, char *buf)
+{
+	if (who->index == 0)
+		snprintf(buf, ACCOUNT_KEY_TEXT_MAX + 1, "%s", who->name);
+	else
+		account_key_text(who, buf);
+	return buf;
+}
+
 void
 proof_format_wait(long seconds, char *buf, size_t size)
 {
@@ -27,6 +37,14 @@ monotonic_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* WHO's tries are counted under "store/name". */
+static const char *
+key_text(const struct account_key *who, char *buf)
+{
+	account_key_text(who, buf);
+	return buf;
 }
 
 /* NAME must wait WAIT seconds from now: counted down from here on. */
@@ -62,17 +80,18 @@ lock_end(const struct screen_context *context, const char *name)
 }
 
 bool
-proof_locked(const struct screen_context *context, const char *name,
-    char *text, size_t size, int *redraw_ms)
+proof_locked(const struct screen_context *context,
+    const struct account_key *who, char *text, size_t size, int *redraw_ms)
 {
+	char name[ACCOUNT_KEY_TEXT_MAX + 1];
 	struct screen_lock *l = context->lock;
 	int64_t left_ms;
 	long left;
 	char ends[24] = "";
 	struct tm tm;
 
-	if (l == NULL || l->name[0] == '\0' || strcmp(l->name, name) != 0 ||
-	    l->ended)
+	if (l == NULL || l->name[0] == '\0' ||
+	    strcmp(l->name, key_text(who, name)) != 0 || l->ended)
 		return false;
 	left_ms = l->until_ms - monotonic_ms();
 	if (left_ms <= 0) {
@@ -97,25 +116,31 @@ proof_locked(const struct screen_context *context, const char *name,
 }
 
 void
-proof_lock_refresh(const struct screen_context *context, const char *name)
+proof_lock_refresh(const struct screen_context *context,
+    const struct account_key *who)
 {
+	char name[ACCOUNT_KEY_TEXT_MAX + 1];
 	struct nvr_error err;
 	long wait = 0;
 
+	key_text(who, name);
 	if (context->attempts != NULL && attempts_wait(context->attempts, name,
 	    &wait, &err) == 0 && wait > 0)
 		lock_start(context, name, wait);
 }
 
 bool
-proof_lock_note(const struct screen_context *context, const char *name,
-    char *note, size_t size, struct view *view)
+proof_lock_note(const struct screen_context *context,
+    const struct account_key *who, char *note, size_t size,
+    struct view *view)
 {
+	char name[ACCOUNT_KEY_TEXT_MAX + 1];
 	struct screen_lock *l = context->lock;
 	int redraw_ms;
 
-	if (!proof_locked(context, name, note, size, &redraw_ms)) {
-		if (l != NULL && l->ended && strcmp(l->name, name) == 0) {
+	if (!proof_locked(context, who, note, size, &redraw_ms)) {
+		if (l != NULL && l->ended &&
+		    strcmp(l->name, key_text(who, name)) == 0) {
 			snprintf(note, size, "The wait is over: try again.");
 			memset(l, 0, sizeof(*l));
 		}
@@ -132,27 +157,27 @@ proof_lock_note(const struct screen_context *context, const char *name,
 }
 
 bool
-proof_lock_blocks(const struct screen_context *context, const char *name,
-    const struct keys_action_event *ev)
+proof_lock_blocks(const struct screen_context *context,
+    const struct account_key *who, const struct keys_action_event *ev)
 {
 	char ignored[8];
 	int redraw_ms;
 
 	return ev->action != ACTION_BACK && ev->action != ACTION_QUIT &&
-	    proof_locked(context, name, ignored, sizeof(ignored), &redraw_ms);
+	    proof_locked(context, who, ignored, sizeof(ignored), &redraw_ms);
 }
 
 static void
-say_wait(const struct screen_context *context, const char *name, long wait,
-    char *note, size_t size)
+say_wait(const struct screen_context *context,
+    const struct account_key *who, long wait, char *note, size_t size)
 {
-	char wait_text[32];
+	char wait_text[32], name[ACCOUNT_KEY_TEXT_MAX + 1];
 
-	lock_start(context, name, wait);
-	audit_log(AUDIT_LOCKED_OUT, name, wait);
+	lock_start(context, key_text(who, name), wait);
+	audit_log(AUDIT_LOCKED_OUT, proof_logged(who, name), wait);
 	proof_format_wait(wait, wait_text, sizeof(wait_text));
 	snprintf(note, size, "Too many wrong tries for %s: wait %s, then try "
-	    "again.", name, wait_text);
+	    "again.", who->name, wait_text);
 }
 
 void
@@ -168,39 +193,44 @@ proof_uncounted(int code, const char *why, char *note, size_t size)
 }
 
 bool
-proof_may_try(const struct screen_context *context, const char *name,
-    char *note, size_t size)
+proof_may_try(const struct screen_context *context,
+    const struct account_key *who, char *note, size_t size)
 {
+	char name[ACCOUNT_KEY_TEXT_MAX + 1];
 	struct nvr_error err;
 	long wait;
 
-	if (attempts_wait(context->attempts, name, &wait, &err) != 0) {
+	if (attempts_wait(context->attempts, key_text(who, name), &wait,
+	    &err) != 0) {
 		snprintf(note, size, "Cannot check now: %s", err.message);
 		return false;
 	}
 	if (wait > 0) {
-		say_wait(context, name, wait, note, size);
+		say_wait(context, who, wait, note, size);
 		return false;
 	}
 	return true;
 }
 
 bool
-proof_begin(const struct screen_context *context, const char *name,
-    struct attempts_try *t, char *note, size_t size)
+proof_begin(const struct screen_context *context,
+    const struct account_key *who, struct attempts_try *t, char *note,
+    size_t size)
 {
+	char name[ACCOUNT_KEY_TEXT_MAX + 1];
 	struct nvr_error err = { "" };
 	long wait = 0;
-	int rc = attempts_begin(context->attempts, name, t, &wait, &err);
+	int rc = attempts_begin(context->attempts, key_text(who, name), t,
+	    &wait, &err);
 
 	if (rc == 0)
 		return true;
 	if (rc == -EAGAIN && wait > 0)
-		say_wait(context, name, wait, note, size);
+		say_wait(context, who, wait, note, size);
 	else if (rc == -EINVAL || rc == -EPERM || rc == -EBADMSG)
 		snprintf(note, size, "Cannot check now: %s", err.message);
 	else {
-		audit_log(AUDIT_UNCOUNTED, name, 0);
+		audit_log(AUDIT_UNCOUNTED, proof_logged(who, name), 0);
 		proof_uncounted(rc, err.message, note, size);
 	}
 	return false;
@@ -217,15 +247,15 @@ proof_right(const struct screen_context *context, struct attempts_try *t)
 
 void
 proof_wrong(const struct screen_context *context,
-    const struct attempts_try *t, const char *wrong, char *note,
-    size_t size)
+    const struct account_key *who, const struct attempts_try *t,
+    const char *wrong, char *note, size_t size)
 {
-	char wait_text[32];
+	char wait_text[32], name[ACCOUNT_KEY_TEXT_MAX + 1];
 	long wait = attempts_wait_after(context->attempts, t);
 
 	if (wait > 0) {
 		lock_start(context, t->name, wait);
-		audit_log(AUDIT_LOCKED_OUT, t->name, wait);
+		audit_log(AUDIT_LOCKED_OUT, proof_logged(who, name), wait);
 		proof_format_wait(wait, wait_text, sizeof(wait_text));
 		snprintf(note, size, "%s Wait %s.", wrong, wait_text);
 	} else {
@@ -234,10 +264,13 @@ proof_wrong(const struct screen_context *context,
 }
 
 void
-proof_password_set(const struct screen_context *context, const char *name)
+proof_password_set(const struct screen_context *context,
+    const struct account_key *who)
 {
+	char name[ACCOUNT_KEY_TEXT_MAX + 1];
 	struct nvr_error err;
 
+	key_text(who, name);
 	if (context->attempts != NULL)
 		(void)attempts_succeeded(context->attempts, name, &err);
 	lock_end(context, name);
@@ -266,7 +299,7 @@ proof_spend(const struct screen_context *context, struct nvr_error *err)
 		rc = support_spend(context->support, h->nonce, err);
 		break;
 	case HELD_KEY:
-		rc = rec->ops->use_key(rec->state, h->proven,
+		rc = rec->ops->use_key(rec->state, &h->proven,
 		    secret_text(&h->key), true, err);
 		/* Gone or replaced since it was checked: another console. */
 		if (rc == -ENOENT || rc == -EACCES)

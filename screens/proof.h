@@ -19,48 +19,62 @@
 #include "backends/attempts.h"
 #include "screens/screen.h"
 
+/* WHO (struct account_key) below is the account, by store: its tries
+ * are counted under "store/name", apart from another store's account of
+ * the same name. */
+
+/* WHO as the audit log names it (BUF: ACCOUNT_KEY_TEXT_MAX + 1): the
+ * name alone in the first store, as it always was; "store/name" in
+ * another. */
+const char *proof_logged(const struct account_key *who, char *buf);
+
 /* "30 seconds", "2 minutes", "1 hour": rounded up, never "0". */
 void proof_format_wait(long seconds, char *buf, size_t size);
 
-/* Whether NAME could try now, without counting anything (to say so
+/* Whether WHO could try now, without counting anything (to say so
  * before the owner types three answers); NOTE says why not. */
-bool proof_may_try(const struct screen_context *context, const char *name,
+bool proof_may_try(const struct screen_context *context,
+    const struct account_key *who,
     char *note, size_t size);
 
-/* Whether NAME must still wait after wrong tries met in this wizard:
+/* Whether WHO must still wait after wrong tries met in this wizard:
  * then TEXT says so, counting down ("Too many wrong tries: wait 0:27
  * (until 14:03)."), and *REDRAW_MS when the shown second changes. While
  * it runs, a proving form takes no input. */
-bool proof_locked(const struct screen_context *context, const char *name,
+bool proof_locked(const struct screen_context *context,
+    const struct account_key *who,
     char *text, size_t size, int *redraw_ms);
 
-/* Reads NAME's wait from the store (one left by an earlier run, or by
+/* Reads WHO's wait from the store (one left by an earlier run, or by
  * another console), so a form counts it down from the start. */
 void proof_lock_refresh(const struct screen_context *context,
-    const char *name);
+    const struct account_key *who);
 
 /* proof_locked for a form's render: the countdown into NOTE (the form's
  * note, so nothing older shows under it), VIEW drawn again when it
  * changes, and at a long wait what else works on the status line
  * (Support & reset code, where it is set up and its own budget is not
  * waiting). Once the wait is over, NOTE says so. */
-bool proof_lock_note(const struct screen_context *context, const char *name,
+bool proof_lock_note(const struct screen_context *context,
+    const struct account_key *who,
     char *note, size_t size, struct view *view);
 
-/* Whether EV must be ignored because NAME's wait runs: every key but
+/* Whether EV must be ignored because WHO's wait runs: every key but
  * Esc (and Ctrl-C, which never reaches a screen). */
-bool proof_lock_blocks(const struct screen_context *context, const char *name,
+bool proof_lock_blocks(const struct screen_context *context,
+    const struct account_key *who,
     const struct keys_action_event *ev);
 
-/* Begins a try for NAME: true once it is counted, and only then may the
+/* Begins a try for WHO: true once it is counted, and only then may the
  * secret be checked. If not, writes why into NOTE (a wait still
  * running, a state file that cannot be read, or a try that cannot be
  * counted: "This try cannot be counted: ... Nothing was checked.") and
  * logs a lockout. */
-bool proof_begin(const struct screen_context *context, const char *name,
+bool proof_begin(const struct screen_context *context,
+    const struct account_key *who,
     struct attempts_try *t, char *note, size_t size);
 
-/* The secret was right: T's count taken back and NAME's failures
+/* The secret was right: T's count taken back and WHO's failures
  * forgotten. */
 void proof_right(const struct screen_context *context,
     struct attempts_try *t);
@@ -68,19 +82,19 @@ void proof_right(const struct screen_context *context,
 /* The secret was wrong: T stays counted; NOTE gets WRONG (the sentence
  * that says it was wrong) and what to do now: try again, or wait. */
 void proof_wrong(const struct screen_context *context,
-    const struct attempts_try *t, const char *wrong, char *note,
-    size_t size);
+    const struct account_key *who, const struct attempts_try *t,
+    const char *wrong, char *note, size_t size);
 
 /* Nothing was learnt of the secret (it could not be checked): T's count
  * is taken back, nothing else changes. */
 void proof_void(const struct screen_context *context,
     struct attempts_try *t);
 
-/* A new password was saved for NAME, whatever proved it (answers, a key,
+/* A new password was saved for WHO, whatever proved it (answers, a key,
  * a support code or file, the administrator): its count of wrong tries
  * goes with the old password. */
 void proof_password_set(const struct screen_context *context,
-    const char *name);
+    const struct account_key *who);
 
 /* Spends the proof the handoff holds for its proven account, just
  * before the new password is written: a reset code or file is marked

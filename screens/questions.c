@@ -55,7 +55,8 @@ struct questions {
 	const struct screen_context *context;
 	const struct recovery_settings *settings;
 	struct account_menu accounts;
-	const char *name;		/* the chosen account's */
+	struct screen_account who;	/* the chosen account */
+	const char *name;		/* ... as texts name it (who.shown) */
 	struct recovery_enrollment enrolled;
 
 	size_t count;			/* questions to enroll */
@@ -132,7 +133,7 @@ open_overview(struct questions *q)
 	wipe_answers(q);
 	secret_clear(&q->password);
 	if (q->context->recovery->ops->enrollment(q->context->recovery->state,
-	    q->name, &q->enrolled, &err) != 0) {
+	    &q->who.key, &q->enrolled, &err) != 0) {
 		fail(q, "The security questions cannot be read", err.message);
 		return;
 	}
@@ -163,7 +164,7 @@ start_password(struct questions *q)
 	snprintf(q->intro, sizeof(q->intro), "To change how %s's password "
 	    "can be recovered, type its current password first.", q->name);
 	q->state = QUESTIONS_PASSWORD;
-	proof_lock_refresh(q->context, q->name);
+	proof_lock_refresh(q->context, &q->who.key);
 }
 
 static void
@@ -172,7 +173,8 @@ choose(struct questions *q)
 	const struct account *a =
 	    &q->accounts.accounts[q->accounts.selected];
 
-	q->name = a->name;
+	screen_account_set(&q->who, q->context, a);
+	q->name = q->who.shown;
 	if (!account_password_checkable(a->password)) {
 		snprintf(q->status, sizeof(q->status), "%s has no password "
 		    "yet: set one first (Change password).", a->name);
@@ -185,7 +187,7 @@ static void *
 questions_create(const struct screen_context *context)
 {
 	struct questions *q = calloc(1, sizeof(*q));
-	const char *proven = context->handoff->proven;
+	const struct account_key *proven = &context->handoff->proven;
 
 	if (q == NULL)
 		return NULL;
@@ -208,13 +210,17 @@ questions_create(const struct screen_context *context)
 		const struct account *a = &q->accounts.accounts[i];
 
 		snprintf(q->accounts.notes[i], sizeof(q->accounts.notes[i]),
-		    "%s%s", a->admin ? "administrator" : "",
+		    "%s%s",
+		    a->admin ? "administrator" : "",
 		    account_password_checkable(a->password) ? "" :
 		    a->admin ? ", no password yet" : "no password yet");
 	}
 	/* Just after first-boot setup or a recovery: already proven. */
-	if (proven[0] != '\0' && account_menu_find(&q->accounts, proven)) {
-		q->name = q->accounts.accounts[q->accounts.selected].name;
+	if (proven->name[0] != '\0' &&
+	    account_menu_find(&q->accounts, proven)) {
+		screen_account_set(&q->who, context,
+		    &q->accounts.accounts[q->accounts.selected]);
+		q->name = q->who.shown;
 		open_overview(q);
 		return q;
 	}
@@ -227,18 +233,17 @@ questions_create(const struct screen_context *context)
 static void
 check_password(struct questions *q)
 {
-	const struct accounts *accounts = q->context->accounts;
 	struct attempts_try t;
 	struct nvr_error err;
-	char wrong[160];
+	char wrong[200];
 	int rc;
 
-	if (!proof_begin(q->context, q->name, &t, q->note[0],
+	if (!proof_begin(q->context, &q->who.key, &t, q->note[0],
 	    sizeof(q->note[0]))) {
 		secret_clear(&q->password);
 		return;
 	}
-	rc = accounts->ops->verify(accounts->state, q->name,
+	rc = stores_verify(q->context->stores, &q->who.key,
 	    secret_text(&q->password), &err);
 	secret_clear(&q->password);
 	if (rc == 0) {
@@ -252,10 +257,11 @@ check_password(struct questions *q)
 		    err.message);
 		return;
 	}
-	audit_log(AUDIT_WRONG_PASSWORD, q->name, 0);
+	audit_log(AUDIT_WRONG_PASSWORD, q->who.logged, 0);
 	snprintf(wrong, sizeof(wrong), "That is not the current password of "
 	    "%s.", q->name);
-	proof_wrong(q->context, &t, wrong, q->note[0], sizeof(q->note[0]));
+	proof_wrong(q->context, &q->who.key, &t, wrong, q->note[0],
+	    sizeof(q->note[0]));
 }
 
 /* Builds the pick menu for STEP: the questions not chosen yet. */
@@ -489,7 +495,7 @@ handle_menus(struct questions *q, const struct keys_action_event *ev)
 			    &err) != 0)
 				snprintf(info.serial, sizeof(info.serial),
 				    "device");
-			if (rec->ops->export_key(rec->state, q->name,
+			if (rec->ops->export_key(rec->state, &q->who.key,
 			    info.serial, &q->key, where, sizeof(where),
 			    &err) == 0)
 				snprintf(q->status, sizeof(q->status), "Saved "
@@ -536,7 +542,7 @@ questions_handle(void *self, const struct keys_action_event *ev)
 	}
 	/* While the account must wait, its form takes no input. */
 	if (q->state == QUESTIONS_PASSWORD &&
-	    proof_lock_blocks(q->context, q->name, ev))
+	    proof_lock_blocks(q->context, &q->who.key, ev))
 		return r;
 	switch (ev->action) {
 	case ACTION_CONFIRM:
@@ -644,13 +650,13 @@ questions_work(void *self)
 	if (q->state == QUESTIONS_SAVING) {
 		for (size_t i = 0; i < q->count; i++)
 			texts[i] = q->chosen[i];
-		if (rec->ops->set_questions(rec->state, q->name, q->count,
+		if (rec->ops->set_questions(rec->state, &q->who.key, q->count,
 		    texts, q->answers, &err) != 0) {
 			wipe_answers(q);
 			fail(q, "The questions were NOT saved", err.message);
 			return r;
 		}
-		audit_log(AUDIT_QUESTIONS_SET, q->name, 0);
+		audit_log(AUDIT_QUESTIONS_SET, q->who.logged, 0);
 		open_overview(q);
 		snprintf(q->status, sizeof(q->status), "%zu security "
 		    "questions saved for %s.", q->count, q->name);
@@ -664,14 +670,14 @@ questions_work(void *self)
 	} else if (q->state == QUESTIONS_KEY_KEEPING) {
 		bool had_key = q->enrolled.has_key;
 
-		if (rec->ops->keep_key(rec->state, q->name, &q->key,
+		if (rec->ops->keep_key(rec->state, &q->who.key, &q->key,
 		    &err) != 0) {
 			secret_clear(&q->key);
 			sodium_memzero(q->message, sizeof(q->message));
 			fail(q, "The new recovery key was NOT kept", err.message);
 			return r;
 		}
-		audit_log(AUDIT_KEY_CREATED, q->name, 0);
+		audit_log(AUDIT_KEY_CREATED, q->who.logged, 0);
 		secret_clear(&q->key);
 		sodium_memzero(q->message, sizeof(q->message));
 		open_overview(q);
@@ -691,7 +697,7 @@ render_fields(struct questions *q, struct view *view)
 	view->intro = q->intro;
 	switch (q->state) {
 	case QUESTIONS_PASSWORD:
-		(void)proof_lock_note(q->context, q->name, q->note[0],
+		(void)proof_lock_note(q->context, &q->who.key, q->note[0],
 		    sizeof(q->note[0]), view);
 		q->fields[0].label = "Current password";
 		q->fields[0].masked = q->password.chars;

@@ -14,10 +14,10 @@
 #include <time.h>
 
 #include "backends/accounts/accounts.h"
+#include "backends/accounts/stores.h"
 #include "backends/attempts.h"
 #include "backends/device/device.h"
 #include "backends/reset/factory_reset.h"
-#include "backends/accounts/policy.h"
 #include "backends/recovery/recovery.h"
 #include "common/secret.h"
 #include "backends/requests/support.h"
@@ -53,9 +53,10 @@ struct screen_result {
 /* What screens may use: the open backends, and what this build has. */
 struct screen_context {
 	const struct device *device;
-	const struct accounts *accounts;	/* NULL if not configured */
-	const struct policy *policy;		/* with accounts */
-	struct attempts *attempts;		/* with accounts */
+	/* The account stores, each with its password rules; NULL if
+	 * accounts: is not configured. */
+	const struct account_stores *stores;
+	struct attempts *attempts;		/* with stores */
 	const struct recovery *recovery;	/* NULL if not configured */
 	struct support *support;		/* NULL if not configured */
 	const struct support_contact *contact;	/* with support */
@@ -73,7 +74,8 @@ struct screen_context {
 	/* The wait for wrong tries this wizard last met, counted down on
 	 * screen (screens/proof.h). */
 	struct screen_lock *lock;
-	bool first_boot;		/* the admin has no usable password */
+	bool first_boot;		/* a store's admin has no usable
+					 * password */
 	bool built[SCREEN_COUNT];	/* screens this build has */
 	bool available[SCREEN_COUNT];	/* ... and the config gives them
 					 * what they need */
@@ -82,7 +84,8 @@ struct screen_context {
 /* An account that must wait after wrong tries, as the proving screens
  * show it: the form takes no input until UNTIL_MS. */
 struct screen_lock {
-	char name[ACCOUNT_NAME_MAX + 1];	/* "" when none */
+	char name[ATTEMPTS_NAME_MAX + 1];	/* "store/name", "" when
+						 * none */
 	int64_t until_ms;	/* CLOCK_MONOTONIC */
 	time_t ends;		/* the device's clock when it ends */
 	bool support_works;	/* support codes are not waiting too */
@@ -100,7 +103,7 @@ enum screen_held {
 };
 
 struct screen_handoff {
-	char proven[ACCOUNT_NAME_MAX + 1];	/* "" when none */
+	struct account_key proven;	/* name "" when none */
 	enum screen_held held;	/* what proved it, to spend at save */
 	uint8_t nonce[PROTOCOL_NONCE_BYTES];	/* HELD_CODE, HELD_FILE */
 	struct secret key;	/* HELD_KEY: canonical; wiped with the
@@ -114,7 +117,7 @@ struct screen_handoff {
 	/* Not a proof: the account the screen opened next starts with
 	 * (Forgot password's "Nothing set up" opens Support on it); that
 	 * screen empties it. */
-	char wanted[ACCOUNT_NAME_MAX + 1];
+	struct account_key wanted;	/* name "" when none */
 };
 
 /* Forgets what was proven and wipes a held key. */

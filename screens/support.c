@@ -51,7 +51,8 @@ struct support_screen {
 	enum support_state state;
 	const struct screen_context *context;
 	struct account_menu accounts;
-	const char *name;
+	struct screen_account who;	/* the chosen account */
+	const char *name;		/* ... as texts name it (who.shown) */
 	char request[PROTOCOL_REQUEST_TEXT_MAX];
 	char qr[SUPPORT_QR_TEXT_MAX];
 	struct secret code;
@@ -220,7 +221,7 @@ open_overview(struct support_screen *s, bool fresh, bool make)
 
 	secret_clear(&s->code);
 	s->note[0] = '\0';
-	rc = support_request(s->context->support, s->name, fresh, make,
+	rc = support_request(s->context->support, &s->who.key, fresh, make,
 	    s->request, s->qr, &made, &dropped, &s->seconds_left, &err);
 	if (rc == -ENOENT) {
 		s->request[0] = s->qr[0] = '\0';
@@ -229,23 +230,32 @@ open_overview(struct support_screen *s, bool fresh, bool make)
 		return;
 	}
 	if (made)
-		audit_log(AUDIT_REQUEST_MADE, s->name, 0);
+		audit_log(AUDIT_REQUEST_MADE, s->who.logged, 0);
 	if (dropped)
 		snprintf(s->status, sizeof(s->status), "New request made; the "
 		    "oldest of the three pending ones no longer works.");
 	else if (made && fresh)
 		snprintf(s->status, sizeof(s->status), "New request made; the "
 		    "ones sent before still work.");
-	s->entries[ENTRY_CODE] = (struct view_menu_item){ "1",
-	    "Type the reset code", NULL };
-	s->entries[ENTRY_FILE] = (struct view_menu_item){ "2",
-	    "Use a reset file (USB)", NULL };
-	s->entries[ENTRY_NEW] = (struct view_menu_item){ "3",
-	    "Make a new request", NULL };
-	s->entries[ENTRY_ACCOUNT] = (struct view_menu_item){ "4",
-	    "Another account", NULL };
+	s->entries[ENTRY_CODE] = (struct view_menu_item){ .key = "1",
+	    .label = "Type the reset code" };
+	s->entries[ENTRY_FILE] = (struct view_menu_item){ .key = "2",
+	    .label = "Use a reset file (USB)" };
+	s->entries[ENTRY_NEW] = (struct view_menu_item){ .key = "3",
+	    .label = "Make a new request" };
+	s->entries[ENTRY_ACCOUNT] = (struct view_menu_item){ .key = "4",
+	    .label = "Another account" };
 	build_overview(s);
 	s->state = SUPPORT_OVERVIEW;
+}
+
+/* The account the menu has selected is the one acted on. */
+static void
+choose(struct support_screen *s)
+{
+	screen_account_set(&s->who, s->context,
+	    &s->accounts.accounts[s->accounts.selected]);
+	s->name = s->who.shown;
 }
 
 static void *
@@ -255,11 +265,10 @@ support_create(const struct screen_context *context)
 
 	if (s == NULL)
 		return NULL;
-	char wanted[ACCOUNT_NAME_MAX + 1];
+	struct account_key wanted = context->handoff->wanted;
 
 	s->context = context;
 	secret_init(&s->code);
-	snprintf(wanted, sizeof(wanted), "%s", context->handoff->wanted);
 	screen_handoff_clear(context->handoff);
 	if (!account_menu_load(&s->accounts, context, s->message,
 	    sizeof(s->message))) {
@@ -271,10 +280,10 @@ support_create(const struct screen_context *context)
 		    "%s", s->accounts.accounts[i].admin ? "administrator" : "");
 	/* The account asked for (its request is made: its owner wants
 	 * one), else the administrator, listed first. */
-	if (wanted[0] != '\0' && account_menu_find(&s->accounts, wanted))
-		s->name = s->accounts.accounts[s->accounts.selected].name;
-	else
-		s->name = s->accounts.accounts[0].name;
+	if (wanted.name[0] == '\0' ||
+	    account_menu_find(&s->accounts, &wanted) == NULL)
+		s->accounts.selected = 0;
+	choose(s);
 	open_overview(s, false, true);
 	return s;
 }
@@ -296,13 +305,13 @@ list_files(struct support_screen *s)
  * request NONCE) still good until the new password is saved, and open
  * the new-password form. */
 static struct screen_result
-proven(struct support_screen *s, const char *account, enum screen_held held,
-    const uint8_t nonce[PROTOCOL_NONCE_BYTES])
+proven(struct support_screen *s, const struct account_key *who,
+    enum screen_held held, const uint8_t nonce[PROTOCOL_NONCE_BYTES])
 {
 	struct screen_handoff *h = s->context->handoff;
 
 	screen_handoff_clear(h);
-	snprintf(h->proven, sizeof(h->proven), "%s", account);
+	h->proven = *who;
 	h->held = held;
 	memcpy(h->nonce, nonce, sizeof(h->nonce));
 	s->state = SUPPORT_AFTER;
@@ -320,17 +329,17 @@ check_code(struct support_screen *s)
 	int rc;
 
 	s->state = SUPPORT_CODE;
-	rc = support_try_code(s->context->support, s->name,
+	rc = support_try_code(s->context->support, &s->who.key,
 	    PROTOCOL_SET_PASSWORD, secret_text(&s->code), nonce, &wait, &err);
 	if (rc == 0) {
-		audit_log(AUDIT_CODE_ACCEPTED, s->name, 0);
+		audit_log(AUDIT_CODE_ACCEPTED, s->who.logged, 0);
 		secret_clear(&s->code);
-		return proven(s, s->name, HELD_CODE, nonce);
+		return proven(s, &s->who.key, HELD_CODE, nonce);
 	}
 	proof_code_note(rc, wait, err.message, s->note, sizeof(s->note));
 	if (rc == -EINVAL)
 		return stay;	/* kept as typed, so the group can be fixed */
-	audit_log(AUDIT_CODE_REFUSED, s->name, 0);
+	audit_log(AUDIT_CODE_REFUSED, s->who.logged, 0);
 	secret_clear(&s->code);
 	return stay;
 }
@@ -340,6 +349,8 @@ check_file(struct support_screen *s)
 {
 	const struct support_file *f = &s->files.files[s->files.selected];
 	struct screen_result stay = { .kind = SCREEN_STAY };
+	struct screen_account whose;
+	struct account_key who;
 	struct reset_file rf;
 	struct nvr_error err;
 	long wait = 0;
@@ -347,12 +358,17 @@ check_file(struct support_screen *s)
 
 	s->state = SUPPORT_FILES;
 	rc = support_try_file(s->context->support, f->path,
-	    PROTOCOL_SET_PASSWORD, false, &rf, &wait, &err);
+	    PROTOCOL_SET_PASSWORD, false, &rf, &who, &wait, &err);
 	if (rc == 0) {
-		audit_log(AUDIT_FILE_ACCEPTED, rf.account, 0);
-		return proven(s, rf.account, HELD_FILE, rf.nonce);
+		/* The account is its request's, in the request's store. */
+		screen_account_set_key(&whose, s->context, &who);
+		audit_log(AUDIT_FILE_ACCEPTED, whose.logged, 0);
+		return proven(s, &who, HELD_FILE, rf.nonce);
 	}
-	audit_log(AUDIT_FILE_REFUSED, f->account[0] ? f->account : s->name, 0);
+	if (f->who.name[0] != '\0')
+		screen_account_set_key(&whose, s->context, &f->who);
+	audit_log(AUDIT_FILE_REFUSED, f->who.name[0] != '\0' ? whose.logged :
+	    s->who.logged, 0);
 	proof_code_note(rc, wait, err.message, s->note, sizeof(s->note));
 	snprintf(s->status, sizeof(s->status), "%s", s->note);
 	return stay;
@@ -397,7 +413,7 @@ support_handle(void *self, const struct keys_action_event *ev)
 			build_overview(s);
 			s->state = SUPPORT_OVERVIEW;
 		} else if (account_menu_handle(&s->accounts, ev)) {
-			s->name = s->accounts.accounts[s->accounts.selected].name;
+			choose(s);
 			open_overview(s, false, false);
 		}
 		break;
@@ -493,13 +509,17 @@ support_resume(void *self)
 	bool admin = false;
 
 	/* Looked up without moving the account menu's selection. */
-	for (size_t i = 0; i < s->accounts.count; i++)
-		if (strcmp(s->accounts.accounts[i].name, h->proven) == 0)
+	for (size_t i = 0; i < s->accounts.count; i++) {
+		struct account_key k;
+
+		account_key_of(&s->accounts.accounts[i], &k);
+		if (account_key_same(&k, &h->proven))
 			admin = s->accounts.accounts[i].admin;
+	}
 	if (s->state == SUPPORT_AFTER)
 		next_steps_open(&s->after, s->context, admin,
 		    s->accounts.count, h->password_set ? "The new password "
-		    "is set. Use it from now on." : h->proven[0] == '\0' ?
+		    "is set. Use it from now on." : h->proven.name[0] == '\0' ?
 		    "The password was not changed here: the reset code or "
 		    "file was used on another console, or its request "
 		    "expired." : !proof_still_good(s->context) ?

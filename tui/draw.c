@@ -39,13 +39,16 @@
 #define QR_TOP 3
 #define QR_QUIET 2	/* light modules around the code, on every side */
 
-/* The curses menu, kept while the entries stay the same. */
+/* The curses menu, kept while the entries stay the same. Its rows are
+ * the view's entries and, where their group changes, a heading each. */
 static struct {
 	MENU *menu;
 	ITEM **items;
 	char **names;
 	char **notes;
-	size_t count;
+	size_t count;		/* rows: entries and headings */
+	size_t *row_of;		/* an entry's row */
+	size_t entries;
 	WINDOW *sub;
 } cache;
 
@@ -404,6 +407,7 @@ menu_forget(void)
 	free(cache.items);
 	free(cache.names);
 	free(cache.notes);
+	free(cache.row_of);
 	if (cache.sub != NULL)
 		delwin(cache.sub);
 	memset(&cache, 0, sizeof(cache));
@@ -430,50 +434,111 @@ menu_note(const struct view_menu_item *it)
 	return clean_dup(it->note != NULL ? it->note : "");
 }
 
+/* Whether entry I of M starts a group: a heading row goes above it. */
+static bool
+menu_heading(const struct view_menu *m, size_t i)
+{
+	const char *group = m->items[i].group;
+
+	return group != NULL && (i == 0 || m->items[i - 1].group == NULL ||
+	    strcmp(m->items[i - 1].group, group) != 0);
+}
+
+/* The rows M takes: its entries and their headings. */
+static size_t
+menu_rows(const struct view_menu *m)
+{
+	size_t rows = m->count;
+
+	for (size_t i = 0; i < m->count; i++)
+		rows += menu_heading(m, i);
+	return rows;
+}
+
+/* A heading's row as the curses menu gets it (the text rule applies). */
+static char *
+menu_group(const char *group)
+{
+	return clean_dup(group);
+}
+
 /* Whether the cached menu shows M's entries as they are now. */
 static bool
 menu_same(const struct view_menu *m)
 {
-	bool same = cache.menu != NULL && cache.count == m->count;
+	bool same = cache.menu != NULL && cache.entries == m->count &&
+	    cache.count == menu_rows(m);
 
 	for (size_t i = 0; same && i < m->count; i++) {
+		size_t row = cache.row_of[i];
 		char *name = menu_name(&m->items[i]);
 		char *note = menu_note(&m->items[i]);
+		char *group = menu_heading(m, i) ?
+		    menu_group(m->items[i].group) : NULL;
 
 		same = name != NULL && note != NULL &&
-		    strcmp(name, cache.names[i]) == 0 &&
-		    strcmp(note, cache.notes[i]) == 0;
+		    strcmp(name, cache.names[row]) == 0 &&
+		    strcmp(note, cache.notes[row]) == 0 &&
+		    (group == NULL ? row == 0 || cache.row_of[i - 1] ==
+		    row - 1 : row > 0 && strcmp(group,
+		    cache.names[row - 1]) == 0);
 		free(name);
 		free(note);
+		free(group);
 	}
 	return same;
+}
+
+/* One row of the cached menu: an entry, or a heading that cannot be
+ * chosen. */
+static bool
+menu_row(size_t row, char *name, char *note, bool heading)
+{
+	cache.names[row] = name;
+	cache.notes[row] = note;
+	if (name == NULL || note == NULL)
+		return false;
+	cache.items[row] = new_item(name, note);
+	if (cache.items[row] == NULL)
+		return false;
+	if (heading)
+		item_opts_off(cache.items[row], O_SELECTABLE);
+	return true;
 }
 
 static bool
 menu_build(const struct view_menu *m)
 {
+	size_t row = 0;
+
 	menu_forget();
-	cache.count = m->count;
-	cache.items = calloc(m->count + 1, sizeof(*cache.items));
-	cache.names = calloc(m->count, sizeof(*cache.names));
-	cache.notes = calloc(m->count, sizeof(*cache.notes));
-	if (cache.items == NULL || cache.names == NULL || cache.notes == NULL)
+	cache.count = menu_rows(m);
+	cache.entries = m->count;
+	cache.items = calloc(cache.count + 1, sizeof(*cache.items));
+	cache.names = calloc(cache.count, sizeof(*cache.names));
+	cache.notes = calloc(cache.count, sizeof(*cache.notes));
+	cache.row_of = calloc(m->count, sizeof(*cache.row_of));
+	if (cache.items == NULL || cache.names == NULL ||
+	    cache.notes == NULL || cache.row_of == NULL)
 		goto fail;
 	for (size_t i = 0; i < m->count; i++) {
-		cache.names[i] = menu_name(&m->items[i]);
-		cache.notes[i] = menu_note(&m->items[i]);
-		if (cache.names[i] == NULL || cache.notes[i] == NULL)
+		if (menu_heading(m, i) && !menu_row(row++,
+		    menu_group(m->items[i].group), strdup(""), true))
 			goto fail;
-		cache.items[i] = new_item(cache.names[i], cache.notes[i]);
-		if (cache.items[i] == NULL)
+		cache.row_of[i] = row;
+		if (!menu_row(row++, menu_name(&m->items[i]),
+		    menu_note(&m->items[i]), false))
 			goto fail;
 	}
 	cache.menu = new_menu(cache.items);
 	if (cache.menu == NULL)
 		goto fail;
+	/* Headings in the title's bold, not dimmed as the library greys
+	 * what cannot be chosen. */
+	set_menu_grey(cache.menu, theme_attr(THEME_TITLE));
 	set_menu_mark(cache.menu, "> ");
 	set_menu_spacing(cache.menu, 3, 1, 1);
-	set_menu_format(cache.menu, (int)m->count, 1);
+	set_menu_format(cache.menu, (int)cache.count, 1);
 	set_menu_fore(cache.menu, theme_attr(THEME_SELECTED));
 	set_menu_back(cache.menu, theme_attr(THEME_NORMAL));
 	return true;
@@ -506,15 +571,15 @@ draw_menu_more(int y, int above, int below, int width)
 static int
 draw_menu(int y, int limit, const struct view_menu *m, int max_cols)
 {
-	int rows, cols, room = limit - y, shown;
+	int rows, cols, room = limit - y, shown, total = (int)menu_rows(m);
 	bool scrolls;
 	WINDOW *sub;
 
 	if (m->count == 0)
 		return y;
-	scrolls = (int)m->count > room;
+	scrolls = total > room;
 	menu_scrolled = scrolls;
-	shown = scrolls ? room - 1 : (int)m->count;
+	shown = scrolls ? room - 1 : total;
 	if (shown < 1) {
 		note_cut("menu", m->items[0].label);
 		return y;
@@ -543,16 +608,15 @@ draw_menu(int y, int limit, const struct view_menu *m, int max_cols)
 	if (cache.sub != NULL)
 		delwin(cache.sub);
 	cache.sub = sub;
-	set_current_item(cache.menu, cache.items[m->selected < m->count ?
-	    m->selected : 0]);
+	set_current_item(cache.menu, cache.items[cache.row_of[
+	    m->selected < m->count ? m->selected : 0]]);
 	post_menu(cache.menu);
 	/* The menu library untouches what it draws in; the erase() that
 	 * starts every frame has touched all of stdscr, so it is sent. */
 	if (scrolls) {
 		int top = top_row(cache.menu);
 
-		draw_menu_more(y + rows, top, (int)m->count - top - rows,
-		    max_cols);
+		draw_menu_more(y + rows, top, total - top - rows, max_cols);
 		rows++;
 	}
 	return y + rows;

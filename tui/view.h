@@ -38,6 +38,11 @@ struct view_menu_item {
 	const char *key;	/* the hotkey shown before the label: "1" */
 	const char *label;
 	const char *note;	/* shown dimmed after the label, or NULL */
+	/* A heading drawn on its own row above this entry where it differs
+	 * from the entry before's (the account store of an account, where
+	 * there are several); NULL: none. Not an entry: selected, keys and
+	 * counts stay the entries'. */
+	const char *group;
 };
 
 struct view_menu {

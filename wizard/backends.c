@@ -19,8 +19,6 @@ wizard_backends_close(struct config *cfg, struct wizard_backends *b)
 	factory_reset_close(b->reset);
 	b->reset = NULL;
 	config_reset_plan_free(&b->reset_plan);
-	policy_close(b->policy);
-	b->policy = NULL;
 	attempts_close(b->attempts);
 	b->attempts = NULL;
 	if (b->recovery.ops != NULL)
@@ -30,38 +28,110 @@ wizard_backends_close(struct config *cfg, struct wizard_backends *b)
 	b->support = NULL;
 	sodium_memzero(&b->device_keys, sizeof(b->device_keys));
 	b->provisioned = false;
-	if (b->accounts.ops != NULL)
-		b->accounts.ops->close(b->accounts.state);
-	b->accounts.ops = NULL;
+	stores_close(&b->stores);
 	device_close(&b->device);
 	config_free(cfg);
 }
 
-/* The accounts backend and its policy: mapping, if accounts: is there. */
+/* How long requests stay good, as support: says. */
+static struct requests_settings
+requests_settings_of(const struct config *cfg)
+{
+	return (struct requests_settings){
+		.lifetime_s = (long)cfg->support.lifetime_days * 86400,
+		.max_boots = cfg->support.max_boots,
+	};
+}
+
+/* One account store and its policy: mapping. */
 static int
-open_accounts(struct config *cfg, struct wizard_backends *b)
+open_store(const struct config_store *from, struct account_store *st)
 {
 	struct config_section policy_settings;
 	struct nvr_error err;
-	int rc = registry_open_accounts(&cfg->accounts, &b->accounts);
+	int rc = registry_open_accounts(&from->section, &st->accounts);
 
+	snprintf(st->id, sizeof(st->id), "%s", from->id);
+	st->label = from->label;
+	if (policy_open(&st->policy, config_section_child(&from->section,
+	    "policy", &policy_settings) ? &policy_settings : NULL, &err) != 0) {
+		config_section_error(&from->section, "policy", "%s",
+		    err.message);
+		rc = -1;
+	}
+	return rc;
+}
+
+/* Every account store accounts: names, and the count of wrong tries. */
+static int
+open_accounts(struct config *cfg, struct wizard_backends *b)
+{
+	struct nvr_error err;
+	int rc = 0;
 	struct attempts_settings budget = {
 		.free_tries = cfg->attempts.free_tries,
 		.first_wait_s = cfg->attempts.first_wait_s,
 		.max_wait_s = cfg->attempts.max_wait_s,
 	};
 
-	if (policy_open(&b->policy, config_section_child(&cfg->accounts,
-	    "policy", &policy_settings) ? &policy_settings : NULL, &err) != 0) {
-		config_section_error(&cfg->accounts, "policy", "%s",
+	for (size_t i = 0; i < cfg->store_count; i++) {
+		b->stores.count = i + 1;
+		if (open_store(&cfg->stores[i], &b->stores.store[i]) != 0)
+			rc = -1;
+	}
+	if (attempts_open(&b->attempts, cfg->state_dir, &budget, &err) != 0) {
+		config_section_error(&cfg->stores[0].section, NULL, "%s",
 		    err.message);
 		rc = -1;
 	}
-	if (attempts_open(&b->attempts, cfg->state_dir, &budget, &err) != 0) {
-		config_section_error(&cfg->accounts, NULL, "%s", err.message);
-		rc = -1;
-	}
 	return rc;
+}
+
+/*
+ * What a single-store version kept (questions and keys, attempt counts,
+ * pending requests) becomes the first store's, once, each file under
+ * its lock and written atomically. A file that does not parse is left
+ * as it is; whatever fails is said on stderr, and the screen that reads
+ * the file says it again.
+ */
+void
+wizard_backends_migrate(const struct config *cfg, struct wizard_backends *b)
+{
+	const struct account_store *first = &b->stores.store[0];
+	struct account accounts[64];
+	struct requests_settings settings = requests_settings_of(cfg);
+	struct requests_clock now;
+	struct requests *r;
+	struct nvr_error err;
+	size_t count = 0;
+	bool done;
+
+	/* Not while a reset is unfinished: it erases them anyway. */
+	if (b->stores.count == 0 || first->accounts.ops == NULL ||
+	    reset_journal_pending(cfg->state_dir))
+		return;
+	/* The ids records get: the accounts' now (none if unreadable). */
+	if (first->accounts.ops->list(first->accounts.state, accounts, 64,
+	    &count, &err) != 0)
+		count = 0;
+	if (attempts_migrate(b->attempts, first->id, &done, &err) != 0)
+		fprintf(stderr, "nvr-recovery: the attempt counts of the "
+		    "earlier version cannot be brought up to date: %s\n",
+		    err.message);
+	if (b->recovery.ops != NULL && b->recovery.ops->migrate(
+	    b->recovery.state, first->id, accounts, count, &done, &err) != 0)
+		fprintf(stderr, "nvr-recovery: the recovery store of the "
+		    "earlier version cannot be brought up to date: %s\n",
+		    err.message);
+	if (requests_clock_read(&now, &err) == 0 &&
+	    requests_open(&r, cfg->state_dir, &settings, &err) == 0) {
+		if (requests_migrate(r, first->id, accounts, count, &now,
+		    &done, &err) != 0)
+			fprintf(stderr, "nvr-recovery: the pending requests of "
+			    "the earlier version cannot be brought up to date: "
+			    "%s\n", err.message);
+		requests_close(r);
+	}
 }
 
 /* The recorder's keys for reset codes, if support: is there. */
@@ -87,10 +157,7 @@ open_support_service(const struct config *cfg, struct wizard_backends *b)
 {
 	struct support_settings s = {
 		.state_dir = cfg->state_dir,
-		.requests = {
-			.lifetime_s = (long)cfg->support.lifetime_days * 86400,
-			.max_boots = cfg->support.max_boots,
-		},
+		.requests = requests_settings_of(cfg),
 		.url = cfg->support.url,
 		.folders = cfg->support.folders,
 		.folder_count = cfg->support.folder_count,
@@ -110,10 +177,7 @@ open_support_service(const struct config *cfg, struct wizard_backends *b)
 static void
 note_boot(const struct config *cfg)
 {
-	struct requests_settings settings = {
-		.lifetime_s = (long)cfg->support.lifetime_days * 86400,
-		.max_boots = cfg->support.max_boots,
-	};
+	struct requests_settings settings = requests_settings_of(cfg);
 	struct requests_clock now;
 	struct requests *r;
 	struct nvr_error err;
@@ -133,7 +197,7 @@ open_reset(struct config *cfg, struct wizard_backends *b)
 	struct factory_reset_settings settings = {
 		.config = &cfg->reset, .plan = &b->reset_plan,
 		.state_dir = cfg->state_dir,
-		.accounts = b->accounts.ops != NULL ? &b->accounts : NULL,
+		.stores = b->stores.count > 0 ? &b->stores : NULL,
 		.recovery = b->recovery.ops != NULL ? &b->recovery : NULL,
 	};
 	struct nvr_error err;
@@ -161,9 +225,9 @@ wizard_backends_open(const char *config_path, struct config *cfg,
 		/* All are opened even if one fails, so every problem is
 		 * reported in one run. */
 		rc = registry_open_device(&cfg->device, &b->device);
-		if (cfg->accounts.map != NULL && open_accounts(cfg, b) != 0)
+		if (cfg->store_count > 0 && open_accounts(cfg, b) != 0)
 			rc = -1;
-		if (cfg->recovery.map != NULL && cfg->accounts.map == NULL) {
+		if (cfg->recovery.map != NULL && cfg->store_count == 0) {
 			config_section_error(&cfg->recovery, NULL, "recovery: "
 			    "needs an accounts: section (whose passwords it "
 			    "recovers)");
@@ -198,7 +262,7 @@ wizard_backends_context(struct config *cfg, struct wizard_backends *b,
 	context->available[SCREEN_FACTORY_RESET] = cfg->reset.present;
 	if (b->provisioned && !context->reset_unfinished)
 		note_boot(cfg);
-	if (b->provisioned && b->accounts.ops != NULL &&
+	if (b->provisioned && b->stores.count > 0 &&
 	    open_support_service(cfg, b) == 0) {
 		context->support = b->support;
 		context->contact = &cfg->support.contact;
@@ -207,28 +271,31 @@ wizard_backends_context(struct config *cfg, struct wizard_backends *b,
 	context->utf8 = utf8;
 	context->available[SCREEN_MAIN_MENU] = true;
 	wizard_built(context->built);
-	if (b->accounts.ops != NULL) {
+	if (b->stores.count > 0) {
 		struct device_info info;
 		struct nvr_error err;
 
 		/* The serial number and model are printed on every screen:
-		 * no password may hold them. */
+		 * no password may hold them, in any store. */
 		if (device_read_info(&b->device, &info, &err) == 0) {
 			const char *words[] = { info.serial, info.model };
 
-			if (policy_forbid(b->policy, words, 2, &err) != 0)
-				fprintf(stderr, "nvr-recovery: %s\n",
-				    err.message);
+			for (size_t i = 0; i < b->stores.count; i++)
+				if (policy_forbid(b->stores.store[i].policy,
+				    words, 2, &err) != 0)
+					fprintf(stderr, "nvr-recovery: %s\n",
+					    err.message);
 		} else {
 			fprintf(stderr, "nvr-recovery: passwords may hold the "
 			    "serial number: %s\n", err.message);
 		}
-		context->accounts = &b->accounts;
-		context->policy = b->policy;
+		struct account admin;
+
+		context->stores = &b->stores;
 		context->attempts = b->attempts;
 		context->available[SCREEN_CHANGE_PASSWORD] = true;
-		context->first_boot = accounts_admin_needs_password(
-		    &b->accounts);
+		context->first_boot = stores_admin_needing_password(
+		    &b->stores, &admin);
 	}
 	if (b->recovery.ops != NULL) {
 		context->recovery = &b->recovery;

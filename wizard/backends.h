@@ -10,11 +10,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "backends/accounts/accounts.h"
+#include "backends/accounts/stores.h"
 #include "backends/attempts.h"
 #include "backends/device/device.h"
 #include "backends/reset/factory_reset.h"
-#include "backends/accounts/policy.h"
 #include "backends/recovery/recovery.h"
 #include "backends/requests/requests.h"
 #include "config/reset_plan.h"
@@ -25,9 +24,8 @@
 /* Everything the config names, open. */
 struct wizard_backends {
 	struct device device;
-	struct accounts accounts;	/* ops NULL if not configured */
-	struct policy *policy;		/* with accounts */
-	struct attempts *attempts;	/* with accounts */
+	struct account_stores stores;	/* count 0 if not configured */
+	struct attempts *attempts;	/* with stores */
 	struct recovery recovery;	/* ops NULL if not configured */
 	bool provisioned;		/* support: loaded its keys */
 	struct support *support;	/* the Support screen's service */
@@ -41,6 +39,13 @@ struct wizard_backends {
  * any problem prints them all as FILE:LINE:COL on stderr and returns -1
  * with nothing left open. */
 int wizard_backends_open(const char *config_path, struct config *cfg,
+    struct wizard_backends *b);
+
+/* Brings what a single-store version kept (questions and keys, attempt
+ * counts, pending requests) up to date as the first store's, once; at
+ * the start of the wizard, not for --check-config. Problems go to
+ * stderr (the files are left as they are, and refused when read). */
+void wizard_backends_migrate(const struct config *cfg,
     struct wizard_backends *b);
 
 /* Fills CONTEXT (whose device, handoff and lock the caller has set) for

@@ -272,10 +272,11 @@ static int
 check_recovery_store(const struct wizard_backends *b)
 {
 	struct recovery_enrollment none;
+	struct account_key nobody = { .uid = ACCOUNT_UID_NONE };
 	struct nvr_error err;
 
 	if (b->recovery.ops == NULL || b->recovery.ops->enrollment(
-	    b->recovery.state, "", &none, &err) == 0)
+	    b->recovery.state, &nobody, &none, &err) == 0)
 		return 0;
 	fprintf(stderr, "%s\n", err.message);
 	return EXIT_CONFIG;
@@ -426,7 +427,7 @@ run(const struct options *opt)
 {
 	struct config cfg;
 	struct wizard_backends b;
-	struct screen_handoff handoff = { .proven = "" };
+	struct screen_handoff handoff = { .held = HELD_NONE };
 	struct screen_lock lock = { .name = "" };
 	struct screen_context context = { .handoff = &handoff,
 	    .lock = &lock };
@@ -439,9 +440,12 @@ run(const struct options *opt)
 	if (opt->verb == VERB_CHECK_CONFIG) {
 		printf("%s: ok (device: %s", opt->config_path,
 		    config_section_string(&cfg.device, "backend"));
-		if (b.accounts.ops != NULL)
-			printf(", accounts: %s", config_section_string(
-			    &cfg.accounts, "backend"));
+		for (size_t i = 0; i < cfg.store_count; i++)
+			printf("%s%s%s%s%s", i == 0 ? ", accounts: " : ", ",
+			    config_section_string(&cfg.stores[i].section,
+			    "backend"), cfg.store_count > 1 ? " (" : "",
+			    cfg.store_count > 1 ? cfg.stores[i].id : "",
+			    cfg.store_count > 1 ? ")" : "");
 		if (b.recovery.ops != NULL)
 			printf(", recovery: %s", config_section_string(
 			    &cfg.recovery, "backend"));
@@ -464,6 +468,7 @@ run(const struct options *opt)
 		wizard_backends_close(&cfg, &b);
 		return code;
 	}
+	wizard_backends_migrate(&cfg, &b);
 	wizard_backends_context(&cfg, &b, &context, utf8_wanted(&cfg));
 	term_opt.escdelay_ms = escdelay_ms(&cfg);
 	term_opt.monochrome = monochrome_wanted(&cfg);

@@ -129,6 +129,16 @@ top_screen(struct wizard *w)
 	return &w->stack[w->depth - 1];
 }
 
+/* Whether a store's administrator still has no usable password. */
+static bool
+admin_due(const struct screen_context *context)
+{
+	struct account admin;
+
+	return context->stores != NULL &&
+	    stores_admin_needing_password(context->stores, &admin);
+}
+
 /* Follows R and whatever the screens it reaches say next. */
 static bool
 follow(struct wizard *w, struct screen_result r)
@@ -145,15 +155,24 @@ follow(struct wizard *w, struct screen_result r)
 			 * staying put is safe. */
 			push(w, r.target);
 			return true;
-		case SCREEN_CLOSE:
+		case SCREEN_CLOSE: {
+			bool setup = top->class == &first_boot_screen;
+
 			if (w->depth <= 1)
 				return true;
 			pop(w);
+			/* Each store's administrator in turn: the next one
+			 * without a password gets first-boot setup too. */
+			if (setup && admin_due(w->context)) {
+				push(w, SCREEN_FIRST_BOOT);
+				return true;
+			}
 			top = top_screen(w);
 			if (top->class->resume == NULL)
 				return true;
 			r = top->class->resume(top->state);
 			continue;
+		}
 		case SCREEN_QUIT:
 			w->exit_code = 0;
 			return false;
@@ -247,8 +266,7 @@ wizard_run(const struct screen_context *context, int idle_timeout_s)
 			 * knowing it. */
 			if (factory_reset_unfinished(context->reset))
 				push(&w, SCREEN_FACTORY_RESET);
-			else if (setup && context->accounts != NULL &&
-			    accounts_admin_needs_password(context->accounts))
+			else if (setup && admin_due(context))
 				push(&w, SCREEN_FIRST_BOOT);
 			last_key = monotonic_ms();
 			continue;

@@ -15,6 +15,7 @@
 
 #include "backends/backend.h"
 #include "common/nvr_error.h"
+#include "config/config.h"
 #include "config/document.h"
 
 #define ACCOUNT_NAME_MAX 32	/* bytes, as useradd allows */
@@ -34,12 +35,66 @@ account_password_checkable(enum account_password p)
 	return p == ACCOUNT_PASSWORD_SET || p == ACCOUNT_PASSWORD_DEFAULT;
 }
 
+/* A store's id from the config (accounts[N].id): what the wizard's own
+ * files key an account's questions, keys, counts and requests by. */
+#define STORE_ID_MAX CONFIG_STORE_ID_MAX
+#define STORES_MAX CONFIG_STORES_MAX	/* a request carries the store in
+					 * 4 bits */
+#define ACCOUNT_UID_NONE (-1LL)	/* a store without numeric ids */
+
 struct account {
 	char name[ACCOUNT_NAME_MAX + 1];
 	uid_t uid;
 	bool admin;			/* the account first-boot sets up */
 	enum account_password password;
+	/* Filled by the list of stores (backends/accounts/stores.h), not by
+	 * a backend: which store the account is in. */
+	unsigned store;			/* index in the config's list */
+	const char *store_id;
+	const char *store_label;
 };
+
+/*
+ * Who an account is, to the wizard's own files: its store, its name and,
+ * where the store has one, its numeric id, so that an account deleted
+ * and made again under the same name does not inherit the old owner's
+ * questions or requests.
+ */
+struct account_key {
+	char store[STORE_ID_MAX + 1];
+	char name[ACCOUNT_NAME_MAX + 1];
+	long long uid;			/* ACCOUNT_UID_NONE: not known */
+	unsigned index;			/* the store's place in the config */
+};
+
+/* "store/name", the key under which attempts are counted: never holds
+ * a blank, and never the '@' that starts the device's own budgets. */
+#define ACCOUNT_KEY_TEXT_MAX (STORE_ID_MAX + 1 + ACCOUNT_NAME_MAX)
+
+/* True if ID can name a store: 1 to STORE_ID_MAX of a-z, 0-9, '-', '_'. */
+bool store_id_ok(const char *id);
+
+/* The key of A (whose store fields the list of stores has filled). */
+void account_key_of(const struct account *a, struct account_key *key);
+
+/* Writes "store/name" into OUT (ACCOUNT_KEY_TEXT_MAX + 1 bytes). */
+void account_key_text(const struct account_key *key, char *out);
+
+/* An account's id in the wizard's files: decimal, or "-" for
+ * ACCOUNT_UID_NONE. account_uid_parse reads TEXT into *UID (false: not
+ * one); account_uid_text writes UID into OUT (24 bytes). */
+bool account_uid_parse(const char *text, long long *uid);
+void account_uid_text(long long uid, char *out);
+
+/* The id NAME has among ACCOUNTS (COUNT), ACCOUNT_UID_NONE if absent:
+ * what a record of the version with one store gets when it is brought
+ * up to date. */
+long long account_uid_of(const struct account *accounts, size_t count,
+    const char *name);
+
+/* The same account: store, name and (where both know it) id. */
+bool account_key_same(const struct account_key *a,
+    const struct account_key *b);
 
 struct accounts_ops {
 	/* Reads the schema-checked SETTINGS and checks the store can be

@@ -2,11 +2,16 @@
  * file.c: the recovery store as one text file, by default
  * STATE_DIR/recovery (mode 0600), one record a line:
  *
- *   # nvr-recovery recovery 1
- *   NAME <TAB> question <TAB> TEXT <TAB> ARGON2ID-HASH
- *   NAME <TAB> key <TAB> ARGON2ID-HASH
+ *   # nvr-recovery recovery 2
+ *   STORE <TAB> ID <TAB> NAME <TAB> question <TAB> TEXT <TAB> ARGON2ID-HASH
+ *   STORE <TAB> ID <TAB> NAME <TAB> key <TAB> ARGON2ID-HASH
  *
- * An account's questions are asked in the order of their lines.
+ * STORE is the account store's id from the config, ID the account's
+ * numeric id in it ("-" where the store has none, or it was not known):
+ * records of an account deleted and made again under its name are not
+ * the new owner's. An account's questions are asked in the order of
+ * their lines. Format 1, of the version with one store, had NAME alone;
+ * migrate reads it once (recovery.h).
  *
  * Invariants:
  * 1. Every change is read-modify-write under STATE_DIR/recovery.lock and
@@ -33,7 +38,8 @@
 #include "backends/accounts/accounts.h"
 #include "common/code32.h"
 
-#define HEADER "# nvr-recovery recovery 1\n"
+#define HEADER "# nvr-recovery recovery 2\n"
+#define HEADER_V1 "# nvr-recovery recovery 1\n"
 #define RECORDS_MAX 1024
 #define FILE_MAX (1024 * 1024)
 #define LOCK_TIMEOUT_MS 15000
@@ -41,6 +47,8 @@
 enum record_kind { RECORD_QUESTION, RECORD_KEY };
 
 struct record {
+	char store[STORE_ID_MAX + 1];
+	long long uid;			/* ACCOUNT_UID_NONE: not known */
 	char name[ACCOUNT_NAME_MAX + 1];
 	enum record_kind kind;
 	char text[RECOVERY_QUESTION_MAX + 1];	/* questions only */
@@ -52,6 +60,12 @@ struct recovery_file {
 	char *dir, *path, *lock_path;
 	struct record *records;		/* RECORDS_MAX, loaded on demand */
 	size_t count;
+	/* Reading format 1 (migrate): its accounts are OLD_STORE's, whose
+	 * accounts now are OLD_ACCOUNTS. */
+	bool old;
+	const char *old_store;
+	const struct account *old_accounts;
+	size_t old_account_count;
 };
 
 static const struct schema_key file_keys[] = {
@@ -72,6 +86,27 @@ static const struct schema_key file_keys[] = {
 };
 
 /* True if NAME can be a field: an account name without tabs or controls. */
+static bool name_fits(const char *name);
+
+/* True if WHO can be written: a store id and a NAME that fit. */
+static bool
+key_fits(const struct account_key *who)
+{
+	return store_id_ok(who->store) && name_fits(who->name);
+}
+
+/* An empty record of KIND for WHO. */
+static void
+record_for(struct record *r, const struct account_key *who,
+    enum record_kind kind)
+{
+	memset(r, 0, sizeof(*r));
+	snprintf(r->store, sizeof(r->store), "%s", who->store);
+	snprintf(r->name, sizeof(r->name), "%s", who->name);
+	r->uid = who->uid;
+	r->kind = kind;
+}
+
 static bool
 name_fits(const char *name)
 {
@@ -105,11 +140,19 @@ take_field(char **line, char *out, size_t size, bool last)
 }
 
 static bool
-parse_line(char *line, struct record *r)
+parse_line(const struct recovery_file *f, char *line, struct record *r)
 {
-	char kind[16];
+	char kind[16], uid[24];
 
 	memset(r, 0, sizeof(*r));
+	if (f->old) {
+		snprintf(r->store, sizeof(r->store), "%s", f->old_store);
+	} else if (!take_field(&line, r->store, sizeof(r->store), false) ||
+	    !store_id_ok(r->store) ||
+	    !take_field(&line, uid, sizeof(uid), false) ||
+	    !account_uid_parse(uid, &r->uid)) {
+		return false;
+	}
 	if (!take_field(&line, r->name, sizeof(r->name), false) ||
 	    !name_fits(r->name) ||
 	    !take_field(&line, kind, sizeof(kind), false))
@@ -124,20 +167,41 @@ parse_line(char *line, struct record *r)
 	} else {
 		return false;
 	}
+	if (f->old)
+		r->uid = account_uid_of(f->old_accounts, f->old_account_count,
+		    r->name);
 	return take_field(&line, r->hash, sizeof(r->hash), true) &&
 	    answer_hash_valid(r->hash);
 }
 
-/* How many records of KIND NAME has so far. */
+/* R is under WHO's name in WHO's store, whoever's it is. */
+static bool
+same_name(const struct record *r, const struct account_key *who)
+{
+	return strcmp(r->store, who->store) == 0 &&
+	    strcmp(r->name, who->name) == 0;
+}
+
+/* R is WHO's: same store and name, and the same id where both know it
+ * (a record of an earlier account of that name is not). */
+static bool
+is_of(const struct record *r, const struct account_key *who)
+{
+	return same_name(r, who) && (r->uid == ACCOUNT_UID_NONE ||
+	    who->uid == ACCOUNT_UID_NONE || r->uid == who->uid);
+}
+
+/* How many records of KIND the account of R has before it. */
 static size_t
-count_of(const struct recovery_file *f, const char *name,
-    enum record_kind kind)
+count_of(const struct recovery_file *f, const struct record *r)
 {
 	size_t n = 0;
 
 	for (size_t i = 0; i < f->count; i++)
-		if (f->records[i].kind == kind &&
-		    strcmp(f->records[i].name, name) == 0)
+		if (f->records[i].kind == r->kind &&
+		    strcmp(f->records[i].store, r->store) == 0 &&
+		    strcmp(f->records[i].name, r->name) == 0 &&
+		    f->records[i].uid == r->uid)
 			n++;
 	return n;
 }
@@ -149,12 +213,12 @@ load_line(void *ctx, char *line, unsigned number, struct nvr_error *err)
 	struct recovery_file *f = ctx;
 	struct record *r = &f->records[f->count];
 
-	if (f->count == RECORDS_MAX || !parse_line(line, r))
+	if (f->count == RECORDS_MAX || !parse_line(f, line, r))
 		return nvr_error_set(err, -EPROTO, "%s:%u: not a question or "
 		    "key record; the file was left as it is", f->path, number);
 	/* More than the screens can ask, or two keys, is as broken as a bad
 	 * line: the checks would go wrong in silence. */
-	if (count_of(f, r->name, r->kind) >= (r->kind == RECORD_KEY ? 1 :
+	if (count_of(f, r) >= (r->kind == RECORD_KEY ? 1 :
 	    RECOVERY_QUESTIONS_MAX))
 		return nvr_error_set(err, -EPROTO, "%s:%u: %s for %s; the file "
 		    "was left as it is", f->path, number,
@@ -164,7 +228,8 @@ load_line(void *ctx, char *line, unsigned number, struct nvr_error *err)
 	return 0;
 }
 
-/* Loads the store into F->records; a missing file holds nothing. */
+/* Loads the store into F->records; a missing file holds nothing. With
+ * OLD_STORE set, a file of format 1 is read too (into F->old). */
 static int
 load(struct recovery_file *f, struct nvr_error *err)
 {
@@ -173,10 +238,13 @@ load(struct recovery_file *f, struct nvr_error *err)
 		.what = "a recovery store", .max_bytes = FILE_MAX,
 		.code = -EPROTO, .suffix = "; it was left as it is",
 		.wipe = true,
+		.old_header = f->old_store != NULL ? HEADER_V1 : NULL,
+		.old = &f->old,
 	};
 	int rc;
 
 	f->count = 0;
+	f->old = false;
 	rc = line_file_read(&file, load_line, f, NULL, err);
 	if (rc != 0)
 		f->count = 0;
@@ -192,11 +260,14 @@ print_store(FILE *out, const void *ctx)
 	for (size_t i = 0; i < f->count; i++) {
 		const struct record *r = &f->records[i];
 
+		char uid[24];
+
+		account_uid_text(r->uid, uid);
+		fprintf(out, "%s\t%s\t%s\t", r->store, uid, r->name);
 		if (r->kind == RECORD_QUESTION)
-			fprintf(out, "%s\tquestion\t%s\t%s\n", r->name,
-			    r->text, r->hash);
+			fprintf(out, "question\t%s\t%s\n", r->text, r->hash);
 		else
-			fprintf(out, "%s\tkey\t%s\n", r->name, r->hash);
+			fprintf(out, "key\t%s\n", r->hash);
 	}
 }
 
@@ -229,16 +300,18 @@ lock_and_load(struct recovery_file *f, struct atomic_lock *lock,
 	return rc;
 }
 
-/* Removes NAME's records of KIND, keeping the order of the rest. */
+/* Removes WHO's records of KIND, and what an earlier account of WHO's
+ * name left, keeping the order of the rest. */
 static void
-drop(struct recovery_file *f, const char *name, enum record_kind kind)
+drop(struct recovery_file *f, const struct account_key *who,
+    enum record_kind kind)
 {
 	size_t kept = 0;
 
 	for (size_t i = 0; i < f->count; i++) {
 		struct record *r = &f->records[i];
 
-		if (r->kind == kind && strcmp(r->name, name) == 0)
+		if (same_name(r, who) && (r->kind == kind || !is_of(r, who)))
 			continue;
 		if (kept != i)
 			f->records[kept] = *r;
@@ -247,18 +320,18 @@ drop(struct recovery_file *f, const char *name, enum record_kind kind)
 	f->count = kept;
 }
 
-/* Appends records after NAME's last one (so an account's lines stay
+/* Appends records after WHO's last one (so an account's lines stay
  * together), or at the end. */
 static int
-insert(struct recovery_file *f, const char *name, const struct record *add,
-    size_t n, struct nvr_error *err)
+insert(struct recovery_file *f, const struct account_key *who,
+    const struct record *add, size_t n, struct nvr_error *err)
 {
 	size_t at = f->count;
 
 	if (f->count + n > RECORDS_MAX)
 		return nvr_error_set(err, -ENOSPC, "%s is full", f->path);
 	for (size_t i = 0; i < f->count; i++)
-		if (strcmp(f->records[i].name, name) == 0)
+		if (same_name(&f->records[i], who))
 			at = i + 1;
 	memmove(&f->records[at + n], &f->records[at],
 	    (f->count - at) * sizeof(f->records[0]));
@@ -318,7 +391,7 @@ recovery_file_settings(void *state)
 }
 
 static int
-recovery_file_enrollment(void *state, const char *name,
+recovery_file_enrollment(void *state, const struct account_key *who,
     struct recovery_enrollment *out, struct nvr_error *err)
 {
 	struct recovery_file *f = state;
@@ -330,7 +403,7 @@ recovery_file_enrollment(void *state, const char *name,
 	for (size_t i = 0; i < f->count; i++) {
 		const struct record *r = &f->records[i];
 
-		if (strcmp(r->name, name) != 0)
+		if (!is_of(r, who))
 			continue;
 		if (r->kind == RECORD_KEY) {
 			out->has_key = true;
@@ -343,7 +416,8 @@ recovery_file_enrollment(void *state, const char *name,
 }
 
 static int
-recovery_file_set_questions(void *state, const char *name, size_t count,
+recovery_file_set_questions(void *state, const struct account_key *who,
+    size_t count,
     const char *const *questions, const struct secret *answers,
     struct nvr_error *err)
 {
@@ -353,7 +427,7 @@ recovery_file_set_questions(void *state, const char *name, size_t count,
 	size_t same = 0;
 	int rc;
 
-	if (!name_fits(name))
+	if (!key_fits(who))
 		return nvr_error_set(err, -EINVAL, "bad account name");
 	if (count == 0 || count > RECOVERY_QUESTIONS_MAX)
 		return nvr_error_set(err, -EINVAL, "between 1 and %d "
@@ -373,8 +447,7 @@ recovery_file_set_questions(void *state, const char *name, size_t count,
 		if (rc == -EEXIST)
 			return nvr_error_set(err, -EINVAL, "answer %zu is the "
 			    "same as answer %zu", i + 1, same + 1);
-		snprintf(add[i].name, sizeof(add[i].name), "%s", name);
-		add[i].kind = RECORD_QUESTION;
+		record_for(&add[i], who, RECORD_QUESTION);
 		snprintf(add[i].text, sizeof(add[i].text), "%s", questions[i]);
 		rc = answer_hash(&f->settings.cost, secret_text(&answers[i]),
 		    answers[i].length, add[i].hash, err);
@@ -390,8 +463,8 @@ recovery_file_set_questions(void *state, const char *name, size_t count,
 	rc = lock_and_load(f, &lock, err);
 	if (rc != 0)
 		return rc;
-	drop(f, name, RECORD_QUESTION);
-	rc = insert(f, name, add, count, err);
+	drop(f, who, RECORD_QUESTION);
+	rc = insert(f, who, add, count, err);
 	if (rc == 0)
 		rc = save(f, err);
 	atomic_lock_release(&lock);
@@ -399,7 +472,7 @@ recovery_file_set_questions(void *state, const char *name, size_t count,
 }
 
 static int
-recovery_file_check_answers(void *state, const char *name,
+recovery_file_check_answers(void *state, const struct account_key *who,
     const struct secret *answers, size_t count, struct nvr_error *err)
 {
 	struct recovery_file *f = state;
@@ -411,7 +484,7 @@ recovery_file_check_answers(void *state, const char *name,
 	for (size_t i = 0; i < f->count; i++) {
 		const struct record *r = &f->records[i];
 
-		if (r->kind != RECORD_QUESTION || strcmp(r->name, name) != 0)
+		if (r->kind != RECORD_QUESTION || !is_of(r, who))
 			continue;
 		/* Hash every answer, right or wrong, and only then say. */
 		if (asked >= count || answer_verify(r->hash,
@@ -421,12 +494,12 @@ recovery_file_check_answers(void *state, const char *name,
 	}
 	if (asked == 0)
 		return nvr_error_set(err, -ENOENT, "%s has no security "
-		    "questions", name);
+		    "questions", who->name);
 	return wrong || asked != count ? -EACCES : 0;
 }
 
 static int
-recovery_file_keep_key(void *state, const char *name,
+recovery_file_keep_key(void *state, const struct account_key *who,
     const struct secret *key_text, struct nvr_error *err)
 {
 	struct recovery_file *f = state;
@@ -436,13 +509,11 @@ recovery_file_keep_key(void *state, const char *name,
 	size_t bad;
 	int rc;
 
-	if (!name_fits(name))
+	if (!key_fits(who))
 		return nvr_error_set(err, -EINVAL, "bad account name");
 	secret_init(&canonical);
 	rc = recovery_key_parse(secret_text(key_text), &canonical, &bad);
-	memset(&add, 0, sizeof(add));
-	snprintf(add.name, sizeof(add.name), "%s", name);
-	add.kind = RECORD_KEY;
+	record_for(&add, who, RECORD_KEY);
 	if (rc == 0)
 		rc = answer_hash_exact(&f->settings.cost,
 		    secret_text(&canonical), canonical.length, add.hash, err);
@@ -452,8 +523,8 @@ recovery_file_keep_key(void *state, const char *name,
 	if (rc == 0)
 		rc = lock_and_load(f, &lock, err);
 	if (rc == 0) {
-		drop(f, name, RECORD_KEY);
-		rc = insert(f, name, &add, 1, err);
+		drop(f, who, RECORD_KEY);
+		rc = insert(f, who, &add, 1, err);
 		if (rc == 0)
 			rc = save(f, err);
 		atomic_lock_release(&lock);
@@ -496,19 +567,27 @@ is_mounted(const char *dir, const struct stat *st)
 }
 
 static int
-recovery_file_export_key(void *state, const char *name, const char *serial,
+recovery_file_export_key(void *state, const struct account_key *who,
+    const char *serial,
     const struct secret *key_text, char *where, size_t where_size,
     struct nvr_error *err)
 {
 	struct recovery_file *f = state;
 	struct atomic_write_options options = { .uid = geteuid(),
 	    .gid = getegid(), .mode = 0600 };
-	char safe_serial[64], safe_name[ACCOUNT_NAME_MAX + 1], *text = NULL;
+	char safe_serial[64], safe_name[ACCOUNT_KEY_TEXT_MAX + 1], shown[80];
+	char *text = NULL;
 	struct stat st;
 	int len, rc;
 
+	/* The first store's keys keep the name they always had; another
+	 * store's name it, so that its admin's key is not the first's. */
+	if (who->index == 0)
+		snprintf(shown, sizeof(shown), "%s", who->name);
+	else
+		snprintf(shown, sizeof(shown), "%s-%s", who->store, who->name);
 	file_safe(safe_serial, sizeof(safe_serial), serial);
-	file_safe(safe_name, sizeof(safe_name), name);
+	file_safe(safe_name, sizeof(safe_name), shown);
 	for (size_t i = 0; i < f->settings.key_folder_count; i++) {
 		const char *dir = f->settings.key_folders[i];
 
@@ -524,7 +603,7 @@ recovery_file_export_key(void *state, const char *name, const char *serial,
 		len = asprintf(&text, "Recovery key of account %s on the "
 		    "recorder with serial number %s:\n\n    %s\n\nIt works "
 		    "once, in Forgot password. Keep this file away from the "
-		    "recorder.\n", name, serial, secret_text(key_text));
+		    "recorder.\n", shown, serial, secret_text(key_text));
 		if (len < 0)
 			return nvr_error_set(err, -ENOMEM, "out of memory");
 		rc = atomic_file_replace(where, text, (size_t)len, &options,
@@ -540,8 +619,8 @@ recovery_file_export_key(void *state, const char *name, const char *serial,
 }
 
 static int
-recovery_file_use_key(void *state, const char *name, const char *key,
-    bool use, struct nvr_error *err)
+recovery_file_use_key(void *state, const struct account_key *who,
+    const char *key, bool use, struct nvr_error *err)
 {
 	struct recovery_file *f = state;
 	struct atomic_lock lock;
@@ -553,7 +632,7 @@ recovery_file_use_key(void *state, const char *name, const char *key,
 	for (size_t i = 0; i < f->count; i++) {
 		const struct record *r = &f->records[i];
 
-		if (r->kind == RECORD_KEY && strcmp(r->name, name) == 0) {
+		if (r->kind == RECORD_KEY && is_of(r, who)) {
 			found = true;
 			match = answer_verify_exact(r->hash, key,
 			    strlen(key)) == 0;
@@ -561,15 +640,46 @@ recovery_file_use_key(void *state, const char *name, const char *key,
 	}
 	if (!found) {
 		rc = nvr_error_set(err, -ENOENT, "%s has no recovery key",
-		    name);
+		    who->name);
 	} else if (!match) {
 		rc = nvr_error_set(err, -EACCES, "not the recovery key of %s",
-		    name);
+		    who->name);
 	} else if (use) {
-		drop(f, name, RECORD_KEY);
+		drop(f, who, RECORD_KEY);
 		rc = save(f, err);
 	}
 	atomic_lock_release(&lock);
+	return rc;
+}
+
+static int
+recovery_file_migrate(void *state, const char *store,
+    const struct account *accounts, size_t count, bool *done,
+    struct nvr_error *err)
+{
+	struct recovery_file *f = state;
+	struct atomic_lock lock;
+	struct stat st;
+	int rc;
+
+	*done = false;
+	/* Nothing to bring up to date: no folder is made for it. */
+	if (lstat(f->path, &st) != 0 && errno == ENOENT)
+		return 0;
+	f->old_store = store;
+	f->old_accounts = accounts;
+	f->old_account_count = count;
+	rc = lock_and_load(f, &lock, err);
+	if (rc == 0) {
+		if (f->old) {
+			rc = save(f, err);
+			*done = rc == 0;
+		}
+		atomic_lock_release(&lock);
+	}
+	f->old_store = NULL;
+	f->old_accounts = NULL;
+	f->old_account_count = 0;
 	return rc;
 }
 
@@ -608,6 +718,7 @@ static const struct recovery_ops recovery_file_ops = {
 	.keep_key = recovery_file_keep_key,
 	.export_key = recovery_file_export_key,
 	.use_key = recovery_file_use_key,
+	.migrate = recovery_file_migrate,
 	.erase = recovery_file_erase,
 	.close = recovery_file_close,
 };

@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "backends/accounts/accounts.h"
 #include "backends/recovery/answer.h"
 #include "backends/backend.h"
 #include "common/nvr_error.h"
@@ -57,6 +58,10 @@ struct recovery_enrollment {
 	bool has_key;
 };
 
+/* WHO below: the account, by store, name and id (accounts.h); a record
+ * of an earlier account of the same name in the same store is not WHO's,
+ * and goes when WHO's own are written. The file of a key another store's
+ * account exports names the store. */
 struct recovery_ops {
 	/* Reads the schema-checked SETTINGS (the store defaults to a file
 	 * in STATE_DIR), reporting problems with config_section_error. NULL
@@ -66,43 +71,55 @@ struct recovery_ops {
 	    const char *state_dir);
 	/* The shared settings, parsed at open. */
 	const struct recovery_settings *(*settings)(void *state);
-	/* Fills OUT with what NAME has enrolled (nothing: zero questions,
+	/* Fills OUT with what WHO has enrolled (nothing: zero questions,
 	 * no key). Re-reads the store. */
-	int (*enrollment)(void *state, const char *name,
+	int (*enrollment)(void *state, const struct account_key *who,
 	    struct recovery_enrollment *out, struct nvr_error *err);
-	/* Hashes ANSWERS and makes QUESTIONS and them NAME's, replacing any
+	/* Hashes ANSWERS and makes QUESTIONS and them WHO's, replacing any
 	 * enrolled before; the key, if any, is kept. Returns 0, -EINVAL
 	 * (a question or answer the store cannot hold; ERR says which) or
 	 * another negative errno. */
-	int (*set_questions)(void *state, const char *name, size_t count,
+	int (*set_questions)(void *state, const struct account_key *who,
+	    size_t count,
 	    const char *const *questions, const struct secret *answers,
 	    struct nvr_error *err);
 	/* Returns 0 if ANSWERS (COUNT, in the enrolled order) are all
 	 * right, -EACCES if any is wrong or the count differs, -ENOENT if
-	 * NAME has none, another negative errno if the store is unusable.
+	 * WHO has none, another negative errno if the store is unusable.
 	 * Every answer is hashed, right or wrong, so the time says
 	 * nothing. */
-	int (*check_answers)(void *state, const char *name,
+	int (*check_answers)(void *state, const struct account_key *who,
 	    const struct secret *answers, size_t count,
 	    struct nvr_error *err);
 	/* Keeps KEY_TEXT (made by recovery_key_make, and confirmed by the
-	 * owner) as NAME's key, replacing any. Only its hash is kept. */
-	int (*keep_key)(void *state, const char *name,
+	 * owner) as WHO's key, replacing any. Only its hash is kept. */
+	int (*keep_key)(void *state, const struct account_key *who,
 	    const struct secret *key_text, struct nvr_error *err);
-	/* Writes KEY_TEXT for NAME of the device SERIAL as a text file into
+	/* Writes KEY_TEXT for WHO of the device SERIAL as a text file into
 	 * the first configured key folder that is there (a USB stick that
 	 * is mounted), and WHERE (size WHERE_SIZE) names the file. Returns
 	 * 0, -ENOENT (no folder is there) or another negative errno. */
-	int (*export_key)(void *state, const char *name, const char *serial,
+	int (*export_key)(void *state, const struct account_key *who,
+	    const char *serial,
 	    const struct secret *key_text, char *where, size_t where_size,
 	    struct nvr_error *err);
 	/* Checks KEY (already parsed and canonical: the 20 symbols as
-	 * upper-case text) against NAME's key and, if it matches and USE,
+	 * upper-case text) against WHO's key and, if it matches and USE,
 	 * deletes it in the same locked step (USE false: checked and held,
 	 * to be used when the new password is saved). Returns 0, -EACCES
-	 * (wrong), -ENOENT (NAME has no key) or another negative errno. */
-	int (*use_key)(void *state, const char *name, const char *key,
+	 * (wrong), -ENOENT (WHO has no key) or another negative errno. */
+	int (*use_key)(void *state, const struct account_key *who,
+	    const char *key,
 	    bool use, struct nvr_error *err);
+	/* Brings a store of the single-store version (format 1) up to
+	 * date, once, under the lock: its records become STORE's (the
+	 * first store's), each with the id its account has among ACCOUNTS
+	 * (COUNT, that store's accounts now). A store up to date, or none,
+	 * is left alone; one that does not parse is refused, never
+	 * rewritten. *DONE: it was written. */
+	int (*migrate)(void *state, const char *store,
+	    const struct account *accounts, size_t count, bool *done,
+	    struct nvr_error *err);
 	/* Erases every account's questions and key, for a factory reset;
 	 * a store that does not parse is erased too. Idempotent. Returns 0
 	 * or a negative errno. */

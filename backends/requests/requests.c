@@ -39,7 +39,8 @@
 #define NVR_BUILD_TIME 1793491200	/* 2026-11-01: no clock shows less */
 #endif
 
-#define HEADER "# nvr-recovery requests 1\n"
+#define HEADER "# nvr-recovery requests 2\n"
+#define HEADER_V1 "# nvr-recovery requests 1\n"
 #define FILE_MAX (64 * 1024)
 #define ENTRIES_MAX 16		/* pending and used ones still in reach */
 #define LOCK_TIMEOUT_MS 15000
@@ -51,6 +52,10 @@
 struct entry {
 	uint8_t nonce[PROTOCOL_NONCE_BYTES];
 	unsigned key_id;
+	unsigned version;	/* of the protocol it was made in */
+	char store[STORE_ID_MAX + 1];
+	unsigned index;		/* the store's place in the config then */
+	long long uid;		/* the account's id, ACCOUNT_UID_NONE */
 	char account[PROTOCOL_NAME_MAX + 1];
 	long long made;
 	bool trusted;
@@ -71,6 +76,12 @@ struct requests {
 	long long boots;			/* boots counted */
 	struct entry entries[ENTRIES_MAX];
 	size_t count;
+	/* Reading format 1 (requests_migrate): its requests are
+	 * OLD_STORE's, whose accounts now are OLD_ACCOUNTS. */
+	bool old;
+	const char *old_store;
+	const struct account *old_accounts;
+	size_t old_account_count;
 };
 
 int
@@ -134,19 +145,47 @@ word_ok(const char *w, size_t max)
 	return true;
 }
 
+/* The fields format 2 has before the account: VERSION STORE INDEX UID
+ * ("-" for none); a format-1 line is the first store's, version 1. */
+static int
+parse_owner(const struct requests *r, const char *line, struct entry *e)
+{
+	char store[STORE_ID_MAX + 2], uid[24];
+	int end = 0;
+
+	if (r->old) {
+		e->version = 1;
+		snprintf(e->store, sizeof(e->store), "%s", r->old_store);
+		return 0;
+	}
+	if (sscanf(line, " %u %17s %u %23s%n", &e->version, store, &e->index,
+	    uid, &end) != 4 || e->version < 1 || e->version > 2 ||
+	    e->index >= STORES_MAX || !store_id_ok(store))
+		return -1;
+	memcpy(e->store, store, strlen(store) + 1);
+	return account_uid_parse(uid, &e->uid) ? end : -1;
+}
+
 static bool
-parse_entry(char *line, struct entry *e)
+parse_entry(const struct requests *r, char *line, struct entry *e)
 {
 	char nonce[2 * PROTOCOL_NONCE_BYTES + 2], account[64], boot_id[64];
 	char last_boot[64];
-	int trusted, used, end = 0, more = 0;
+	int trusted, used, end = 0, more = 0, owner = 0, head = 0;
 	size_t bin_len;
 
 	memset(e, 0, sizeof(*e));
-	if (sscanf(line, "request %21s %u %63s %lld %d %63s %lld %lld %d%n",
-	    nonce, &e->key_id, account, &e->made, &trusted, boot_id,
-	    &e->boottime, &e->boots, &used, &end) != 9)
+	if (sscanf(line, "request %21s %u%n", nonce, &e->key_id, &head) != 2 ||
+	    (owner = parse_owner(r, line + head, e)) < 0)
 		return false;
+	line += head + owner;
+	if (sscanf(line, " %63s %lld %d %63s %lld %lld %d%n",
+	    account, &e->made, &trusted, boot_id,
+	    &e->boottime, &e->boots, &used, &end) != 7)
+		return false;
+	if (r->old)
+		e->uid = account_uid_of(r->old_accounts,
+		    r->old_account_count, account);
 	if (line[end] == '\0') {
 		e->seen = e->made;
 		e->last_uptime = e->boottime;
@@ -191,7 +230,7 @@ load_line(void *ctx, char *line, unsigned number, struct nvr_error *err)
 			return 0;
 		}
 	} else if (r->count < ENTRIES_MAX &&
-	    parse_entry(line, &r->entries[r->count])) {
+	    parse_entry(r, line, &r->entries[r->count])) {
 		r->count++;
 		return 0;
 	}
@@ -208,11 +247,14 @@ load(struct requests *r, struct nvr_error *err)
 		.path = r->path, .header = HEADER, .what = "a requests file",
 		.max_bytes = FILE_MAX, .code = -EPROTO,
 		.suffix = "; it was left as it is",
+		.old_header = r->old_store != NULL ? HEADER_V1 : NULL,
+		.old = &r->old,
 	};
 	unsigned lines;
 	int rc;
 
 	r->count = 0;
+	r->old = false;
 	r->boot_id[0] = '\0';
 	r->boots = 0;
 	rc = line_file_read(&file, load_line, r, &lines, err);
@@ -234,10 +276,13 @@ print_requests(FILE *out, const void *ctx)
 	fprintf(out, "boot %s %lld\n", r->boot_id, r->boots);
 	for (size_t i = 0; i < r->count; i++) {
 		const struct entry *e = &r->entries[i];
+		char uid[24];
 
+		account_uid_text(e->uid, uid);
 		sodium_bin2hex(hex, sizeof(hex), e->nonce, sizeof(e->nonce));
-		fprintf(out, "request %s %u %s %lld %d %s %lld %lld %d", hex,
-		    e->key_id, e->account, e->made, e->trusted, e->boot_id,
+		fprintf(out, "request %s %u %u %s %u %s %s %lld %d %s %lld "
+		    "%lld %d", hex, e->key_id, e->version, e->store, e->index,
+		    uid, e->account, e->made, e->trusted, e->boot_id,
 		    e->boottime, e->boots, e->used);
 		if (e->seen != e->made || e->lived != 0 ||
 		    strcmp(e->last_boot, e->boot_id) != 0 ||
@@ -412,9 +457,48 @@ day_of(const struct requests_clock *now)
 	return (unsigned)days;
 }
 
+/* E is WHO's request: same store and name, and the same id where both
+ * know it (an earlier account of that name does not own it). */
+static bool
+entry_of(const struct entry *e, const struct account_key *who)
+{
+	return strcmp(e->store, who->store) == 0 &&
+	    strcmp(e->account, who->name) == 0 &&
+	    (e->uid == ACCOUNT_UID_NONE || who->uid == ACCOUNT_UID_NONE ||
+	    e->uid == who->uid);
+}
+
+/* The request E stands for, as it was sent. */
+static void
+request_of(const struct entry *e, const struct requests_device *dev,
+    struct protocol_request *req)
+{
+	memset(req, 0, sizeof(*req));
+	req->key_id = e->key_id;
+	req->demo = dev->demo;
+	memcpy(req->nonce, e->nonce, sizeof(req->nonce));
+	/* The day it was made on (0 if the clock was not plausible then). */
+	req->day = e->trusted && e->made / 86400 <= 65535 ?
+	    (unsigned)(e->made / 86400) : 0;
+	snprintf(req->serial, sizeof(req->serial), "%s", dev->serial);
+	snprintf(req->account, sizeof(req->account), "%s", e->account);
+}
+
+/* WHO as the key of a request's owner. */
+static void
+key_of(const struct entry *e, struct account_key *who)
+{
+	memset(who, 0, sizeof(*who));
+	snprintf(who->store, sizeof(who->store), "%s", e->store);
+	snprintf(who->name, sizeof(who->name), "%s", e->account);
+	who->uid = e->uid;
+	who->index = e->index;
+}
+
 int
 requests_make(struct requests *r, const struct requests_device *dev,
-    const char *account, const struct requests_clock *now, char *text,
+    const struct account_key *who, const struct requests_clock *now,
+    char *text,
     size_t size, bool *dropped, struct nvr_error *err)
 {
 	struct protocol_request req;
@@ -423,7 +507,11 @@ requests_make(struct requests *r, const struct requests_device *dev,
 	size_t pending = 0, oldest = SIZE_MAX;
 	int rc;
 
+	const char *account = who->name;
+
 	*dropped = false;
+	if (!store_id_ok(who->store) || who->index >= STORES_MAX)
+		return nvr_error_set(err, -EINVAL, "not a store's account");
 	if (!protocol_name_ok(account) || !protocol_name_ok(dev->serial))
 		return nvr_error_set(err, -EINVAL, "the account name or the "
 		    "serial number has characters a request cannot carry "
@@ -434,7 +522,9 @@ requests_make(struct requests *r, const struct requests_device *dev,
 	randombytes_buf(req.nonce, sizeof(req.nonce));
 	req.day = day_of(now);
 	snprintf(req.serial, sizeof(req.serial), "%s", dev->serial);
-	snprintf(req.account, sizeof(req.account), "%s", account);
+	/* protocol_name_ok said it fits. */
+	snprintf(req.account, sizeof(req.account), "%.*s", PROTOCOL_NAME_MAX,
+	    account);
 	rc = protocol_request_encode(&req, dev->request_key, text, size);
 	if (rc < 0)
 		return nvr_error_set(err, rc, "cannot encode the request");
@@ -468,7 +558,11 @@ requests_make(struct requests *r, const struct requests_device *dev,
 	memset(e, 0, sizeof(*e));
 	memcpy(e->nonce, req.nonce, sizeof(e->nonce));
 	e->key_id = dev->key_id;
-	snprintf(e->account, sizeof(e->account), "%s", account);
+	e->version = 1;
+	snprintf(e->store, sizeof(e->store), "%s", who->store);
+	e->index = who->index;
+	e->uid = who->uid;
+	memcpy(e->account, req.account, sizeof(e->account));
 	e->made = (long long)now->wall;
 	e->trusted = plausible(now, e->made);
 	snprintf(e->boot_id, sizeof(e->boot_id), "%s", now->boot_id);
@@ -489,7 +583,8 @@ requests_make(struct requests *r, const struct requests_device *dev,
  * used. NONCE (when not NULL) gets the request the code answers. */
 static int
 redeem_code(struct requests *r, const struct requests_device *dev,
-    const char *account, enum protocol_action action, const char *typed,
+    const struct account_key *who, enum protocol_action action,
+    const char *typed,
     const struct requests_clock *now, bool use,
     uint8_t nonce[PROTOCOL_NONCE_BYTES], struct nvr_error *err)
 {
@@ -497,6 +592,7 @@ redeem_code(struct requests *r, const struct requests_device *dev,
 	bool any = false, used_match = false;
 	size_t bad_group = 0;
 	int rc, result = -EACCES;
+	const char *account = who != NULL ? who->name : NULL;
 
 	rc = lock_and_load(r, &lock, now, err);
 	if (rc != 0)
@@ -505,15 +601,10 @@ redeem_code(struct requests *r, const struct requests_device *dev,
 		struct entry *e = &r->entries[i];
 		struct protocol_request req;
 
-		if ((account != NULL && strcmp(e->account, account) != 0) ||
+		if ((who != NULL && !entry_of(e, who)) ||
 		    e->key_id != dev->key_id)
 			continue;
-		memset(&req, 0, sizeof(req));
-		req.key_id = e->key_id;
-		req.demo = dev->demo;
-		memcpy(req.nonce, e->nonce, sizeof(req.nonce));
-		snprintf(req.serial, sizeof(req.serial), "%s", dev->serial);
-		snprintf(req.account, sizeof(req.account), "%s", e->account);
+		request_of(e, dev, &req);
 		rc = protocol_code_check(typed, &req, action, dev->code_key,
 		    &bad_group);
 		if (rc == -EINVAL || rc == -E2BIG) {
@@ -569,11 +660,11 @@ redeem_code(struct requests *r, const struct requests_device *dev,
 
 int
 requests_redeem(struct requests *r, const struct requests_device *dev,
-    const char *account, enum protocol_action action, const char *typed,
-    const struct requests_clock *now, struct nvr_error *err)
+    const struct account_key *who, enum protocol_action action,
+    const char *typed, const struct requests_clock *now,
+    struct nvr_error *err)
 {
-	return redeem_code(r, dev, account, action, typed, now, true, NULL,
-	    err);
+	return redeem_code(r, dev, who, action, typed, now, true, NULL, err);
 }
 
 /* Marks the request NONCE used (USED true) or pending again; the
@@ -647,7 +738,8 @@ static int
 redeem_file(struct requests *r, const struct requests_device *dev,
     const uint8_t vendor_public[crypto_sign_PUBLICKEYBYTES],
     const char *data, size_t len, const struct requests_clock *now,
-    bool use, struct reset_file *out, struct nvr_error *err)
+    bool use, struct reset_file *out, struct account_key *who,
+    struct nvr_error *err)
 {
 	struct reset_file f;
 	struct atomic_lock lock;
@@ -657,6 +749,8 @@ redeem_file(struct requests *r, const struct requests_device *dev,
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	if (who != NULL)
+		memset(who, 0, sizeof(*who));
 	rc = reset_file_parse(data, len, &f, &bad_line);
 	if (rc != 0)
 		return unreadable_file(rc, bad_line, err);
@@ -718,6 +812,8 @@ redeem_file(struct requests *r, const struct requests_device *dev,
 		if (rc != 0)
 			match->used = false;
 	}
+	if (rc == 0 && who != NULL)
+		key_of(match, who);
 	atomic_lock_release(&lock);
 	if (rc != 0)
 		return rc;
@@ -729,10 +825,10 @@ int
 requests_redeem_file(struct requests *r, const struct requests_device *dev,
     const uint8_t vendor_public[crypto_sign_PUBLICKEYBYTES],
     const char *data, size_t len, const struct requests_clock *now,
-    struct reset_file *out, struct nvr_error *err)
+    struct reset_file *out, struct account_key *who, struct nvr_error *err)
 {
 	return redeem_file(r, dev, vendor_public, data, len, now, true, out,
-	    err);
+	    who, err);
 }
 
 /* How long E stays good at most: the lifetime less the longest age the
@@ -752,7 +848,8 @@ seconds_left(const struct requests *r, const struct entry *e,
 
 int
 requests_current(struct requests *r, const struct requests_device *dev,
-    const char *account, const struct requests_clock *now, char *text,
+    const struct account_key *who, const struct requests_clock *now,
+    char *text,
     size_t size, char *compact, size_t compact_size, long *left,
     struct nvr_error *err)
 {
@@ -768,22 +865,14 @@ requests_current(struct requests *r, const struct requests_device *dev,
 		const struct entry *e = &r->entries[i];
 
 		if (!e->used && e->key_id == dev->key_id &&
-		    strcmp(e->account, account) == 0 && still_good(r, e, now))
+		    entry_of(e, who) && still_good(r, e, now))
 			newest = e;	/* entries are kept oldest first */
 	}
 	if (newest == NULL)
 		return nvr_error_set(err, -ENOENT, "no request for %s is "
-		    "pending", account);
-	/* The same text as when it was made: the day is the one it was made
-	 * on (0 if the clock was not plausible then). */
-	memset(&req, 0, sizeof(req));
-	req.key_id = newest->key_id;
-	req.demo = dev->demo;
-	memcpy(req.nonce, newest->nonce, sizeof(req.nonce));
-	req.day = newest->trusted && newest->made / 86400 <= 65535 ?
-	    (unsigned)(newest->made / 86400) : 0;
-	snprintf(req.serial, sizeof(req.serial), "%s", dev->serial);
-	snprintf(req.account, sizeof(req.account), "%s", account);
+		    "pending", who->name);
+	/* The same text as when it was made. */
+	request_of(newest, dev, &req);
 	if (protocol_request_encode(&req, dev->request_key, text, size) < 0 ||
 	    protocol_request_encode_compact(&req, dev->request_key, compact,
 	    compact_size) < 0)
@@ -796,7 +885,8 @@ requests_current(struct requests *r, const struct requests_device *dev,
 int
 requests_status(struct requests *r, const struct requests_device *dev,
     const uint8_t nonce[PROTOCOL_NONCE_BYTES],
-    const struct requests_clock *now, struct nvr_error *err)
+    const struct requests_clock *now, struct account_key *who,
+    struct nvr_error *err)
 {
 	int rc = load(r, err);
 
@@ -810,6 +900,8 @@ requests_status(struct requests *r, const struct requests_device *dev,
 		    sodium_memcmp(e->nonce, nonce, sizeof(e->nonce)) != 0 ||
 		    !still_good(r, e, now))
 			continue;
+		if (who != NULL)
+			key_of(e, who);
 		return e->used ? -EALREADY : 0;
 	}
 	return -ENOENT;
@@ -849,8 +941,7 @@ requests_list(struct requests *r, const struct requests_clock *now,
 
 		if (e->used || !still_good(r, e, now))
 			continue;
-		snprintf(list[*count].account, sizeof(list[0].account), "%s",
-		    e->account);
+		key_of(e, &list[*count].who);
 		list[*count].made = (time_t)e->made;
 		list[*count].clock_trusted = e->trusted &&
 		    plausible(now, (long long)now->wall) &&
@@ -858,6 +949,34 @@ requests_list(struct requests *r, const struct requests_clock *now,
 		(*count)++;
 	}
 	return 0;
+}
+
+int
+requests_migrate(struct requests *r, const char *store,
+    const struct account *accounts, size_t count,
+    const struct requests_clock *now, bool *done, struct nvr_error *err)
+{
+	struct atomic_lock lock;
+	int rc;
+
+	*done = false;
+	if (access(r->path, F_OK) != 0)
+		return 0;	/* nothing to bring up to date */
+	r->old_store = store;
+	r->old_accounts = accounts;
+	r->old_account_count = count;
+	rc = lock_and_load(r, &lock, now, err);
+	if (rc == 0) {
+		if (r->old) {
+			rc = save(r, err);
+			*done = rc == 0;
+		}
+		atomic_lock_release(&lock);
+	}
+	r->old_store = NULL;
+	r->old_accounts = NULL;
+	r->old_account_count = 0;
+	return rc;
 }
 
 void
@@ -915,7 +1034,7 @@ budget_settle(struct attempts *budget, struct attempts_try *t, int rc,
 
 int
 requests_try_code(struct requests *r, struct attempts *budget,
-    const struct requests_device *dev, const char *account,
+    const struct requests_device *dev, const struct account_key *who,
     enum protocol_action action, const char *typed,
     const struct requests_clock *now, bool use,
     uint8_t nonce[PROTOCOL_NONCE_BYTES], long *wait_s, struct nvr_error *err)
@@ -926,13 +1045,12 @@ requests_try_code(struct requests *r, struct attempts *budget,
 	*wait_s = 0;
 	/* A typo the check symbols catch is no try: said for free. */
 	if (!protocol_code_well_typed(typed))
-		return redeem_code(r, dev, account, action, typed, now, false,
+		return redeem_code(r, dev, who, action, typed, now, false,
 		    NULL, err);
 	rc = budget_begin(budget, &t, wait_s, err);
 	if (rc != 0)
 		return rc;
-	rc = redeem_code(r, dev, account, action, typed, now, use, nonce,
-	    err);
+	rc = redeem_code(r, dev, who, action, typed, now, use, nonce, err);
 	/* A code only checked (USE false) takes back its own count alone,
 	 * as a file does. */
 	return budget_settle(budget, &t, rc, use, wait_s);
@@ -943,14 +1061,15 @@ requests_try_file(struct requests *r, struct attempts *budget,
     const struct requests_device *dev,
     const uint8_t vendor_public[crypto_sign_PUBLICKEYBYTES],
     const char *data, size_t len, const struct requests_clock *now,
-    bool use, struct reset_file *out, long *wait_s, struct nvr_error *err)
+    bool use, struct reset_file *out, struct account_key *who, long *wait_s,
+    struct nvr_error *err)
 {
 	struct attempts_try t;
 	int rc = budget_begin(budget, &t, wait_s, err);
 
 	if (rc != 0)
 		return rc;
-	rc = redeem_file(r, dev, vendor_public, data, len, now, use, out,
+	rc = redeem_file(r, dev, vendor_public, data, len, now, use, out, who,
 	    err);
 	/* A file only checked (USE false) takes back its own count alone:
 	 * it is not used yet, so it proves nothing for the budget. */

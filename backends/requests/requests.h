@@ -42,6 +42,7 @@
 
 #include <sodium.h>
 
+#include "backends/accounts/accounts.h"
 #include "common/nvr_error.h"
 #include "common/protocol.h"
 #include "common/reset_file.h"
@@ -78,7 +79,7 @@ struct requests_device {
 
 /* A pending request, as the screen lists it. */
 struct requests_pending {
-	char account[PROTOCOL_NAME_MAX + 1];
+	struct account_key who;	/* whose it is */
 	time_t made;		/* wall clock when made (may be wrong) */
 	bool clock_trusted;	/* rule 1 applies */
 };
@@ -95,27 +96,34 @@ int requests_open(struct requests **out, const char *state_dir,
     const struct requests_settings *settings, struct nvr_error *err);
 
 /*
- * Makes a request for ACCOUNT with a fresh random nonce, keeps it as
+ * Requests are kept per account store: WHO (accounts.h) is the account
+ * by store, name and id, and a request, code or file of one store's
+ * account never answers for another store's, nor for an account made
+ * again under the same name.
+ *
+ * Makes a request for WHO with a fresh random nonce, keeps it as
  * pending and writes its text (PROTOCOL_REQUEST_TEXT_MAX) into TEXT.
  * *DROPPED is set if the oldest pending request had to go. Returns 0,
  * -EINVAL (an account or serial that cannot travel in a request) or
  * another negative errno.
  */
 int requests_make(struct requests *r, const struct requests_device *dev,
-    const char *account, const struct requests_clock *now, char *text,
+    const struct account_key *who, const struct requests_clock *now,
+    char *text,
     size_t size, bool *dropped, struct nvr_error *err);
 
 /*
- * Checks TYPED against every good pending request of ACCOUNT (NULL: of
+ * Checks TYPED against every good pending request of WHO (NULL: of
  * any account, as for a factory reset) for ACTION.
  * Returns 0 when it is the code of one of them, which is marked used
  * first; -EINVAL for a typo the check symbols catch (ERR names the
  * group; not a try); -EACCES for a code that answers none (count it as a
- * wrong try); -ENOENT if ACCOUNT has no good pending request.
+ * wrong try); -ENOENT if WHO has no good pending request.
  */
 int requests_redeem(struct requests *r, const struct requests_device *dev,
-    const char *account, enum protocol_action action, const char *typed,
-    const struct requests_clock *now, struct nvr_error *err);
+    const struct account_key *who, enum protocol_action action,
+    const char *typed, const struct requests_clock *now,
+    struct nvr_error *err);
 
 /*
  * Checks the reset file DATA (LEN bytes, as read from the USB stick)
@@ -124,7 +132,8 @@ int requests_redeem(struct requests *r, const struct requests_device *dev,
  * serial, then a good pending request with the file's nonce (and, for
  * set-password, the same account). On a match that request is marked
  * used first and OUT says what to do, for which account; the caller
- * then does it. Returns 0; -EBADMSG or -EFBIG for a file that is no
+ * then does it, for WHO (when not NULL: the request's account, by
+ * store). Returns 0; -EBADMSG or -EFBIG for a file that is no
  * reset file ("reset file line N: ...", not a try); -EACCES for a bad
  * signature or a file that answers no pending request (another device,
  * key set, request or account, or a request used already: count it as a
@@ -135,7 +144,7 @@ int requests_redeem_file(struct requests *r,
     const struct requests_device *dev,
     const uint8_t vendor_public[crypto_sign_PUBLICKEYBYTES],
     const char *data, size_t len, const struct requests_clock *now,
-    struct reset_file *out, struct nvr_error *err);
+    struct reset_file *out, struct account_key *who, struct nvr_error *err);
 
 /* The name under which wrong codes count in the attempt budget: one for
  * the whole device, so new requests do not reset it. */
@@ -161,7 +170,7 @@ struct attempts;
  * in OUT.
  */
 int requests_try_code(struct requests *r, struct attempts *budget,
-    const struct requests_device *dev, const char *account,
+    const struct requests_device *dev, const struct account_key *who,
     enum protocol_action action, const char *typed,
     const struct requests_clock *now, bool use,
     uint8_t nonce[PROTOCOL_NONCE_BYTES], long *wait_s, struct nvr_error *err);
@@ -169,7 +178,8 @@ int requests_try_file(struct requests *r, struct attempts *budget,
     const struct requests_device *dev,
     const uint8_t vendor_public[crypto_sign_PUBLICKEYBYTES],
     const char *data, size_t len, const struct requests_clock *now,
-    bool use, struct reset_file *out, long *wait_s, struct nvr_error *err);
+    bool use, struct reset_file *out, struct account_key *who, long *wait_s,
+    struct nvr_error *err);
 
 /*
  * Marks the request NONCE used, under the lock, before what a held code
@@ -186,23 +196,26 @@ int requests_unspend(struct requests *r, const struct requests_device *dev,
     const uint8_t nonce[PROTOCOL_NONCE_BYTES],
     const struct requests_clock *now, struct nvr_error *err);
 
-/* Writes the newest good pending request of ACCOUNT again, as TEXT
+/* Writes the newest good pending request of WHO again, as TEXT
  * (grouped) and COMPACT (for the QR code), so that opening the Support
  * screen twice shows the request already sent instead of making another,
  * and in *SECONDS_LEFT (if not NULL) how long it stays good at most by
  * the clocks (a reboot limit may end it sooner). Returns 0, or -ENOENT
- * if ACCOUNT has none. Writes no file. */
+ * if WHO has none. Writes no file. */
 int requests_current(struct requests *r, const struct requests_device *dev,
-    const char *account, const struct requests_clock *now, char *text,
+    const struct account_key *who, const struct requests_clock *now,
+    char *text,
     size_t size, char *compact, size_t compact_size, long *seconds_left,
     struct nvr_error *err);
 
 /* What the request named by NONCE is now, to say why a reset file cannot
  * be used before anyone tries it: 0 pending, -EALREADY used, -ENOENT
- * unknown or expired. Writes no file. */
+ * unknown or expired; WHO (when not NULL) gets its account unless
+ * -ENOENT. Writes no file. */
 int requests_status(struct requests *r, const struct requests_device *dev,
     const uint8_t nonce[PROTOCOL_NONCE_BYTES],
-    const struct requests_clock *now, struct nvr_error *err);
+    const struct requests_clock *now, struct account_key *who,
+    struct nvr_error *err);
 
 /* Counts this boot if the file has pending requests and has not seen it
  * yet. Run at every boot (the wizard does at start; the Debian package's
@@ -215,6 +228,18 @@ int requests_note_boot(struct requests *r, const struct requests_clock *now,
  * oldest first, and sets *COUNT. */
 int requests_list(struct requests *r, const struct requests_clock *now,
     struct requests_pending *list, size_t *count, struct nvr_error *err);
+
+/*
+ * Brings a file of the single-store version (format 1) up to date, once,
+ * under the lock: its requests become STORE's (the first store's), each
+ * with the id its account has among ACCOUNTS (COUNT: that store's now),
+ * and stay version-1 requests, redeemable by the codes and files support
+ * makes for them. A file up to date, or none, is left alone; one that
+ * does not parse is refused, never rewritten. *DONE: it was written.
+ */
+int requests_migrate(struct requests *r, const char *store,
+    const struct account *accounts, size_t count,
+    const struct requests_clock *now, bool *done, struct nvr_error *err);
 
 void requests_close(struct requests *r);
 

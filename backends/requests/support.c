@@ -62,7 +62,8 @@ qr_text(const struct support *s, const char *compact, char *qr)
 }
 
 int
-support_request(struct support *s, const char *account, bool fresh,
+support_request(struct support *s, const struct account_key *who,
+    bool fresh,
     bool make_if_none, char *text, char *qr, bool *made, bool *dropped,
     long *seconds_left, struct nvr_error *err)
 {
@@ -75,18 +76,18 @@ support_request(struct support *s, const char *account, bool fresh,
 	rc = requests_clock_read(&now, err);
 	if (rc != 0)
 		return rc;
-	rc = fresh ? -ENOENT : requests_current(s->requests, &s->dev, account,
+	rc = fresh ? -ENOENT : requests_current(s->requests, &s->dev, who,
 	    &now, text, PROTOCOL_REQUEST_TEXT_MAX, compact, sizeof(compact),
 	    seconds_left, err);
 	if (rc == -ENOENT && !fresh && !make_if_none)
 		return rc;
 	if (rc == -ENOENT) {
-		rc = requests_make(s->requests, &s->dev, account, &now, text,
+		rc = requests_make(s->requests, &s->dev, who, &now, text,
 		    PROTOCOL_REQUEST_TEXT_MAX, dropped, err);
 		if (rc != 0)
 			return rc;
 		*made = true;
-		rc = requests_current(s->requests, &s->dev, account, &now,
+		rc = requests_current(s->requests, &s->dev, who, &now,
 		    text, PROTOCOL_REQUEST_TEXT_MAX, compact, sizeof(compact),
 		    seconds_left, err);
 	}
@@ -96,7 +97,7 @@ support_request(struct support *s, const char *account, bool fresh,
 }
 
 int
-support_try_code(struct support *s, const char *account,
+support_try_code(struct support *s, const struct account_key *who,
     enum protocol_action action, const char *typed,
     uint8_t nonce[PROTOCOL_NONCE_BYTES], long *wait_s,
     struct nvr_error *err)
@@ -107,7 +108,7 @@ support_try_code(struct support *s, const char *account,
 	*wait_s = 0;
 	if (rc != 0)
 		return rc;
-	return requests_try_code(s->requests, s->budget, &s->dev, account,
+	return requests_try_code(s->requests, s->budget, &s->dev, who,
 	    action, typed, &now, false, nonce, wait_s, err);
 }
 
@@ -182,16 +183,18 @@ read_reset_file(const char *path, char **data, size_t *len,
 }
 
 /* Whether the request named by NONCE is pending: 0, -EALREADY (used),
- * or another negative errno (unknown, expired, unreadable). */
+ * or another negative errno (unknown, expired, unreadable); WHO gets
+ * its account. */
 static int
-pending(const struct support *s, const uint8_t *nonce)
+pending(const struct support *s, const uint8_t *nonce,
+    struct account_key *who)
 {
 	struct requests_clock now;
 	struct nvr_error err;
 
 	if (requests_clock_read(&now, &err) != 0)
 		return -EIO;
-	return requests_status(s->requests, &s->dev, nonce, &now, &err);
+	return requests_status(s->requests, &s->dev, nonce, &now, who, &err);
 }
 
 /* Whether the file at PATH is signed for this recorder, and if not why. */
@@ -224,7 +227,7 @@ examine(const struct support *s, struct support_file *f)
 	else if (rf.key_id != s->dev.key_id)
 		snprintf(f->problem, sizeof(f->problem), "made with key set "
 		    "%u; this recorder uses %u", rf.key_id, s->dev.key_id);
-	else if ((rc = pending(s, rf.nonce)) == -EALREADY)
+	else if ((rc = pending(s, rf.nonce, &f->who)) == -EALREADY)
 		snprintf(f->problem, sizeof(f->problem), "already used");
 	else if (rc != 0)
 		snprintf(f->problem, sizeof(f->problem), "no such request is "
@@ -232,7 +235,6 @@ examine(const struct support *s, struct support_file *f)
 	else {
 		f->usable = true;
 		f->action = rf.action;
-		memcpy(f->account, rf.account, sizeof(f->account));
 	}
 }
 
@@ -277,7 +279,7 @@ support_find_files(struct support *s, struct support_file *files,
 int
 support_try_file(struct support *s, const char *path,
     enum protocol_action want, bool use, struct reset_file *out,
-    long *wait_s, struct nvr_error *err)
+    struct account_key *who, long *wait_s, struct nvr_error *err)
 {
 	struct requests_clock now;
 	size_t len, bad_line = 0;
@@ -302,7 +304,7 @@ support_try_file(struct support *s, const char *path,
 		    "(Support & reset code); it was not used");
 	}
 	rc = requests_try_file(s->requests, s->budget, &s->dev,
-	    s->vendor_public, data, len, &now, use, out, wait_s, err);
+	    s->vendor_public, data, len, &now, use, out, who, wait_s, err);
 	free(data);
 	return rc;
 }

@@ -41,7 +41,9 @@ struct support_file {
 	char name[64];		/* its file name, printable */
 	bool usable;		/* signed for this recorder */
 	enum protocol_action action;	/* when usable */
-	char account[PROTOCOL_NAME_MAX + 1];	/* for set-password */
+	struct account_key who;	/* its request's account, when usable or
+				 * used (a factory reset's too: whoever
+				 * asked) */
 	char problem[300];	/* why not, when !usable */
 };
 
@@ -54,7 +56,7 @@ int support_open(struct support **out, const struct support_settings *s,
     struct attempts *budget, struct nvr_error *err);
 
 /*
- * Writes ACCOUNT's request as grouped text into TEXT
+ * Writes WHO's request as grouped text into TEXT
  * (PROTOCOL_REQUEST_TEXT_MAX) and what the QR code holds into QR
  * (SUPPORT_QR_TEXT_MAX: the URL with the compact request, or the compact
  * request alone). With FRESH, or if none is pending and MAKE_IF_NONE, a
@@ -63,15 +65,16 @@ int support_open(struct support **out, const struct support_settings *s,
  * requests_current). Without MAKE_IF_NONE, no request pending is
  * -ENOENT.
  */
-int support_request(struct support *s, const char *account, bool fresh,
+int support_request(struct support *s, const struct account_key *who,
+    bool fresh,
     bool make_if_none, char *text, char *qr, bool *made, bool *dropped,
     long *seconds_left, struct nvr_error *err);
 
-/* Checks a typed reset code for ACCOUNT (NULL: any account's request,
+/* Checks a typed reset code for WHO (NULL: any account's request,
  * for a factory reset) and ACTION without using it:
  * see requests_try_code (USE false) for the results and *WAIT_S. On
  * success NONCE names the request it answers, for support_spend. */
-int support_try_code(struct support *s, const char *account,
+int support_try_code(struct support *s, const struct account_key *who,
     enum protocol_action action, const char *typed,
     uint8_t nonce[PROTOCOL_NONCE_BYTES], long *wait_s,
     struct nvr_error *err);
@@ -93,10 +96,11 @@ int support_find_files(struct support *s, struct support_file *files,
 /* Uses the reset file at PATH if it allows WANT (a file for the other
  * action is refused, -EPERM, and not used up): see requests_try_file.
  * With USE false it is checked (and a wrong one counted) but stays
- * good. On success OUT says what it allows, for which account. */
+ * good. On success OUT says what it allows, and WHO (when not NULL) for
+ * which account, by store. */
 int support_try_file(struct support *s, const char *path,
     enum protocol_action want, bool use, struct reset_file *out,
-    long *wait_s, struct nvr_error *err);
+    struct account_key *who, long *wait_s, struct nvr_error *err);
 
 void support_close(struct support *s);
 

@@ -165,23 +165,41 @@ add_item(struct factory_reset_item *item, const char *label,
 	snprintf(item->detail, sizeof(item->detail), "%s", detail);
 }
 
-/* "admin, operator, viewer". */
+/* "admin, operator, viewer", or "admin, operator and 21 more": the
+ * accounts of store S, in at most ACCOUNTS_DETAIL_MAX bytes, so that a
+ * store's line stays one row on the summary beside its label. */
+#define ACCOUNTS_DETAIL_MAX 30
 static void
-describe_accounts(const struct accounts *a, char *out, size_t size)
+describe_accounts(const struct account_store *s, char *out, size_t size)
 {
-	struct account list[16];
+	struct account list[64];
 	struct nvr_error err;
-	size_t count, used;
+	size_t count, used = 0, shown = 0;
+	char more[32];
 
-	if (a->ops->list(a->state, list, 16, &count, &err) != 0) {
+	if (s->accounts.ops == NULL || s->accounts.ops->list(
+	    s->accounts.state, list, 64, &count, &err) != 0) {
 		snprintf(out, size, "the accounts cannot be read now");
 		return;
 	}
 	out[0] = '\0';
-	used = 0;
-	for (size_t i = 0; i < count && used < size; i++)
+	for (; shown < count; shown++) {
+		size_t name = strlen(list[shown].name) + (shown ? 2 : 0);
+		bool last = shown + 1 == count;
+
+		snprintf(more, sizeof(more), " and %zu more",
+		    count - shown - 1);
+		if (used + name + (last ? 0 : strlen(more)) >
+		    ACCOUNTS_DETAIL_MAX && shown > 0)
+			break;
 		used += (size_t)snprintf(out + used, size - used, "%s%s",
-		    i == 0 ? "" : ", ", list[i].name);
+		    shown ? ", " : "", list[shown].name);
+		if (used >= size)
+			return;
+	}
+	if (shown < count)
+		snprintf(out + used, size - used, " and %zu more",
+		    count - shown);
 }
 
 int
@@ -209,10 +227,16 @@ factory_reset_describe(struct factory_reset *r,
 		}
 		add_item(&out->erase[out->erase_count++], s->label, detail);
 	}
-	if (r->s.accounts != NULL) {
-		describe_accounts(r->s.accounts, detail, sizeof(detail));
-		add_item(&out->erase[out->erase_count++], "the passwords of "
-		    "all accounts", detail);
+	/* Several stores: a line each, named by its label. */
+	for (size_t i = 0; r->s.stores != NULL && i < r->s.stores->count &&
+	    i < CONFIG_STORES_MAX; i++) {
+		const struct account_store *st = &r->s.stores->store[i];
+		char label[FACTORY_RESET_LABEL_MAX];
+
+		snprintf(label, sizeof(label), "the passwords of %s",
+		    r->s.stores->count > 1 ? st->label : "all accounts");
+		describe_accounts(st, detail, sizeof(detail));
+		add_item(&out->erase[out->erase_count++], label, detail);
 	}
 	add_item(&out->erase[out->erase_count++], "security questions, "
 	    "recovery keys, support requests", "");
@@ -228,15 +252,31 @@ factory_reset_describe(struct factory_reset *r,
 /* ------------------------------------------------------------------ */
 /* Running it                                                          */
 
+/* The step of one store (STORE: its id; NULL, of a journal the version
+ * with one store wrote, the first). */
 static int
-hook_accounts(void *ctx, struct nvr_error *err)
+hook_accounts(void *ctx, const char *store, struct nvr_error *err)
 {
 	const struct factory_reset *r = ctx;
+	const struct account_stores *stores = r->s.stores;
 
-	if (r->s.accounts == NULL)
+	if (stores == NULL || stores->count == 0)
 		return nvr_error_set(err, -ENOTSUP, "no accounts: section; the "
 		    "accounts cannot be reset");
-	return r->s.accounts->ops->factory_reset(r->s.accounts->state, err);
+	for (size_t i = 0; i < stores->count; i++) {
+		const struct accounts *a = &stores->store[i].accounts;
+
+		if (store != NULL && strcmp(stores->store[i].id, store) != 0)
+			continue;
+		if (a->ops == NULL)
+			return nvr_error_set(err, -ENOTSUP, "%s cannot be "
+			    "opened", stores->store[i].label);
+		return a->ops->factory_reset(a->state, err);
+	}
+	/* A firmware update took the store out of the config since the
+	 * reset began: nothing of it is left to reset from here, and the
+	 * rest of the reset must not wait on it. */
+	return 0;
 }
 
 /* The wizard's own state: the recovery store (wherever its backend
@@ -300,13 +340,27 @@ factory_reset_start(struct factory_reset *r, size_t *total,
 	size_t n = plan->n_steps;
 	int rc;
 
-	steps = calloc(n + 2, sizeof(*steps));
-	if (steps == NULL)
+	size_t stores = r->s.stores != NULL ? r->s.stores->count : 0;
+	char (*labels)[96] = calloc(stores + 1, sizeof(*labels));
+
+	steps = calloc(n + stores + 1, sizeof(*steps));
+	if (steps == NULL || labels == NULL) {
+		free(steps);
+		free(labels);
 		return nvr_error_set(err, -ENOMEM, "out of memory");
+	}
 	memcpy(steps, plan->steps, n * sizeof(*steps));
-	if (r->s.accounts != NULL)
+	/* A journaled step for each store, the first store's first. */
+	for (size_t i = 0; i < stores; i++) {
+		if (stores > 1)
+			snprintf(labels[i], sizeof(labels[i]), "clearing the "
+			    "passwords of %s", r->s.stores->store[i].label);
+		else
+			snprintf(labels[i], sizeof(labels[i]), "clearing all "
+			    "passwords");
 		steps[n++] = (struct reset_step){ .kind = RESET_ACCOUNTS,
-		    .label = "clearing all passwords" };
+		    .label = labels[i], .store = r->s.stores->store[i].id };
+	}
 	steps[n++] = (struct reset_step){ .kind = RESET_WIZARD_STATE,
 	    .label = "erasing security questions, recovery keys and "
 	    "support requests" };
@@ -320,6 +374,7 @@ factory_reset_start(struct factory_reset *r, size_t *total,
 			atomic_lock_release(&r->lock);
 	}
 	free(steps);
+	free(labels);
 	return rc;
 }
 

@@ -24,14 +24,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "backends/accounts/accounts.h"
+#include "backends/accounts/stores.h"
 #include "common/nvr_error.h"
 #include "backends/recovery/recovery.h"
 #include "backends/reset/journal.h"
 #include "config/config.h"
 
 /* The integrator's steps and the two every reset has. */
-#define FACTORY_RESET_ITEMS_MAX (CONFIG_RESET_STEPS_MAX + 2)
+#define FACTORY_RESET_ITEMS_MAX (CONFIG_RESET_STEPS_MAX + \
+	CONFIG_STORES_MAX + 1)
 #define FACTORY_RESET_LABEL_MAX 160
 
 /* One line of what a reset erases or keeps. */
@@ -60,7 +61,7 @@ struct factory_reset_settings {
 	const struct reset_config *config;	/* keep, after */
 	const struct reset_plan *plan;		/* the integrator's steps */
 	const char *state_dir;
-	const struct accounts *accounts;	/* NULL if not configured */
+	const struct account_stores *stores;	/* NULL if not configured */
 	const struct recovery *recovery;	/* NULL if not configured */
 };
 

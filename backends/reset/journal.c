@@ -34,6 +34,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "config/config.h"
 #include "common/atomic_file.h"
 #include "backends/reset/beneath.h"
 #include "common/failpoint.h"
@@ -539,7 +540,7 @@ reset_step_run(const struct reset_step *step, size_t index,
 		if (hooks == NULL || hooks->accounts == NULL)
 			return nvr_error_set(err, -ENOTSUP, "%s: no accounts "
 			    "backend is configured", step->label);
-		return hooks->accounts(hooks->ctx, err);
+		return hooks->accounts(hooks->ctx, step->store, err);
 	case RESET_WIZARD_STATE:
 		if (hooks == NULL || hooks->wizard_state == NULL)
 			return nvr_error_set(err, -ENOTSUP, "%s: the wizard's "
@@ -684,6 +685,9 @@ reset_journal_begin(const char *state_dir, const struct reset_plan *plan,
 			put_field(&t, s->path);
 			break;
 		case RESET_ACCOUNTS:
+			if (s->store != NULL)
+				put_field(&t, s->store);
+			break;
 		case RESET_WIZARD_STATE:
 			break;
 		}
@@ -759,8 +763,13 @@ parse_step(struct journal *j, char **f, size_t n)
 	struct reset_step s = { .label = n > 1 ? f[1] : NULL };
 	struct reset_step *steps;
 
-	if (n == 2 && strcmp(f[0], "accounts") == 0) {
+	if ((n == 2 || n == 3) && strcmp(f[0], "accounts") == 0) {
+		/* Without a store: a journal of the version with one store,
+		 * whose accounts are now the first store's. */
 		s.kind = RESET_ACCOUNTS;
+		s.store = n == 3 ? f[2] : NULL;
+		if (s.store != NULL && !config_store_id_ok(s.store))
+			return "an accounts step names a store by its id";
 	} else if (n == 2 && strcmp(f[0], "wizard-state") == 0) {
 		s.kind = RESET_WIZARD_STATE;
 	} else if (n < 3) {

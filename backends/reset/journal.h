@@ -17,7 +17,7 @@
  *	step	mkdir	LABEL	PATH	0750
  *	step	truncate	LABEL	PATH
  *	step	command	LABEL	ARGV0	ARGV1 ...
- *	step	accounts	LABEL
+ *	step	accounts	LABEL	STORE
  *	step	wizard-state	LABEL
  *	done 0
  *	skip 1
@@ -53,7 +53,9 @@ typedef void (*reset_progress_fn)(void *ctx, size_t index, size_t total,
  * missing hook fails its step with -ENOTSUP (the journal is kept).
  */
 struct reset_hooks {
-	int (*accounts)(void *ctx, struct nvr_error *err);
+	/* STORE: the account store's id; NULL in a journal of the version
+	 * with one store (its first store). */
+	int (*accounts)(void *ctx, const char *store, struct nvr_error *err);
 	int (*wizard_state)(void *ctx, struct nvr_error *err);
 	void *ctx;
 };

@@ -235,3 +235,25 @@ support_ms_since(const struct timespec *start)
 	return (double)(now.tv_sec - start->tv_sec) * 1e3 +
 	    (double)(now.tv_nsec - start->tv_nsec) / 1e6;
 }
+
+const struct account_key *
+support_key_in(const char *store, unsigned index, const char *name,
+    long long uid)
+{
+	static struct account_key slots[8];
+	static unsigned next;
+	struct account_key *k = &slots[next++ % 8];
+
+	memset(k, 0, sizeof(*k));
+	snprintf(k->store, sizeof(k->store), "%s", store);
+	snprintf(k->name, sizeof(k->name), "%s", name);
+	k->uid = uid;
+	k->index = index;
+	return k;
+}
+
+const struct account_key *
+support_key(const char *name)
+{
+	return support_key_in("system", 0, name, ACCOUNT_UID_NONE);
+}

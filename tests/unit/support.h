@@ -16,6 +16,7 @@
 #include <time.h>
 #include <cmocka.h>
 
+#include "backends/accounts/accounts.h"
 #include "backends/device/device.h"
 #include "config/config.h"
 #include "config/diag.h"
@@ -90,5 +91,14 @@ void support_check_diag(const struct diag_list *list, unsigned want_line,
 #define assert_diag_has(list, l, c, text) \
 	support_check_diag((list), (l), (c), (text), false, __FILE__, \
 	    __LINE__)
+
+/* The account NAME of the first store ("system"), id not known: what a
+ * test of one store passes where a struct account_key is asked for.
+ * Points into one of 8 slots, reused in turn. */
+const struct account_key *support_key(const char *name);
+
+/* The account NAME, id UID, of the store STORE at INDEX. */
+const struct account_key *support_key_in(const char *store, unsigned index,
+    const char *name, long long uid);
 
 #endif

@@ -443,8 +443,8 @@ open_root(struct shadow_fx *t, const char *root, const char *admin,
 		fail();
 	}
 	free(text);
-	assert_non_null(t->fx->cfg.accounts.map);
-	return registry_open_accounts(&t->fx->cfg.accounts, &t->acc);
+	assert_non_null(t->fx->cfg.stores[0].section.map);
+	return registry_open_accounts(&t->fx->cfg.stores[0].section, &t->acc);
 }
 
 static int
@@ -1411,7 +1411,7 @@ test_list_ok_range_bounds_beyond_32_bits(void **state)
 	assert_int_equal(support_load_text(t->fx, text), 0);
 	free(text);
 	assert_diag_count(&t->fx->cfg.diags, 0);
-	assert_int_equal(registry_open_accounts(&t->fx->cfg.accounts,
+	assert_int_equal(registry_open_accounts(&t->fx->cfg.stores[0].section,
 	    &t->acc), 0);
 	assert_rc(0, do_list(t, accounts, 8, &count, &err), err);
 	assert_int_equal(count, 2);

@@ -478,7 +478,8 @@ test_config_load_nok_not_a_folder(void **state)
 	snprintf(path, sizeof(path), "%s/x.yaml", fx->path);
 	assert_int_equal(support_load_path(fx, path), -1);
 	assert_diag_count(&fx->cfg.diags, 1);
-	assert_diag(&fx->cfg.diags, 1, 1, "cannot open config: Not a directory");
+	assert_diag(&fx->cfg.diags, 1, 1,
+	    "cannot open config: Not a directory");
 }
 
 static void
@@ -1247,6 +1248,133 @@ _Static_assert(sizeof(((struct schema_key *)0)->min) == 8 &&
 _Static_assert(sizeof(config_section_int(NULL, NULL, 0)) == 8,
     "config_section_int is 64-bit");
 
+/* accounts: as a list: each store with its id and label, in order; a
+ * single mapping is one store, "system", labelled "System". */
+static void
+test_config_load_ok_stores(void **state)
+{
+	struct support_fx *fx = *state;
+
+	assert_int_equal(support_load_text(fx, STATIC_DEVICE
+	    "accounts:\n"
+	    "  - id: system\n"
+	    "    label: Console (system)\n"
+	    "    backend: shadow\n"
+	    "  - id: web_ui-2\n"
+	    "    label: \"Web UI (Frigate)\"\n"
+	    "    backend: shadow\n"
+	    "    root: web\n"), 0);
+	assert_diag_count(&fx->cfg.diags, 0);
+	assert_int_equal(fx->cfg.store_count, 2);
+	assert_string_equal(fx->cfg.stores[0].id, "system");
+	assert_string_equal(fx->cfg.stores[0].label, "Console (system)");
+	assert_string_equal(fx->cfg.stores[1].id, "web_ui-2");
+	assert_string_equal(fx->cfg.stores[1].label, "Web UI (Frigate)");
+	assert_string_equal(config_section_string(&fx->cfg.stores[1].section,
+	    "root"), "web");
+	assert_null(config_section_string(&fx->cfg.stores[0].section,
+	    "root"));
+	config_free(&fx->cfg);
+	fx->loaded = false;
+
+	assert_int_equal(support_load_text(fx, STATIC_DEVICE
+	    "accounts:\n"
+	    "  backend: shadow\n"), 0);
+	assert_int_equal(fx->cfg.store_count, 1);
+	assert_string_equal(fx->cfg.stores[0].id, "system");
+	assert_string_equal(fx->cfg.stores[0].label, "System");
+	config_free(&fx->cfg);
+	fx->loaded = false;
+
+	assert_int_equal(support_load_text(fx, STATIC_DEVICE
+	    "accounts: {backend: shadow, id: nvr, label: NVR}\n"), 0);
+	assert_int_equal(fx->cfg.store_count, 1);
+	assert_string_equal(fx->cfg.stores[0].id, "nvr");
+	config_free(&fx->cfg);
+	fx->loaded = false;
+
+	assert_int_equal(support_load_text(fx, STATIC_DEVICE), 0);
+	assert_int_equal(fx->cfg.store_count, 0);
+}
+
+/* What a list of stores may not be, each said at its line and column. */
+static void
+test_config_load_nok_stores(void **state)
+{
+	static const struct {
+		const char *text;
+		unsigned line, col;
+		const char *message;
+	} cases[] = {
+		{ "accounts:\n  - backend: shadow\n    label: A\n", 7, 5,
+		  "accounts[0]: needs an id and a label when accounts: is a "
+		  "list" },
+		{ "accounts:\n  - backend: shadow\n    id: a\n", 7, 5,
+		  "accounts[0]: needs an id and a label when accounts: is a "
+		  "list" },
+		{ "accounts:\n  - {backend: shadow, id: a, label: A}\n"
+		  "  - {backend: shadow, id: a, label: B}\n", 8, 27,
+		  "accounts[1].id: the id 'a' is accounts[0]'s already: each "
+		  "store needs its own" },
+		{ "accounts:\n  - {backend: shadow, id: a, label: A}\n"
+		  "  - {backend: shadow, id: b, label: A}\n", 8, 37,
+		  "accounts[1].label: the label 'A' is accounts[0]'s already: "
+		  "the screens could not tell them apart" },
+		{ "accounts:\n  - {backend: shadow, id: Web, label: A}\n", 7,
+		  27, "accounts[0].id: a store's id is 1 to 16 of a-z, 0-9, "
+		  "'-' and '_' (not 'Web'): it names the store in the wizard's "
+		  "own files" },
+		{ "accounts:\n  - {backend: shadow, id: a23456789012345678, "
+		  "label: A}\n", 7, 27, "accounts[0].id: a store's id is 1 to "
+		  "16 of a-z, 0-9, '-' and '_' (not 'a23456789012345678'): it "
+		  "names the store in the wizard's own files" },
+		{ "accounts:\n  - {backend: shadow, id: a, label: "
+		  "1234567890123456789012345}\n", 7, 37, "accounts[0].label: a "
+		  "store's label is at most 24 columns (and twice that in "
+		  "bytes): it is shown beside each of its accounts" },
+		{ "accounts: []\n", 6, 11, "accounts is an empty list: name "
+		  "at least one store" },
+		{ "accounts:\n  - shadow\n", 7, 5, "each item of accounts must "
+		  "be a mapping of keys (backend: ...), not text" },
+		{ "accounts:\n  - {backend: shadow, id: a, label: A, lable: "
+		  "B}\n", 7, 40, "unknown key 'lable' in accounts[0] (did you "
+		  "mean 'label'?)" },
+		{ "accounts:\n  - {backend: nis, id: a, label: A}\n", 7, 15,
+		  "unknown accounts backend 'nis' (known: shadow)" },
+	};
+	struct support_fx *fx = *state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *text;
+
+		assert_true(asprintf(&text, STATIC_DEVICE "%s",
+		    cases[i].text) > 0);
+		assert_load_fails_once(fx, text, cases[i].line, cases[i].col,
+		    cases[i].message);
+		config_free(&fx->cfg);
+		fx->loaded = false;
+		free(text);
+	}
+}
+
+/* Sixteen stores are the most: a request names its store in 4 bits. */
+static void
+test_config_load_nok_seventeen_stores(void **state)
+{
+	struct support_fx *fx = *state;
+	char text[4096] = STATIC_DEVICE "accounts:\n";
+
+	for (int i = 0; i < 17; i++) {
+		char line[96];
+
+		snprintf(line, sizeof(line), "  - {backend: shadow, id: s%d, "
+		    "label: S%d}\n", i, i);
+		strcat(text, line);
+	}
+	assert_load_fails_once(fx, text, 7, 3, "accounts: lists more than 16 "
+	    "stores (a request names its store in 4 bits)");
+}
+
 static void
 test_config_load_ok_int_beyond_32_bits(void **state)
 {
@@ -1258,9 +1386,11 @@ test_config_load_ok_int_beyond_32_bits(void **state)
 	    "  min_uid: 4294967294\n"
 	    "  max_uid: \"4294967294\"\n"), 0);
 	assert_diag_count(&fx->cfg.diags, 0);
-	assert_true(config_section_int(&fx->cfg.accounts, "min_uid", 0) ==
+	assert_true(config_section_int(&fx->cfg.stores[0].section, "min_uid",
+	    0) ==
 	    INT64_C(4294967294));
-	assert_true(config_section_int(&fx->cfg.accounts, "max_uid", 0) ==
+	assert_true(config_section_int(&fx->cfg.stores[0].section, "max_uid",
+	    0) ==
 	    INT64_C(4294967294));
 	/* Out of 64 bits: the fallback, as for any value that is not a
 	 * number (the schema check refuses it first). */
@@ -1270,7 +1400,8 @@ test_config_load_ok_int_beyond_32_bits(void **state)
 	    "accounts:\n"
 	    "  backend: shadow\n"
 	    "  admin: \"99999999999999999999\"\n"), 0);
-	assert_true(config_section_int(&fx->cfg.accounts, "admin", -7) == -7);
+	assert_true(config_section_int(&fx->cfg.stores[0].section, "admin",
+	    -7) == -7);
 }
 
 static void
@@ -1913,6 +2044,9 @@ main(void)
 		T(test_config_load_nok_int_not_a_number),
 		T(test_config_load_ok_int_beyond_32_bits),
 		T(test_config_load_nok_int_beyond_32_bits),
+		T(test_config_load_ok_stores),
+		T(test_config_load_nok_stores),
+		T(test_config_load_nok_seventeen_stores),
 		T(test_config_load_nok_int_list),
 		T(test_config_load_nok_bad_enum),
 		T(test_config_load_nok_empty_console_value),

@@ -31,6 +31,7 @@
 struct fx {
 	struct support_fx *fx;
 	struct accounts accounts;
+	struct account_stores stores;	/* accounts, as the one store */
 	struct recovery recovery;
 	struct reset_plan plan;
 	struct factory_reset_settings settings;
@@ -150,15 +151,20 @@ open_all(struct fx *t, const char *after)
 	    "  keep:\n    - path: rec\n      label: recordings\n"
 	    "%s", after);
 	assert_int_equal(support_load_text(t->fx, text), 0);
-	assert_int_equal(registry_open_accounts(&t->fx->cfg.accounts,
+	assert_int_equal(registry_open_accounts(&t->fx->cfg.stores[0].section,
 	    &t->accounts), 0);
 	assert_int_equal(registry_open_recovery(&t->fx->cfg.recovery,
 	    t->fx->cfg.state_dir, &t->recovery), 0);
 	put(t, "state/recovery", "not a recovery store\n", 0600);
 	assert_int_equal(config_reset_plan(&t->fx->cfg, &t->plan), 0);
+	t->stores.count = 1;
+	snprintf(t->stores.store[0].id, sizeof(t->stores.store[0].id),
+	    "system");
+	t->stores.store[0].label = "System";
+	t->stores.store[0].accounts = t->accounts;
 	t->settings = settings = (struct factory_reset_settings){
 		.config = &t->fx->cfg.reset, .plan = &t->plan,
-		.state_dir = t->fx->cfg.state_dir, .accounts = &t->accounts,
+		.state_dir = t->fx->cfg.state_dir, .stores = &t->stores,
 		.recovery = &t->recovery,
 	};
 	assert_int_equal(factory_reset_open(&t->reset, &settings, &err), 0);

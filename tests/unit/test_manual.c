@@ -93,6 +93,9 @@ walk(struct paths *p, const char *prefix, const struct schema_key *keys)
 			snprintf(backend, sizeof(backend), "%s.backend", path);
 			paths_add(p, backend);
 			registry_each(walk_impl, &w);
+			/* A list of them (accounts:) adds each item's keys. */
+			if (k->children != NULL)
+				walk(p, path, k->children);
 		}
 	}
 }

@@ -116,7 +116,7 @@ open_yaml(struct policy_fx *t, const char *policy, struct nvr_error *err)
 		diag_print(&t->fx->cfg.diags, stderr);
 		fail();
 	}
-	present = config_section_child(&t->fx->cfg.accounts, "policy",
+	present = config_section_child(&t->fx->cfg.stores[0].section, "policy",
 	    &settings);
 	assert_int_equal(present, policy != NULL);
 	return policy_open(&t->policy, present ? &settings : NULL, err);
@@ -362,7 +362,8 @@ open_without_dictionary(struct policy_fx *t, const char *policy,
 	int status;
 
 	assert_int_equal(load(t, policy), 0);
-	assert_true(config_section_child(&t->fx->cfg.accounts, "policy",
+	assert_true(config_section_child(&t->fx->cfg.stores[0].section,
+	    "policy",
 	    &settings));
 	fflush(NULL);
 	pid = fork();

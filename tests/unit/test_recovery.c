@@ -37,7 +37,7 @@
 #include "config/diag.h"
 #include "tests/unit/support.h"
 
-#define HEADER "# nvr-recovery recovery 1\n"
+#define HEADER "# nvr-recovery recovery 2\n"
 /* How a hash made with the tests' cost (64 KiB, 1 pass) begins. */
 #define LOW_PREFIX "$argon2id$v=19$m=64,t=1,p=1$"
 
@@ -219,7 +219,8 @@ set_questions(struct rec_fx *t, const char *name, size_t n,
 	assert_true(n <= RECOVERY_QUESTIONS_MAX);
 	for (size_t i = 0; i < n; i++)
 		put_secret(&s[i], answers[i]);
-	rc = t->rec.ops->set_questions(t->rec.state, name, n, questions, s,
+	rc = t->rec.ops->set_questions(t->rec.state, support_key(name), n,
+	    questions, s,
 	    err);
 	release_secrets(s, n);
 	return rc;
@@ -250,7 +251,8 @@ check_answers(struct rec_fx *t, const char *name, size_t n,
 	assert_true(n <= RECOVERY_QUESTIONS_MAX + 1);
 	for (size_t i = 0; i < n; i++)
 		put_secret(&s[i], answers[i]);
-	rc = t->rec.ops->check_answers(t->rec.state, name, s, n, &err);
+	rc = t->rec.ops->check_answers(t->rec.state, support_key(name), s, n,
+	    &err);
 	release_secrets(s, n);
 	return rc;
 }
@@ -262,7 +264,7 @@ enrollment(struct rec_fx *t, const char *name, struct recovery_enrollment *e)
 	int rc;
 
 	memset(e, 'x', sizeof(*e));
-	rc = t->rec.ops->enrollment(t->rec.state, name, e, &err);
+	rc = t->rec.ops->enrollment(t->rec.state, support_key(name), e, &err);
 	if (rc != 0)
 		print_error("enrollment(%s): %d %s\n", name, rc, err.message);
 	assert_int_equal(rc, 0);
@@ -278,7 +280,7 @@ create_key(struct rec_fx *t, const char *name, char *text)
 
 	secret_init(&key);
 	assert_int_equal(recovery_key_make(&key), 0);
-	rc = t->rec.ops->keep_key(t->rec.state, name, &key, &err);
+	rc = t->rec.ops->keep_key(t->rec.state, support_key(name), &key, &err);
 	if (rc != 0)
 		print_error("keep_key(%s): %d %s\n", name, rc, err.message);
 	assert_int_equal(rc, 0);
@@ -307,7 +309,8 @@ static int
 use_key(struct rec_fx *t, const char *name, const char *canonical,
     struct nvr_error *err)
 {
-	return t->rec.ops->use_key(t->rec.state, name, canonical, true, err);
+	return t->rec.ops->use_key(t->rec.state, support_key(name), canonical,
+	    true, err);
 }
 
 /* use_key with the canonical form of the typed TEXT. */
@@ -1151,7 +1154,8 @@ test_store_nok_check_answers_no_questions(void **state)
 	/* A key is no question. */
 	create_key(t, "viewer", key);
 	put_secret(&s, "x");
-	assert_int_equal(t->rec.ops->check_answers(t->rec.state, "viewer", &s,
+	assert_int_equal(t->rec.ops->check_answers(t->rec.state,
+	    support_key("viewer"), &s,
 	    1, &err), -ENOENT);
 	assert_string_equal(err.message, "viewer has no security questions");
 	secret_release(&s);
@@ -1233,7 +1237,8 @@ test_store_nok_set_questions_refused(void **state)
 			put_secret(&many_a[i], A3[i % 3]);
 		}
 		assert_int_equal(t->rec.ops->set_questions(t->rec.state,
-		    "admin", RECOVERY_QUESTIONS_MAX + 1, many_q, many_a, &err),
+		    support_key("admin"), RECOVERY_QUESTIONS_MAX + 1, many_q,
+		        many_a, &err),
 		    -EINVAL);
 		assert_string_equal(err.message,
 		    "between 1 and 10 questions");
@@ -1244,9 +1249,19 @@ test_store_nok_set_questions_refused(void **state)
 	    -EINVAL);
 	assert_int_equal(set_questions(t, "ad\tmin", 3, Q3, A3, &err),
 	    -EINVAL);
+	/* A key holds at most 32 bytes of name; a store id that cannot be
+	 * a field of the file is refused like a name. */
+	{
+		struct secret three[3];
+
+		for (size_t i = 0; i < 3; i++)
+			put_secret(&three[i], A3[i]);
+		assert_int_equal(t->rec.ops->set_questions(t->rec.state,
+		    support_key_in("Not an id", 0, "admin", ACCOUNT_UID_NONE),
+		    3, Q3, three, &err), -EINVAL);
+		release_secrets(three, 3);
+	}
 	memset(name, 'n', 33);
-	name[33] = '\0';
-	assert_int_equal(set_questions(t, name, 3, Q3, A3, &err), -EINVAL);
 	/* Nothing was written, not even the folder. */
 	assert_false(exists(t->state));
 	name[32] = '\0';
@@ -1293,7 +1308,7 @@ test_store_ok_file_format(void **state)
 	assert_false(holds(text, len, key));
 	assert_false(holds(text, len, canonical));
 	for (line = text + strlen(HEADER); *line != '\0'; line = next) {
-		char *f[5] = { line };
+		char *f[7] = { line };
 		size_t n = 1;
 
 		next = strchr(line, '\n');
@@ -1302,17 +1317,20 @@ test_store_ok_file_format(void **state)
 		assert_true(lines < 5);
 		for (char *p = line; *p != '\0'; p++)
 			if (*p == '\t') {
-				assert_true(n < 5);
+				assert_true(n < 7);
 				*p = '\0';
 				f[n++] = p + 1;
 			}
-		assert_string_equal(f[0], want[lines][0]);
-		assert_string_equal(f[1], want[lines][1]);
+		/* The store and the account's id (not known here) first. */
+		assert_string_equal(f[0], "system");
+		assert_string_equal(f[1], "-");
+		assert_string_equal(f[2], want[lines][0]);
+		assert_string_equal(f[3], want[lines][1]);
 		if (want[lines][2] != NULL) {
-			assert_int_equal(n, 4);
-			assert_string_equal(f[2], want[lines][2]);
+			assert_int_equal(n, 6);
+			assert_string_equal(f[4], want[lines][2]);
 		} else {
-			assert_int_equal(n, 3);
+			assert_int_equal(n, 5);
 		}
 		assert_int_equal(strncmp(f[n - 1], LOW_PREFIX,
 		    strlen(LOW_PREFIX)), 0);
@@ -1409,7 +1427,8 @@ test_key_ok_works_once(void **state)
 	/* Only checked (held until a new password is saved): still there,
 	 * however often. */
 	for (int i = 0; i < 2; i++)
-		assert_int_equal(t->rec.ops->use_key(t->rec.state, "admin",
+		assert_int_equal(t->rec.ops->use_key(t->rec.state,
+		    support_key("admin"),
 		    canonical, false, &err), 0);
 	enrollment(t, "admin", &e);
 	assert_true(e.has_key);
@@ -1518,34 +1537,40 @@ corrupt_store(enum corrupt_case which, unsigned *line, const char **message)
 		*line = 1;
 		*message = "not a recovery store of this version; it was left "
 		    "as it is";
-		n = asprintf(&text, "# nvr-recovery recovery 2\n"
-		    "admin\tquestion\tQ?\t%s\n", h1);
+		n = asprintf(&text, "# nvr-recovery recovery 3\n"
+		    "system\t-\tadmin\tquestion\tQ?\t%s\n", h1);
 		break;
 	case BAD_HASH:
 		h2[strlen(h2) - 3] = '*';
-		n = asprintf(&text, HEADER "admin\tquestion\tQ?\t%s\n"
-		    "admin\tquestion\tR?\t%s\n", h1, h2);
+		n = asprintf(&text,
+		    HEADER "system\t-\tadmin\tquestion\tQ?\t%s\n"
+		    "system\t-\tadmin\tquestion\tR?\t%s\n", h1, h2);
 		break;
 	case CUT_SHORT:
 		*message = "the last line is cut short; it was left as it is";
-		n = asprintf(&text, HEADER "admin\tquestion\tQ?\t%s\n"
-		    "admin\tquestion\tR?\t%s", h1, h2);
+		n = asprintf(&text,
+		    HEADER "system\t-\tadmin\tquestion\tQ?\t%s\n"
+		    "system\t-\tadmin\tquestion\tR?\t%s", h1, h2);
 		break;
 	case UNKNOWN_KIND:
-		n = asprintf(&text, HEADER "admin\tquestion\tQ?\t%s\n"
-		    "admin\tpin\t%s\n", h1, h2);
+		n = asprintf(&text,
+		    HEADER "system\t-\tadmin\tquestion\tQ?\t%s\n"
+		    "system\t-\tadmin\tpin\t%s\n", h1, h2);
 		break;
 	case TAB_DOUBLED:
-		n = asprintf(&text, HEADER "admin\tquestion\tQ?\t%s\n"
-		    "admin\tquestion\t\tR?\t%s\n", h1, h2);
+		n = asprintf(&text,
+		    HEADER "system\t-\tadmin\tquestion\tQ?\t%s\n"
+		    "system\t-\tadmin\tquestion\t\tR?\t%s\n", h1, h2);
 		break;
 	case TAB_TRAILING:
-		n = asprintf(&text, HEADER "admin\tquestion\tQ?\t%s\n"
-		    "admin\tkey\t%s\t\n", h1, h2);
+		n = asprintf(&text,
+		    HEADER "system\t-\tadmin\tquestion\tQ?\t%s\n"
+		    "system\t-\tadmin\tkey\t%s\t\n", h1, h2);
 		break;
 	case NAME_WITH_SPACE:
-		n = asprintf(&text, HEADER "admin\tquestion\tQ?\t%s\n"
-		    "ad min\tkey\t%s\n", h1, h2);
+		n = asprintf(&text,
+		    HEADER "system\t-\tadmin\tquestion\tQ?\t%s\n"
+		    "system\t-\tad min\tkey\t%s\n", h1, h2);
 		break;
 	case EMPTY_FILE:
 		*line = 1;
@@ -1558,7 +1583,8 @@ corrupt_store(enum corrupt_case which, unsigned *line, const char **message)
 		*line = 1;
 		*message = "not a recovery store of this version; it was left "
 		    "as it is";
-		n = asprintf(&text, HEADER "admin\tquestion\tQ?\t%s\n", h1);
+		n = asprintf(&text,
+		    HEADER "system\t-\tadmin\tquestion\tQ?\t%s\n", h1);
 		break;
 	case TOO_MANY_QUESTIONS: {
 		char *more = NULL;
@@ -1569,7 +1595,8 @@ corrupt_store(enum corrupt_case which, unsigned *line, const char **message)
 		    "it is";
 		n = asprintf(&text, HEADER);
 		for (int i = 0; n >= 0 && i < 11; i++) {
-			n = asprintf(&more, "%sadmin\tquestion\tQ%d?\t%s\n",
+			n = asprintf(&more,
+			    "%ssystem\t-\tadmin\tquestion\tQ%d?\t%s\n",
 			    text, i, h1);
 			free(text);
 			text = more;
@@ -1578,8 +1605,8 @@ corrupt_store(enum corrupt_case which, unsigned *line, const char **message)
 	}
 	case TWO_KEYS:
 		*message = "a second key for admin; the file was left as it is";
-		n = asprintf(&text, HEADER "admin\tkey\t%s\n"
-		    "admin\tkey\t%s\n", h1, h2);
+		n = asprintf(&text, HEADER "system\t-\tadmin\tkey\t%s\n"
+		    "system\t-\tadmin\tkey\t%s\n", h1, h2);
 		break;
 	default:
 		fail();
@@ -1636,7 +1663,8 @@ test_corrupt_ok_open_then_refused(void **state)
 		put_corrupt(t, c, &line, &message, &bytes, &len);
 		assert_int_equal(open_rec(t, ""), 0);
 		assert_diag_count(&t->fx->cfg.diags, 0);
-		assert_int_equal(t->rec.ops->enrollment(t->rec.state, "admin",
+		assert_int_equal(t->rec.ops->enrollment(t->rec.state,
+		    support_key("admin"),
 		    &e, &err), -EPROTO);
 		assert_true(asprintf(&want, "%s:%u: %s", t->store, line,
 		    message) > 0);
@@ -1672,7 +1700,8 @@ test_corrupt_nok_at_run_time(void **state)
 		    message) > 0);
 
 		memset(&e, 'x', sizeof(e));
-		assert_int_equal(t->rec.ops->enrollment(t->rec.state, "admin",
+		assert_int_equal(t->rec.ops->enrollment(t->rec.state,
+		    support_key("admin"),
 		    &e, &err), -EPROTO);
 		assert_string_equal(err.message, want);
 		assert_int_equal(e.question_count, 0);
@@ -1692,7 +1721,8 @@ test_corrupt_nok_at_run_time(void **state)
 		secret_init(&key);
 		err.message[0] = '\0';
 		assert_int_equal(recovery_key_make(&key), 0);
-		assert_int_equal(t->rec.ops->keep_key(t->rec.state, "admin",
+		assert_int_equal(t->rec.ops->keep_key(t->rec.state,
+		    support_key("admin"),
 		    &key, &err), -EPROTO);
 		assert_string_equal(err.message, want);
 		secret_release(&key);
@@ -1724,11 +1754,13 @@ test_corrupt_nok_question_text(void **state)
 		const char *q = i == 0 ? "Red\x1b[31m?" : i == 1 ? long_q :
 		    "Caf\xe9?";
 
-		assert_true(asprintf(&text, HEADER "admin\tquestion\t%s\t%s\n",
+		assert_true(asprintf(&text,
+		    HEADER "system\t-\tadmin\tquestion\t%s\t%s\n",
 		    q, h) > 0);
 		put_store(t, text);
 		open_ok(t, "");
-		assert_int_equal(t->rec.ops->enrollment(t->rec.state, "admin",
+		assert_int_equal(t->rec.ops->enrollment(t->rec.state,
+		    support_key("admin"),
 		    &e, &err), -EPROTO);
 		assert_true(asprintf(&want, "%s:2: not a question or key "
 		    "record; the file was left as it is", t->store) > 0);
@@ -1752,8 +1784,8 @@ test_store_ok_hand_written(void **state)
 	hash_of("blue", h1);
 	hash_of("42", h2);
 	assert_true(asprintf(&text, HEADER
-	    "admin\tquestion\tFavourite colour?\t%s\n"
-	    "admin\tquestion\tLucky number?\t%s\n", h1, h2) > 0);
+	    "system\t-\tadmin\tquestion\tFavourite colour?\t%s\n"
+	    "system\t-\tadmin\tquestion\tLucky number?\t%s\n", h1, h2) > 0);
 	put_store(t, text);
 	free(text);
 	open_ok(t, "");
@@ -1789,7 +1821,8 @@ test_export_ok_first_existing_folder(void **state)
 	support_put_file(t->fx, "plainfile", "x", 1, 0644);
 	create_key(t, "admin", text);
 	put_secret(&key, text);
-	assert_int_equal(t->rec.ops->export_key(t->rec.state, "admin",
+	assert_int_equal(t->rec.ops->export_key(t->rec.state,
+	    support_key("admin"),
 	    "SN0012345678", &key, where, sizeof(where), &err), 0);
 	secret_release(&key);
 	assert_true(asprintf(&want, "%s/nvr-recovery-key-SN0012345678-"
@@ -1824,7 +1857,8 @@ test_export_nok_no_folder(void **state)
 
 	put_secret(&key, "AAAAA-AAAAA-AAAAA-AAAAA-AAAAA");
 	open_ok(t, "  key_folders: [missing, gone]\n");
-	assert_int_equal(t->rec.ops->export_key(t->rec.state, "admin",
+	assert_int_equal(t->rec.ops->export_key(t->rec.state,
+	    support_key("admin"),
 	    "SN1", &key, where, sizeof(where), &err), -ENOENT);
 	assert_true(asprintf(&want, "no USB stick is there (looked in "
 	    "%s/missing and others)", t->fx->dir) > 0);
@@ -1832,7 +1866,8 @@ test_export_nok_no_folder(void **state)
 	free(want);
 
 	open_ok(t, "  key_folders: [missing]\n");
-	assert_int_equal(t->rec.ops->export_key(t->rec.state, "admin",
+	assert_int_equal(t->rec.ops->export_key(t->rec.state,
+	    support_key("admin"),
 	    "SN1", &key, where, sizeof(where), &err), -ENOENT);
 	assert_true(asprintf(&want, "no USB stick is there (looked in "
 	    "%s/missing)", t->fx->dir) > 0);
@@ -1840,7 +1875,8 @@ test_export_nok_no_folder(void **state)
 	free(want);
 
 	open_ok(t, "");
-	assert_int_equal(t->rec.ops->export_key(t->rec.state, "admin",
+	assert_int_equal(t->rec.ops->export_key(t->rec.state,
+	    support_key("admin"),
 	    "SN1", &key, where, sizeof(where), &err), -ENOENT);
 	assert_string_equal(err.message,
 	    "no USB stick is there (looked in no folder)");
@@ -1865,10 +1901,12 @@ test_export_ok_only_mounted_folders(void **state)
 	usb = support_in_dir(t->fx, "usb");
 	assert_int_equal(mkdir(usb, 0700), 0);
 	put_secret(&key, "AAAAA-AAAAA-AAAAA-AAAAA-AAAAA");
-	assert_int_equal(t->rec.ops->export_key(t->rec.state, "admin",
+	assert_int_equal(t->rec.ops->export_key(t->rec.state,
+	    support_key("admin"),
 	    "SN1", &key, where, sizeof(where), &err), -ENOENT);
 	open_ok(t, "  key_folders: [usb, /dev/shm]\n");
-	assert_int_equal(t->rec.ops->export_key(t->rec.state, "admin",
+	assert_int_equal(t->rec.ops->export_key(t->rec.state,
+	    support_key("admin"),
 	    "SN-TEST-MOUNT", &key, where, sizeof(where), &err), 0);
 	assert_string_equal(where,
 	    "/dev/shm/nvr-recovery-key-SN-TEST-MOUNT-admin.txt");
@@ -1890,7 +1928,8 @@ test_export_ok_unsafe_serial(void **state)
 	usb = support_in_dir(t->fx, "usb");
 	assert_int_equal(mkdir(usb, 0700), 0);
 	put_secret(&key, "AAAAA-AAAAA-AAAAA-AAAAA-AAAAA");
-	assert_int_equal(t->rec.ops->export_key(t->rec.state, "admin",
+	assert_int_equal(t->rec.ops->export_key(t->rec.state,
+	    support_key("admin"),
 	    "../x", &key, where, sizeof(where), &err), 0);
 	assert_true(asprintf(&want, "%s/nvr-recovery-key-.._x-admin.txt",
 	    usb) > 0);
@@ -1902,7 +1941,8 @@ test_export_ok_unsafe_serial(void **state)
 	free(body);
 	free(want);
 
-	assert_int_equal(t->rec.ops->export_key(t->rec.state, "ad/../min",
+	assert_int_equal(t->rec.ops->export_key(t->rec.state,
+	    support_key("ad/../min"),
 	    "/etc/passwd \x1b[2J", &key, where, sizeof(where), &err), 0);
 	assert_true(asprintf(&want, "%s/nvr-recovery-key-_etc_passwd_"
 	    "__2J-ad_.._min.txt", usb) > 0);
@@ -1933,7 +1973,8 @@ test_export_nok_where_too_small(void **state)
 	put_secret(&key, "AAAAA-AAAAA-AAAAA-AAAAA-AAAAA");
 	/* Room for "USB/nvr-recovery-key-SN1" only. */
 	small = strlen(usb) + 25;
-	assert_int_equal(t->rec.ops->export_key(t->rec.state, "admin",
+	assert_int_equal(t->rec.ops->export_key(t->rec.state,
+	    support_key("admin"),
 	    "SN1", &key, where, small, &err), -ENAMETOOLONG);
 	assert_true(asprintf(&want, "the path of the key file in %s is too "
 	    "long", usb) > 0);
@@ -1941,7 +1982,8 @@ test_export_nok_where_too_small(void **state)
 	free(want);
 	/* One byte more is enough. */
 	small = strlen(usb) + strlen("/nvr-recovery-key-SN1-admin.txt") + 1;
-	assert_int_equal(t->rec.ops->export_key(t->rec.state, "admin",
+	assert_int_equal(t->rec.ops->export_key(t->rec.state,
+	    support_key("admin"),
 	    "SN1", &key, where, small, &err), 0);
 	assert_int_equal(strlen(where), small - 1);
 	assert_int_equal(unlink(where), 0);

@@ -37,7 +37,7 @@
 #include "common/reset_file.h"
 #include "tests/unit/support.h"
 
-#define HEADER "# nvr-recovery requests 1\n"
+#define HEADER "# nvr-recovery requests 2\n"
 #define DAY (24L * 3600)
 #define LIFETIME (7 * DAY)
 #define BUILD_DATE ((time_t)1780272000)	/* 2026-06-01 */
@@ -139,7 +139,7 @@ make_ok(struct requests *r, const struct requests_device *dev,
 {
 	struct nvr_error err = { "" };
 	bool dropped = true;
-	int rc = requests_make(r, dev, account, now, text,
+	int rc = requests_make(r, dev, support_key(account), now, text,
 	    PROTOCOL_REQUEST_TEXT_MAX, &dropped, &err);
 
 	if (rc != 0)
@@ -183,7 +183,8 @@ redeem(struct requests *r, const struct requests_device *dev,
     const struct requests_clock *now, struct nvr_error *err)
 {
 	memset(err, 0, sizeof(*err));
-	return requests_redeem(r, dev, account, action, code, now, err);
+	return requests_redeem(r, dev, support_key(account), action, code, now,
+	    err);
 }
 
 #define assert_redeem(r, dev, acct, code, now, want) do {		\
@@ -239,7 +240,7 @@ redeem_file(struct requests *r, const struct requests_device *dev,
     struct nvr_error *err)
 {
 	memset(err, 0, sizeof(*err));
-	return requests_redeem_file(r, dev, pk, file, len, now, out, err);
+	return requests_redeem_file(r, dev, pk, file, len, now, out, NULL, err);
 }
 
 static void
@@ -277,8 +278,9 @@ entry_line(const char *text, const struct requests_device *dev,
 
 	decode_ok(text, dev, &req);
 	sodium_bin2hex(hex, sizeof(hex), req.nonce, sizeof(req.nonce));
-	assert_true(asprintf(&line, "request %s %u %s %lld %d %s %lld %lld "
-	    "%d\n", hex, req.key_id, req.account, (long long)made, trusted,
+	assert_true(asprintf(&line, "request %s %u 1 system 0 - %s %lld %d %s "
+	    "%lld %lld %d\n", hex, req.key_id, req.account, (long long)made,
+	    trusted,
 	    boot_id, boottime, boots, used) > 0);
 	return line;
 }
@@ -441,7 +443,8 @@ test_make_refuses_bad_names(void **state)
 		struct nvr_error err = { "" };
 		bool dropped = true;
 
-		assert_int_equal(requests_make(r, &dev, bad[i], &now, text,
+		assert_int_equal(requests_make(r, &dev, support_key(bad[i]),
+		    &now, text,
 		    sizeof(text), &dropped, &err), -EINVAL);
 		assert_string_equal(err.message, msg);
 		assert_false(dropped);
@@ -453,7 +456,8 @@ test_make_refuses_bad_names(void **state)
 		struct nvr_error err = { "" };
 		bool dropped = true;
 
-		assert_int_equal(requests_make(r, &bad_serial, "admin", &now,
+		assert_int_equal(requests_make(r, &bad_serial,
+		    support_key("admin"), &now,
 		    text, sizeof(text), &dropped, &err), -EINVAL);
 		assert_string_equal(err.message, msg);
 	}
@@ -1009,25 +1013,30 @@ test_current_seconds_left(void **state)
 	device_init(&dev);
 	r = open_with(fx, &DEFAULTS);
 	make_ok(r, &dev, "alice", &made, a);
-	assert_int_equal(requests_current(r, &dev, "alice", &made, text,
+	assert_int_equal(requests_current(r, &dev, support_key("alice"), &made,
+	    text,
 	    sizeof(text), compact, sizeof(compact), &left, &err), 0);
 	assert_string_equal(text, a);
 	assert_int_equal(left, LIFETIME);
-	assert_int_equal(requests_current(r, &dev, "alice", &day, text,
+	assert_int_equal(requests_current(r, &dev, support_key("alice"), &day,
+	    text,
 	    sizeof(text), compact, sizeof(compact), &left, &err), 0);
 	assert_int_equal(left, LIFETIME - DAY);
-	assert_int_equal(requests_current(r, &dev, "alice", &ahead, text,
+	assert_int_equal(requests_current(r, &dev, support_key("alice"),
+	    &ahead, text,
 	    sizeof(text), compact, sizeof(compact), &left, &err), 0);
 	assert_int_equal(left, LIFETIME - 3 * DAY);
 	requests_close(r);
 
 	r = open_with(fx, &DEFAULTS);
 	make_ok(r, &dev, "bob", &dead, a);
-	assert_int_equal(requests_current(r, &dev, "bob", &dead_later, text,
+	assert_int_equal(requests_current(r, &dev, support_key("bob"),
+	    &dead_later, text,
 	    sizeof(text), compact, sizeof(compact), &left, &err), 0);
 	assert_int_equal(left, LIFETIME - 2 * DAY);
 	/* NULL: not asked. */
-	assert_int_equal(requests_current(r, &dev, "bob", &dead_later, text,
+	assert_int_equal(requests_current(r, &dev, support_key("bob"),
+	    &dead_later, text,
 	    sizeof(text), compact, sizeof(compact), NULL, &err), 0);
 	requests_close(r);
 }
@@ -1185,12 +1194,12 @@ test_untrusted_store_refused(void **state)
 	make_ok(r, &dev, "admin", &now, text);
 	code_for(text, &dev, PROTOCOL_SET_PASSWORD, code);
 	assert_int_equal(chmod(path, 0660), 0);
-	assert_int_equal(requests_redeem(r, &dev, "admin",
+	assert_int_equal(requests_redeem(r, &dev, support_key("admin"),
 	    PROTOCOL_SET_PASSWORD, code, &now, &err), -EPERM);
 	assert_non_null(strstr(err.message, "refusing to trust it"));
 	assert_int_equal(chmod(path, 0600), 0);
 	assert_int_equal(chmod(dir, 0777), 0);
-	assert_int_equal(requests_redeem(r, &dev, "admin",
+	assert_int_equal(requests_redeem(r, &dev, support_key("admin"),
 	    PROTOCOL_SET_PASSWORD, code, &now, &err), -EPERM);
 	assert_non_null(strstr(err.message, "another user could change"));
 	assert_int_equal(chmod(dir, 0700), 0);
@@ -1371,7 +1380,7 @@ test_fourth_drops_oldest(void **state)
 	}
 	assert_int_equal(list_ok(r, &now, list), 3);
 	for (int i = 0; i < 3; i++) {
-		assert_string_equal(list[i].account, names[i + 1]);
+		assert_string_equal(list[i].who.name, names[i + 1]);
 		assert_int_equal(list[i].made, T0 + (i + 1) * 60);
 		assert_true(list[i].clock_trusted);
 	}
@@ -1473,9 +1482,9 @@ test_list(void **state)
 	make_ok(r, &dev, "yves", &y, text[1]);
 	make_ok(r, &dev, "zoe", &z, text[2]);
 	assert_int_equal(list_ok(r, &z, list), 3);
-	assert_string_equal(list[0].account, "xavier");
-	assert_string_equal(list[1].account, "yves");
-	assert_string_equal(list[2].account, "zoe");
+	assert_string_equal(list[0].who.name, "xavier");
+	assert_string_equal(list[1].who.name, "yves");
+	assert_string_equal(list[2].who.name, "zoe");
 	assert_int_equal(list[0].made, T0);
 	assert_int_equal(list[1].made, T0 + DAY);
 	assert_int_equal(list[2].made, Y2000);
@@ -1486,15 +1495,15 @@ test_list(void **state)
 	code_for(text[1], &dev, PROTOCOL_SET_PASSWORD, code);
 	assert_redeem(r, &dev, "yves", code, &z, 0);
 	assert_int_equal(list_ok(r, &z2, list), 2);
-	assert_string_equal(list[0].account, "xavier");
+	assert_string_equal(list[0].who.name, "xavier");
 	assert_true(list[0].clock_trusted);
-	assert_string_equal(list[1].account, "zoe");
+	assert_string_equal(list[1].who.name, "zoe");
 	assert_false(list[1].clock_trusted);
 
 	/* xavier expired by the wall clock; zoe (untrusted) by boottime has
 	 * 1.5 days left. */
 	assert_int_equal(list_ok(r, &later, list), 1);
-	assert_string_equal(list[0].account, "zoe");
+	assert_string_equal(list[0].who.name, "zoe");
 	requests_close(r);
 }
 
@@ -1523,7 +1532,7 @@ test_many_used_keep_pending(void **state)
 	assert_false(make_ok(r, &dev, "second", &now, text));
 	assert_false(make_ok(r, &dev, "third", &now, text));
 	assert_int_equal(list_ok(r, &now, list), 3);
-	assert_string_equal(list[0].account, "keeper");
+	assert_string_equal(list[0].who.name, "keeper");
 
 	data = support_slurp(path, &len);
 	lines = 0;
@@ -1542,7 +1551,8 @@ test_many_used_keep_pending(void **state)
 /* The file                                                            */
 
 #define NONCE "00112233445566778899"
-#define GOOD "request " NONCE " 7 admin 1782864000 1 boot-a 100 0 0\n"
+#define GOOD "request " NONCE " 7 1 system 0 - admin 1782864000 1 boot-a " \
+    "100 0 0\n"
 
 /* A file written by hand in the documented format is read: its code
  * works, and it is rewritten with the request used. */
@@ -1573,7 +1583,8 @@ test_handwritten_file(void **state)
 	r = open_with(fx, &DEFAULTS);
 	assert_redeem(r, &dev, "admin", code, &now, 0);
 	assert_store(fx, HEADER "boot boot-a 0\n"
-	    "request " NONCE " 7 admin 1782864000 1 boot-a 100 0 1 "
+	    "request " NONCE " 7 1 system 0 - admin 1782864000 1 boot-a 100 0 1 "
+	    ""
 	    "1782867600 0 boot-a 3700\n");
 	free(dir);
 	requests_close(r);
@@ -1588,7 +1599,7 @@ struct bad_file {
 static const struct bad_file BAD_FILES[] = {
 	{ "", 0, "1: not a requests file of this version; it was left as "
 	    "it is" },
-	{ "# nvr-recovery requests 2\nboot boot-a 0\n", 0, "1: not a "
+	{ "# nvr-recovery requests 3\nboot boot-a 0\n", 0, "1: not a "
 	    "requests file of this version; it was left as it is" },
 	{ "# nvr-recovery requests 1", 0, "1: not a requests file of this "
 	    "version; it was left as it is" },
@@ -1606,43 +1617,76 @@ static const struct bad_file BAD_FILES[] = {
 	{ HEADER GOOD, 0, "2: not a boot line; the file was left as it is" },
 	{ HEADER "boot boot-a 0", 0, "2: the last line is cut short; it was "
 	    "left as it is" },
-	{ HEADER "boot boot-a 0\n" "request " NONCE " 7 admin", 0, "3: the "
+	{ HEADER "boot boot-a 0\n" "request " NONCE " 7 1 system 0 - admin", 0,
+	    "3: the "
 	    "last line is cut short; it was left as it is" },
-	{ HEADER "boot boot-a 0\n" GOOD "request " NONCE " 7 admin "
+	{ HEADER "boot boot-a 0\n" GOOD "request " NONCE " 7 1 system 0 - admin "
+	    ""
 	    "1782864000 1 boot-a 100 0 0", 0, "4: the last line is cut "
 	    "short; it was left as it is" },
-	{ HEADER "boot boot-a 0\n" "request " NONCE " 7 admin 1782864000 1 "
+	{ HEADER "boot boot-a 0\n" "request " NONCE " 7 1 system 0 - admin "
+	    "1782864000 1 "
 	    "boot-a 100 0\n", 0, "3: not a request line; the file was left "
 	    "as it is" },
-	{ HEADER "boot boot-a 0\n" "request zz112233445566778899 7 admin "
+	{ HEADER "boot boot-a 0\n" "request zz112233445566778899 7 1 system 0 - "
+	    "admin "
 	    "1782864000 1 boot-a 100 0 0\n", 0, "3: not a request line; the "
 	    "file was left as it is" },
-	{ HEADER "boot boot-a 0\n" "request 0011223344556677889 7 admin "
+	{ HEADER "boot boot-a 0\n" "request 0011223344556677889 7 1 system 0 - "
+	    "admin "
 	    "1782864000 1 boot-a 100 0 0\n", 0, "3: not a request line; the "
 	    "file was left as it is" },
-	{ HEADER "boot boot-a 0\n" "request 0011223344556677889900 7 admin "
+	{ HEADER "boot boot-a 0\n" "request 0011223344556677889900 7 1 system 0 "
+	    "- admin "
 	    "1782864000 1 boot-a 100 0 0\n", 0, "3: not a request line; the "
 	    "file was left as it is" },
-	{ HEADER "boot boot-a 0\n" GOOD "request " NONCE " 0 admin "
+	{ HEADER "boot boot-a 0\n" GOOD "request " NONCE " 0 1 system 0 - admin "
+	    ""
 	    "1782864000 1 boot-a 100 0 0\n", 0, "4: not a request line; the "
 	    "file was left as it is" },
-	{ HEADER "boot boot-a 0\n" "request " NONCE " 7 ad.min 1782864000 1 "
+	{ HEADER "boot boot-a 0\n" "request " NONCE " 7 1 system 0 - ad.min "
+	    "1782864000 1 "
 	    "boot-a 100 0 0\n", 0, "3: not a request line; the file was left "
 	    "as it is" },
-	{ HEADER "boot boot-a 0\n" "request " NONCE " 7 admin 1782864000 2 "
+	{ HEADER "boot boot-a 0\n" "request " NONCE " 7 1 system 0 - admin "
+	    "1782864000 2 "
 	    "boot-a 100 0 0\n", 0, "3: not a request line; the file was left "
 	    "as it is" },
-	{ HEADER "boot boot-a 0\n" "request " NONCE " 7 admin 1782864000 1 "
+	{ HEADER "boot boot-a 0\n" "request " NONCE " 7 1 system 0 - admin "
+	    "1782864000 1 "
 	    "boot-a 100 0 2\n", 0, "3: not a request line; the file was left "
 	    "as it is" },
-	{ HEADER "boot boot-a 0\n" "request " NONCE " 7 admin 1782864000 1 "
+	{ HEADER "boot boot-a 0\n" "request " NONCE " 7 1 system 0 - admin "
+	    "1782864000 1 "
 	    "boot-a -5 0 0\n", 0, "3: not a request line; the file was left "
 	    "as it is" },
-	{ HEADER "boot boot-a 0\n" "request " NONCE " 7 admin 1782864000 1 "
+	{ HEADER "boot boot-a 0\n" "request " NONCE " 7 1 system 0 - admin "
+	    "1782864000 1 "
 	    "boot-a 100 0 0 x\n", 0, "3: not a request line; the file was "
 	    "left as it is" },
 	{ HEADER "boot boot-a 0\n" GOOD "\n", 0, "4: not a request line; "
 	    "the file was left as it is" },
+	/* The fields of format 2: the protocol version (1 or 2), the
+	 * store's id and index (under 16), the account's id ("-" or a
+	 * number without a leading zero). */
+	{ HEADER "boot boot-a 0\n" "request " NONCE " 7 3 system 0 - admin "
+	    "1782864000 1 boot-a 100 0 0\n", 0, "3: not a request line; the "
+	    "file was left as it is" },
+	{ HEADER "boot boot-a 0\n" "request " NONCE " 7 1 Sys 0 - admin "
+	    "1782864000 1 boot-a 100 0 0\n", 0, "3: not a request line; the "
+	    "file was left as it is" },
+	{ HEADER "boot boot-a 0\n" "request " NONCE " 7 1 system 16 - admin "
+	    "1782864000 1 boot-a 100 0 0\n", 0, "3: not a request line; the "
+	    "file was left as it is" },
+	{ HEADER "boot boot-a 0\n" "request " NONCE " 7 1 system 0 01 admin "
+	    "1782864000 1 boot-a 100 0 0\n", 0, "3: not a request line; the "
+	    "file was left as it is" },
+	{ HEADER "boot boot-a 0\n" "request " NONCE " 7 1 system 0 x admin "
+	    "1782864000 1 boot-a 100 0 0\n", 0, "3: not a request line; the "
+	    "file was left as it is" },
+	{ HEADER "boot boot-a 0\n" "request " NONCE " 7 admin 1782864000 1 "
+	    "boot-a 100 0 0\n", 0, "3: not a request line; the file was left "
+	    "as it is" },	/* a line of format 1 */
 	{ HEADER "boot boot-a 0\n" "req " NONCE "\n", 0, "3: not a request "
 	    "line; the file was left as it is" },
 };
@@ -1698,7 +1742,8 @@ test_bad_files_refused(void **state)
 		support_put_file(fx, "state/requests", bad->text, len, 0600);
 
 		memset(text, 'x', sizeof(text));
-		rc = requests_make(r, &dev, "admin", &now, text, sizeof(text),
+		rc = requests_make(r, &dev, support_key("admin"), &now, text,
+		    sizeof(text),
 		    &dropped, &err);
 		if (rc != -EPROTO || strcmp(err.message, want) != 0)
 			print_error("case %zu: make %d %s\n", i, rc,
@@ -1710,7 +1755,7 @@ test_bad_files_refused(void **state)
 		assert_unchanged(path, bad, len);
 
 		memset(&err, 0, sizeof(err));
-		assert_int_equal(requests_redeem(r, &dev, "admin",
+		assert_int_equal(requests_redeem(r, &dev, support_key("admin"),
 		    PROTOCOL_SET_PASSWORD, code, &now, &err), -EPROTO);
 		assert_string_equal(err.message, want);
 		assert_unchanged(path, bad, len);
@@ -1810,16 +1855,19 @@ test_budget_wrong_codes(void **state)
 	memcpy(typo, right, sizeof(typo));
 	typo[0] = typo[0] == 'Z' ? 'Y' : 'Z';
 	for (int i = 0; i < 5; i++)
-		assert_int_equal(requests_try_code(r, budget, &dev, "admin",
+		assert_int_equal(requests_try_code(r, budget, &dev,
+		    support_key("admin"),
 		    PROTOCOL_SET_PASSWORD, typo, &now, true, NULL, &wait,
 		    &err), -EINVAL);
 	for (int i = 0; i < 2; i++) {
-		assert_int_equal(requests_try_code(r, budget, &dev, "admin",
+		assert_int_equal(requests_try_code(r, budget, &dev,
+		    support_key("admin"),
 		    PROTOCOL_SET_PASSWORD, wrong, &now, true, NULL, &wait,
 		    &err), -EACCES);
 		assert_int_equal(wait, 0);
 	}
-	assert_int_equal(requests_try_code(r, budget, &dev, "admin",
+	assert_int_equal(requests_try_code(r, budget, &dev,
+	    support_key("admin"),
 	    PROTOCOL_SET_PASSWORD, wrong, &now, true, NULL, &wait, &err),
 	    -EACCES);
 	assert_true(wait > 0);
@@ -1828,7 +1876,8 @@ test_budget_wrong_codes(void **state)
 	budget = budget_open_fx(fx);
 	make_ok(r, &dev, "admin", &now, text);
 	wait = 0;
-	assert_int_equal(requests_try_code(r, budget, &dev, "admin",
+	assert_int_equal(requests_try_code(r, budget, &dev,
+	    support_key("admin"),
 	    PROTOCOL_SET_PASSWORD, right, &now, true, NULL, &wait, &err),
 	    -EAGAIN);
 	assert_true(wait > 0);
@@ -1867,13 +1916,15 @@ test_budget_wrong_files(void **state)
 	    forged);
 	for (int i = 0; i < 4; i++)
 		assert_int_equal(requests_try_file(r, budget, &dev, pk,
-		    "garbage\n", 8, &now, true, &out, &wait, &err), -EBADMSG);
+		    "garbage\n", 8, &now, true, &out, NULL, &wait, &err),
+		    -EBADMSG);
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(requests_try_file(r, budget, &dev, pk,
-		    forged, forged_len, &now, true, &out, &wait, &err), -EACCES);
+		    forged, forged_len, &now, true, &out, NULL, &wait, &err),
+		        -EACCES);
 	assert_true(wait > 0);
 	assert_int_equal(requests_try_file(r, budget, &dev, pk, good,
-	    good_len, &now, true, &out, &wait, &err), -EAGAIN);
+	    good_len, &now, true, &out, NULL, &wait, &err), -EAGAIN);
 	assert_true(wait > 0);
 	attempts_close(budget);
 	requests_close(r);
@@ -1912,7 +1963,8 @@ test_code_any_account(void **state)
 	    0);
 	assert_memory_equal(nonce, req.nonce, sizeof(nonce));
 	/* Not for admin's requests alone, nor when held: still good. */
-	assert_int_equal(requests_try_code(r, budget, &dev, "admin",
+	assert_int_equal(requests_try_code(r, budget, &dev,
+	    support_key("admin"),
 	    PROTOCOL_FACTORY_RESET, reset, &now, false, nonce, &wait, &err),
 	    -ENOENT);
 	assert_int_equal(requests_spend(r, &dev, nonce, &now, &err), 0);
@@ -1959,7 +2011,8 @@ test_file_checked_not_used(void **state)
 		    other.code_key, wrong, sizeof(wrong)) > 0);
 		for (int i = 0; i < 2; i++)
 			assert_int_equal(requests_try_code(r, budget, &dev,
-			    "admin", PROTOCOL_SET_PASSWORD, wrong, &now, true,
+			    support_key("admin"), PROTOCOL_SET_PASSWORD, wrong,
+			        &now, true,
 			    NULL, &wait, &err), -EACCES);
 	}
 	{
@@ -1970,7 +2023,8 @@ test_file_checked_not_used(void **state)
 		assert_non_null(before);
 		for (int i = 0; i < 3; i++) {
 			assert_int_equal(requests_try_file(r, budget, &dev, pk,
-			    good, good_len, &now, false, &out, &wait, &err),
+			    good, good_len, &now, false, &out, NULL, &wait,
+			        &err),
 			    0);
 			assert_int_equal(out.action, PROTOCOL_FACTORY_RESET);
 		}
@@ -1981,9 +2035,9 @@ test_file_checked_not_used(void **state)
 		free(path);
 	}
 	assert_int_equal(requests_try_file(r, budget, &dev, pk, good,
-	    good_len, &now, true, &out, &wait, &err), 0);
+	    good_len, &now, true, &out, NULL, &wait, &err), 0);
 	assert_int_equal(requests_try_file(r, budget, &dev, pk, good,
-	    good_len, &now, false, &out, &wait, &err), -EACCES);
+	    good_len, &now, false, &out, NULL, &wait, &err), -EACCES);
 	assert_non_null(strstr(err.message, "used already"));
 	attempts_close(budget);
 	requests_close(r);
@@ -2020,14 +2074,16 @@ test_code_held_then_spent(void **state)
 	decode_ok(text, &dev, &req);
 	assert_true(protocol_code_make(&req, PROTOCOL_SET_PASSWORD,
 	    other.code_key, wrong, sizeof(wrong)) > 0);
-	assert_int_equal(requests_try_code(r, budget, &dev, "admin",
+	assert_int_equal(requests_try_code(r, budget, &dev,
+	    support_key("admin"),
 	    PROTOCOL_SET_PASSWORD, wrong, &now, false, NULL, &wait, &err),
 	    -EACCES);
 	before = support_slurp(path, &len);
 	assert_non_null(before);
 	for (int i = 0; i < 3; i++) {
 		memset(nonce, 0, sizeof(nonce));
-		assert_int_equal(requests_try_code(r, budget, &dev, "admin",
+		assert_int_equal(requests_try_code(r, budget, &dev,
+		    support_key("admin"),
 		    PROTOCOL_SET_PASSWORD, right, &now, false, nonce, &wait,
 		    &err), 0);
 		assert_memory_equal(nonce, req.nonce, sizeof(nonce));
@@ -2044,7 +2100,8 @@ test_code_held_then_spent(void **state)
 	assert_int_equal(requests_spend(r, &dev, nonce, &now, &err),
 	    -EALREADY);
 	assert_non_null(strstr(err.message, "another console"));
-	assert_int_equal(requests_try_code(r, budget, &dev, "admin",
+	assert_int_equal(requests_try_code(r, budget, &dev,
+	    support_key("admin"),
 	    PROTOCOL_SET_PASSWORD, right, &now, false, nonce, &wait, &err),
 	    -EACCES);
 	assert_non_null(strstr(err.message, "used already"));
@@ -2052,7 +2109,8 @@ test_code_held_then_spent(void **state)
 	assert_int_equal(requests_unspend(r, &dev, nonce, &now, &err), 0);
 	assert_int_equal(requests_unspend(r, &dev, nonce, &now, &err), 0);
 	/* (Two wrong tries so far, the used code among them: no wait.) */
-	assert_int_equal(requests_try_code(r, budget, &dev, "admin",
+	assert_int_equal(requests_try_code(r, budget, &dev,
+	    support_key("admin"),
 	    PROTOCOL_SET_PASSWORD, right, &now, false, nonce, &wait, &err), 0);
 	assert_int_equal(requests_spend(r, &dev, nonce, &late, &err), -ENOENT);
 	free(before);
@@ -2079,14 +2137,15 @@ test_status_of_request(void **state)
 	device_init(&dev);
 	make_ok(r, &dev, "admin", &now, text);
 	decode_ok(text, &dev, &req);
-	assert_int_equal(requests_status(r, &dev, req.nonce, &now, &err), 0);
-	assert_int_equal(requests_status(r, &dev, other, &now, &err),
+	assert_int_equal(requests_status(r, &dev, req.nonce, &now, NULL, &err),
+	    0);
+	assert_int_equal(requests_status(r, &dev, other, &now, NULL, &err),
 	    -ENOENT);
-	assert_int_equal(requests_status(r, &dev, req.nonce, &late, &err),
+	assert_int_equal(requests_status(r, &dev, req.nonce, &late, NULL, &err),
 	    -ENOENT);
 	code_for(text, &dev, PROTOCOL_SET_PASSWORD, code);
 	assert_redeem(r, &dev, "admin", code, &now, 0);
-	assert_int_equal(requests_status(r, &dev, req.nonce, &now, &err),
+	assert_int_equal(requests_status(r, &dev, req.nonce, &now, NULL, &err),
 	    -EALREADY);
 	requests_close(r);
 }

@@ -808,7 +808,8 @@ request_for(struct recorder *rec, const char *account,
 	bool dropped = true;
 	size_t bad = 99;
 
-	assert_int_equal(requests_make(rec->r, &rec->dev, account, &rec->now,
+	assert_int_equal(requests_make(rec->r, &rec->dev, support_key(account),
+	    &rec->now,
 	    text, sizeof(text), &dropped, &err), 0);
 	assert_int_equal(protocol_request_decode(text, &req, mac, &bad), 0);
 	memset(f, 0, sizeof(*f));
@@ -833,7 +834,7 @@ redeem_as(struct recorder *rec, const struct reset_file *f,
 	memset(err, 0, sizeof(*err));
 	memset(out, 0x5a, sizeof(*out));
 	return requests_redeem_file(rec->r, &rec->dev, rec->vendor.pk, text,
-	    len, &rec->now, out, err);
+	    len, &rec->now, out, NULL, err);
 }
 
 #define assert_refused(rec, f, signer, want, msg) do {		\
@@ -903,12 +904,13 @@ test_requests_redeem_file_nok_every_field(void **state)
 	memset(&out, 0x5a, sizeof(out));
 	assert_int_equal(requests_redeem_file(rec->r, &rec->dev,
 	    rec->vendor.pk, "nvr-recovery reset file 1\nkey_id=7\n", 35,
-	    &rec->now, &out, &err), -EBADMSG);
+	    &rec->now, &out, NULL, &err), -EBADMSG);
 	assert_string_equal(err.message, "reset file line 3: not what a "
 	    "version-1 reset file has there (damaged or edited?)");
 	assert_true(all_zero(&out, sizeof(out)));
 	assert_int_equal(requests_redeem_file(rec->r, &rec->dev,
-	    rec->vendor.pk, "PK\3\4", 4, &rec->now, &out, &err), -EBADMSG);
+	    rec->vendor.pk, "PK\3\4", 4, &rec->now, &out, NULL, &err),
+	        -EBADMSG);
 	assert_string_equal(err.message, "reset file line 1: not a version-1 "
 	    "reset file");
 	{
@@ -917,6 +919,7 @@ test_requests_redeem_file_nok_every_field(void **state)
 		assert_non_null(big);
 		assert_int_equal(requests_redeem_file(rec->r, &rec->dev,
 		    rec->vendor.pk, big, RESET_FILE_MAX + 1, &rec->now, &out,
+		        NULL,
 		    &err), -EFBIG);
 		assert_string_equal(err.message, "the reset file is larger "
 		    "than 65536 bytes: it is no reset file");

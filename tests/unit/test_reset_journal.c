@@ -617,14 +617,19 @@ on_progress_any(void *ctx, size_t index, size_t total, const char *label,
 struct hook_calls {
 	int accounts, wizard_state;
 	int fail_accounts;	/* this many calls fail first */
+	char stores[64];	/* the stores the accounts hook was given,
+				 * "-" for none, each followed by ';' */
 };
 
 static int
-hook_accounts(void *ctx, struct nvr_error *err)
+hook_accounts(void *ctx, const char *store, struct nvr_error *err)
 {
 	struct hook_calls *h = ctx;
 
 	h->accounts++;
+	strncat(h->stores, store != NULL ? store : "-",
+	    sizeof(h->stores) - strlen(h->stores) - 2);
+	strcat(h->stores, ";");
 	if (h->fail_accounts > 0) {
 		h->fail_accounts--;
 		return nvr_error_set(err, -EIO, "accounts store busy");
@@ -655,7 +660,8 @@ test_reset_journal_hooks(void **state)
 	char a[PATH_MAX];
 	struct reset_step steps[] = {
 		{ .kind = RESET_REMOVE, .label = "a", .path = a },
-		{ .kind = RESET_ACCOUNTS, .label = "passwords" },
+		{ .kind = RESET_ACCOUNTS, .label = "passwords",
+		  .store = "web" },
 		{ .kind = RESET_WIZARD_STATE, .label = "state" },
 	};
 	struct reset_plan plan = { steps, 3, allowed, 1 };
@@ -670,7 +676,7 @@ test_reset_journal_hooks(void **state)
 	    -ENOENT);
 	assert_int_equal(reset_journal_begin(fx->dir, &plan, &err), 0);
 	text = support_slurp(at(fx, RESET_JOURNAL_NAME), &len);
-	assert_non_null(strstr(text, "\nstep\taccounts\tpasswords\n"
+	assert_non_null(strstr(text, "\nstep\taccounts\tpasswords\tweb\n"
 	    "step\twizard-state\tstate\n"));
 	free(text);
 	assert_int_equal(reset_journal_peek(fx->dir, allowed, 1, &st, &err),
@@ -697,8 +703,17 @@ test_reset_journal_hooks(void **state)
 	assert_int_equal(st.done, 1);
 	assert_int_equal(run_in(fx, fx->dir, &hooks, 5, NULL, NULL, &err), 0);
 	assert_int_equal(calls.accounts, 2);
+	assert_string_equal(calls.stores, "web;web;");
 	assert_int_equal(calls.wizard_state, 1);
 	assert_false(reset_journal_pending(fx->dir));
+
+	/* A journal of the version with one store names none: the hook
+	 * gets NULL (its first store). */
+	memset(&calls, 0, sizeof(calls));
+	put_journal(fx, RESET_JOURNAL_HEADER "\nallow\t%s\n"
+	    "step\taccounts\tclearing all passwords\n");
+	assert_int_equal(run_in(fx, fx->dir, &hooks, 5, NULL, NULL, &err), 0);
+	assert_string_equal(calls.stores, "-;");
 
 	/* Kinds that take no path get none in the journal, and a path
 	 * given to one is refused when read. */

@@ -9,7 +9,11 @@
  *
  * Later versions change these formats (several account stores, request
  * format 2); they must still read these files, or migrate them, and this
- * test is where that is proved.
+ * test is where that is proved: each file is brought up to date as the
+ * first store's (format 2, keyed by store, name and uid) by the same
+ * call the wizard makes at start, once (a second call writes nothing),
+ * and then reads as it did; a file that does not parse is refused and
+ * left as it is.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -33,6 +37,26 @@
 
 #define FIXTURES "tests/unit/fixtures/v1/"
 
+
+/* The first store's accounts now, whose ids migrated records get. */
+static const struct account first_store[] = {
+	{ .name = "admin", .uid = 1000, .admin = true },
+	{ .name = "operator", .uid = 1001 },
+};
+
+/* The file NAME of the state folder, as text; malloc'd. */
+static char *
+state_text(struct support_fx *fx, const char *name)
+{
+	char target[96], *path, *text;
+	size_t len;
+
+	snprintf(target, sizeof(target), "state/%s", name);
+	path = support_in_dir(fx, target);
+	text = support_slurp(path, &len);
+	free(path);
+	return text;
+}
 
 /* The answers make-fixtures typed, in the enrolled order. */
 static const char *const answers[] = { "Paris", "Jules Ferry", "Rex" };
@@ -133,10 +157,29 @@ test_recovery_store(void **state)
 	size_t bad = 0;
 	char *typed;
 
+	const struct account_key *admin = support_key_in("system", 0, "admin",
+	    1000);
+	bool done = false;
+	char *text;
+
 	assert_int_equal(support_load_text(fx, config), 0);
 	assert_int_equal(registry_open_recovery(&fx->cfg.recovery,
 	    fx->cfg.state_dir, &rec), 0);
-	assert_int_equal(rec.ops->enrollment(rec.state, "admin", &e, &err), 0);
+	/* Format 1 is not read without being brought up to date. */
+	assert_int_equal(rec.ops->enrollment(rec.state, admin, &e, &err),
+	    -EPROTO);
+	assert_int_equal(rec.ops->migrate(rec.state, "system", first_store, 2,
+	    &done, &err), 0);
+	assert_true(done);
+	text = state_text(fx, "recovery");
+	assert_non_null(strstr(text, "# nvr-recovery recovery 2\n"
+	    "system\t1000\tadmin\tquestion\tIn which town did your parents "
+	    "meet?\t$argon2id$"));
+	free(text);
+	assert_int_equal(rec.ops->migrate(rec.state, "system", first_store, 2,
+	    &done, &err), 0);
+	assert_false(done);
+	assert_int_equal(rec.ops->enrollment(rec.state, admin, &e, &err), 0);
 	assert_int_equal(e.question_count, 3);
 	assert_string_equal(e.questions[0],
 	    "In which town did your parents meet?");
@@ -151,19 +194,24 @@ test_recovery_store(void **state)
 			assert_true(secret_append(&s[i],
 			    (unsigned char)*p));
 	}
-	assert_int_equal(rec.ops->check_answers(rec.state, "admin", s, 3,
+	assert_int_equal(rec.ops->check_answers(rec.state, admin, s, 3,
 	    &err), 0);
+	/* Not another store's admin, nor an admin made again since. */
+	assert_int_equal(rec.ops->check_answers(rec.state,
+	    support_key_in("web", 1, "admin", 1000), s, 3, &err), -ENOENT);
+	assert_int_equal(rec.ops->check_answers(rec.state,
+	    support_key_in("system", 0, "admin", 1002), s, 3, &err), -ENOENT);
 	for (size_t i = 0; i < 3; i++)
 		secret_release(&s[i]);
-	assert_int_equal(rec.ops->enrollment(rec.state, "operator", &e, &err),
-	    0);
+	assert_int_equal(rec.ops->enrollment(rec.state,
+	    support_key("operator"), &e, &err), 0);
 	assert_int_equal(e.question_count, 0);
 	assert_false(e.has_key);
 
 	typed = fixture("key.txt");
 	secret_init(&key);
 	assert_int_equal(recovery_key_parse(typed, &key, &bad), 0);
-	assert_int_equal(rec.ops->use_key(rec.state, "admin",
+	assert_int_equal(rec.ops->use_key(rec.state, admin,
 	    secret_text(&key), false, &err), 0);
 	secret_release(&key);
 	free(typed);
@@ -180,13 +228,27 @@ test_attempts(void **state)
 	};
 	struct attempts *a;
 	struct nvr_error err;
-	char *dir = support_in_dir(fx, "state");
+	char *dir = support_in_dir(fx, "state"), *text;
 	long wait = -1;
+	bool done = false;
 
 	assert_int_equal(attempts_open(&a, dir, &settings, &err), 0);
-	assert_int_equal(attempts_wait(a, "admin", &wait, &err), 0);
+	assert_int_equal(attempts_wait(a, "system/admin", &wait, &err),
+	    -EINVAL);
+	assert_int_equal(attempts_migrate(a, "system", &done, &err), 0);
+	assert_true(done);
+	text = state_text(fx, "attempts");
+	assert_non_null(strstr(text, "# nvr-recovery attempts 2\n"
+	    "system/admin 2 "));
+	free(text);
+	assert_int_equal(attempts_migrate(a, "system", &done, &err), 0);
+	assert_false(done);
+	assert_int_equal(attempts_wait(a, "system/admin", &wait, &err), 0);
 	assert_int_equal(wait, 0);
-	assert_int_equal(attempts_failed(a, "admin", &wait, &err), 0);
+	/* Another store's admin has its own count. */
+	assert_int_equal(attempts_failed(a, "web/admin", &wait, &err), 0);
+	assert_int_equal(wait, 0);
+	assert_int_equal(attempts_failed(a, "system/admin", &wait, &err), 0);
 	assert_int_equal(wait, 30);
 	attempts_close(a);
 	free(dir);
@@ -215,20 +277,45 @@ test_requests(void **state)
 	struct requests *r;
 	struct nvr_error err;
 	long left = 0;
+	bool done = false;
 
 	assert_int_equal(provisioned_load(provisioning, true, &dev,
 	    vendor_public, &err), 0);
 	assert_int_equal(requests_open(&r, dir, &settings, &err), 0);
-	assert_int_equal(requests_current(r, &dev, "admin", &now, text,
+	assert_int_equal(requests_current(r, &dev, support_key("admin"), &now,
+	    text, sizeof(text), compact, sizeof(compact), &left, &err),
+	    -EPROTO);
+	assert_int_equal(requests_migrate(r, "system", first_store, 2, &now,
+	    &done, &err), 0);
+	assert_true(done);
+	{
+		char *migrated = state_text(fx, "requests");
+
+		assert_non_null(strstr(migrated,
+		    "# nvr-recovery requests 2\n"));
+		assert_non_null(strstr(migrated, " 1 system 0 1000 admin "));
+		assert_non_null(strstr(migrated, " 1 system 0 1001 operator "));
+		free(migrated);
+	}
+	assert_int_equal(requests_migrate(r, "system", first_store, 2, &now,
+	    &done, &err), 0);
+	assert_false(done);
+	/* Another store's admin has no request: the code is not for it. */
+	assert_int_equal(requests_redeem(r, &dev,
+	    support_key_in("web", 1, "admin", 1000), PROTOCOL_SET_PASSWORD,
+	    code, &now, &err), -ENOENT);
+	assert_int_equal(requests_current(r, &dev, support_key("admin"), &now,
+	    text,
 	    sizeof(text), compact, sizeof(compact), &left, &err), 0);
 	assert_string_equal(text, admin);
 	assert_int_equal(left, REQUESTS_DEFAULT_LIFETIME_S - 60);
-	assert_int_equal(requests_current(r, &dev, "operator", &now, text,
+	assert_int_equal(requests_current(r, &dev, support_key("operator"),
+	    &now, text,
 	    sizeof(text), compact, sizeof(compact), NULL, &err), 0);
 	assert_string_equal(text, operator);
-	assert_int_equal(requests_redeem(r, &dev, "operator",
+	assert_int_equal(requests_redeem(r, &dev, support_key("operator"),
 	    PROTOCOL_SET_PASSWORD, code, &now, &err), -EACCES);
-	assert_int_equal(requests_redeem(r, &dev, "admin",
+	assert_int_equal(requests_redeem(r, &dev, support_key("admin"),
 	    PROTOCOL_SET_PASSWORD, code, &now, &err), 0);
 	requests_close(r);
 	free(code);

@@ -167,8 +167,10 @@ start(struct walk *w)
 {
 	while (w->depth > 0)
 		pop(w);
-	w->ctx.first_boot = w->ctx.accounts != NULL &&
-	    accounts_admin_needs_password(w->ctx.accounts);
+	struct account admin;
+
+	w->ctx.first_boot = w->ctx.stores != NULL &&
+	    stores_admin_needing_password(w->ctx.stores, &admin);
 	push(w, SCREEN_MAIN_MENU);
 	if (factory_reset_unfinished(w->ctx.reset))
 		push(w, SCREEN_FACTORY_RESET);
@@ -186,6 +188,13 @@ fail_frame(struct walk *w, const char *cut)
 	    i < w->keys; i++)
 		print_error(" %s", w->trail[i % TRAIL_MAX]);
 	print_error("\n");
+	/* What the screen was to show, for the one who must fix it. */
+	for (int row = 0; row < LINES; row++) {
+		char line[256];
+
+		if (mvinnstr(row, 0, line, COLS < 255 ? COLS : 255) != ERR)
+			print_error("|%s\n", line);
+	}
 	fail();
 }
 
@@ -208,7 +217,8 @@ note_seen(struct walk *w)
 		for (size_t f = 0; f < v->field_count; f++)
 			in_fields |= holds(v->fields[f].note, must_see[i]);
 		w->seen[i] |= holds(v->title, must_see[i]) ||
-		    holds(intro, must_see[i]) || holds(v->status, must_see[i]) ||
+		    holds(intro, must_see[i]) || holds(v->status,
+		        must_see[i]) ||
 		    holds(v->notice.title, must_see[i]) ||
 		    holds(v->notice.text, must_see[i]) || in_fields;
 	}
@@ -217,7 +227,8 @@ note_seen(struct walk *w)
 		size_t used = 0;
 
 		for (const char *p = intro; *p != '\0'; p++) {
-			size_t n = strspn(p, "0123456789ABCDEFGHJKMNPQRSTVWXYZ");
+			size_t n = strspn(p,
+			    "0123456789ABCDEFGHJKMNPQRSTVWXYZ");
 
 			if (n == 6 && (p == intro || p[-1] == ' ' ||
 			    p[-1] == '-') && (p[6] == '-' || p[6] == ' ' ||
@@ -265,15 +276,26 @@ follow(struct walk *w, struct screen_result r)
 		case SCREEN_OPEN:
 			push(w, r.target);
 			return;
-		case SCREEN_CLOSE:
+		case SCREEN_CLOSE: {
+			struct account admin;
+			bool setup = w->stack[w->depth - 1].class ==
+			    wizard_screen(SCREEN_FIRST_BOOT);
+
 			if (w->depth <= 1)
 				return;
 			pop(w);
+			/* As the wizard does: each store's admin in turn. */
+			if (setup && stores_admin_needing_password(
+			    w->ctx.stores, &admin)) {
+				push(w, SCREEN_FIRST_BOOT);
+				return;
+			}
 			if (w->stack[w->depth - 1].class->resume == NULL)
 				return;
 			r = w->stack[w->depth - 1].class->resume(
 			    w->stack[w->depth - 1].state);
 			continue;
+		}
 		case SCREEN_QUIT:
 			start(w);
 			return;
@@ -367,6 +389,8 @@ struct variant {
 				 * an account with the longest name */
 	bool wide;		/* with contact: lines of two-byte and
 				 * two-column characters at their limits */
+	bool stores;		/* two account stores, the same names in
+				 * both, the second's label at its longest */
 };
 
 /* The longest account name and serial a request carries (31 characters
@@ -460,6 +484,16 @@ walk_open(struct walk *w, const struct variant *v, bool patient)
 	if (v->proof)
 		edit(path, "  keep:\n", "  proof: [password, questions, "
 		    "reset_file, reset_code]\n  after: [/bin/true]\n  keep:\n");
+	if (v->stores) {
+		/* The e2e tests' two stores, the second labelled with 24
+		 * columns, the most a label may have. */
+		snprintf(cmd, sizeof(cmd), "tests/e2e/stores/two-stores-config "
+		    "%s", w->dir);
+		assert_int_equal(system(cmd), 0);
+		snprintf(path, sizeof(path), "%s/stores.yaml", w->dir);
+		edit(path, "label: Web UI (NVR)",
+		    "label: Web UI of the NVR (v2.0)");
+	}
 	/* Cheap answers: the walk is about what is drawn, not Argon2. */
 	edit(path, "recovery:\n", "recovery:\n  answer_cost: {ops: 1, "
 	    "memory_kib: 8}\n");
@@ -471,7 +505,13 @@ walk_open(struct walk *w, const struct variant *v, bool patient)
 	if (v->first_boot) {
 		snprintf(path, sizeof(path), "%s/root/etc/shadow", w->dir);
 		unset_admin_password(path);
-		snprintf(path, sizeof(path), "%s/config.yaml", w->dir);
+		if (v->stores) {
+			snprintf(path, sizeof(path), "%s/web/etc/shadow",
+			    w->dir);
+			unset_admin_password(path);
+		}
+		snprintf(path, sizeof(path), "%s/%s", w->dir, v->stores ?
+		    "stores.yaml" : "config.yaml");
 	}
 	assert_int_equal(wizard_backends_open(path, &w->cfg, &w->b), 0);
 	w->ctx.handoff = &w->handoff;
@@ -729,7 +769,8 @@ run_variant(const struct variant *v)
 
 	assert_non_null(w);
 	/* The script follows the demo as shipped, with support. */
-	if (!v->first_boot && !v->no_support && !v->proof && !v->longest) {
+	if (!v->first_boot && !v->no_support && !v->proof && !v->longest &&
+	    !v->stores) {
 		walk_open(w, v, false);
 		scripted(w);
 		walk_close(w);
@@ -821,6 +862,20 @@ test_longest(void **state)
 	    .longest = true, .contact = true, .wide = true });
 }
 
+/* Two account stores: every screen's account list, with the store
+ * beside each account; first-time setup of each store's admin in turn;
+ * the reset's summary a line per store. */
+static void
+test_stores(void **state)
+{
+	(void)state;
+	run_variant(&(struct variant){ .term = "vt100", .stores = true });
+	run_variant(&(struct variant){ .term = "linux", .utf8 = true,
+	    .stores = true, .longest = true, .contact = true });
+	run_variant(&(struct variant){ .term = "vt100", .stores = true,
+	    .first_boot = true, .proof = true });
+}
+
 int
 main(void)
 {
@@ -831,6 +886,7 @@ main(void)
 		cmocka_unit_test(test_linux_long_contact),
 		cmocka_unit_test(test_first_boot),
 		cmocka_unit_test(test_other_configs),
+		cmocka_unit_test(test_stores),
 		cmocka_unit_test(test_longest),
 	};
 
