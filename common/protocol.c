@@ -6,8 +6,8 @@
  * small big-endian bit writer and reader, then Crockford base32 with a
  * check symbol per group (common/code32.c). The code32 layer finds the
  * typos (-EINVAL and the group); this layer decides whether well-typed
- * text is a version-1 request (-EPROTO if not) and whether a MAC is right
- * (-EACCES if not).
+ * text is a version-1 or version-2 request (-EPROTO if not) and whether a
+ * MAC is right (-EACCES if not).
  *
  * Invariants:
  * 1. Pure: no allocation, no I/O, no state. Every buffer is on the stack
@@ -28,17 +28,24 @@
 #define DEVICE_KEY_CONTEXT "nvr-recovery device key v1"
 #define REQUEST_KEY_CONTEXT "nvr-recovery request mac v1"
 #define CODE_KEY_CONTEXT "nvr-recovery code mac v1"
-#define REQUEST_CONTEXT "nvr-recovery request v1"
-#define CODE_CONTEXT "nvr-recovery code v1"
+#define REQUEST_CONTEXT_V1 "nvr-recovery request v1"
+#define REQUEST_CONTEXT_V2 "nvr-recovery request v2"
+#define CODE_CONTEXT_V1 "nvr-recovery code v1"
+#define CODE_CONTEXT_V2 "nvr-recovery code v2"
 #define CONTEXT_LEN(s) (sizeof(s) - 1)
+/* Each version's domain string is as long as the other's, so that one
+ * buffer size serves both. */
+#define REQUEST_CONTEXT_LEN CONTEXT_LEN(REQUEST_CONTEXT_V1)
+#define CODE_CONTEXT_LEN CONTEXT_LEN(CODE_CONTEXT_V1)
 
 #define FLAG_DEMO 8
 #define NAME_LEN_BITS 5
 #define CHAR_BITS 6
 #define HEADER_BITS (4 + 4 + 16 + PROTOCOL_NONCE_BYTES * 8 + 16)
+#define STORE_BITS 4		/* version 2 only, after the day */
 #define MAC_BITS (PROTOCOL_MAC_BYTES * 8)
 #define NAME_BITS_MAX (NAME_LEN_BITS + CHAR_BITS * PROTOCOL_NAME_MAX)
-#define FIELDS_BITS_MAX (HEADER_BITS + 2 * NAME_BITS_MAX)
+#define FIELDS_BITS_MAX (HEADER_BITS + STORE_BITS + 2 * NAME_BITS_MAX)
 #define FIELDS_BYTES_MAX ((FIELDS_BITS_MAX + 7) / 8)
 #define GROUP_BITS (PROTOCOL_REQUEST_GROUP * 5)
 /* A request's group as typed: its symbols and their check symbol. */
@@ -62,6 +69,11 @@ _Static_assert(PROTOCOL_CODE_SYMBOLS / PROTOCOL_CODE_GROUP *
     (PROTOCOL_CODE_GROUP + 2) <= PROTOCOL_CODE_TEXT_MAX,
     "PROTOCOL_CODE_TEXT_MAX too small");
 _Static_assert(CODE_MAC_BITS <= HASH_BYTES * 8, "code MAC too long");
+_Static_assert(CONTEXT_LEN(REQUEST_CONTEXT_V2) == REQUEST_CONTEXT_LEN &&
+    CONTEXT_LEN(CODE_CONTEXT_V2) == CODE_CONTEXT_LEN,
+    "a version's domain string differs in length");
+_Static_assert(PROTOCOL_STORE_MAX < (1u << STORE_BITS),
+    "a store index does not fit its field");
 
 /* ------------------------------------------------------------------ */
 /* Bits, big-endian, most significant first                            */
@@ -213,42 +225,67 @@ protocol_subkeys(const uint8_t device_key[PROTOCOL_KEY_BYTES],
 /* ------------------------------------------------------------------ */
 /* Requests                                                            */
 
+/* The version R is in: 0 is 1, so that a caller zeroing the struct
+ * before version 2 existed still makes version 1, as it always did. */
+static unsigned
+version_of(const struct protocol_request *r)
+{
+	return r->version == 0 ? PROTOCOL_VERSION : r->version;
+}
+
+/* R's version is one we write, and its store one that version holds
+ * (version 1 has no store field, so only 0 means what it says there). */
+static bool
+version_ok(const struct protocol_request *r)
+{
+	unsigned v = version_of(r);
+
+	return v <= PROTOCOL_VERSION_MAX && r->store <= PROTOCOL_STORE_MAX &&
+	    (v >= 2 || r->store == 0);
+}
+
 static bool
 request_ok(const struct protocol_request *r)
 {
-	return r != NULL && r->key_id >= 1 && r->key_id <= 65535 &&
-	    r->day <= 65535 && protocol_name_ok(r->serial) &&
-	    protocol_name_ok(r->account);
+	return r != NULL && version_ok(r) && r->key_id >= 1 &&
+	    r->key_id <= 65535 && r->day <= 65535 &&
+	    protocol_name_ok(r->serial) && protocol_name_ok(r->account);
 }
 
 /* Writes R's fields (everything before the MAC) into B. */
 static void
 put_fields(struct bits *b, const struct protocol_request *r)
 {
+	unsigned version = version_of(r);
 	size_t i;
 
-	bits_put(b, PROTOCOL_VERSION, 4);
+	bits_put(b, version, 4);
 	bits_put(b, r->demo ? FLAG_DEMO : 0, 4);
 	bits_put(b, r->key_id, 16);
 	for (i = 0; i < PROTOCOL_NONCE_BYTES; i++)
 		bits_put(b, r->nonce[i], 8);
 	bits_put(b, r->day, 16);
+	if (version >= 2)
+		bits_put(b, r->store, STORE_BITS);
 	put_name(b, r->serial);
 	put_name(b, r->account);
 }
 
-/* MAC of R (which request_ok accepts) under REQUEST_KEY. */
+/* MAC of R (which request_ok accepts) under REQUEST_KEY: over its
+ * version's domain string, so that the bits of one version can never
+ * pass for the other's. */
 static void
 request_mac(const struct protocol_request *r,
     const uint8_t request_key[PROTOCOL_KEY_BYTES],
     uint8_t mac[PROTOCOL_MAC_BYTES])
 {
-	uint8_t msg[CONTEXT_LEN(REQUEST_CONTEXT) + FIELDS_BYTES_MAX];
+	uint8_t msg[REQUEST_CONTEXT_LEN + FIELDS_BYTES_MAX];
 	uint8_t hash[HASH_BYTES];
-	size_t n = CONTEXT_LEN(REQUEST_CONTEXT);
+	size_t n = REQUEST_CONTEXT_LEN;
 	struct bits b;
 
-	memcpy(msg, REQUEST_CONTEXT, n);
+	memcpy(msg, version_of(r) >= 2 ? REQUEST_CONTEXT_V2 :
+	    REQUEST_CONTEXT_V1, n);
 	bits_init(&b, msg + n, FIELDS_BYTES_MAX);
 	put_fields(&b, r);
 	crypto_generichash(hash, sizeof(hash), msg, n + (b.pos + 7) / 8,
@@ -378,13 +415,15 @@ static int
 unpack_request(struct bits *b, struct protocol_request *r,
     uint8_t mac[PROTOCOL_MAC_BYTES], size_t pad_limit)
 {
-	uint32_t v, flags;
+	uint32_t v, flags, version;
 	size_t i;
 
-	if (!bits_get(b, 4, &v) || v != PROTOCOL_VERSION ||
+	if (!bits_get(b, 4, &version) || version < PROTOCOL_VERSION ||
+	    version > PROTOCOL_VERSION_MAX ||
 	    !bits_get(b, 4, &flags) || (flags != 0 && flags != FLAG_DEMO) ||
 	    !bits_get(b, 16, &v) || v == 0)
 		return -EPROTO;
+	r->version = version;
 	r->demo = flags == FLAG_DEMO;
 	r->key_id = v;
 	for (i = 0; i < PROTOCOL_NONCE_BYTES; i++) {
@@ -395,6 +434,12 @@ unpack_request(struct bits *b, struct protocol_request *r,
 	if (!bits_get(b, 16, &v))
 		return -EPROTO;
 	r->day = v;
+	/* Every 4-bit value is a store: nothing to refuse here. */
+	if (version >= 2) {
+		if (!bits_get(b, STORE_BITS, &v))
+			return -EPROTO;
+		r->store = v;
+	}
 	if (!get_name(b, r->serial) || !get_name(b, r->account))
 		return -EPROTO;
 	for (i = 0; i < PROTOCOL_MAC_BYTES; i++) {
@@ -527,22 +572,25 @@ protocol_request_verify(const struct protocol_request *r,
 /* Reset codes                                                         */
 
 /* The code answering R with ACTION as CODE_BYTES bytes (the last 4 bits
- * zero); -EINVAL if R or ACTION cannot be coded. */
+ * zero), in R's version; -EINVAL if R or ACTION cannot be coded. */
 static int
 code_bytes(const struct protocol_request *r, enum protocol_action action,
     const uint8_t code_key[PROTOCOL_KEY_BYTES], uint8_t out[CODE_BYTES])
 {
-	uint8_t msg[CONTEXT_LEN(CODE_CONTEXT) + 2 + 2 * (1 + PROTOCOL_NAME_MAX)
-	    + PROTOCOL_NONCE_BYTES + 1];
+	uint8_t msg[CODE_CONTEXT_LEN + 2 + 2 * (1 + PROTOCOL_NAME_MAX) +
+	    PROTOCOL_NONCE_BYTES + 1 + 1];
 	uint8_t hash[HASH_BYTES];
-	size_t n = CONTEXT_LEN(CODE_CONTEXT), len;
+	size_t n = CODE_CONTEXT_LEN, len;
+	unsigned version;
 
-	if (r == NULL || r->key_id < 1 || r->key_id > 65535 ||
-	    !protocol_name_ok(r->serial) || !protocol_name_ok(r->account) ||
+	if (r == NULL || !version_ok(r) || r->key_id < 1 ||
+	    r->key_id > 65535 || !protocol_name_ok(r->serial) ||
+	    !protocol_name_ok(r->account) ||
 	    (action != PROTOCOL_SET_PASSWORD &&
 	    action != PROTOCOL_FACTORY_RESET))
 		return -EINVAL;
-	memcpy(msg, CODE_CONTEXT, n);
+	version = version_of(r);
+	memcpy(msg, version >= 2 ? CODE_CONTEXT_V2 : CODE_CONTEXT_V1, n);
 	put_u16(msg + n, r->key_id);
 	n += 2;
 	len = strlen(r->serial);
@@ -551,6 +599,10 @@ code_bytes(const struct protocol_request *r, enum protocol_action action,
 	n += len;
 	memcpy(msg + n, r->nonce, PROTOCOL_NONCE_BYTES);
 	n += PROTOCOL_NONCE_BYTES;
+	/* The store qualifies the account, so it goes just before it: the
+	 * same name in another store is another account. */
+	if (version >= 2)
+		msg[n++] = (uint8_t)r->store;
 	len = strlen(r->account);
 	msg[n++] = (uint8_t)len;
 	memcpy(msg + n, r->account, len);
@@ -559,7 +611,7 @@ code_bytes(const struct protocol_request *r, enum protocol_action action,
 	crypto_generichash(hash, sizeof(hash), msg, n, code_key,
 	    PROTOCOL_KEY_BYTES);
 	/* version (4) | action (4), then the first 92 bits of the hash. */
-	out[0] = (uint8_t)(PROTOCOL_VERSION << 4 | (unsigned)action);
+	out[0] = (uint8_t)(version << 4 | (unsigned)action);
 	memcpy(out + 1, hash, CODE_BYTES - 1);
 	out[CODE_BYTES - 1] &= 0xf0;
 	sodium_memzero(hash, sizeof(hash));

@@ -26,6 +26,10 @@ _Static_assert(sizeof(time_t) == 8, "build with -D_TIME_BITS=64");
 #define SIGNATURE_BYTES crypto_sign_BYTES
 #define CONTEXT_LEN (sizeof(RESET_FILE_CONTEXT) - 1)
 
+/* One buffer size serves both versions' signed messages. */
+_Static_assert(sizeof(RESET_FILE_CONTEXT) == sizeof(RESET_FILE_CONTEXT_2),
+    "the versions' contexts differ in length");
+
 static const char *const action_names[] = {
 	[PROTOCOL_SET_PASSWORD] = "set-password",
 	[PROTOCOL_FACTORY_RESET] = "factory-reset",
@@ -107,6 +111,15 @@ key_id_read(const char *text, size_t n, unsigned *out)
 {
 	return n >= 1 && n <= 5 && text[0] != '0' &&
 	    digits_read(text, n, out) && *out <= 65535;
+}
+
+/* A store index: 0..15, decimal, no leading zero (so "0" is the only
+ * spelling of 0, and one file has one spelling). */
+static bool
+store_read(const char *text, size_t n, unsigned *out)
+{
+	return n >= 1 && n <= 2 && (n == 1 || text[0] != '0') &&
+	    digits_read(text, n, out) && *out <= PROTOCOL_STORE_MAX;
 }
 
 /* A name (protocol_name_ok) into OUT (PROTOCOL_NAME_MAX + 1). */
@@ -232,6 +245,24 @@ action_read(const char *v, size_t vn, enum protocol_action *out)
 	return false;
 }
 
+/* True if the line TEXT (N long) is exactly LINE. */
+static bool
+line_is(const char *text, size_t n, const char *line)
+{
+	return n == strlen(line) && memcmp(text, line, n) == 0;
+}
+
+/* The version the header line TEXT (N long) names, or 0 for none. */
+static unsigned
+header_version(const char *text, size_t n)
+{
+	if (line_is(text, n, RESET_FILE_HEADER))
+		return 1;
+	if (line_is(text, n, RESET_FILE_HEADER_2))
+		return 2;
+	return 0;
+}
+
 /* The whole layout; on failure *BAD_LINE is the line at fault. */
 static int
 parse(const char *data, size_t len, struct reset_file *f, struct parsed *p,
@@ -246,8 +277,8 @@ parse(const char *data, size_t len, struct reset_file *f, struct parsed *p,
 	*bad_line = 0;
 	if (len > RESET_FILE_MAX)
 		return -EFBIG;
-	if (!take_line(&c, &text, &n) || n != strlen(RESET_FILE_HEADER) ||
-	    memcmp(text, RESET_FILE_HEADER, n) != 0)
+	if (!take_line(&c, &text, &n) ||
+	    (f->version = header_version(text, n)) == 0)
 		goto bad;
 	if (!take_field(&c, "key_id", &v, &vn) ||
 	    !key_id_read(v, vn, &f->key_id))
@@ -257,6 +288,11 @@ parse(const char *data, size_t len, struct reset_file *f, struct parsed *p,
 		goto bad;
 	if (!take_field(&c, "nonce", &v, &vn) ||
 	    !hex_read(v, vn, f->nonce, sizeof(f->nonce)))
+		goto bad;
+	/* Version 2 always names the store, version 1 never: the line is
+	 * where the account line of the other version would be read. */
+	if (f->version >= 2 && (!take_field(&c, "store", &v, &vn) ||
+	    !store_read(v, vn, &f->store)))
 		goto bad;
 	/* account= comes only for set-password; the action line says
 	 * which, and is the one at fault when the two disagree. */
@@ -301,12 +337,15 @@ reset_file_parse(const char *data, size_t len, struct reset_file *f,
 	return parse(data, len, f, &p, bad_line);
 }
 
-/* RESET_FILE_CONTEXT followed by the N bytes of BODY, into MSG. */
+/* The context of VERSION (1 or 2) followed by the N bytes of BODY, into
+ * MSG: each version signs under its own, so that no signature made for
+ * one can be taken for the other's. */
 static size_t
-message(const char *body, size_t n, uint8_t msg[CONTEXT_LEN +
-    RESET_FILE_TEXT_MAX])
+message(unsigned version, const char *body, size_t n,
+    uint8_t msg[CONTEXT_LEN + RESET_FILE_TEXT_MAX])
 {
-	memcpy(msg, RESET_FILE_CONTEXT, CONTEXT_LEN);
+	memcpy(msg, version >= 2 ? RESET_FILE_CONTEXT_2 : RESET_FILE_CONTEXT,
+	    CONTEXT_LEN);
 	memcpy(msg + CONTEXT_LEN, body, n);
 	return CONTEXT_LEN + n;
 }
@@ -331,7 +370,7 @@ reset_file_verify(const char *data, size_t len,
 		*bad_line = 1;
 		return -EBADMSG;
 	}
-	msg_len = message(data, p.signed_len, msg);
+	msg_len = message(got.version, data, p.signed_len, msg);
 	if (crypto_sign_verify_detached(p.signature, msg, msg_len,
 	    vendor_public) != 0)
 		return -EACCES;
@@ -341,6 +380,13 @@ reset_file_verify(const char *data, size_t len,
 
 /* ------------------------------------------------------------- writing */
 
+/* The version F is written in: 0 is 1, as for a protocol_request. */
+static unsigned
+version_of(const struct reset_file *f)
+{
+	return f->version == 0 ? RESET_FILE_VERSION : f->version;
+}
+
 int
 reset_file_write(const struct reset_file *f,
     const uint8_t sign_secret[crypto_sign_SECRETKEYBYTES], char *out,
@@ -348,13 +394,18 @@ reset_file_write(const struct reset_file *f,
 {
 	char nonce[2 * PROTOCOL_NONCE_BYTES + 1], issued[32];
 	char signature[2 * SIGNATURE_BYTES + 1], account[64] = "";
+	char store[16] = "";
 	uint8_t msg[CONTEXT_LEN + RESET_FILE_TEXT_MAX], sig[SIGNATURE_BYTES];
+	unsigned version = version_of(f);
 	struct tm tm;
 	size_t msg_len;
 	int n, total;
 
 	if (size > 0)
 		out[0] = '\0';
+	if (version > RESET_FILE_VERSION_MAX || f->store > PROTOCOL_STORE_MAX ||
+	    (version < 2 && f->store != 0))
+		return -EINVAL;
 	if (f->key_id == 0 || f->key_id > 65535 ||
 	    !protocol_name_ok(f->serial) || !action_ok(f->action))
 		return -EINVAL;
@@ -367,17 +418,20 @@ reset_file_write(const struct reset_file *f,
 	    ISSUED_LEN)
 		return -EINVAL;
 	hex_of(f->nonce, sizeof(f->nonce), nonce);
+	if (version >= 2)
+		snprintf(store, sizeof(store), "store=%u\n", f->store);
 	if (f->action == PROTOCOL_SET_PASSWORD)
 		snprintf(account, sizeof(account), "account=%s\n", f->account);
-	n = snprintf(out, size, "%s\nkey_id=%u\nserial=%s\nnonce=%s\n%s"
-	    "action=%s\nissued=%s\n", RESET_FILE_HEADER, f->key_id, f->serial,
-	    nonce, account, action_names[f->action], issued);
+	n = snprintf(out, size, "%s\nkey_id=%u\nserial=%s\nnonce=%s\n%s%s"
+	    "action=%s\nissued=%s\n", version >= 2 ? RESET_FILE_HEADER_2 :
+	    RESET_FILE_HEADER, f->key_id, f->serial, nonce, store, account,
+	    action_names[f->action], issued);
 	if (n < 0 || (size_t)n >= size || (size_t)n > RESET_FILE_TEXT_MAX) {
 		if (size > 0)
 			out[0] = '\0';
 		return -ENOSPC;
 	}
-	msg_len = message(out, (size_t)n, msg);
+	msg_len = message(version, out, (size_t)n, msg);
 	crypto_sign_detached(sig, NULL, msg, msg_len, sign_secret);
 	hex_of(sig, sizeof(sig), signature);
 	total = snprintf(out + n, size - (size_t)n, "signature=%s\n",

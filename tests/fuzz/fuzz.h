@@ -77,7 +77,8 @@ fuzz_sign_keys(uint8_t public_key[crypto_sign_PUBLICKEYBYTES],
 	    0);
 }
 
-/* The fixed request fuzz_code checks codes against. */
+/* The fixed request fuzz_code checks codes against (version 1, as a
+ * zeroed struct is). */
 static inline void
 fuzz_request(struct protocol_request *r)
 {
@@ -92,6 +93,17 @@ fuzz_request(struct protocol_request *r)
 	r->day = 19800;
 	snprintf(r->serial, sizeof(r->serial), "%s", "NVR0012345678");
 	snprintf(r->account, sizeof(r->account), "%s", "admin");
+}
+
+/* The fixed version-2 request: the same fields, in account store 7. */
+#define FUZZ_STORE 7
+
+static inline void
+fuzz_request_v2(struct protocol_request *r)
+{
+	fuzz_request(r);
+	r->version = 2;
+	r->store = FUZZ_STORE;
 }
 
 #endif

@@ -4,9 +4,14 @@
  * protocol_code_check against a fixed request and code key returns 0,
  * -EINVAL, -E2BIG or -EACCES; -EINVAL or -E2BIG exactly when code32_parse
  * finds no 20 well-typed symbols, -E2BIG (group 6) only for text of six
- * groups' length whose first five are a well-typed code; 0 only for the code protocol_code_make writes (read
- * with Crockford's leniency) and never for both actions; an action or a
- * request no code answers is -EINVAL.
+ * groups' length whose first five are a well-typed code; 0 only for the
+ * code protocol_code_make writes (read with Crockford's leniency) and
+ * never for both actions; an action or a request no code answers is
+ * -EINVAL. The same against the fixed request in version 2 (store 7):
+ * never 0 for a text the version-1 request takes, nor for another store
+ * (and, whatever the text, store 7's own code answers neither store 8 nor
+ * the version-1 request); protocol_code_well_typed says yes exactly for
+ * well-typed text, either version's.
  *
  * code32_parse with groups of 4 and 5 (codes and requests), into buffers
  * of exactly MAX symbols: a failure leaves *COUNT 0 and the buffer zeroed;
@@ -93,19 +98,52 @@ well_typed_code(const char *text)
 	    count == PROTOCOL_CODE_SYMBOLS;
 }
 
+/* Checks TEXT against R for both actions (see the top); RC gets the
+ * results. */
 static void
-check_code(const char *text)
+check_code_for(const char *text, const struct protocol_request *r,
+    const uint8_t code_key[PROTOCOL_KEY_BYTES], bool well_typed,
+    int not_a_code, int rc[2])
 {
 	static const enum protocol_action actions[2] = {
 		PROTOCOL_SET_PASSWORD, PROTOCOL_FACTORY_RESET,
 	};
+	char want[PROTOCOL_CODE_TEXT_MAX], a[TEXT_MAX], b[TEXT_MAX];
+	size_t bad;
+
+	for (size_t i = 0; i < 2; i++) {
+		bad = 999;
+		rc[i] = protocol_code_check(text, r, actions[i], code_key,
+		    &bad);
+		FUZZ_CHECK(rc[i] == 0 || rc[i] == -EINVAL ||
+		    rc[i] == -E2BIG || rc[i] == -EACCES);
+		FUZZ_CHECK((rc[i] == -EINVAL || rc[i] == -E2BIG) ==
+		    !well_typed);
+		FUZZ_CHECK(rc[i] != -E2BIG || (bad == 6 &&
+		    not_a_code == -E2BIG));
+		FUZZ_CHECK(rc[i] == -EINVAL || rc[i] == -E2BIG || bad == 0);
+		FUZZ_CHECK(bad <= strlen(text) / (PROTOCOL_CODE_GROUP + 1) + 1);
+		if (rc[i] != 0)
+			continue;
+		FUZZ_CHECK(protocol_code_make(r, actions[i], code_key, want,
+		    sizeof(want)) > 0);
+		canonical(text, a, sizeof(a));
+		canonical(want, b, sizeof(b));
+		FUZZ_CHECK(strcmp(a, b) == 0);
+	}
+	FUZZ_CHECK(!(rc[0] == 0 && rc[1] == 0));
+}
+
+static void
+check_code(const char *text)
+{
 	uint8_t request_key[PROTOCOL_KEY_BYTES], code_key[PROTOCOL_KEY_BYTES];
 	uint8_t symbols[PROTOCOL_CODE_SYMBOLS];
-	char want[PROTOCOL_CODE_TEXT_MAX], a[TEXT_MAX], b[TEXT_MAX];
-	struct protocol_request r;
-	size_t count = 0, bad;
+	char want[PROTOCOL_CODE_TEXT_MAX];
+	struct protocol_request r, r2;
+	size_t count = 0;
 	bool well_typed;
-	int rc[2], not_a_code;
+	int rc[2], rc2[2], not_a_code;
 	char *shorter;
 
 	fuzz_keys(request_key, code_key);
@@ -121,27 +159,32 @@ check_code(const char *text)
 	well_typed = code32_parse(text, PROTOCOL_CODE_GROUP, symbols,
 	    sizeof(symbols), &count, NULL) == CODE32_OK &&
 	    count == PROTOCOL_CODE_SYMBOLS;
+	FUZZ_CHECK(protocol_code_well_typed(text) == well_typed);
+	check_code_for(text, &r, code_key, well_typed, not_a_code, rc);
+	/* Version 2: no text answers both versions, nor two stores. */
+	fuzz_request_v2(&r2);
+	check_code_for(text, &r2, code_key, well_typed, not_a_code, rc2);
 	for (size_t i = 0; i < 2; i++) {
-		bad = 999;
-		rc[i] = protocol_code_check(text, &r, actions[i], code_key,
-		    &bad);
-		FUZZ_CHECK(rc[i] == 0 || rc[i] == -EINVAL ||
-		    rc[i] == -E2BIG || rc[i] == -EACCES);
-		FUZZ_CHECK((rc[i] == -EINVAL || rc[i] == -E2BIG) ==
-		    !well_typed);
-		FUZZ_CHECK(rc[i] != -E2BIG || (bad == 6 &&
-		    not_a_code == -E2BIG));
-		FUZZ_CHECK(rc[i] == -EINVAL || rc[i] == -E2BIG || bad == 0);
-		FUZZ_CHECK(bad <= strlen(text) / (PROTOCOL_CODE_GROUP + 1) + 1);
-		if (rc[i] != 0)
+		FUZZ_CHECK(!(rc[i] == 0 && rc2[i] == 0));
+		if (rc2[i] != 0)
 			continue;
-		FUZZ_CHECK(protocol_code_make(&r, actions[i], code_key, want,
-		    sizeof(want)) > 0);
-		canonical(text, a, sizeof(a));
-		canonical(want, b, sizeof(b));
-		FUZZ_CHECK(strcmp(a, b) == 0);
+		r2.store = FUZZ_STORE + 1;
+		FUZZ_CHECK(protocol_code_check(text, &r2, i == 0 ?
+		    PROTOCOL_SET_PASSWORD : PROTOCOL_FACTORY_RESET, code_key,
+		    NULL) == -EACCES);
+		r2.store = FUZZ_STORE;
 	}
-	FUZZ_CHECK(!(rc[0] == 0 && rc[1] == 0));
+	/* Whatever the text: the code of the next store, or of version 1,
+	 * is not store 7's (so a corpus made by a code that left the store
+	 * out of its MAC would not hide it). */
+	FUZZ_CHECK(protocol_code_make(&r2, PROTOCOL_SET_PASSWORD, code_key,
+	    want, sizeof(want)) > 0);
+	r2.store = FUZZ_STORE + 1;
+	FUZZ_CHECK(protocol_code_check(want, &r2, PROTOCOL_SET_PASSWORD,
+	    code_key, NULL) == -EACCES);
+	r2.store = FUZZ_STORE;
+	FUZZ_CHECK(protocol_code_check(want, &r, PROTOCOL_SET_PASSWORD,
+	    code_key, NULL) == -EACCES);
 
 	/* No code answers an unknown action or a request out of range
 	 * (a group too many is told first, as a typo is). */
@@ -151,6 +194,14 @@ check_code(const char *text)
 	    code_key, NULL) == not_a_code);
 	r.key_id = 0;
 	FUZZ_CHECK(protocol_code_check(text, &r, PROTOCOL_SET_PASSWORD,
+	    code_key, NULL) == not_a_code);
+	/* Nor a store out of range, or one in version 1. */
+	r2.store = PROTOCOL_STORE_MAX + 1;
+	FUZZ_CHECK(protocol_code_check(text, &r2, PROTOCOL_SET_PASSWORD,
+	    code_key, NULL) == not_a_code);
+	r2.version = 1;
+	r2.store = 1;
+	FUZZ_CHECK(protocol_code_check(text, &r2, PROTOCOL_SET_PASSWORD,
 	    code_key, NULL) == not_a_code);
 }
 

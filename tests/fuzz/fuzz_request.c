@@ -2,11 +2,13 @@
  * fuzz_request.c: protocol_request_decode on any text. Whatever it is
  * given, it returns 0, -EINVAL, -EPROTO or -E2BIG (a whole request and
  * one group more: without its last group the text decodes), leaves R
- * and MAC zeroed on failure, and a request it accepts is one protocol_request_encode and
- * protocol_request_encode_compact can write: encoded again under a fixed
- * key (in both forms) and decoded, every field comes back the same, with
- * a MAC that verifies under that key; and the form the text was in has
- * as many symbols as the text (the padding rules allow one length).
+ * and MAC zeroed on failure, and a request it accepts is one
+ * protocol_request_encode and protocol_request_encode_compact can write:
+ * of version 1 (store 0) or 2 (store 0-15), encoded again under a fixed
+ * key (in both forms, in its own version) and decoded, every field comes
+ * back the same, with a MAC that verifies under that key and not as the
+ * other version or another store; and the form the text was in has as
+ * many symbols as the text (the padding rules allow one length).
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -41,6 +43,8 @@ symbols_in(const char *text)
 static void
 check_same(const struct protocol_request *a, const struct protocol_request *b)
 {
+	FUZZ_CHECK(a->version == b->version);
+	FUZZ_CHECK(a->store == b->store);
 	FUZZ_CHECK(a->key_id == b->key_id);
 	FUZZ_CHECK(a->demo == b->demo);
 	FUZZ_CHECK(memcmp(a->nonce, b->nonce, sizeof(a->nonce)) == 0);
@@ -85,6 +89,17 @@ round_trip(const struct protocol_request *r,
 	FUZZ_CHECK(protocol_request_verify(&r2, mac, request_key) == 0);
 	FUZZ_CHECK(encode(&r2, request_key, third, sizeof(third)) == len);
 	FUZZ_CHECK(strcmp(out, third) == 0);
+	/* The MAC binds the version and the store: read as the other
+	 * version (store 0) or as another store, it does not verify. */
+	r2.version = r->version == 1 ? 2 : 1;
+	r2.store = 0;
+	FUZZ_CHECK(protocol_request_verify(&r2, mac, request_key) == -EACCES);
+	if (r->version == 2) {
+		r2.version = 2;
+		r2.store = (r->store + 1) % (PROTOCOL_STORE_MAX + 1);
+		FUZZ_CHECK(protocol_request_verify(&r2, mac, request_key) ==
+		    -EACCES);
+	}
 	return len;
 }
 
@@ -129,6 +144,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	FUZZ_CHECK(bad == 0);
+	FUZZ_CHECK(r.version == 1 || r.version == 2);
+	FUZZ_CHECK(r.store <= PROTOCOL_STORE_MAX);
+	FUZZ_CHECK(r.version == 2 || r.store == 0);
 	FUZZ_CHECK(r.key_id >= 1 && r.key_id <= 65535);
 	FUZZ_CHECK(r.day <= 65535);
 	FUZZ_CHECK(protocol_name_ok(r.serial));

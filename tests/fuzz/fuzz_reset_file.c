@@ -8,7 +8,8 @@
  * where parse fails, and otherwise returns 0 or -EACCES under a fixed
  * vendor key, filling F only on 0.
  *
- * A file that parses has one spelling (invariant 1): reset_file_write,
+ * A file that parses is of version 1 (store 0) or 2 (store 0-15), and
+ * has one spelling (invariant 1): reset_file_write,
  * given its fields and the fixed key, writes the same bytes up to the
  * signature line and as many in all; what it writes verifies to the
  * same fields; and the input verifies exactly when it is that file
@@ -38,6 +39,8 @@ all_zero(const void *p, size_t n)
 static void
 check_same(const struct reset_file *a, const struct reset_file *b)
 {
+	FUZZ_CHECK(a->version == b->version);
+	FUZZ_CHECK(a->store == b->store);
 	FUZZ_CHECK(a->key_id == b->key_id);
 	FUZZ_CHECK(strcmp(a->serial, b->serial) == 0);
 	FUZZ_CHECK(memcmp(a->nonce, b->nonce, sizeof(a->nonce)) == 0);
@@ -73,6 +76,9 @@ check_parsed(const char *data, size_t len, const struct reset_file *f,
 	size_t bad = 999, n;
 	int len2;
 
+	FUZZ_CHECK(f->version == 1 || f->version == 2);
+	FUZZ_CHECK(f->store <= PROTOCOL_STORE_MAX);
+	FUZZ_CHECK(f->version == 2 || f->store == 0);
 	FUZZ_CHECK(f->key_id >= 1 && f->key_id <= 65535);
 	FUZZ_CHECK(protocol_name_ok(f->serial));
 	FUZZ_CHECK(f->action == PROTOCOL_SET_PASSWORD ?

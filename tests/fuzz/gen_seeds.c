@@ -3,7 +3,8 @@
  * fuzz-seeds). Everything is derived from fixed values (tests/fuzz/
  * fuzz.h's keys and request), so a run writes the same files again:
  * valid inputs the harnesses accept, and broken ones next to them, each
- * broken in one way.
+ * broken in one way; in both protocol versions (v2-* files: version 2,
+ * with an account store).
  *
  *   gen-seeds CORPUS_FOLDER
  *
@@ -124,11 +125,36 @@ reshape(const char *text, void (*edit)(uint8_t *, size_t *), char *out)
 	    TEXT_MAX) > 0);
 }
 
+/* A version-1 request relabelled version 2 (and the other way round):
+ * its bits read with the other layout. */
 static void
 version_2(uint8_t *bytes, size_t *count)
 {
 	(void)count;
 	bytes[0] = (uint8_t)((bytes[0] & 0x0f) | 0x20);
+}
+
+static void
+version_1(uint8_t *bytes, size_t *count)
+{
+	(void)count;
+	bytes[0] = (uint8_t)((bytes[0] & 0x0f) | 0x10);
+}
+
+static void
+version_3(uint8_t *bytes, size_t *count)
+{
+	(void)count;
+	bytes[0] = (uint8_t)((bytes[0] & 0x0f) | 0x30);
+}
+
+/* Version 2's store nibble (bits 120-123, after the day) made 8: well
+ * typed, the other store, a MAC that does not verify. */
+static void
+store_8(uint8_t *bytes, size_t *count)
+{
+	(void)count;
+	bytes[15] = (uint8_t)((bytes[15] & 0x0f) | 0x80);
 }
 
 static void
@@ -159,6 +185,55 @@ padding_bit(uint8_t *bytes, size_t *count)
 	size_t last = *count * 5 - 1;	/* the last bit: padding */
 
 	bytes[last / 8] |= (uint8_t)(0x80u >> (last % 8));
+}
+
+/* Version 2: the fixed request in store 7, and its broken kin. */
+static void
+requests_v2(void)
+{
+	uint8_t request_key[PROTOCOL_KEY_BYTES], code_key[PROTOCOL_KEY_BYTES];
+	char text[TEXT_MAX], other[TEXT_MAX];
+	struct protocol_request r;
+
+	fuzz_keys(request_key, code_key);
+	fuzz_request_v2(&r);
+	FUZZ_CHECK(protocol_request_encode(&r, request_key, text,
+	    sizeof(text)) > 0);
+	put_text("request", "v2-valid-store-7", text);
+	loosen(text, other);
+	put_text("request", "v2-valid-lower-spaced", other);
+	reshape(text, store_8, other);
+	put_text("request", "v2-wrong-store-8", other);
+	reshape(text, version_1, other);
+	put_text("request", "v2-relabelled-version-1", other);
+	reshape(text, version_3, other);
+	put_text("request", "v2-bad-version-3", other);
+	reshape(text, padding_bit, other);
+	put_text("request", "v2-bad-padding-bit", other);
+	fmt(other, "%s", text);
+	typo(other, 36);
+	put_text("request", "v2-bad-typo-group-6", other);
+	FUZZ_CHECK(protocol_request_encode_compact(&r, request_key, other,
+	    sizeof(other)) > 0);
+	put_text("request", "v2-valid-compact", other);
+	r.store = 0;
+	FUZZ_CHECK(protocol_request_encode(&r, request_key, text,
+	    sizeof(text)) > 0);
+	put_text("request", "v2-valid-store-0", text);
+	r.store = PROTOCOL_STORE_MAX;
+	r.demo = true;
+	r.day = 0;
+	r.key_id = 65535;
+	snprintf(r.serial, sizeof(r.serial), "%s",
+	    "abcdefghijklmnopqrstuvwxyz-_012");
+	snprintf(r.account, sizeof(r.account), "%s",
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ-_987");
+	FUZZ_CHECK(protocol_request_encode(&r, request_key, text,
+	    sizeof(text)) > 0);
+	put_text("request", "v2-valid-store-15-longest-names", text);
+	FUZZ_CHECK(protocol_request_encode_compact(&r, request_key, text,
+	    sizeof(text)) > 0);
+	put_text("request", "v2-valid-compact-longest", text);
 }
 
 static void
@@ -195,7 +270,9 @@ requests(void)
 	fmt(other, "%s%s", text, text + strlen(text) - 7);
 	put_text("request", "bad-last-group-twice", other);
 	reshape(text, version_2, other);
-	put_text("request", "bad-version-2", other);
+	put_text("request", "relabelled-version-2", other);
+	reshape(text, version_3, other);
+	put_text("request", "bad-version-3", other);
 	reshape(text, flags_1, other);
 	put_text("request", "bad-flags", other);
 	reshape(text, key_id_0, other);
@@ -234,6 +311,7 @@ requests(void)
 	FUZZ_CHECK(protocol_request_encode_compact(&r, request_key, text,
 	    sizeof(text)) > 0);
 	put_text("request", "valid-compact-shortest", text);
+	requests_v2();
 }
 
 static void
@@ -285,6 +363,26 @@ codes(void)
 	put_text("code", "request-text", text);
 	/* Crockford's lenient letters: I and L for 1, O for 0. */
 	put_text("code", "lenient-letters", "IL0O1-ilOo0-00000-11111-ABCDE");
+
+	/* Version 2: the codes of store 7, and of store 8 (no code of the
+	 * fixed version-2 request, nor of the version-1 one). */
+	fuzz_request_v2(&r);
+	FUZZ_CHECK(protocol_code_make(&r, PROTOCOL_SET_PASSWORD, code_key,
+	    text, sizeof(text)) > 0);
+	put_text("code", "v2-valid-set-password", text);
+	loosen(text, other);
+	put_text("code", "v2-valid-lower-spaced", other);
+	FUZZ_CHECK(protocol_code_make(&r, PROTOCOL_FACTORY_RESET, code_key,
+	    text, sizeof(text)) > 0);
+	put_text("code", "v2-valid-factory-reset", text);
+	r.store = FUZZ_STORE + 1;
+	FUZZ_CHECK(protocol_code_make(&r, PROTOCOL_SET_PASSWORD, code_key,
+	    text, sizeof(text)) > 0);
+	put_text("code", "v2-wrong-store", text);
+	r.store = 0;
+	FUZZ_CHECK(protocol_code_make(&r, PROTOCOL_SET_PASSWORD, code_key,
+	    text, sizeof(text)) > 0);
+	put_text("code", "v2-store-0", text);
 }
 
 static void
@@ -386,6 +484,46 @@ edited(const char *name, const char *text, const char *from, const char *to)
 	put_text("reset_file", name, other);
 }
 
+/* TEXT with the first FROM replaced by TO (any lengths), as NAME. */
+static void
+spliced(const char *name, const char *text, const char *from,
+    const char *to)
+{
+	char other[TEXT_MAX];
+	const char *at = strstr(text, from);
+
+	FUZZ_CHECK(at != NULL);
+	fmt(other, "%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
+	put_text("reset_file", name, other);
+}
+
+/* Version 2: F (a set-password file for the fixed request) in store 7,
+ * and files broken around the store line. */
+static void
+reset_files_v2(struct reset_file *f)
+{
+	char text[TEXT_MAX];
+
+	f->version = 2;
+	f->store = FUZZ_STORE;
+	reset_file("v2-valid-set-password", f, text);
+	edited("v2-wrong-store-edited", text, "store=7", "store=8");
+	spliced("v2-bad-store-16", text, "store=7\n", "store=16\n");
+	spliced("v2-bad-store-leading-zero", text, "store=7\n", "store=07\n");
+	edited("v2-bad-store-key", text, "store=", "Store=");
+	edited("v2-bad-v2-lines-under-v1-header", text, "reset file 2",
+	    "reset file 1");
+	spliced("v2-bad-no-store", text, "store=7\n", "");
+	spliced("v2-bad-store-after-account", text,
+	    "store=7\naccount=admin\n", "account=admin\nstore=7\n");
+	f->store = PROTOCOL_STORE_MAX;
+	f->action = PROTOCOL_FACTORY_RESET;
+	f->account[0] = '\0';
+	reset_file("v2-valid-factory-reset-store-15", f, text);
+	f->store = 0;
+	reset_file("v2-valid-factory-reset-store-0", f, text);
+}
+
 static void
 reset_files(void)
 {
@@ -429,7 +567,9 @@ reset_files(void)
 	edited("bad-hour-24", text, "T00:00:00Z", "T24:00:00Z");
 	edited("bad-upper-case-nonce", text, "nonce=1032", "nonce=1O32");
 	edited("bad-key-id-0", text, "key_id=3", "key_id=0");
-	edited("bad-header", text, "reset file 1", "reset file 2");
+	edited("bad-header", text, "reset file 1", "reset file 3");
+	edited("bad-v1-under-v2-header", text, "reset file 1",
+	    "reset file 2");
 	edited("bad-account-name", text, "account=admin", "account=ad*in");
 	edited("bad-order", text, "account=admin\naction=set-password",
 	    "action=set-password\naccount=admin");
@@ -447,6 +587,7 @@ reset_files(void)
 	*strstr(other, "issued=") = '\0';
 	put_text("reset_file", "bad-cut-short", other);
 	put_text("reset_file", "bad-empty", "");
+	reset_files_v2(&f);
 }
 
 int

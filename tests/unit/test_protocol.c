@@ -3,7 +3,9 @@
  * derivation against hand-assembled messages and pinned vectors, the
  * request's bit layout read back bit by bit, round trips of random
  * requests, every single bit flip of a request refused, and reset codes
- * bound to every field they answer, with every typo in them caught.
+ * bound to every field they answer, with every typo in them caught; in
+ * both versions, version 2's account store bound into requests and codes
+ * alike, and neither version's request or code taken for the other's.
  *
  * The pinned vectors (keys, the request text, the codes) were checked
  * against an independent Python implementation (hashlib.blake2b with a
@@ -21,6 +23,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include <ctype.h>
+#include <limits.h>
 #include <qrencode.h>
 #include <sodium.h>
 
@@ -35,6 +38,7 @@
 #define REQ_SYMBOLS_MAX 200
 #define REQ_BYTES_MAX 128
 #define HEADER_BITS 120		/* version, flags, key id, nonce, day */
+#define STORE_BITS 4		/* version 2, after the day */
 #define CODE_TEXT_LEN 29	/* 25 symbols, 4 hyphens */
 
 /* The test vector: master 00 01 .. 1f, key id 1, serial SN0012345678. */
@@ -51,6 +55,21 @@
 	"CEXP5J-ZPWHAP-H0TQGS"
 #define VECTOR_CODE_SET_PASSWORD "25VZJ-0SHX4-MA0RC-3G9JX-K2V08"
 #define VECTOR_CODE_FACTORY_RESET "28A07-2H1QJ-8FPCF-SM48D-Q5NV2"
+/* vector_request_v2(5) under the vector's keys, its compact form and its
+ * codes; then the same for store 0. Pinned from the same Python
+ * implementation, extended to version 2 as protocol.h specifies it. */
+#define VECTOR_V2_STORE 5
+#define VECTOR_V2_REQUEST_TEXT \
+	"400035-851MAX-HT99D8-6MYMAD-JKD4A4-RWBG0V-0221HC-0MC743-2S4Z1F-" \
+	"CRMAR0-8WSHP0-ER2T0T"
+#define VECTOR_V2_COMPACT \
+	"U40003851MAHT99D6MYMAJKD4ARWBG00221H0MC742S4Z1CRMAR8WSHPER2T0"
+#define VECTOR_V2_CODE_SET_PASSWORD "456X2-2T1JW-R4A4K-EYXH1-B0X62"
+#define VECTOR_V2_CODE_FACTORY_RESET "48SNZ-4MKW8-V8EAV-SR6BZ-A16E6"
+#define VECTOR_V2_STORE_0_REQUEST_TEXT \
+	"400035-851MAX-HT99D8-6MYMAD-JKD401-RWBG0V-0221HC-0MC743-2S4Z1F-" \
+	"CRTY0K-71V8YG-R4JAEE"
+#define VECTOR_V2_STORE_0_CODE_SET_PASSWORD "46YNZ-FPTNK-B90CY-JB5ZW-0MCF6"
 
 struct keys {
 	uint8_t device[PROTOCOL_KEY_BYTES];
@@ -131,6 +150,15 @@ vector_request(struct protocol_request *r)
 	strcpy(r->account, "admin");
 }
 
+/* The vector request in version 2, for STORE. */
+static void
+vector_request_v2(struct protocol_request *r, unsigned store)
+{
+	vector_request(r);
+	r->version = 2;
+	r->store = store;
+}
+
 static void
 random_name(char *out, size_t len)
 {
@@ -153,12 +181,28 @@ random_request(struct protocol_request *r)
 	random_name(r->account, 1 + randombytes_uniform(PROTOCOL_NAME_MAX));
 }
 
+/* A random version-2 request, of a random store. */
+static void
+random_request_v2(struct protocol_request *r)
+{
+	random_request(r);
+	r->version = 2;
+	r->store = randombytes_uniform(PROTOCOL_STORE_MAX + 1);
+}
+
+/* R's version as written: 0 is 1 (protocol.h). */
+static unsigned
+version_of(const struct protocol_request *r)
+{
+	return r->version == 0 ? 1 : r->version;
+}
+
 /* Bits before the MAC, and the text length the spec implies. */
 static size_t
 field_bits(const struct protocol_request *r)
 {
-	return HEADER_BITS + 5 + 6 * strlen(r->serial) + 5 +
-	    6 * strlen(r->account);
+	return HEADER_BITS + (version_of(r) == 2 ? STORE_BITS : 0) + 5 +
+	    6 * strlen(r->serial) + 5 + 6 * strlen(r->account);
 }
 
 static size_t
@@ -177,6 +221,8 @@ static void
 assert_request_equal(const struct protocol_request *a,
     const struct protocol_request *b)
 {
+	assert_int_equal(version_of(a), version_of(b));
+	assert_int_equal(a->store, b->store);
 	assert_int_equal(a->key_id, b->key_id);
 	assert_int_equal(a->demo, b->demo);
 	assert_memory_equal(a->nonce, b->nonce, PROTOCOL_NONCE_BYTES);
@@ -430,21 +476,27 @@ static void
 check_layout(const char *text, const struct protocol_request *r,
     const uint8_t request_key[PROTOCOL_KEY_BYTES])
 {
-	static const char ctx[] = "nvr-recovery request v1";
-	uint8_t b[REQ_BYTES_MAX], msg[sizeof(ctx) - 1 + REQ_BYTES_MAX];
+	static const char ctx_v1[] = "nvr-recovery request v1";
+	static const char ctx_v2[] = "nvr-recovery request v2";
+	const char *ctx = version_of(r) == 2 ? ctx_v2 : ctx_v1;
+	uint8_t b[REQ_BYTES_MAX], msg[sizeof(ctx_v1) - 1 + REQ_BYTES_MAX];
 	uint8_t hash[32];
 	size_t count = text_bits(text, PROTOCOL_REQUEST_GROUP, b, sizeof(b));
-	size_t pos, i, nb, total = count * 5;
+	size_t pos, i, nb, total = count * 5, n = strlen(ctx);
 	const char *names[2] = { r->serial, r->account };
 	int k;
 
-	assert_int_equal(get_bits(b, 0, 4), 1);
+	assert_int_equal(get_bits(b, 0, 4), version_of(r));
 	assert_int_equal(get_bits(b, 4, 4), r->demo ? 8 : 0);
 	assert_int_equal(get_bits(b, 8, 16), r->key_id);
 	for (i = 0; i < PROTOCOL_NONCE_BYTES; i++)
 		assert_int_equal(get_bits(b, 24 + 8 * i, 8), r->nonce[i]);
 	assert_int_equal(get_bits(b, 104, 16), r->day);
 	pos = HEADER_BITS;
+	if (version_of(r) == 2) {
+		assert_int_equal(get_bits(b, pos, STORE_BITS), r->store);
+		pos += STORE_BITS;
+	}
 	for (k = 0; k < 2; k++) {
 		size_t len = strlen(names[k]);
 
@@ -457,13 +509,12 @@ check_layout(const char *text, const struct protocol_request *r,
 	assert_int_equal(pos, field_bits(r));
 	/* MAC over the context and the field bytes, last one zero-padded. */
 	nb = (pos + 7) / 8;
-	memcpy(msg, ctx, sizeof(ctx) - 1);
-	memcpy(msg + sizeof(ctx) - 1, b, nb);
+	memcpy(msg, ctx, n);
+	memcpy(msg + n, b, nb);
 	if (pos % 8 != 0)
-		msg[sizeof(ctx) - 1 + nb - 1] &=
-		    (uint8_t)(0xff00u >> (pos % 8));
-	assert_int_equal(crypto_generichash(hash, sizeof(hash), msg,
-	    sizeof(ctx) - 1 + nb, request_key, PROTOCOL_KEY_BYTES), 0);
+		msg[n + nb - 1] &= (uint8_t)(0xff00u >> (pos % 8));
+	assert_int_equal(crypto_generichash(hash, sizeof(hash), msg, n + nb,
+	    request_key, PROTOCOL_KEY_BYTES), 0);
 	for (i = 0; i < PROTOCOL_MAC_BYTES; i++, pos += 8)
 		assert_int_equal(get_bits(b, pos, 8), hash[i]);
 	assert_true(total - pos < 25);
@@ -836,7 +887,10 @@ test_protocol_request_decode_nok_fields(void **state)
 	(void)state;
 	/* The vector: 232 field bits, 64 MAC bits, 4 padding bits. */
 	assert_edit(0, 4, 1, 0);		/* unchanged: decodes */
-	assert_edit(0, 4, 2, -EPROTO);		/* version 2 */
+	/* Relabelled version 2: a store would be read where the serial's
+	 * length is, and the rest shifts by 4 bits; it no longer parses. */
+	assert_edit(0, 4, 2, -EPROTO);
+	assert_edit(0, 4, 3, -EPROTO);		/* version 3 */
 	assert_edit(0, 4, 0, -EPROTO);
 	assert_edit(0, 4, 15, -EPROTO);
 	assert_edit(4, 4, 8, 0);		/* demo: decodes */
@@ -1255,6 +1309,536 @@ test_protocol_code_check_nok_every_typo(void **state)
 }
 
 /* ------------------------------------------------------------------ */
+/* Version 2: the account store                                        */
+
+/* Version 0 is version 1: a zeroed struct (every caller before version
+ * 2) makes the very bytes it made before, requests and codes. */
+static void
+test_protocol_version_0_is_1(void **state)
+{
+	struct protocol_request r;
+	struct keys k;
+	char text[PROTOCOL_REQUEST_TEXT_MAX];
+	char code[PROTOCOL_CODE_TEXT_MAX];
+
+	(void)state;
+	vector_keys(&k);
+	vector_request(&r);
+	assert_int_equal(r.version, 0);
+	assert_int_equal(protocol_request_encode(&r, k.request, text,
+	    sizeof(text)), 83);
+	assert_string_equal(text, VECTOR_REQUEST_TEXT);
+	r.version = 1;
+	assert_int_equal(protocol_request_encode(&r, k.request, text,
+	    sizeof(text)), 83);
+	assert_string_equal(text, VECTOR_REQUEST_TEXT);
+	r.version = 0;
+	assert_int_equal(protocol_code_make(&r, PROTOCOL_SET_PASSWORD, k.code,
+	    code, sizeof(code)), CODE_TEXT_LEN);
+	assert_string_equal(code, VECTOR_CODE_SET_PASSWORD);
+	assert_code(VECTOR_CODE_SET_PASSWORD, &r, PROTOCOL_SET_PASSWORD,
+	    k.code, 0, 0);
+	r.version = 1;
+	assert_code(VECTOR_CODE_SET_PASSWORD, &r, PROTOCOL_SET_PASSWORD,
+	    k.code, 0, 0);
+}
+
+/* The pinned version-2 request: its text, its bits read back by hand
+ * (the store after the day), its compact form, decoded with its store. */
+static void
+test_protocol_request_v2_encode_ok_vector(void **state)
+{
+	struct protocol_request r, got;
+	struct keys k;
+	uint8_t mac[PROTOCOL_MAC_BYTES];
+	char text[PROTOCOL_REQUEST_TEXT_MAX];
+	size_t bad;
+
+	(void)state;
+	vector_keys(&k);
+	vector_request_v2(&r, VECTOR_V2_STORE);
+	/* 300 bits: the 4 of the store fill version 1's padding. */
+	assert_int_equal(field_bits(&r) + 64, 300);
+	assert_int_equal(protocol_request_encode(&r, k.request, text,
+	    sizeof(text)), 83);
+	assert_string_equal(text, VECTOR_V2_REQUEST_TEXT);
+	check_layout(text, &r, k.request);
+	assert_int_equal(decode(text, &got, mac, &bad), 0);
+	assert_int_equal(got.version, 2);
+	assert_int_equal(got.store, VECTOR_V2_STORE);
+	assert_request_equal(&got, &r);
+	assert_int_equal(protocol_request_verify(&got, mac, k.request), 0);
+
+	assert_int_equal(protocol_request_encode_compact(&r, k.request, text,
+	    sizeof(text)), 61);
+	assert_string_equal(text, VECTOR_V2_COMPACT);
+	assert_int_equal(decode(text, &got, mac, &bad), 0);
+	assert_request_equal(&got, &r);
+	assert_int_equal(protocol_request_verify(&got, mac, k.request), 0);
+
+	/* Store 0 in version 2 is no version-1 request. */
+	vector_request_v2(&r, 0);
+	assert_int_equal(protocol_request_encode(&r, k.request, text,
+	    sizeof(text)), 83);
+	assert_string_equal(text, VECTOR_V2_STORE_0_REQUEST_TEXT);
+	check_layout(text, &r, k.request);
+	assert_int_equal(decode(text, &got, mac, &bad), 0);
+	assert_int_equal(got.version, 2);
+	assert_int_equal(got.store, 0);
+	assert_int_equal(protocol_request_verify(&got, mac, k.request), 0);
+	/* The v1 vector decodes as version 1, store 0. */
+	assert_int_equal(decode(VECTOR_REQUEST_TEXT, &got, mac, &bad), 0);
+	assert_int_equal(got.version, 1);
+	assert_int_equal(got.store, 0);
+}
+
+/* Every store, random requests, both forms: what is encoded decodes to
+ * the same fields, store included, with a MAC that verifies; the
+ * lengths are the ones the layout implies. */
+static void
+test_protocol_request_v2_ok_round_trip_every_store(void **state)
+{
+	struct protocol_request r, got;
+	struct keys k;
+	uint8_t master[PROTOCOL_KEY_BYTES], mac[PROTOCOL_MAC_BYTES];
+	char text[PROTOCOL_REQUEST_TEXT_MAX], squashed[TEXT_MAX];
+	size_t bad;
+	int len;
+
+	(void)state;
+	randombytes_buf(master, sizeof(master));
+	for (unsigned store = 0; store <= PROTOCOL_STORE_MAX; store++) {
+		for (int i = 0; i < 30; i++) {
+			random_request_v2(&r);
+			r.store = store;
+			derive(master, r.key_id, r.serial, &k);
+			len = protocol_request_encode(&r, k.request, text,
+			    sizeof(text));
+			assert_int_equal(len, request_text_len(&r));
+			if (i < 3)
+				check_layout(text, &r, k.request);
+			memset(&got, 0x55, sizeof(got));
+			assert_int_equal(decode(text, &got, mac, &bad), 0);
+			assert_int_equal(bad, 0);
+			assert_int_equal(got.version, 2);
+			assert_request_equal(&got, &r);
+			assert_int_equal(protocol_request_verify(&got, mac,
+			    k.request), 0);
+			squash_lower(text, squashed);
+			assert_int_equal(decode(squashed, &got, mac, &bad), 0);
+			assert_request_equal(&got, &r);
+
+			len = protocol_request_encode_compact(&r, k.request,
+			    text, sizeof(text));
+			assert_int_equal(len, 1 + (field_bits(&r) + 64 + 4) /
+			    5);
+			assert_int_equal(decode(text, &got, mac, &bad), 0);
+			assert_request_equal(&got, &r);
+			assert_int_equal(protocol_request_verify(&got, mac,
+			    k.request), 0);
+		}
+	}
+	/* The longest still fits the text buffer: 23 groups. */
+	random_request_v2(&r);
+	random_name(r.serial, PROTOCOL_NAME_MAX);
+	random_name(r.account, PROTOCOL_NAME_MAX);
+	assert_int_equal(request_groups(&r), 23);
+	assert_int_equal(protocol_request_encode(&r, k.request, text,
+	    sizeof(text)), 160);
+}
+
+/* A store a version cannot hold, or a version there is not, is refused
+ * at encode, in both forms, and no code is made for it. */
+static void
+test_protocol_request_v2_encode_nok_store(void **state)
+{
+	struct protocol_request r;
+	struct keys k;
+	char text[PROTOCOL_REQUEST_TEXT_MAX];
+
+	(void)state;
+	vector_keys(&k);
+#define V2_ENCODE_NOK(field_change) do {				\
+		vector_request_v2(&r, 0);				\
+		field_change;						\
+		memset(text, 'x', sizeof(text));			\
+		assert_int_equal(protocol_request_encode(&r, k.request, text, \
+		    sizeof(text)), -EINVAL);				\
+		assert_string_equal(text, "");				\
+		memset(text, 'x', sizeof(text));			\
+		assert_int_equal(protocol_request_encode_compact(&r,	\
+		    k.request, text, sizeof(text)), -EINVAL);		\
+		assert_string_equal(text, "");				\
+		assert_int_equal(protocol_code_make(&r,			\
+		    PROTOCOL_SET_PASSWORD, k.code, text, sizeof(text)),	\
+		    -EINVAL);						\
+		assert_code(VECTOR_CODE_SET_PASSWORD, &r,		\
+		    PROTOCOL_SET_PASSWORD, k.code, -EINVAL, 0);		\
+	} while (0)
+	V2_ENCODE_NOK(r.store = PROTOCOL_STORE_MAX + 1);
+	V2_ENCODE_NOK(r.store = 255);
+	V2_ENCODE_NOK(r.store = UINT_MAX);
+	/* Version 1 has no store field: only 0 can be meant. */
+	V2_ENCODE_NOK((r.version = 1, r.store = 1));
+	V2_ENCODE_NOK((r.version = 0, r.store = 1));
+	V2_ENCODE_NOK((r.version = 1, r.store = PROTOCOL_STORE_MAX));
+	V2_ENCODE_NOK(r.version = 3);
+	V2_ENCODE_NOK(r.version = 15);
+	V2_ENCODE_NOK(r.version = UINT_MAX);
+#undef V2_ENCODE_NOK
+	vector_request_v2(&r, PROTOCOL_STORE_MAX);
+	assert_int_equal(protocol_request_encode(&r, k.request, text,
+	    sizeof(text)), 83);
+	/* And verify says no for what encode refuses. */
+	{
+		uint8_t mac[PROTOCOL_MAC_BYTES] = { 0 };
+
+		r.store = PROTOCOL_STORE_MAX + 1;
+		assert_int_equal(protocol_request_verify(&r, mac, k.request),
+		    -EACCES);
+	}
+}
+
+/* The MAC covers the store: a request whose store nibble was changed
+ * (and its check symbols made right, as a forger would) decodes to the
+ * other store, and its MAC does not verify; in the compact form too.
+ * A request whose MAC left the store out would pass here. */
+static void
+test_protocol_request_v2_nok_store_tampered(void **state)
+{
+	struct protocol_request r, got;
+	struct keys k;
+	uint8_t b[REQ_BYTES_MAX], f[REQ_BYTES_MAX], mac[PROTOCOL_MAC_BYTES];
+	char text[PROTOCOL_REQUEST_TEXT_MAX], forged[PROTOCOL_REQUEST_TEXT_MAX];
+	uint8_t symbols[REQ_SYMBOLS_MAX];
+	size_t count, bad, i;
+
+	(void)state;
+	vector_keys(&k);
+	vector_request_v2(&r, VECTOR_V2_STORE);
+	assert_int_equal(protocol_request_encode(&r, k.request, text,
+	    sizeof(text)), 83);
+	count = text_bits(text, PROTOCOL_REQUEST_GROUP, b, sizeof(b));
+	for (unsigned store = 0; store <= PROTOCOL_STORE_MAX; store++) {
+		memcpy(f, b, sizeof(f));
+		set_bits(f, HEADER_BITS, STORE_BITS, store);
+		bits_text(f, count, PROTOCOL_REQUEST_GROUP, forged,
+		    sizeof(forged));
+		assert_int_equal(decode(forged, &got, mac, &bad), 0);
+		assert_int_equal(got.store, store);
+		assert_int_equal(protocol_request_verify(&got, mac, k.request),
+		    store == VECTOR_V2_STORE ? 0 : -EACCES);
+		/* The same bits in the compact form. */
+		code32_from_bytes(f, sizeof(f), symbols, 60);
+		forged[0] = PROTOCOL_COMPACT_MARK;
+		for (i = 0; i < 60; i++)
+			forged[i + 1] = CODE32_ALPHABET[symbols[i]];
+		forged[61] = '\0';
+		assert_int_equal(decode(forged, &got, mac, &bad), 0);
+		assert_int_equal(got.store, store);
+		assert_int_equal(protocol_request_verify(&got, mac, k.request),
+		    store == VECTOR_V2_STORE ? 0 : -EACCES);
+	}
+	/* The decoded request with only its store changed, likewise. */
+	assert_int_equal(decode(text, &got, mac, &bad), 0);
+	for (unsigned store = 0; store <= PROTOCOL_STORE_MAX; store++) {
+		got.store = store;
+		assert_int_equal(protocol_request_verify(&got, mac, k.request),
+		    store == VECTOR_V2_STORE ? 0 : -EACCES);
+	}
+}
+
+/* A request's MAC is bound to its version: a version-2 request of store
+ * 0 read as a version-1 one (the same fields) does not verify, nor the
+ * other way round; and relabelling the version bits never makes a
+ * request of the other version that verifies. */
+static void
+test_protocol_request_v2_nok_cross_version(void **state)
+{
+	struct protocol_request r, got;
+	struct keys k;
+	uint8_t b[REQ_BYTES_MAX], mac[PROTOCOL_MAC_BYTES];
+	char text[PROTOCOL_REQUEST_TEXT_MAX];
+	size_t count, bad;
+	int rc;
+
+	(void)state;
+	vector_keys(&k);
+	vector_request_v2(&r, 0);
+	assert_int_equal(protocol_request_encode(&r, k.request, text,
+	    sizeof(text)), 83);
+	assert_int_equal(decode(text, &got, mac, &bad), 0);
+	got.version = 1;
+	assert_int_equal(protocol_request_verify(&got, mac, k.request),
+	    -EACCES);
+	got.version = 0;
+	assert_int_equal(protocol_request_verify(&got, mac, k.request),
+	    -EACCES);
+	assert_int_equal(decode(VECTOR_REQUEST_TEXT, &got, mac, &bad), 0);
+	got.version = 2;
+	assert_int_equal(protocol_request_verify(&got, mac, k.request),
+	    -EACCES);
+	/* The version nibble relabelled, check symbols made right. */
+	for (unsigned to = 0; to < 16; to++) {
+		const char *texts[2] = { VECTOR_REQUEST_TEXT,
+		    VECTOR_V2_STORE_0_REQUEST_TEXT };
+
+		for (size_t t = 0; t < 2; t++) {
+			if (to == t + 1)
+				continue;
+			count = text_bits(texts[t], PROTOCOL_REQUEST_GROUP,
+			    b, sizeof(b));
+			set_bits(b, 0, 4, to);
+			bits_text(b, count, PROTOCOL_REQUEST_GROUP, text,
+			    sizeof(text));
+			rc = decode(text, &got, mac, &bad);
+			if (rc == 0)
+				assert_int_equal(protocol_request_verify(&got,
+				    mac, k.request), -EACCES);
+			else
+				assert_true(rc == -EPROTO || rc == -E2BIG);
+			if (to == 0 || to > 2)
+				assert_int_equal(rc, -EPROTO);
+		}
+	}
+}
+
+/* Every single bit of random version-2 requests flipped: no request, or
+ * one whose MAC does not verify. */
+static void
+test_protocol_request_v2_nok_every_bit_flip(void **state)
+{
+	struct protocol_request r, got;
+	struct keys k;
+	uint8_t master[PROTOCOL_KEY_BYTES], b[REQ_BYTES_MAX], f[REQ_BYTES_MAX];
+	uint8_t mac[PROTOCOL_MAC_BYTES];
+	char text[PROTOCOL_REQUEST_TEXT_MAX], forged[PROTOCOL_REQUEST_TEXT_MAX];
+	size_t count, bit, bad, access = 0, store_bits = 0;
+	int i, rc;
+
+	(void)state;
+	randombytes_buf(master, sizeof(master));
+	for (i = 0; i < FLIP_REQUESTS; i++) {
+		random_request_v2(&r);
+		derive(master, r.key_id, r.serial, &k);
+		assert_true(protocol_request_encode(&r, k.request, text,
+		    sizeof(text)) > 0);
+		count = text_bits(text, PROTOCOL_REQUEST_GROUP, b, sizeof(b));
+		for (bit = 0; bit < count * 5; bit++) {
+			memcpy(f, b, sizeof(f));
+			f[bit / 8] ^= (uint8_t)(0x80u >> (bit % 8));
+			bits_text(f, count, PROTOCOL_REQUEST_GROUP, forged,
+			    sizeof(forged));
+			rc = decode(forged, &got, mac, &bad);
+			if (rc == 0) {
+				assert_int_equal(protocol_request_verify(&got,
+				    mac, k.request), -EACCES);
+				access++;
+				store_bits += bit >= HEADER_BITS &&
+				    bit < HEADER_BITS + STORE_BITS;
+				continue;
+			}
+			assert_true(rc == -EPROTO || rc == -E2BIG);
+		}
+	}
+	assert_true(access > 0);
+	/* Every flip of a store bit decodes, and only the MAC refuses it. */
+	assert_int_equal(store_bits, (size_t)FLIP_REQUESTS * STORE_BITS);
+}
+
+/* The version-2 codes of the pinned request: by hand, the MAC is over
+ * "nvr-recovery code v2" and version 1's fields with the store byte
+ * before the account; version nibble 2. */
+static void
+test_protocol_code_v2_make_ok_vector(void **state)
+{
+	static const char ctx[] = "nvr-recovery code v2";
+	struct protocol_request r;
+	struct keys k;
+	uint8_t msg[128], hash[32], b[16];
+	char text[PROTOCOL_CODE_TEXT_MAX];
+	size_t n = sizeof(ctx) - 1, i;
+
+	(void)state;
+	vector_keys(&k);
+	vector_request_v2(&r, VECTOR_V2_STORE);
+	assert_int_equal(protocol_code_make(&r, PROTOCOL_SET_PASSWORD, k.code,
+	    text, sizeof(text)), CODE_TEXT_LEN);
+	assert_string_equal(text, VECTOR_V2_CODE_SET_PASSWORD);
+	memcpy(msg, ctx, n);
+	msg[n++] = 0;
+	msg[n++] = 1;
+	msg[n++] = 12;
+	memcpy(msg + n, VECTOR_SERIAL, 12);
+	n += 12;
+	memcpy(msg + n, r.nonce, PROTOCOL_NONCE_BYTES);
+	n += PROTOCOL_NONCE_BYTES;
+	msg[n++] = VECTOR_V2_STORE;
+	msg[n++] = 5;
+	memcpy(msg + n, "admin", 5);
+	n += 5;
+	msg[n++] = PROTOCOL_SET_PASSWORD;
+	assert_int_equal(crypto_generichash(hash, sizeof(hash), msg, n,
+	    k.code, sizeof(k.code)), 0);
+	assert_int_equal(text_bits(text, PROTOCOL_CODE_GROUP, b, sizeof(b)),
+	    PROTOCOL_CODE_SYMBOLS);
+	assert_int_equal(get_bits(b, 0, 4), 2);
+	assert_int_equal(get_bits(b, 4, 4), PROTOCOL_SET_PASSWORD);
+	for (i = 0; i < 11; i++)
+		assert_int_equal(get_bits(b, 8 + 8 * i, 8), hash[i]);
+	assert_int_equal(get_bits(b, 96, 4), hash[11] >> 4);
+	assert_true(protocol_code_well_typed(text));
+
+	assert_int_equal(protocol_code_make(&r, PROTOCOL_FACTORY_RESET,
+	    k.code, text, sizeof(text)), CODE_TEXT_LEN);
+	assert_string_equal(text, VECTOR_V2_CODE_FACTORY_RESET);
+	assert_code(VECTOR_V2_CODE_SET_PASSWORD, &r, PROTOCOL_SET_PASSWORD,
+	    k.code, 0, 0);
+	assert_code(VECTOR_V2_CODE_FACTORY_RESET, &r, PROTOCOL_FACTORY_RESET,
+	    k.code, 0, 0);
+	assert_code("456x22t1jwr4a4keyxh1b0x62", &r, PROTOCOL_SET_PASSWORD,
+	    k.code, 0, 0);
+	vector_request_v2(&r, 0);
+	assert_int_equal(protocol_code_make(&r, PROTOCOL_SET_PASSWORD, k.code,
+	    text, sizeof(text)), CODE_TEXT_LEN);
+	assert_string_equal(text, VECTOR_V2_STORE_0_CODE_SET_PASSWORD);
+}
+
+/* The case the store is for: a code made for "admin" in store 0 does
+ * nothing for "admin" in store 1 (the same request otherwise), nor in
+ * any other store; each store's own code works only there. */
+static void
+test_protocol_code_check_nok_other_store(void **state)
+{
+	struct protocol_request r, other;
+	struct keys k;
+	char text[PROTOCOL_CODE_TEXT_MAX], codes[16][PROTOCOL_CODE_TEXT_MAX];
+
+	(void)state;
+	vector_keys(&k);
+	vector_request_v2(&r, 0);
+	assert_int_equal(protocol_code_make(&r, PROTOCOL_SET_PASSWORD, k.code,
+	    text, sizeof(text)), CODE_TEXT_LEN);
+	assert_code(text, &r, PROTOCOL_SET_PASSWORD, k.code, 0, 0);
+	other = r;
+	other.store = 1;
+	assert_code(text, &other, PROTOCOL_SET_PASSWORD, k.code, -EACCES, 0);
+
+	for (unsigned s = 0; s <= PROTOCOL_STORE_MAX; s++) {
+		vector_request_v2(&r, s);
+		assert_int_equal(protocol_code_make(&r, PROTOCOL_SET_PASSWORD,
+		    k.code, codes[s], sizeof(codes[s])), CODE_TEXT_LEN);
+	}
+	for (unsigned s = 0; s <= PROTOCOL_STORE_MAX; s++) {
+		vector_request_v2(&r, s);
+		for (unsigned c = 0; c <= PROTOCOL_STORE_MAX; c++)
+			assert_code(codes[c], &r, PROTOCOL_SET_PASSWORD,
+			    k.code, c == s ? 0 : -EACCES, 0);
+	}
+	/* Factory reset too: its code is bound to the request's store. */
+	vector_request_v2(&r, 0);
+	assert_int_equal(protocol_code_make(&r, PROTOCOL_FACTORY_RESET,
+	    k.code, text, sizeof(text)), CODE_TEXT_LEN);
+	other = r;
+	other.store = 1;
+	assert_code(text, &other, PROTOCOL_FACTORY_RESET, k.code, -EACCES, 0);
+}
+
+/* A version-1 code never answers a version-2 request and the other way
+ * round, for the same fields (store 0): the version nibble and the
+ * domain string differ. Relabelling the nibble does not help. */
+static void
+test_protocol_code_check_nok_other_version(void **state)
+{
+	struct protocol_request v1, v2;
+	struct keys k;
+	uint8_t b[16];
+	char text[PROTOCOL_CODE_TEXT_MAX];
+	enum protocol_action action;
+
+	(void)state;
+	vector_keys(&k);
+	vector_request(&v1);
+	vector_request_v2(&v2, 0);
+	for (action = PROTOCOL_SET_PASSWORD; action <= PROTOCOL_FACTORY_RESET;
+	    action++) {
+		char code1[PROTOCOL_CODE_TEXT_MAX];
+		char code2[PROTOCOL_CODE_TEXT_MAX];
+
+		assert_int_equal(protocol_code_make(&v1, action, k.code, code1,
+		    sizeof(code1)), CODE_TEXT_LEN);
+		assert_int_equal(protocol_code_make(&v2, action, k.code, code2,
+		    sizeof(code2)), CODE_TEXT_LEN);
+		assert_true(protocol_code_well_typed(code1));
+		assert_true(protocol_code_well_typed(code2));
+		assert_code(code1, &v1, action, k.code, 0, 0);
+		assert_code(code2, &v2, action, k.code, 0, 0);
+		assert_code(code1, &v2, action, k.code, -EACCES, 0);
+		assert_code(code2, &v1, action, k.code, -EACCES, 0);
+		/* A v1 code with its nibble made 2, and a v2 code made 1. */
+		text_bits(code1, PROTOCOL_CODE_GROUP, b, sizeof(b));
+		set_bits(b, 0, 4, 2);
+		bits_text(b, PROTOCOL_CODE_SYMBOLS, PROTOCOL_CODE_GROUP, text,
+		    sizeof(text));
+		assert_code(text, &v2, action, k.code, -EACCES, 0);
+		text_bits(code2, PROTOCOL_CODE_GROUP, b, sizeof(b));
+		set_bits(b, 0, 4, 1);
+		bits_text(b, PROTOCOL_CODE_SYMBOLS, PROTOCOL_CODE_GROUP, text,
+		    sizeof(text));
+		assert_code(text, &v1, action, k.code, -EACCES, 0);
+	}
+}
+
+/* Random version-2 codes: bound to every field version 1 binds, and to
+ * the store; every typo is still a typo. */
+static void
+test_protocol_code_v2_check_nok_bound_to_everything(void **state)
+{
+	struct protocol_request r, other;
+	struct keys k;
+	uint8_t master[PROTOCOL_KEY_BYTES];
+	char text[PROTOCOL_CODE_TEXT_MAX];
+	int i;
+
+	(void)state;
+	randombytes_buf(master, sizeof(master));
+	for (i = 0; i < 40; i++) {
+		random_request_v2(&r);
+		derive(master, r.key_id, r.serial, &k);
+		assert_int_equal(protocol_code_make(&r, PROTOCOL_SET_PASSWORD,
+		    k.code, text, sizeof(text)), CODE_TEXT_LEN);
+		assert_code(text, &r, PROTOCOL_SET_PASSWORD, k.code, 0, 0);
+		assert_code(text, &r, PROTOCOL_FACTORY_RESET, k.code, -EACCES,
+		    0);
+		other = r;
+		other.store = (r.store + 1 + randombytes_uniform(
+		    PROTOCOL_STORE_MAX)) % (PROTOCOL_STORE_MAX + 1);
+		assert_code(text, &other, PROTOCOL_SET_PASSWORD, k.code,
+		    -EACCES, 0);
+		other = r;
+		other.serial[0] = other.serial[0] == 'Q' ? 'R' : 'Q';
+		assert_code(text, &other, PROTOCOL_SET_PASSWORD, k.code,
+		    -EACCES, 0);
+		other = r;
+		other.key_id = r.key_id == 65535 ? 1 : r.key_id + 1;
+		assert_code(text, &other, PROTOCOL_SET_PASSWORD, k.code,
+		    -EACCES, 0);
+		other = r;
+		other.account[0] = other.account[0] == 'Q' ? 'R' : 'Q';
+		assert_code(text, &other, PROTOCOL_SET_PASSWORD, k.code,
+		    -EACCES, 0);
+		other = r;
+		other.nonce[randombytes_uniform(PROTOCOL_NONCE_BYTES)] ^= 0x04;
+		assert_code(text, &other, PROTOCOL_SET_PASSWORD, k.code,
+		    -EACCES, 0);
+		/* A typo in the first group. */
+		text[2] = text[2] == 'X' ? 'Y' : 'X';
+		assert_code(text, &r, PROTOCOL_SET_PASSWORD, k.code, -EINVAL,
+		    1);
+	}
+}
+
+/* ------------------------------------------------------------------ */
 /* The compact form, for QR codes and URLs                             */
 
 static void
@@ -1336,52 +1920,100 @@ test_protocol_request_compact_nok_every_symbol_changed(void **state)
 	    -EINVAL);
 }
 
+/* The QR code of PREFIX's first N characters and TEXT: its version
+ * (smallest that holds it) at error correction M, by libqrencode. */
+static int
+qr_version(const char *prefix, size_t n, const char *text)
+{
+	char url[256];
+	QRcode *qr;
+	int version;
+
+	snprintf(url, sizeof(url), "%.*s%s", (int)n, prefix, text);
+	qr = QRcode_encodeString(url, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+	assert_non_null(qr);
+	version = qr->version;
+	QRcode_free(qr);
+	return version;
+}
+
+/*
+ * The longest prefix (of a URL in capitals, as the config's url advises:
+ * the QR code's alphanumeric mode) that keeps the compact form of R's
+ * request at QR version 4 or below at error correction M, the least over
+ * TRIES random nonces (a run of digits in a request can only make its
+ * code smaller); *LEN is the compact form's length.
+ */
+static size_t
+qr_prefix_budget(struct protocol_request *r, int tries, size_t *len)
+{
+	static const char prefix[] =
+	    "HTTPS://SUPPORT.NVR.EXAMPLE.COM/RECOVERY/R/";	/* 43 */
+	uint8_t key[PROTOCOL_KEY_BYTES];
+	char text[PROTOCOL_REQUEST_TEXT_MAX];
+	size_t least = sizeof(prefix) - 1, n;
+
+	for (int t = 0; t < tries; t++) {
+		randombytes_buf(key, sizeof(key));
+		randombytes_buf(r->nonce, sizeof(r->nonce));
+		assert_true(protocol_request_encode_compact(r, key, text,
+		    sizeof(text)) > 0);
+		*len = strlen(text);
+		/* Every prefix up to N fits, not only N itself. */
+		for (n = 0; n < sizeof(prefix) && qr_version(prefix, n,
+		    text) <= 4; n++)
+			;
+		assert_true(n > 0 && n < sizeof(prefix));
+		if (n - 1 < least)
+			least = n - 1;
+	}
+	return least;
+}
+
 /*
  * The promise of the request format: with a URL prefix from the config,
  * the QR code stays at version 4 (33x33 modules) or below at error
  * correction M, for serial numbers up to 12 characters, account names up
- * to 8 and a prefix up to 24 characters (a 16-character serial leaves 21
- * for the prefix). Encoded by libqrencode itself.
+ * to 8 and a prefix up to 24 characters, in either version (measured: 26
+ * characters of prefix fit in version 1, 25 in version 2, whose store
+ * adds a symbol); a 16-character serial leaves 21 for the prefix in
+ * version 1, 20 in version 2. Encoded by libqrencode itself.
  */
 static void
 test_protocol_request_compact_ok_qr_version_4(void **state)
 {
-	static const char prefix[] = "HTTPS://NVR.EXAMPLE.COM/R/";	/* 26 */
-	uint8_t key[PROTOCOL_KEY_BYTES];
-	char text[PROTOCOL_REQUEST_TEXT_MAX], url[256];
 	struct protocol_request r;
-	QRcode *qr;
+	size_t budget[3], len[3], admin_len[3], budget_16[3], len_16;
 
 	(void)state;
-	randombytes_buf(key, sizeof(key));
-	vector_request(&r);
-	memset(r.serial, 'S', 12);
-	r.serial[12] = '\0';
-	strcpy(r.account, "operator");
-	assert_true(protocol_request_encode_compact(&r, key, text,
-	    sizeof(text)) > 0);
-	for (size_t n = 0; n <= 24; n++) {
-		snprintf(url, sizeof(url), "%.*s%s", (int)n, prefix, text);
-		qr = QRcode_encodeString(url, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-		assert_non_null(qr);
-		if (qr->version > 4)
-			fail_msg("%zu characters with a %zu-character prefix "
-			    "need QR version %d", strlen(url), n, qr->version);
-		QRcode_free(qr);
+	for (unsigned version = 1; version <= 2; version++) {
+		vector_request(&r);
+		r.version = version;
+		memset(r.serial, 'S', 12);
+		r.serial[12] = '\0';
+		strcpy(r.account, "admin");
+		qr_prefix_budget(&r, 1, &admin_len[version]);
+		strcpy(r.account, "operator");
+		budget[version] = qr_prefix_budget(&r, 20, &len[version]);
+		if (budget[version] < 24)
+			fail_msg("version %u: a %zu-character compact request "
+			    "leaves %zu characters of prefix, not 24", version,
+			    len[version], budget[version]);
+		/* A 16-character serial. */
+		memset(r.serial, 'S', 16);
+		r.serial[16] = '\0';
+		budget_16[version] = qr_prefix_budget(&r, 20, &len_16);
+		assert_true(budget_16[version] >= (version == 1 ? 21u : 20u));
 	}
-	print_message("compact request, 12-character serial, account "
-	    "operator: %zu characters; with a 24-character prefix: QR "
-	    "version 4-M\n", strlen(text));
-	/* A 16-character serial: 21 characters of prefix still fit. */
-	memset(r.serial, 'S', 16);
-	r.serial[16] = '\0';
-	assert_true(protocol_request_encode_compact(&r, key, text,
-	    sizeof(text)) > 0);
-	snprintf(url, sizeof(url), "%.21s%s", prefix, text);
-	qr = QRcode_encodeString(url, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-	assert_non_null(qr);
-	assert_true(qr->version <= 4);
-	QRcode_free(qr);
+	assert_int_equal(admin_len[1], 61);
+	assert_int_equal(admin_len[2], 61);
+	assert_int_equal(len[1], 64);
+	assert_int_equal(len[2], 65);
+	print_message("compact request, 12-character serial: admin %zu "
+	    "characters in version 1, %zu in version 2; operator %zu and %zu, "
+	    "whose longest prefix for QR version 4-M is %zu and %zu (a "
+	    "16-character serial: %zu and %zu)\n", admin_len[1], admin_len[2],
+	    len[1], len[2], budget[1], budget[2], budget_16[1], budget_16[2]);
 }
 
 int
@@ -1422,6 +2054,19 @@ main(void)
 		cmocka_unit_test(
 		    test_protocol_request_compact_nok_every_symbol_changed),
 		cmocka_unit_test(test_protocol_request_compact_ok_qr_version_4),
+		cmocka_unit_test(test_protocol_version_0_is_1),
+		cmocka_unit_test(test_protocol_request_v2_encode_ok_vector),
+		cmocka_unit_test(
+		    test_protocol_request_v2_ok_round_trip_every_store),
+		cmocka_unit_test(test_protocol_request_v2_encode_nok_store),
+		cmocka_unit_test(test_protocol_request_v2_nok_store_tampered),
+		cmocka_unit_test(test_protocol_request_v2_nok_cross_version),
+		cmocka_unit_test(test_protocol_request_v2_nok_every_bit_flip),
+		cmocka_unit_test(test_protocol_code_v2_make_ok_vector),
+		cmocka_unit_test(test_protocol_code_check_nok_other_store),
+		cmocka_unit_test(test_protocol_code_check_nok_other_version),
+		cmocka_unit_test(
+		    test_protocol_code_v2_check_nok_bound_to_everything),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, NULL);

@@ -5,7 +5,9 @@
  * refused at its line, every single bit flip of a valid file refused,
  * every truncation refused, signatures by another key or without the
  * context string refused, and every field of a file checked against the
- * recorder and its pending request.
+ * recorder and its pending request. Version-2 files (with the account
+ * store) likewise: pinned, round trips, their own strictness, and never
+ * taken for a version-1 file or for another store's.
  *
  * The pinned files were checked against an independent implementation
  * (Python's cryptography package, Ed25519PrivateKey.sign over the
@@ -19,6 +21,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +71,35 @@
 	"fc34d6627ed6cb4c15793885d4ec4f61241a4da0a93e2f338f4b2aef964d8c4561ba" \
 	"0c\n"
 
+/* vector_set_password_v2() signed with it: version 2, store 5. */
+#define VECTOR_V2_SET_PASSWORD_BODY \
+	"nvr-recovery reset file 2\n" \
+	"key_id=3\n" \
+	"serial=SN0012345678\n" \
+	"nonce=00112233445566778899\n" \
+	"store=5\n" \
+	"account=admin\n" \
+	"action=set-password\n" \
+	"issued=2026-11-26T15:00:00Z\n"
+#define VECTOR_V2_SET_PASSWORD VECTOR_V2_SET_PASSWORD_BODY \
+	"signature=1626a6c631e2813c87686cc90f7322778ea3fde75824586ea747b717d2" \
+	"bceaa15dbd3bc652641e48eb8f78c24121f30a4a32a327f50d0e086fb3e36d37e2f3" \
+	"09\n"
+/* vector_factory_reset_v2() signed with it: version 2, store 15, and a
+ * store line although no account line. */
+#define VECTOR_V2_FACTORY_RESET_BODY \
+	"nvr-recovery reset file 2\n" \
+	"key_id=65535\n" \
+	"serial=DEMO-0042-7731\n" \
+	"nonce=ffeeddccbbaa99887766\n" \
+	"store=15\n" \
+	"action=factory-reset\n" \
+	"issued=2026-11-26T15:00:00Z\n"
+#define VECTOR_V2_FACTORY_RESET VECTOR_V2_FACTORY_RESET_BODY \
+	"signature=7bbb438024d18ad536a35ed967c71a51fa470a38f5f7692e6b3e17194f" \
+	"0d4a72babcd28cefa2d93c6876d2d6a2ef4da5774ac27237e854b88e2ecbd26fa057" \
+	"08\n"
+
 struct vendor {
 	uint8_t pk[crypto_sign_PUBLICKEYBYTES];
 	uint8_t sk[crypto_sign_SECRETKEYBYTES];
@@ -114,9 +146,38 @@ vector_factory_reset(void)
 	return f;
 }
 
+static struct reset_file
+vector_set_password_v2(void)
+{
+	struct reset_file f = vector_set_password();
+
+	f.version = 2;
+	f.store = 5;
+	return f;
+}
+
+static struct reset_file
+vector_factory_reset_v2(void)
+{
+	struct reset_file f = vector_factory_reset();
+
+	f.version = 2;
+	f.store = 15;
+	return f;
+}
+
+/* F's version as written: 0 is 1 (reset_file.h). */
+static unsigned
+version_of(const struct reset_file *f)
+{
+	return f->version == 0 ? 1 : f->version;
+}
+
 static void
 assert_same_file(const struct reset_file *a, const struct reset_file *b)
 {
+	assert_int_equal(version_of(a), version_of(b));
+	assert_int_equal(a->store, b->store);
 	assert_int_equal(a->key_id, b->key_id);
 	assert_string_equal(a->serial, b->serial);
 	assert_memory_equal(a->nonce, b->nonce, sizeof(a->nonce));
@@ -438,10 +499,11 @@ test_reset_file_verify_nok_every_bit_flip(void **state)
 {
 	static const char *const files[] = {
 		VECTOR_SET_PASSWORD, VECTOR_FACTORY_RESET,
+		VECTOR_V2_SET_PASSWORD, VECTOR_V2_FACTORY_RESET,
 	};
 	struct vendor v;
 	struct reset_file g;
-	size_t flips = 0;
+	size_t flips = 0, total = 0;
 
 	(void)state;
 	vendor_with(&v, 0);
@@ -471,9 +533,9 @@ test_reset_file_verify_nok_every_bit_flip(void **state)
 			}
 		}
 		free(copy);
+		total += 8 * len;
 	}
-	assert_int_equal(flips, 8 * (strlen(VECTOR_SET_PASSWORD) +
-	    strlen(VECTOR_FACTORY_RESET)));
+	assert_int_equal(flips, total);
 }
 
 /* ------------------------------------------------------------------ */
@@ -486,6 +548,7 @@ test_reset_file_parse_nok_truncated(void **state)
 {
 	static const char *const files[] = {
 		VECTOR_SET_PASSWORD, VECTOR_FACTORY_RESET,
+		VECTOR_V2_SET_PASSWORD, VECTOR_V2_FACTORY_RESET,
 	};
 	struct vendor v;
 
@@ -557,7 +620,13 @@ static const struct bad_case BAD_CASES[] = {
 	{ "04\n", "04\n\n", NULL, 9, "an empty line after the signature" },
 	{ "04\n", "04\nx", NULL, 9, "a byte after the signature" },
 	/* Header. */
-	{ "file 1\n", "file 2\n", NULL, 1, "version 2" },
+	{ "file 1\n", "file 3\n", NULL, 1, "version 3" },
+	{ "file 1\n", "file 0\n", NULL, 1, "version 0" },
+	{ "file 1\n", "file 12\n", NULL, 1, "version 12" },
+	/* A version-1 file's lines under version 2's header: no store. */
+	{ "file 1\n", "file 2\n", NULL, 5, "version 2 without a store" },
+	/* A store line in a version-1 file. */
+	{ "account=", "store=0\naccount=", NULL, 5, "a store in version 1" },
 	{ "nvr-recovery", "\xef\xbb\xbfnvr-recovery", NULL, 1, "a BOM" },
 	{ "nvr-recovery", "# nvr-recovery", NULL, 1, "a comment header" },
 	{ "nvr-recovery", "\nnvr-recovery", NULL, 1, "a blank first line" },
@@ -733,6 +802,341 @@ test_reset_file_parse_factory_reset(void **state)
 	    "set-password");
 	check_bad(text, strlen(text), 5, v.pk, "set-password, no account");
 	free(text);
+}
+
+/* ------------------------------------------------------------------ */
+/* Version 2: the account store                                        */
+
+/* Version 0 is version 1: a zeroed struct writes the very bytes it wrote
+ * before; a version-1 file reads as version 1, store 0. */
+static void
+test_reset_file_version_0_is_1(void **state)
+{
+	struct reset_file f = vector_set_password(), g;
+	struct vendor v;
+	char out[RESET_FILE_TEXT_MAX];
+	size_t bad = 99;
+
+	(void)state;
+	vendor_with(&v, 0);
+	assert_int_equal(f.version, 0);
+	write_ok(&f, &v, out);
+	assert_string_equal(out, VECTOR_SET_PASSWORD);
+	f.version = 1;
+	write_ok(&f, &v, out);
+	assert_string_equal(out, VECTOR_SET_PASSWORD);
+	memset(&g, 0x5a, sizeof(g));
+	assert_int_equal(reset_file_verify(out, strlen(out), v.pk, &g, &bad),
+	    0);
+	assert_int_equal(g.version, 1);
+	assert_int_equal(g.store, 0);
+}
+
+/* The pinned version-2 files, checked by hand: header 2, the store line
+ * before the account (and in a factory-reset file too), signed under
+ * "nvr-recovery reset file v2\n". */
+static void
+test_reset_file_v2_write_ok_known_answer(void **state)
+{
+	struct reset_file f = vector_set_password_v2(), g;
+	struct vendor v;
+	char out[RESET_FILE_TEXT_MAX];
+	uint8_t msg[512], sig[crypto_sign_BYTES];
+	size_t bad = 99, n;
+
+	(void)state;
+	vendor_with(&v, 0);
+	assert_int_equal(write_ok(&f, &v, out),
+	    strlen(VECTOR_V2_SET_PASSWORD));
+	assert_string_equal(out, VECTOR_V2_SET_PASSWORD);
+	assert_string_equal(RESET_FILE_CONTEXT_2,
+	    "nvr-recovery reset file v2\n");
+	assert_string_equal(RESET_FILE_HEADER_2, "nvr-recovery reset file 2");
+	n = strlen(RESET_FILE_CONTEXT_2);
+	memcpy(msg, RESET_FILE_CONTEXT_2, n);
+	memcpy(msg + n, VECTOR_V2_SET_PASSWORD_BODY,
+	    strlen(VECTOR_V2_SET_PASSWORD_BODY));
+	n += strlen(VECTOR_V2_SET_PASSWORD_BODY);
+	assert_int_equal(sodium_hex2bin(sig, sizeof(sig), out +
+	    strlen(VECTOR_V2_SET_PASSWORD_BODY) + strlen("signature="),
+	    2 * sizeof(sig), NULL, NULL, NULL), 0);
+	assert_int_equal(crypto_sign_verify_detached(sig, msg, n, v.pk), 0);
+	memset(&g, 0x5a, sizeof(g));
+	assert_int_equal(reset_file_verify(out, strlen(out), v.pk, &g, &bad),
+	    0);
+	assert_int_equal(g.version, 2);
+	assert_int_equal(g.store, 5);
+	assert_same_file(&f, &g);
+
+	f = vector_factory_reset_v2();
+	assert_int_equal(write_ok(&f, &v, out),
+	    strlen(VECTOR_V2_FACTORY_RESET));
+	assert_string_equal(out, VECTOR_V2_FACTORY_RESET);
+	assert_int_equal(reset_file_verify(out, strlen(out), v.pk, &g, &bad),
+	    0);
+	assert_int_equal(g.version, 2);
+	assert_int_equal(g.store, 15);
+	assert_string_equal(g.account, "");
+	assert_same_file(&f, &g);
+}
+
+/* Random version-2 files of every store: write, parse, verify give back
+ * every field, the store included. */
+static void
+test_reset_file_v2_round_trip_every_store(void **state)
+{
+	static const char alphabet[] = PROTOCOL_NAME_ALPHABET;
+	struct vendor v;
+	char out[RESET_FILE_TEXT_MAX], line[32];
+
+	(void)state;
+	vendor_with(&v, 0x20);
+	for (unsigned store = 0; store <= PROTOCOL_STORE_MAX; store++) {
+		for (int i = 0; i < 20; i++) {
+			struct reset_file f, g, h;
+			size_t serial_len = 1 + randombytes_uniform(
+			    PROTOCOL_NAME_MAX);
+			size_t account_len = 1 + randombytes_uniform(
+			    PROTOCOL_NAME_MAX);
+			size_t len, bad = 99;
+
+			memset(&f, 0, sizeof(f));
+			f.version = 2;
+			f.store = store;
+			f.key_id = 1 + randombytes_uniform(65535);
+			for (size_t j = 0; j < serial_len; j++)
+				f.serial[j] = alphabet[randombytes_uniform(64)];
+			randombytes_buf(f.nonce, sizeof(f.nonce));
+			f.action = i % 2 ? PROTOCOL_SET_PASSWORD :
+			    PROTOCOL_FACTORY_RESET;
+			for (size_t j = 0; f.action == PROTOCOL_SET_PASSWORD &&
+			    j < account_len; j++)
+				f.account[j] = alphabet[randombytes_uniform(
+				    64)];
+			f.issued = (time_t)(((uint64_t)randombytes_random() <<
+			    32 | randombytes_random()) % 253402300800ULL);
+			len = write_ok(&f, &v, out);
+			snprintf(line, sizeof(line), "\nstore=%u\n", store);
+			assert_non_null(strstr(out, line));
+			assert_int_equal(reset_file_parse(out, len, &g, &bad),
+			    0);
+			assert_same_file(&f, &g);
+			assert_int_equal(reset_file_verify(out, len, v.pk, &h,
+			    &bad), 0);
+			assert_same_file(&f, &h);
+			assert_int_equal(h.version, 2);
+			assert_int_equal(h.store, store);
+		}
+	}
+	/* The longest version-2 file still fits. */
+	{
+		struct reset_file f = vector_set_password_v2(), g;
+		size_t bad = 99, len;
+
+		f.store = PROTOCOL_STORE_MAX;
+		f.key_id = 65535;
+		memset(f.serial, 'S', PROTOCOL_NAME_MAX);
+		memset(f.account, 'a', PROTOCOL_NAME_MAX);
+		len = write_ok(&f, &v, out);
+		assert_true(len < RESET_FILE_TEXT_MAX);
+		assert_int_equal(reset_file_verify(out, len, v.pk, &g, &bad),
+		    0);
+		assert_same_file(&f, &g);
+	}
+}
+
+/* A store a version cannot hold, or a version there is not: -EINVAL,
+ * nothing written. */
+static void
+test_reset_file_v2_write_nok_store(void **state)
+{
+	struct reset_file good = vector_set_password_v2(), f;
+	struct vendor v;
+	char out[RESET_FILE_TEXT_MAX];
+
+	(void)state;
+	vendor_with(&v, 0);
+#define WRITE_FAILS(change) do {					\
+		f = good;						\
+		change;							\
+		memset(out, 'x', sizeof(out));				\
+		assert_int_equal(reset_file_write(&f, v.sk, out,	\
+		    sizeof(out)), -EINVAL);				\
+		assert_int_equal(out[0], '\0');				\
+	} while (0)
+	WRITE_FAILS(f.store = PROTOCOL_STORE_MAX + 1);
+	WRITE_FAILS(f.store = UINT_MAX);
+	WRITE_FAILS(f.version = 1);		/* store 5 in version 1 */
+	WRITE_FAILS(f.version = 0);
+	WRITE_FAILS(f.version = 3);
+	WRITE_FAILS(f.version = UINT_MAX);
+	WRITE_FAILS((f.version = 3, f.store = 0));
+#undef WRITE_FAILS
+	f = good;
+	f.store = 0;
+	assert_true(reset_file_write(&f, v.sk, out, sizeof(out)) > 0);
+	assert_non_null(strstr(out, "\nstore=0\naccount=admin\n"));
+}
+
+/* Version 2's own strictness: its store line where it belongs, once,
+ * spelt one way. Each refused at its line. */
+static void
+test_reset_file_v2_parse_nok_cases(void **state)
+{
+	static const struct {
+		const char *from, *to;
+		size_t line;
+		const char *what;
+	} cases[] = {
+		{ "store=5\n", "", 5, "no store line" },
+		{ "store=5\n", "store=5\nstore=5\n", 6, "the store twice" },
+		{ "store=5\naccount=admin\n", "account=admin\nstore=5\n", 5,
+		    "the store after the account" },
+		{ "nonce=00112233445566778899\nstore=5\n",
+		    "store=5\nnonce=00112233445566778899\n", 4,
+		    "the store before the nonce" },
+		{ "action=set-password\n", "action=set-password\nstore=5\n", 8,
+		    "a store after the action" },
+		{ "store=5", "store=16", 5, "store 16" },
+		{ "store=5", "store=99", 5, "store 99" },
+		{ "store=5", "store=05", 5, "a leading zero" },
+		{ "store=5", "store=00", 5, "zero twice" },
+		{ "store=5", "store=", 5, "no store" },
+		{ "store=5", "store=-1", 5, "a negative store" },
+		{ "store=5", "store=+5", 5, "a signed store" },
+		{ "store=5", "store= 5", 5, "a space" },
+		{ "store=5", "store=5 ", 5, "a trailing space" },
+		{ "store=5", "store=f", 5, "hex" },
+		{ "store=5", "store=0x5", 5, "0x" },
+		{ "store=5", "store=005", 5, "three digits" },
+		{ "store=5", "Store=5", 5, "a key in capitals" },
+		{ "store=5", "stores=5", 5, "another key" },
+		{ "store=5\n", "store=5\r\n", 5, "a CR" },
+		{ "file 2\n", "file 1\n", 5, "version 1 with a store" },
+		{ "file 2\n", "file 3\n", 1, "version 3" },
+	};
+	struct vendor v;
+
+	(void)state;
+	vendor_with(&v, 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *text = replaced(VECTOR_V2_SET_PASSWORD, cases[i].from,
+		    cases[i].to), what[128];
+
+		snprintf(what, sizeof(what), "v2 case %zu (%s)", i,
+		    cases[i].what);
+		check_bad(text, strlen(text), cases[i].line, v.pk, what);
+		free(text);
+	}
+	/* Factory reset: the store line is there, and nothing else moves. */
+	{
+		char *text = replaced(VECTOR_V2_FACTORY_RESET, "store=15\n",
+		    "");
+
+		check_bad(text, strlen(text), 5, v.pk,
+		    "factory-reset, no store");
+		free(text);
+		text = replaced(VECTOR_V2_FACTORY_RESET, "store=15\n",
+		    "store=15\naccount=admin\n");
+		check_bad(text, strlen(text), 7, v.pk,
+		    "factory-reset with an account");
+		free(text);
+	}
+	/* A NUL in the store's value. */
+	{
+		size_t len = strlen(VECTOR_V2_SET_PASSWORD);
+		char *copy = malloc(len);
+
+		assert_non_null(copy);
+		memcpy(copy, VECTOR_V2_SET_PASSWORD, len);
+		copy[strstr(VECTOR_V2_SET_PASSWORD, "store=5") -
+		    VECTOR_V2_SET_PASSWORD + 6] = '\0';
+		check_bad(copy, len, 5, v.pk, "store=\\0");
+		free(copy);
+	}
+}
+
+/* A file made for one store is no file for another: the store line
+ * edited is a wrong signature; and no file of one version passes for
+ * the other's, with the same fields (store 0), the lines of one version
+ * under the other's header, or either's lines signed under the other's
+ * context. */
+static void
+test_reset_file_v2_verify_nok_cross_store_and_version(void **state)
+{
+	static const char *const contexts[] = {
+		"", RESET_FILE_CONTEXT, "nvr-recovery reset file v2",
+		"nvr-recovery reset file v3\n", "nvr-recovery code v2",
+	};
+	struct reset_file f = vector_set_password_v2(), g;
+	struct vendor v;
+	char out[RESET_FILE_TEXT_MAX], from[16], to[16], *edited;
+	size_t len, bad = 99;
+
+	(void)state;
+	vendor_with(&v, 0);
+	f.store = 0;
+	len = write_ok(&f, &v, out);
+	assert_int_equal(reset_file_verify(out, len, v.pk, &g, &bad), 0);
+	assert_int_equal(g.store, 0);
+	for (unsigned store = 1; store <= PROTOCOL_STORE_MAX; store++) {
+		snprintf(from, sizeof(from), "store=0\n");
+		snprintf(to, sizeof(to), "store=%u\n", store);
+		edited = replaced(out, from, to);
+		/* It parses, for that store; only the signature says no. */
+		assert_int_equal(reset_file_parse(edited, strlen(edited), &g,
+		    &bad), 0);
+		assert_int_equal(g.store, store);
+		memset(&g, 0x5a, sizeof(g));
+		assert_int_equal(reset_file_verify(edited, strlen(edited),
+		    v.pk, &g, &bad), -EACCES);
+		assert_true(all_zero(&g, sizeof(g)));
+		free(edited);
+	}
+
+	/* The same fields in version 1 and version 2 store 0 differ, and
+	 * each verifies as its own version only. */
+	{
+		struct reset_file f1 = f;
+		char out1[RESET_FILE_TEXT_MAX];
+
+		f1.version = 1;
+		write_ok(&f1, &v, out1);
+		assert_string_not_equal(out1, out);
+		assert_int_equal(reset_file_verify(out1, strlen(out1), v.pk,
+		    &g, &bad), 0);
+		assert_int_equal(g.version, 1);
+	}
+	/* Version 1's lines with a v2 header and a store line, signed
+	 * under version 1's context: the context binds the version. */
+	edited = replaced(VECTOR_SET_PASSWORD_BODY, "reset file 1\n",
+	    "reset file 2\n");
+	{
+		char *body = replaced(edited, "account=", "store=0\naccount=");
+
+		len = sign_raw(RESET_FILE_CONTEXT, body, &v, out);
+		assert_int_equal(reset_file_parse(out, len, &g, &bad), 0);
+		assert_int_equal(reset_file_verify(out, len, v.pk, &g, &bad),
+		    -EACCES);
+		len = sign_raw(RESET_FILE_CONTEXT_2, body, &v, out);
+		assert_int_equal(reset_file_verify(out, len, v.pk, &g, &bad),
+		    0);
+		free(body);
+	}
+	free(edited);
+	/* Version 2's lines signed under other contexts, version 1's
+	 * under version 2's. */
+	for (size_t i = 0; i < sizeof(contexts) / sizeof(contexts[0]); i++) {
+		len = sign_raw(contexts[i], VECTOR_V2_SET_PASSWORD_BODY, &v,
+		    out);
+		assert_int_equal(reset_file_verify(out, len, v.pk, &g, &bad),
+		    -EACCES);
+	}
+	len = sign_raw(RESET_FILE_CONTEXT_2, VECTOR_SET_PASSWORD_BODY, &v, out);
+	assert_int_equal(reset_file_verify(out, len, v.pk, &g, &bad), -EACCES);
+	len = sign_raw(RESET_FILE_CONTEXT_2, VECTOR_V2_SET_PASSWORD_BODY, &v,
+	    out);
+	assert_string_equal(out, VECTOR_V2_SET_PASSWORD);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1000,6 +1404,13 @@ main(void)
 		cmocka_unit_test(test_reset_file_parse_nok_cases),
 		cmocka_unit_test(test_reset_file_parse_nok_nul),
 		cmocka_unit_test(test_reset_file_parse_factory_reset),
+		cmocka_unit_test(test_reset_file_version_0_is_1),
+		cmocka_unit_test(test_reset_file_v2_write_ok_known_answer),
+		cmocka_unit_test(test_reset_file_v2_round_trip_every_store),
+		cmocka_unit_test(test_reset_file_v2_write_nok_store),
+		cmocka_unit_test(test_reset_file_v2_parse_nok_cases),
+		cmocka_unit_test(
+		    test_reset_file_v2_verify_nok_cross_store_and_version),
 		cmocka_unit_test_setup_teardown(
 		    test_requests_redeem_file_nok_every_field, rec_setup,
 		    rec_teardown),
