@@ -70,20 +70,22 @@ static int
 format_line(const struct issue_log_entry *e, char *line, size_t size)
 {
 	char when[32], nonce[2 * PROTOCOL_NONCE_BYTES + 1];
-	char who[ISSUE_LOG_OPERATOR_MAX];
+	char who[ISSUE_LOG_OPERATOR_MAX], store[16] = "";
 	struct tm tm;
 	int n;
 
 	if (gmtime_r(&e->when, &tm) == NULL ||
 	    strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0 ||
 	    !protocol_name_ok(e->serial) || !protocol_name_ok(e->account) ||
-	    !protocol_name_ok(e->action))
+	    !protocol_name_ok(e->action) || e->store > PROTOCOL_STORE_MAX)
 		return -EINVAL;
 	sodium_bin2hex(nonce, sizeof(nonce), e->nonce, PROTOCOL_NONCE_BYTES);
 	copy_name(e->operator_name, who);
-	n = snprintf(line, size, "%s key=%u serial=%s account=%s action=%s "
+	if (e->has_store)
+		snprintf(store, sizeof(store), " store=%u", e->store);
+	n = snprintf(line, size, "%s key=%u serial=%s account=%s%s action=%s "
 	    "nonce=%s operator=%s\n", when, e->key_id, e->serial, e->account,
-	    e->action, nonce, who);
+	    store, e->action, nonce, who);
 	return n < 0 || (size_t)n >= size ? -EINVAL : n;
 }
 

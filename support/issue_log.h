@@ -3,7 +3,10 @@
  * has issued from the key sets in DIR, e.g.
  *     2026-11-25T15:00:00Z key=3 serial=SN0012345678 account=admin
  *         action=set-password nonce=<20 hex> operator=alice
- * (one line in the file).
+ * (one line in the file). A code or file answering a version-2 request
+ * (common/protocol.h) has " store=N" after the account, as the account
+ * it resets is that name in store N; a version-1 line has none, as
+ * before.
  *
  * Invariants:
  * 1. Append only: opened with O_APPEND, each line written with a single
@@ -18,6 +21,7 @@
 #ifndef NVR_SUPPORT_ISSUE_LOG_H
 #define NVR_SUPPORT_ISSUE_LOG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <time.h>
@@ -35,6 +39,8 @@ struct issue_log_entry {
 	unsigned key_id;
 	const char *serial;
 	const char *account;
+	bool has_store;		/* a version-2 request: STORE logged */
+	unsigned store;		/* 0..PROTOCOL_STORE_MAX */
 	const char *action;	/* "set-password", "factory-reset" */
 	const unsigned char *nonce;	/* PROTOCOL_NONCE_BYTES */
 	const char *operator_name;

@@ -19,6 +19,9 @@
  *    is recent; and it is shown or written only after its line is safely
  *    in the issue log.
  * 3. Requests are not secret; they are printed and quoted freely.
+ * 4. A request is answered in its own version (common/protocol.h): a
+ *    version-1 one as ever, byte for byte; a version-2 one with a code or
+ *    file of version 2, bound to the account store it names.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -218,9 +221,10 @@ read_request(const char *operand, struct protocol_request *r,
 		return fail(EXIT_DATAERR, "this is not a whole request: it has "
 		    "too few or too many characters (was a group left out?)");
 	if (rc == -EPROTO)
-		return fail(EXIT_DATAERR, "this is not a version-%d recovery "
-		    "request: is a group missing, or is it from newer "
-		    "firmware?", PROTOCOL_VERSION);
+		return fail(EXIT_DATAERR, "this is not a version-%d or "
+		    "version-%d recovery request: is a group missing, or is it "
+		    "from newer firmware?", PROTOCOL_VERSION,
+		    PROTOCOL_VERSION_MAX);
 	if (rc != 0)
 		return fail(EXIT_DATAERR, "cannot read this request: %s",
 		    strerror(-rc));
@@ -233,16 +237,32 @@ print_request(const struct protocol_request *r)
 	char nonce[2 * PROTOCOL_NONCE_BYTES + 1], day[32];
 
 	sodium_bin2hex(nonce, sizeof(nonce), r->nonce, sizeof(r->nonce));
-	printf("version: %d\n", PROTOCOL_VERSION);
+	printf("version: %u\n", r->version);
 	printf("key id: %u%s\n", r->key_id, r->demo ? " (demo)" : "");
 	printf("serial: %s\n", r->serial);
 	printf("account: %s\n", r->account);
+	/* Version 1 has no store: its output stays what it always was. */
+	if (r->version >= 2)
+		printf("store: %u\n", r->store);
 	printf("nonce: %s\n", nonce);
 	if (r->day == 0)
 		printf("device date: unknown (the device clock was not "
 		    "plausible)\n");
 	else
 		printf("device date: %s\n", format_day((long)r->day, day));
+}
+
+/* R's account as an answer names it, into OUT: "admin", or in version 2
+ * "admin in store 1", since the same name in another store is another
+ * account that the answer does not reach. */
+static const char *
+account_name(const struct protocol_request *r, char out[64])
+{
+	if (r->version >= 2)
+		snprintf(out, 64, "%s in store %u", r->account, r->store);
+	else
+		snprintf(out, 64, "%s", r->account);
+	return out;
 }
 
 /* Reads the key set R names from KEYS and derives R's device's request
@@ -465,7 +485,8 @@ log_issue(const struct options *opt, const struct protocol_request *r,
 
 	issue_log_operator(who);
 	entry = (struct issue_log_entry){ .when = now, .key_id = r->key_id,
-	    .serial = r->serial, .account = r->account, .action = action,
+	    .serial = r->serial, .account = r->account,
+	    .has_store = r->version >= 2, .store = r->store, .action = action,
 	    .nonce = r->nonce, .operator_name = who };
 	if (issue_log_append(opt->keys, &entry, &err) != 0)
 		return fail(EXIT_IOERR, "%s; %s", err.message, nothing);
@@ -476,7 +497,7 @@ static int
 cmd_issue_code(const struct options *opt)
 {
 	struct protocol_request r;
-	char code_text[PROTOCOL_CODE_TEXT_MAX];
+	char code_text[PROTOCOL_CODE_TEXT_MAX], account[64];
 	struct secrets s;
 	time_t now = time(NULL);
 	int code, rc;
@@ -493,12 +514,13 @@ cmd_issue_code(const struct options *opt)
 		    strerror(-rc));
 		goto out;
 	}
-	/* Logged first: a code that cannot be logged is not shown. */
+	/* Logged first: a code that cannot be logged is not shown. The code
+	 * is of the request's version (protocol_code_make). */
 	code = log_issue(opt, &r, opt->action_name, now, "no code issued");
 	if (code != 0)
 		goto out;
-	printf("reset code for account %s on %s (%s):\n%s\n", r.account,
-	    r.serial, opt->action_name, code_text);
+	printf("reset code for account %s on %s (%s):\n%s\n",
+	    account_name(&r, account), r.serial, opt->action_name, code_text);
 out:
 	sodium_memzero(code_text, sizeof(code_text));
 	secrets_wipe(&s);
@@ -534,7 +556,7 @@ cmd_issue_file(const struct options *opt)
 	struct nvr_error err;
 	struct secrets s;
 	struct stat st;
-	char text[RESET_FILE_TEXT_MAX], action[32];
+	char text[RESET_FILE_TEXT_MAX], action[32], account[64];
 	time_t now = time(NULL);
 	int code, len;
 
@@ -549,7 +571,10 @@ cmd_issue_file(const struct options *opt)
 		    opt->out, nothing);
 		goto out;
 	}
+	/* The file answers in the request's version, bound to its store. */
 	memset(&f, 0, sizeof(f));
+	f.version = r.version;
+	f.store = r.store;
 	f.key_id = r.key_id;
 	memcpy(f.serial, r.serial, sizeof(f.serial));
 	memcpy(f.nonce, r.nonce, sizeof(f.nonce));
@@ -574,13 +599,14 @@ cmd_issue_file(const struct options *opt)
 		code = fail(EXIT_CANTCREAT, "%s", err.message);
 		goto out;
 	}
+	account_name(&r, account);
 	if (opt->action == PROTOCOL_SET_PASSWORD)
 		printf("reset file for account %s on %s (%s) written to %s\n",
-		    r.account, r.serial, opt->action_name, opt->out);
+		    account, r.serial, opt->action_name, opt->out);
 	else
 		printf("reset file for %s (%s, answering the request of "
 		    "account %s) written to %s\n", r.serial, opt->action_name,
-		    r.account, opt->out);
+		    account, opt->out);
 out:
 	/* Not secret, but it answers the request: no copy is left. */
 	sodium_memzero(text, sizeof(text));

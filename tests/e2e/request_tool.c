@@ -4,25 +4,31 @@
  * permission checks), makes a recovery request as a device would, and
  * checks a reset code or a signed reset file against the request it made.
  *
- *   request-tool make PROVISIONING ACCOUNT STATEFILE [DAY]
+ *   request-tool make [--store N] PROVISIONING ACCOUNT STATEFILE [DAY]
  *       makes a request for ACCOUNT (a random nonce; DAY, days since
  *       1970-01-01, default today, 0 for "clock not plausible"), writes
- *       its text to STATEFILE (0600) and prints it
+ *       its text to STATEFILE (0600) and prints it; a version-1 request,
+ *       or with --store a version-2 one for account store N (0-15)
  *   request-tool compact PROVISIONING STATEFILE
  *       prints the request in STATEFILE in its compact form, as a QR
  *       code carries it (common/protocol.h)
- *   request-tool check PROVISIONING STATEFILE CODE [ACTION]
+ *   request-tool check [--as-store N] PROVISIONING STATEFILE CODE [ACTION]
  *       checks CODE against the request in STATEFILE for ACTION
  *       (set-password, the default, or factory-reset): prints "code
  *       accepted" (exit 0) or "code refused: why" (exit 1)
- *   request-tool check-file PROVISIONING STATEFILE FILE
+ *   request-tool check-file [--as-store N] PROVISIONING STATEFILE FILE
  *       checks the reset file FILE (common/reset_file.h) against the
  *       request in STATEFILE, in the order a recorder does: key set,
  *       signature under the provisioning file's vendor key, serial,
- *       nonce, account (set-password only), not used yet. Prints "reset
- *       file accepted: ACTION for ACCOUNT" (factory-reset: "for the
- *       recorder") and marks the request used in STATEFILE (exit 0), or
- *       "reset file refused: why" (exit 1)
+ *       nonce, version and store, account (set-password only), not used
+ *       yet. Prints "reset file accepted: ACTION for ACCOUNT"
+ *       (factory-reset: "for the recorder") and marks the request used in
+ *       STATEFILE (exit 0), or "reset file refused: why" (exit 1)
+ *
+ * --as-store N checks against the version-2 request in STATEFILE as if
+ * it had been made for store N: the same nonce, serial and account name,
+ * but an account of another store, which no answer for the request's
+ * own store may reach.
  *
  * Exit status: 0 done or accepted, 1 refused, 2 usage or a broken file.
  */
@@ -47,12 +53,35 @@ static int
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: request-tool make PROVISIONING ACCOUNT STATEFILE [DAY]\n"
+	    "usage: request-tool make [--store N] PROVISIONING ACCOUNT "
+	    "STATEFILE [DAY]\n"
 	    "       request-tool compact PROVISIONING STATEFILE\n"
-	    "       request-tool check PROVISIONING STATEFILE CODE "
-	    "[ACTION]\n"
-	    "       request-tool check-file PROVISIONING STATEFILE FILE\n");
+	    "       request-tool check [--as-store N] PROVISIONING STATEFILE "
+	    "CODE [ACTION]\n"
+	    "       request-tool check-file [--as-store N] PROVISIONING "
+	    "STATEFILE FILE\n");
 	return 2;
+}
+
+/* A store option: "--store N" or "--as-store N" (NAME) at ARGV[*AT],
+ * taken into *STORE (0..PROTOCOL_STORE_MAX) and skipped. -1 if absent
+ * (*STORE untouched), 0 if taken, 2 (usage) if its value is bad. */
+static int
+store_option(int argc, char **argv, int *at, const char *name, int *store)
+{
+	char *end;
+	long v;
+
+	if (*at + 1 >= argc || strcmp(argv[*at], name) != 0)
+		return -1;
+	errno = 0;
+	v = strtol(argv[*at + 1], &end, 10);
+	if (errno != 0 || end == argv[*at + 1] || *end != '\0' || v < 0 ||
+	    v > PROTOCOL_STORE_MAX)
+		return 2;
+	*store = (int)v;
+	*at += 2;
+	return 0;
 }
 
 static int
@@ -67,9 +96,10 @@ load(const char *path, struct provisioning *p)
 	return 0;
 }
 
+/* STORE: -1 for a version-1 request, else the version-2 request's. */
 static int
 make(const char *prov, const char *account, const char *state,
-    const char *day_text)
+    const char *day_text, int store)
 {
 	const struct atomic_write_options options = {
 		.uid = geteuid(), .gid = getegid(), .mode = 0600,
@@ -85,6 +115,8 @@ make(const char *prov, const char *account, const char *state,
 		r.day = (unsigned)strtoul(day_text, NULL, 10);
 	if (load(prov, &p) != 0)
 		return 2;
+	r.version = store < 0 ? 1 : 2;
+	r.store = store < 0 ? 0 : (unsigned)store;
 	r.key_id = p.key_id;
 	r.demo = p.demo;
 	randombytes_buf(r.nonce, sizeof(r.nonce));
@@ -143,9 +175,20 @@ compact(const char *prov, const char *state)
 	return 0;
 }
 
+/* The request R as if made for AS_STORE (-1: as it is), in version 2:
+ * what a recorder with the same account name in another store has. */
+static void
+as_store(struct protocol_request *r, int store)
+{
+	if (store < 0)
+		return;
+	r->version = 2;
+	r->store = (unsigned)store;
+}
+
 static int
 check(const char *prov, const char *state, const char *code,
-    const char *action_text)
+    const char *action_text, int store)
 {
 	uint8_t request_key[PROTOCOL_KEY_BYTES], code_key[PROTOCOL_KEY_BYTES];
 	uint8_t mac[PROTOCOL_MAC_BYTES];
@@ -182,6 +225,7 @@ check(const char *prov, const char *state, const char *code,
 		rc = 2;
 		goto out;
 	}
+	as_store(&r, store);
 	rc = protocol_code_check(code, &r, action, code_key, &bad_group);
 	if (rc == 0)
 		printf("code accepted\n");
@@ -262,6 +306,16 @@ file_refusal(int rc, size_t bad_line, const struct reset_file *f,
 	}
 	if (memcmp(f->nonce, r->nonce, sizeof(f->nonce)) != 0)
 		return "it answers another request";
+	if (f->version != r->version) {
+		snprintf(why, size, "it is a version-%u file, the request of "
+		    "version %u", f->version, r->version);
+		return why;
+	}
+	if (f->store != r->store) {
+		snprintf(why, size, "it is for store %u, the request for store "
+		    "%u", f->store, r->store);
+		return why;
+	}
 	if (f->action == PROTOCOL_SET_PASSWORD &&
 	    strcmp(f->account, r->account) != 0) {
 		snprintf(why, size, "it is for account %s, the request for %s",
@@ -274,7 +328,8 @@ file_refusal(int rc, size_t bad_line, const struct reset_file *f,
 }
 
 static int
-check_file(const char *prov, const char *state, const char *path)
+check_file(const char *prov, const char *state, const char *path,
+    int store)
 {
 	const struct atomic_write_options options = {
 		.uid = geteuid(), .gid = getegid(), .mode = 0600,
@@ -293,6 +348,7 @@ check_file(const char *prov, const char *state, const char *path)
 
 	if (load_state(prov, state, &r, line, &p, &used) != 0)
 		return 2;
+	as_store(&r, store);
 	/* One byte over the limit still reads, so that the format's own
 	 * check says it is too large. */
 	rc = atomic_file_read(path, RESET_FILE_MAX + 1, &data, &len, &err);
@@ -337,17 +393,31 @@ check_file(const char *prov, const char *state, const char *path)
 int
 main(int argc, char **argv)
 {
+	const char *command = argc > 1 ? argv[1] : "";
+	int at = 2, store = -1, n;
+
 	if (sodium_init() < 0)
 		return 2;
-	if (argc >= 5 && argc <= 6 && strcmp(argv[1], "make") == 0)
-		return make(argv[2], argv[3], argv[4], argc == 6 ? argv[5] :
-		    NULL);
-	if (argc == 4 && strcmp(argv[1], "compact") == 0)
-		return compact(argv[2], argv[3]);
-	if (argc >= 5 && argc <= 6 && strcmp(argv[1], "check") == 0)
-		return check(argv[2], argv[3], argv[4], argc == 6 ? argv[5] :
-		    NULL);
-	if (argc == 5 && strcmp(argv[1], "check-file") == 0)
-		return check_file(argv[2], argv[3], argv[4]);
+	if (argc < 2)
+		return usage();
+	/* The one option comes right after the command. */
+	if (strcmp(command, "make") == 0)
+		n = store_option(argc, argv, &at, "--store", &store);
+	else
+		n = store_option(argc, argv, &at, "--as-store", &store);
+	if (n > 0)
+		return usage();
+	argv += at;
+	argc -= at;
+	if (argc >= 3 && argc <= 4 && strcmp(command, "make") == 0)
+		return make(argv[0], argv[1], argv[2], argc == 4 ? argv[3] :
+		    NULL, store);
+	if (argc == 2 && store < 0 && strcmp(command, "compact") == 0)
+		return compact(argv[0], argv[1]);
+	if (argc >= 3 && argc <= 4 && strcmp(command, "check") == 0)
+		return check(argv[0], argv[1], argv[2], argc == 4 ? argv[3] :
+		    NULL, store);
+	if (argc == 3 && strcmp(command, "check-file") == 0)
+		return check_file(argv[0], argv[1], argv[2], store);
 	return usage();
 }

@@ -784,6 +784,36 @@ test_issue_log_append_ok_lines(void **state)
 	assert_string_equal(printed, slurp(path));
 }
 
+/* An answer to a version-2 request logs its store after the account
+ * (store 0 too); a store out of range is no line at all. */
+static void
+test_issue_log_append_ok_store(void **state)
+{
+	struct fx *fx = *state;
+	struct issue_log_entry e = {
+		.when = 1795618800,	/* 2026-11-25T15:00:00Z */
+		.key_id = 3, .serial = "SN0012345678", .account = "admin",
+		.has_store = true, .store = 15,
+		.action = "set-password-file", .nonce = NONCE,
+		.operator_name = "alice",
+	};
+	char path[256];
+
+	assert_int_equal(issue_log_append(fx->keys, &e, &fx->err), 0);
+	e.store = 0;
+	assert_int_equal(issue_log_append(fx->keys, &e, &fx->err), 0);
+	e.store = PROTOCOL_STORE_MAX + 1;
+	assert_int_equal(issue_log_append(fx->keys, &e, &fx->err), -EINVAL);
+	snprintf(path, sizeof(path), "%s/issued.log", fx->keys);
+	assert_string_equal(slurp(path),
+	    "2026-11-25T15:00:00Z key=3 serial=SN0012345678 account=admin "
+	    "store=15 action=set-password-file nonce=0123456789abcdef00ff "
+	    "operator=alice\n"
+	    "2026-11-25T15:00:00Z key=3 serial=SN0012345678 account=admin "
+	    "store=0 action=set-password-file nonce=0123456789abcdef00ff "
+	    "operator=alice\n");
+}
+
 static void
 test_issue_log_append_nok_open_log(void **state)
 {
@@ -867,6 +897,7 @@ main(void)
 		FX(test_provisioning_read_nok_permissions),
 		FX(test_keyfile_format_nok_no_room),
 		FX(test_issue_log_append_ok_lines),
+		FX(test_issue_log_append_ok_store),
 		FX(test_issue_log_append_nok_open_log),
 		FX(test_issue_log_operator_sudo_user),
 	};
