@@ -482,6 +482,9 @@ request_of(const struct entry *e, const struct requests_device *dev,
 	    (unsigned)(e->made / 86400) : 0;
 	snprintf(req->serial, sizeof(req->serial), "%s", dev->serial);
 	snprintf(req->account, sizeof(req->account), "%s", e->account);
+	/* Version 1 (made before stores) has no store field. */
+	req->version = e->version;
+	req->store = e->version >= 2 ? e->index : 0;
 }
 
 /* WHO as the key of a request's owner. */
@@ -510,13 +513,17 @@ requests_make(struct requests *r, const struct requests_device *dev,
 	const char *account = who->name;
 
 	*dropped = false;
-	if (!store_id_ok(who->store) || who->index >= STORES_MAX)
+	if (!store_id_ok(who->store) || who->index > PROTOCOL_STORE_MAX)
 		return nvr_error_set(err, -EINVAL, "not a store's account");
 	if (!protocol_name_ok(account) || !protocol_name_ok(dev->serial))
 		return nvr_error_set(err, -EINVAL, "the account name or the "
 		    "serial number has characters a request cannot carry "
 		    "(letters, digits, '-' and '_' only, at most 31)");
 	memset(&req, 0, sizeof(req));
+	/* Version 2: the request, and so its code or file, names the
+	 * account's store. */
+	req.version = 2;
+	req.store = who->index;
 	req.key_id = dev->key_id;
 	req.demo = dev->demo;
 	randombytes_buf(req.nonce, sizeof(req.nonce));
@@ -558,7 +565,7 @@ requests_make(struct requests *r, const struct requests_device *dev,
 	memset(e, 0, sizeof(*e));
 	memcpy(e->nonce, req.nonce, sizeof(e->nonce));
 	e->key_id = dev->key_id;
-	e->version = 1;
+	e->version = req.version;
 	snprintf(e->store, sizeof(e->store), "%s", who->store);
 	e->index = who->index;
 	e->uid = who->uid;
@@ -726,10 +733,24 @@ unreadable_file(int rc, size_t bad_line, struct nvr_error *err)
 		    "than %d bytes: it is no reset file", RESET_FILE_MAX);
 	if (bad_line == 1)
 		return nvr_error_set(err, -EBADMSG, "reset file line 1: not a "
-		    "version-%d reset file", RESET_FILE_VERSION);
+		    "reset file of version 1 or 2");
 	return nvr_error_set(err, -EBADMSG, "reset file line %zu: not what "
-	    "a version-%d reset file has there (damaged or edited?)",
-	    bad_line, RESET_FILE_VERSION);
+	    "a reset file has there (damaged or edited?)", bad_line);
+}
+
+/* Whether the signed file F answers the request E of its nonce: in the
+ * request's version, for its store (version 2) and, to set a password,
+ * for its account. */
+static bool
+file_answers(const struct reset_file *f, const struct entry *e)
+{
+	unsigned version = f->version != 0 ? f->version : 1;
+
+	if (version != e->version ||
+	    (version >= 2 && f->store != e->index))
+		return false;
+	return f->action != PROTOCOL_SET_PASSWORD ||
+	    strcmp(e->account, f->account) == 0;
 }
 
 /* requests_redeem_file; with USE false, every check but nothing is
@@ -785,17 +806,21 @@ redeem_file(struct requests *r, const struct requests_device *dev,
 		    sizeof(e->nonce)) == 0)
 			match = e;
 	}
-	if (match == NULL || match->used || (f.action ==
-	    PROTOCOL_SET_PASSWORD && strcmp(match->account, f.account) != 0)) {
+	if (match == NULL || match->used || !file_answers(&f, match)) {
 		atomic_lock_release(&lock);
 		if (match != NULL && match->used)
 			return nvr_error_set(err, -EACCES, "that reset file "
 			    "was used already (or its request was answered "
 			    "with a code)");
-		if (match != NULL)
+		if (match != NULL && strcmp(match->account, f.account) != 0 &&
+		    f.action == PROTOCOL_SET_PASSWORD)
 			return nvr_error_set(err, -EACCES, "this reset file "
 			    "sets the password of %s, but its request was made "
 			    "for %s", f.account, match->account);
+		if (match != NULL)
+			return nvr_error_set(err, -EACCES, "this reset file "
+			    "was made for another account store than its "
+			    "request");
 		if (!any)
 			return nvr_error_set(err, -ENOENT, "no request is "
 			    "waiting for an answer (it was answered, or it "

@@ -228,6 +228,9 @@ file_for(const char *text, const struct requests_device *dev,
 		memcpy(f.account, req.account, sizeof(f.account));
 	f.action = action;
 	f.issued = T0;
+	/* Answered in the request's version, for its store. */
+	f.version = req.version;
+	f.store = req.store;
 	len = reset_file_write(&f, sk, file, RESET_FILE_TEXT_MAX);
 	assert_true(len > 0);
 	return (size_t)len;
@@ -278,8 +281,9 @@ entry_line(const char *text, const struct requests_device *dev,
 
 	decode_ok(text, dev, &req);
 	sodium_bin2hex(hex, sizeof(hex), req.nonce, sizeof(req.nonce));
-	assert_true(asprintf(&line, "request %s %u 1 system 0 - %s %lld %d %s "
-	    "%lld %lld %d\n", hex, req.key_id, req.account, (long long)made,
+	assert_true(asprintf(&line, "request %s %u %u system %u - %s %lld %d "
+	    "%s %lld %lld %d\n", hex, req.key_id, req.version, req.store,
+	    req.account, (long long)made,
 	    trusted,
 	    boot_id, boottime, boots, used) > 0);
 	return line;
@@ -571,6 +575,55 @@ test_redeem_once(void **state)
 	assert_store(fx, want);
 	free(want);
 	free(line);
+	requests_close(r);
+}
+
+/* Two stores with an admin each: a request names its store (version 2,
+ * the store's index), so the code support makes for the web store's
+ * admin answers that request only, and a code made as if for the same
+ * request in another store, or in version 1, answers nothing; nor does
+ * the request of the system store's admin take the web admin's code. */
+static void
+test_redeem_per_store(void **state)
+{
+	struct support_fx *fx = *state;
+	struct requests_device dev;
+	struct requests_clock now = clock_at(T0, 100, "boot-a");
+	const struct account_key *web = support_key_in("web", 1, "admin",
+	    1000);
+	char text[PROTOCOL_REQUEST_TEXT_MAX];
+	char sys_text[PROTOCOL_REQUEST_TEXT_MAX];
+	char code[PROTOCOL_CODE_TEXT_MAX], other[PROTOCOL_CODE_TEXT_MAX];
+	struct protocol_request req;
+	struct nvr_error err = { "" };
+	struct requests *r;
+	bool dropped;
+
+	device_init(&dev);
+	r = open_with(fx, &DEFAULTS);
+	assert_int_equal(requests_make(r, &dev, web, &now, text, sizeof(text),
+	    &dropped, &err), 0);
+	make_ok(r, &dev, "admin", &now, sys_text);
+	decode_ok(text, &dev, &req);
+	assert_int_equal(req.version, 2);
+	assert_int_equal(req.store, 1);
+	code_for(text, &dev, PROTOCOL_SET_PASSWORD, code);
+
+	/* The same request, as if for store 0, and in version 1. */
+	req.store = 0;
+	assert_true(protocol_code_make(&req, PROTOCOL_SET_PASSWORD,
+	    dev.code_key, other, sizeof(other)) > 0);
+	assert_int_equal(requests_redeem(r, &dev, web, PROTOCOL_SET_PASSWORD,
+	    other, &now, &err), -EACCES);
+	req.version = 1;
+	assert_true(protocol_code_make(&req, PROTOCOL_SET_PASSWORD,
+	    dev.code_key, other, sizeof(other)) > 0);
+	assert_int_equal(requests_redeem(r, &dev, web, PROTOCOL_SET_PASSWORD,
+	    other, &now, &err), -EACCES);
+	/* The system admin's request is not the web admin's. */
+	assert_redeem(r, &dev, "admin", code, &now, -EACCES);
+	assert_int_equal(requests_redeem(r, &dev, web, PROTOCOL_SET_PASSWORD,
+	    code, &now, &err), 0);
 	requests_close(r);
 }
 
@@ -2275,6 +2328,8 @@ main(void)
 		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_redeem_once, fx_setup,
 		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_redeem_per_store,
+		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_redeem_factory_reset,
 		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_redeem_wrong_codes,

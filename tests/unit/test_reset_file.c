@@ -1224,6 +1224,8 @@ request_for(struct recorder *rec, const char *account,
 		memcpy(f->account, req.account, sizeof(f->account));
 	f->action = action;
 	f->issued = T0 + 600;
+	f->version = req.version;
+	f->store = req.store;
 }
 
 /* Redeems F signed by SIGNER; the result, with ERR's message. */
@@ -1310,13 +1312,13 @@ test_requests_redeem_file_nok_every_field(void **state)
 	    rec->vendor.pk, "nvr-recovery reset file 1\nkey_id=7\n", 35,
 	    &rec->now, &out, NULL, &err), -EBADMSG);
 	assert_string_equal(err.message, "reset file line 3: not what a "
-	    "version-1 reset file has there (damaged or edited?)");
+	    "reset file has there (damaged or edited?)");
 	assert_true(all_zero(&out, sizeof(out)));
 	assert_int_equal(requests_redeem_file(rec->r, &rec->dev,
 	    rec->vendor.pk, "PK\3\4", 4, &rec->now, &out, NULL, &err),
 	        -EBADMSG);
-	assert_string_equal(err.message, "reset file line 1: not a version-1 "
-	    "reset file");
+	assert_string_equal(err.message, "reset file line 1: not a reset "
+	    "file of version 1 or 2");
 	{
 		char *big = calloc(1, RESET_FILE_MAX + 1);
 
@@ -1342,6 +1344,35 @@ test_requests_redeem_file_nok_every_field(void **state)
 	assert_same_file(&out, &good);
 	assert_refused(rec, &good, &rec->vendor, -EACCES, "that reset file "
 	    "was used already (or its request was answered with a code)");
+}
+
+/* The recorder makes version-2 requests, naming the account's store: a
+ * file signed for another store, or in version 1, does not answer one,
+ * whichever account and action it names. */
+static void
+test_requests_redeem_file_nok_other_store(void **state)
+{
+	struct recorder *rec = *state;
+	struct reset_file f, other, old, out;
+	struct nvr_error err;
+
+	request_for(rec, "admin", PROTOCOL_SET_PASSWORD, &f);
+	assert_int_equal(f.version, 2);
+	assert_int_equal(f.store, 0);
+	other = f;
+	other.store = 1;
+	old = f;
+	old.version = 1;
+	old.store = 0;
+	assert_refused(rec, &other, &rec->vendor, -EACCES, "this reset file "
+	    "was made for another account store than its request");
+	assert_refused(rec, &old, &rec->vendor, -EACCES, "this reset file "
+	    "was made for another account store than its request");
+	other.action = PROTOCOL_FACTORY_RESET;
+	other.account[0] = '\0';
+	assert_refused(rec, &other, &rec->vendor, -EACCES, "this reset file "
+	    "was made for another account store than its request");
+	assert_int_equal(redeem_as(rec, &f, &rec->vendor, &out, &err), 0);
 }
 
 /* A factory-reset file names no account: it answers the request
@@ -1413,6 +1444,9 @@ main(void)
 		    test_reset_file_v2_verify_nok_cross_store_and_version),
 		cmocka_unit_test_setup_teardown(
 		    test_requests_redeem_file_nok_every_field, rec_setup,
+		    rec_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_requests_redeem_file_nok_other_store, rec_setup,
 		    rec_teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_requests_redeem_file_factory_reset, rec_setup,
