@@ -161,7 +161,7 @@ start_password(struct questions *q)
 {
 	secret_clear(&q->password);
 	q->note[0][0] = '\0';
-	snprintf(q->intro, sizeof(q->intro), "To change how %s's password "
+	snprintf(q->intro, sizeof(q->intro), "To change how the password of %s "
 	    "can be recovered, type its current password first.", q->name);
 	q->state = QUESTIONS_PASSWORD;
 	proof_lock_refresh(q->context, &q->who.key);
