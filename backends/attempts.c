@@ -133,8 +133,8 @@ load_as(struct attempts *a, const char *old_store, struct nvr_error *err)
 		.path = a->path, .header = HEADER, .what = "an attempts file",
 		.max_bytes = FILE_MAX, .code = -EINVAL, .suffix = "",
 		.ascii = true,
-		.old_header = old_store != NULL ? HEADER_V1 : NULL,
-		.old = &a->old,
+		.old_header = HEADER_V1,
+		.old = old_store != NULL ? &a->old : NULL,
 	};
 	int rc;
 

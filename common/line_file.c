@@ -48,6 +48,11 @@ read_lines(const struct line_file *f, char *text, size_t len,
 		return rc;
 	if (f->old_header != NULL && (f->ascii || strlen(text) == len) &&
 	    strncmp(text, f->old_header, strlen(f->old_header)) == 0) {
+		if (f->old == NULL)
+			return nvr_error_set(err, -ESTALE, "%s:1: %s of the "
+			    "version with one account store, not brought up to "
+			    "date yet (the wizard does so when it starts)",
+			    f->path, f->what);
 		header = strlen(f->old_header);
 		*f->old = true;
 	} else if ((!f->ascii && strlen(text) != len) ||

@@ -33,10 +33,11 @@ struct line_file {
 				 * a header that does not match */
 	bool wipe;		/* the text holds secrets (hashes): wiped
 				 * before it is freed */
-	/* For bringing a file of the previous version up to date: a file
-	 * that starts with OLD_HEADER is read too, *OLD set true before its
-	 * first record (the record function parses the old layout then).
-	 * NULL: only HEADER is read. */
+	/* The previous version's header: a file that starts with it is
+	 * read too when OLD is given, *OLD set true before its first record
+	 * (the record function parses the old layout then, to bring it up
+	 * to date); without OLD it is refused with -ESTALE, saying it is
+	 * not up to date yet. NULL: only HEADER is known. */
 	const char *old_header;
 	bool *old;
 };

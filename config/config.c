@@ -170,7 +170,7 @@ static const struct schema_key store_keys[] = {
 	  .help = "the store's id in the wizard's own files, a-z, 0-9, "
 	  "'-', '_', at most 16 (required in a list; default system)" },
 	{ .name = "label", .type = SCHEMA_STRING,
-	  .help = "how screens name it beside its accounts, e.g. "
+	  .help = "how screens name it, over its accounts, e.g. "
 	  "\"Web UI (Frigate)\" (required in a list)" },
 	{ 0 },
 };
@@ -1020,8 +1020,8 @@ read_top(struct config *cfg, yaml_node_t *root)
 	return 0;
 }
 
-/* Why LABEL cannot name a store on screen, or NULL: it is printed
- * beside each account of the store, in a menu row. */
+/* Why LABEL cannot name a store on screen, or NULL: it heads the
+ * store's accounts in every account list, a menu row of its own. */
 static const char *
 label_problem(const char *label)
 {
@@ -1037,8 +1037,8 @@ label_problem(const char *label)
 	if (screen_columns(label) > CONFIG_STORE_LABEL_COLUMNS ||
 	    strlen(label) > 2 * CONFIG_STORE_LABEL_COLUMNS) {
 		snprintf(why, sizeof(why), "a store's label is at most %d "
-		    "columns (and twice that in bytes): it is shown beside "
-		    "each of its accounts", CONFIG_STORE_LABEL_COLUMNS);
+		    "columns (and twice that in bytes): it heads its accounts "
+		    "in every account list", CONFIG_STORE_LABEL_COLUMNS);
 		return why;
 	}
 	return NULL;
@@ -1063,8 +1063,11 @@ read_store(struct config *cfg, yaml_node_t *map, int index)
 	id = config_section_string(&st->section, "id");
 	label = config_section_string(&st->section, "label");
 	if (index >= 0 && (id == NULL || label == NULL)) {
-		config_section_error(&st->section, NULL, "needs an id and a "
-		    "label when accounts: is a list");
+		config_section_error(&st->section, NULL, "needs %s when "
+		    "accounts: is a list", id == NULL && label == NULL ?
+		    "an id and a label" : id == NULL ? "an id (the store's "
+		    "name in the wizard's own files)" : "a label (how the "
+		    "screens name the store)");
 		return -1;
 	}
 	st->id = id != NULL ? id : CONFIG_STORE_DEFAULT_ID;
@@ -1154,13 +1157,16 @@ config_load(struct config *cfg, const char *path,
 	cfg->device.doc = &cfg->doc;
 	cfg->device.map = document_lookup(&cfg->doc, root, "device", NULL);
 	cfg->device.name = "device";
-	if (read_stores(cfg, root) != 0)
-		return -1;
+	/* Every problem in one run: the rest is read even if a store is
+	 * wrong. */
+	rc = read_stores(cfg, root);
 	cfg->recovery.doc = &cfg->doc;
 	cfg->recovery.map = document_lookup(&cfg->doc, root, "recovery", NULL);
 	cfg->recovery.name = "recovery";
 	read_console(cfg, root);
-	return read_top(cfg, root);
+	if (read_top(cfg, root) != 0)
+		rc = -1;
+	return rc;
 }
 
 void

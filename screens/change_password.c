@@ -260,6 +260,23 @@ spends_proof(struct change_password *c)
 	    account_key_same(&h->proven, who(c));
 }
 
+/* Whether the chosen account is still an administrator without a
+ * usable password, as first-boot setup found it. */
+static bool
+still_due(struct change_password *c)
+{
+	const struct account_store *st = stores_of(c->context->stores,
+	    who(c));
+	struct account admin;
+	struct nvr_error err;
+	size_t n;
+
+	return st != NULL && st->accounts.ops->list(st->accounts.state,
+	    &admin, 1, &n, &err) == 0 && n == 1 && admin.admin &&
+	    admin.password != ACCOUNT_PASSWORD_SET &&
+	    strcmp(admin.name, chosen(c)->name) == 0;
+}
+
 static void
 save(struct change_password *c)
 {
@@ -269,6 +286,16 @@ save(struct change_password *c)
 	char when[64], logged[ACCOUNT_KEY_TEXT_MAX + 1];
 	int rc;
 
+	if (c->first_boot && !still_due(c)) {
+		/* First-boot setup sets a password without the old one only
+		 * while there is none: another console may have set it. */
+		snprintf(c->message, sizeof(c->message), "The password of %s "
+		    "was set meanwhile, on another console perhaps: nothing "
+		    "was changed here.", shown(c));
+		c->state = CHANGE_FAILED;
+		clear_from(c, FIELD_CURRENT);
+		return;
+	}
 	if (spend && (rc = proof_spend(c->context, &err)) != 0) {
 		bool gone = rc == -EALREADY || rc == -ENOENT;
 
@@ -434,21 +461,28 @@ on_confirm(struct change_password *c)
 static void *
 first_boot_create(const struct screen_context *context)
 {
-	struct change_password *c = change_password_create(context);
-	struct account admin;
+	struct change_password *c = calloc(1, sizeof(*c));
 	char whose[96];
 
-	if (c == NULL || c->state == CHANGE_FAILED)
-		return c;
+	if (c == NULL)
+		return NULL;
+	c->context = context;
+	for (int i = 0; i < FIELD_COUNT; i++)
+		secret_init(&c->secrets[i]);
 	c->first_boot = true;
-	/* The first store's admin first; each store's in turn (the wizard
-	 * opens this screen again while one is still due). */
+	/* The admin that is due, and only it: the first store's first,
+	 * each store's in turn (the wizard opens this screen again while
+	 * one is still due). Never another account, whatever the lists
+	 * of the other screens hold. */
+	if (!stores_admin_needing_password(context->stores, &c->accounts[0])) {
+		snprintf(c->message, sizeof(c->message), "Every administrator "
+		    "has a password now (set on another console, perhaps): "
+		    "there is nothing to set up here.");
+		c->state = CHANGE_FAILED;
+		return c;
+	}
+	c->account_count = 1;
 	c->selected = 0;
-	if (stores_admin_needing_password(context->stores, &admin))
-		for (size_t i = 0; i < c->account_count; i++)
-			if (c->accounts[i].store == admin.store &&
-			    strcmp(c->accounts[i].name, admin.name) == 0)
-				c->selected = i;
 	clear_from(c, FIELD_CURRENT);
 	if (context->stores->count > 1)
 		snprintf(whose, sizeof(whose), "The administrator account of "

@@ -479,9 +479,9 @@ menu_same(const struct view_menu *m)
 		same = name != NULL && note != NULL &&
 		    strcmp(name, cache.names[row]) == 0 &&
 		    strcmp(note, cache.notes[row]) == 0 &&
-		    (group == NULL ? row == 0 || cache.row_of[i - 1] ==
-		    row - 1 : row > 0 && strcmp(group,
-		    cache.names[row - 1]) == 0);
+		    (group == NULL ? (i == 0 ? row == 0 :
+		    cache.row_of[i - 1] == row - 1) : row > 0 &&
+		    strcmp(group, cache.names[row - 1]) == 0);
 		free(name);
 		free(note);
 		free(group);

@@ -6,6 +6,7 @@
 #include "wizard/backends.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "backends/requests/provisioned.h"
@@ -94,13 +95,17 @@ open_accounts(struct config *cfg, struct wizard_backends *b)
  * as it is; whatever fails is said on stderr, and the screen that reads
  * the file says it again.
  */
+/* Accounts of the first store looked up for their ids (a shadow store's
+ * own limit is its uid range). */
+#define MIGRATE_ACCOUNTS_MAX 4096
+
 void
 wizard_backends_migrate(const struct config *cfg, struct wizard_backends *b)
 {
 	const struct account_store *first = &b->stores.store[0];
-	struct account accounts[64];
 	struct requests_settings settings = requests_settings_of(cfg);
 	struct requests_clock now;
+	struct account *accounts;
 	struct requests *r;
 	struct nvr_error err;
 	size_t count = 0;
@@ -110,10 +115,20 @@ wizard_backends_migrate(const struct config *cfg, struct wizard_backends *b)
 	if (b->stores.count == 0 || first->accounts.ops == NULL ||
 	    reset_journal_pending(cfg->state_dir))
 		return;
-	/* The ids records get: the accounts' now (none if unreadable). */
-	if (first->accounts.ops->list(first->accounts.state, accounts, 64,
-	    &count, &err) != 0)
-		count = 0;
+	/* The ids the records get are the accounts' now: without them no
+	 * record could tell its owner from a later account of the name, so
+	 * nothing is brought up to date until the store can be read. */
+	accounts = calloc(MIGRATE_ACCOUNTS_MAX, sizeof(*accounts));
+	if (accounts == NULL || first->accounts.ops->list(
+	    first->accounts.state, accounts, MIGRATE_ACCOUNTS_MAX, &count,
+	    &err) != 0) {
+		fprintf(stderr, "nvr-recovery: what the earlier version kept is "
+		    "brought up to date once %s can be read: %s\n",
+		    first->label, accounts == NULL ? "out of memory" :
+		    err.message);
+		free(accounts);
+		return;
+	}
 	if (attempts_migrate(b->attempts, first->id, &done, &err) != 0)
 		fprintf(stderr, "nvr-recovery: the attempt counts of the "
 		    "earlier version cannot be brought up to date: %s\n",
@@ -132,6 +147,7 @@ wizard_backends_migrate(const struct config *cfg, struct wizard_backends *b)
 			    "%s\n", err.message);
 		requests_close(r);
 	}
+	free(accounts);
 }
 
 /* The recorder's keys for reset codes, if support: is there. */

@@ -274,10 +274,20 @@ check_recovery_store(const struct wizard_backends *b)
 	struct recovery_enrollment none;
 	struct account_key nobody = { .uid = ACCOUNT_UID_NONE };
 	struct nvr_error err;
+	int rc;
 
-	if (b->recovery.ops == NULL || b->recovery.ops->enrollment(
-	    b->recovery.state, &nobody, &none, &err) == 0)
+	if (b->recovery.ops == NULL)
 		return 0;
+	rc = b->recovery.ops->enrollment(b->recovery.state, &nobody, &none,
+	    &err);
+	if (rc == 0)
+		return 0;
+	/* Written by the version with one store: good, and brought up to
+	 * date when the wizard next starts. */
+	if (rc == -ESTALE) {
+		printf("%s\n", err.message);
+		return 0;
+	}
 	fprintf(stderr, "%s\n", err.message);
 	return EXIT_CONFIG;
 }

@@ -44,7 +44,7 @@ account_password_checkable(enum account_password p)
 
 struct account {
 	char name[ACCOUNT_NAME_MAX + 1];
-	uid_t uid;
+	uid_t uid;			/* (uid_t)-1: the store has no ids */
 	bool admin;			/* the account first-boot sets up */
 	enum account_password password;
 	/* Filled by the list of stores (backends/accounts/stores.h), not by
@@ -86,13 +86,15 @@ void account_key_text(const struct account_key *key, char *out);
 bool account_uid_parse(const char *text, long long *uid);
 void account_uid_text(long long uid, char *out);
 
-/* The id NAME has among ACCOUNTS (COUNT), ACCOUNT_UID_NONE if absent:
- * what a record of the version with one store gets when it is brought
- * up to date. */
-long long account_uid_of(const struct account *accounts, size_t count,
-    const char *name);
+/* Whether NAME is among ACCOUNTS (COUNT), and its id in *UID: what a
+ * record of the version with one store gets when it is brought up to
+ * date (one whose account is gone is dropped, so that an account made
+ * again under that name does not inherit it). */
+bool account_uid_of(const struct account *accounts, size_t count,
+    const char *name, long long *uid);
 
-/* The same account: store, name and (where both know it) id. */
+/* The same account: store, name and id (ACCOUNT_UID_NONE only matches
+ * itself: a store without ids). */
 bool account_key_same(const struct account_key *a,
     const struct account_key *b);
 

@@ -14,6 +14,13 @@ store_id_ok(const char *id)
 	return config_store_id_ok(id);
 }
 
+/* A's id as the wizard's files keep it. */
+static long long
+uid_kept(const struct account *a)
+{
+	return a->uid == (uid_t)-1 ? ACCOUNT_UID_NONE : (long long)a->uid;
+}
+
 void
 account_key_of(const struct account *a, struct account_key *key)
 {
@@ -21,7 +28,7 @@ account_key_of(const struct account *a, struct account_key *key)
 	snprintf(key->store, sizeof(key->store), "%s",
 	    a->store_id != NULL ? a->store_id : "");
 	snprintf(key->name, sizeof(key->name), "%s", a->name);
-	key->uid = (long long)a->uid;
+	key->uid = uid_kept(a);
 	key->index = a->store;
 }
 
@@ -58,21 +65,22 @@ account_uid_text(long long uid, char *out)
 		snprintf(out, 24, "%lld", uid);
 }
 
-long long
+bool
 account_uid_of(const struct account *accounts, size_t count,
-    const char *name)
+    const char *name, long long *uid)
 {
-	for (size_t i = 0; i < count; i++)
-		if (strcmp(accounts[i].name, name) == 0)
-			return (long long)accounts[i].uid;
-	return ACCOUNT_UID_NONE;
+	for (size_t i = 0; i < count; i++) {
+		if (strcmp(accounts[i].name, name) == 0) {
+			*uid = uid_kept(&accounts[i]);
+			return true;
+		}
+	}
+	return false;
 }
 
 bool
 account_key_same(const struct account_key *a, const struct account_key *b)
 {
 	return strcmp(a->store, b->store) == 0 &&
-	    strcmp(a->name, b->name) == 0 &&
-	    (a->uid == ACCOUNT_UID_NONE || b->uid == ACCOUNT_UID_NONE ||
-	    a->uid == b->uid);
+	    strcmp(a->name, b->name) == 0 && a->uid == b->uid;
 }

@@ -2,6 +2,7 @@
 #include "backends/accounts/stores.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Fills the store fields of N accounts of store I. */
@@ -16,32 +17,67 @@ mark_store(const struct account_stores *s, size_t i, struct account *a,
 	}
 }
 
+/* How many of each store's N[I] accounts fit in MAX: every store's
+ * administrator (listed first) first, then the others store by store. */
+static void
+share_out(const size_t *n, size_t stores, size_t max, size_t *take)
+{
+	size_t left = max;
+
+	for (size_t i = 0; i < stores; i++) {
+		take[i] = n[i] > 0 && left > 0 ? 1 : 0;
+		left -= take[i];
+	}
+	for (size_t i = 0; i < stores; i++) {
+		size_t more = n[i] - take[i] < left ? n[i] - take[i] : left;
+
+		take[i] += more;
+		left -= more;
+	}
+}
+
 int
 stores_list(const struct account_stores *s, struct account *out,
     size_t max, size_t *count, struct nvr_error *err)
 {
+	struct account *each[STORES_MAX] = { NULL };
+	size_t n[STORES_MAX] = { 0 }, take[STORES_MAX];
+	int rc = 0;
+
 	*count = 0;
-	for (size_t i = 0; i < s->count && *count < max; i++) {
+	for (size_t i = 0; i < s->count && rc == 0; i++) {
 		const struct accounts *a = &s->store[i].accounts;
-		size_t n = 0;
-		int rc;
 
 		if (a->ops == NULL)
 			continue;
-		rc = a->ops->list(a->state, out + *count, max - *count, &n,
-		    err);
-		if (rc != 0) {
+		each[i] = calloc(max, sizeof(*each[i]));
+		if (each[i] == NULL) {
+			rc = nvr_error_set(err, -ENOMEM, "out of memory");
+			break;
+		}
+		rc = a->ops->list(a->state, each[i], max, &n[i], err);
+		if (rc != 0 && s->count > 1) {
 			struct nvr_error why = *err;
 
-			if (s->count > 1)
-				nvr_error_set(err, rc, "%s: %s",
-				    s->store[i].label, why.message);
-			return rc;
+			nvr_error_set(err, rc, "%s: %s", s->store[i].label,
+			    why.message);
 		}
-		mark_store(s, i, out + *count, n);
-		*count += n;
 	}
-	return 0;
+	if (rc == 0) {
+		/* A long list of one store never hides the next store's
+		 * administrator. */
+		share_out(n, s->count, max, take);
+		for (size_t i = 0; i < s->count; i++) {
+			mark_store(s, i, each[i], take[i]);
+			if (take[i] > 0)
+				memcpy(out + *count, each[i],
+				    take[i] * sizeof(*out));
+			*count += take[i];
+		}
+	}
+	for (size_t i = 0; i < s->count; i++)
+		free(each[i]);
+	return rc;
 }
 
 const struct account_store *

@@ -47,6 +47,7 @@
 enum record_kind { RECORD_QUESTION, RECORD_KEY };
 
 struct record {
+	bool gone;			/* format 1, its account gone */
 	char store[STORE_ID_MAX + 1];
 	long long uid;			/* ACCOUNT_UID_NONE: not known */
 	char name[ACCOUNT_NAME_MAX + 1];
@@ -167,9 +168,11 @@ parse_line(const struct recovery_file *f, char *line, struct record *r)
 	} else {
 		return false;
 	}
-	if (f->old)
-		r->uid = account_uid_of(f->old_accounts, f->old_account_count,
-		    r->name);
+	/* A format-1 record of an account that is gone is dropped, not
+	 * given to whoever takes its name next. */
+	if (f->old && !account_uid_of(f->old_accounts, f->old_account_count,
+	    r->name, &r->uid))
+		r->gone = true;
 	return take_field(&line, r->hash, sizeof(r->hash), true) &&
 	    answer_hash_valid(r->hash);
 }
@@ -182,13 +185,12 @@ same_name(const struct record *r, const struct account_key *who)
 	    strcmp(r->name, who->name) == 0;
 }
 
-/* R is WHO's: same store and name, and the same id where both know it
- * (a record of an earlier account of that name is not). */
+/* R is WHO's: same store, name and id (a record of an earlier account
+ * of that name is not). */
 static bool
 is_of(const struct record *r, const struct account_key *who)
 {
-	return same_name(r, who) && (r->uid == ACCOUNT_UID_NONE ||
-	    who->uid == ACCOUNT_UID_NONE || r->uid == who->uid);
+	return same_name(r, who) && r->uid == who->uid;
 }
 
 /* How many records of KIND the account of R has before it. */
@@ -224,7 +226,8 @@ load_line(void *ctx, char *line, unsigned number, struct nvr_error *err)
 		    "was left as it is", f->path, number,
 		    r->kind == RECORD_KEY ? "a second key" :
 		    "too many questions", r->name);
-	f->count++;
+	if (!r->gone)
+		f->count++;
 	return 0;
 }
 
@@ -238,8 +241,8 @@ load(struct recovery_file *f, struct nvr_error *err)
 		.what = "a recovery store", .max_bytes = FILE_MAX,
 		.code = -EPROTO, .suffix = "; it was left as it is",
 		.wipe = true,
-		.old_header = f->old_store != NULL ? HEADER_V1 : NULL,
-		.old = &f->old,
+		.old_header = HEADER_V1,
+		.old = f->old_store != NULL ? &f->old : NULL,
 	};
 	int rc;
 
@@ -575,7 +578,7 @@ recovery_file_export_key(void *state, const struct account_key *who,
 	struct recovery_file *f = state;
 	struct atomic_write_options options = { .uid = geteuid(),
 	    .gid = getegid(), .mode = 0600 };
-	char safe_serial[64], safe_name[ACCOUNT_KEY_TEXT_MAX + 1], shown[80];
+	char safe_serial[64], safe_name[80], shown[80];
 	char *text = NULL;
 	struct stat st;
 	int len, rc;
@@ -585,7 +588,8 @@ recovery_file_export_key(void *state, const struct account_key *who,
 	if (who->index == 0)
 		snprintf(shown, sizeof(shown), "%s", who->name);
 	else
-		snprintf(shown, sizeof(shown), "%s-%s", who->store, who->name);
+		snprintf(shown, sizeof(shown), "%s-in-%s", who->name,
+		    who->store);
 	file_safe(safe_serial, sizeof(safe_serial), serial);
 	file_safe(safe_name, sizeof(safe_name), shown);
 	for (size_t i = 0; i < f->settings.key_folder_count; i++) {

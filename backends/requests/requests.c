@@ -53,6 +53,7 @@ struct entry {
 	uint8_t nonce[PROTOCOL_NONCE_BYTES];
 	unsigned key_id;
 	unsigned version;	/* of the protocol it was made in */
+	bool gone;		/* format 1, its account gone: dropped */
 	char store[STORE_ID_MAX + 1];
 	unsigned index;		/* the store's place in the config then */
 	long long uid;		/* the account's id, ACCOUNT_UID_NONE */
@@ -183,9 +184,11 @@ parse_entry(const struct requests *r, char *line, struct entry *e)
 	    account, &e->made, &trusted, boot_id,
 	    &e->boottime, &e->boots, &used, &end) != 7)
 		return false;
-	if (r->old)
-		e->uid = account_uid_of(r->old_accounts,
-		    r->old_account_count, account);
+	/* A format-1 request of an account that is gone is dropped, not
+	 * given to whoever takes its name next. */
+	if (r->old && !account_uid_of(r->old_accounts, r->old_account_count,
+	    account, &e->uid))
+		e->gone = true;
 	if (line[end] == '\0') {
 		e->seen = e->made;
 		e->last_uptime = e->boottime;
@@ -231,7 +234,8 @@ load_line(void *ctx, char *line, unsigned number, struct nvr_error *err)
 		}
 	} else if (r->count < ENTRIES_MAX &&
 	    parse_entry(r, line, &r->entries[r->count])) {
-		r->count++;
+		if (!r->entries[r->count].gone)
+			r->count++;
 		return 0;
 	}
 	return nvr_error_set(err, -EPROTO, "%s:%u: not a %s line; the file "
@@ -247,8 +251,8 @@ load(struct requests *r, struct nvr_error *err)
 		.path = r->path, .header = HEADER, .what = "a requests file",
 		.max_bytes = FILE_MAX, .code = -EPROTO,
 		.suffix = "; it was left as it is",
-		.old_header = r->old_store != NULL ? HEADER_V1 : NULL,
-		.old = &r->old,
+		.old_header = HEADER_V1,
+		.old = r->old_store != NULL ? &r->old : NULL,
 	};
 	unsigned lines;
 	int rc;
@@ -457,15 +461,13 @@ day_of(const struct requests_clock *now)
 	return (unsigned)days;
 }
 
-/* E is WHO's request: same store and name, and the same id where both
- * know it (an earlier account of that name does not own it). */
+/* E is WHO's request: same store, name and id (an earlier account of
+ * that name does not own it). */
 static bool
 entry_of(const struct entry *e, const struct account_key *who)
 {
 	return strcmp(e->store, who->store) == 0 &&
-	    strcmp(e->account, who->name) == 0 &&
-	    (e->uid == ACCOUNT_UID_NONE || who->uid == ACCOUNT_UID_NONE ||
-	    e->uid == who->uid);
+	    strcmp(e->account, who->name) == 0 && e->uid == who->uid;
 }
 
 /* The request E stands for, as it was sent. */

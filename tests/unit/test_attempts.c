@@ -516,9 +516,27 @@ static void
 test_attempts_failed_nok_corrupt_header(void **state)
 {
 	check_refused(*state, "# nvr-recovery attempts 3\nadmin 1 100\n", 1);
-	/* Format 1, of the version with one store, until it is brought up
-	 * to date (attempts_migrate). */
-	check_refused(*state, "# nvr-recovery attempts 1\nadmin 1 100\n", 1);
+}
+
+/* Format 1, of the version with one store, is refused until it is
+ * brought up to date (attempts_migrate), and says so; nobody may try. */
+static void
+test_attempts_failed_nok_format_1(void **state)
+{
+	struct support_fx *fx = *state;
+	struct attempts *a = open_with(fx, &DEFAULTS);
+	static const char text[] = "# nvr-recovery attempts 1\nadmin 1 100\n";
+	char *path = put_attempts_bytes(fx, text, strlen(text));
+	struct nvr_error err = { "" };
+	long wait = -1;
+
+	assert_int_equal(attempts_wait(a, "system/admin", &wait, &err),
+	    -ESTALE);
+	assert_non_null(strstr(err.message, "not brought up to date yet"));
+	assert_int_equal(attempts_failed(a, "system/admin", &wait, &err),
+	    -ESTALE);
+	free(path);
+	attempts_close(a);
 }
 
 static void
@@ -1030,6 +1048,7 @@ main(void)
 		TEST(test_attempts_failed_nok_bad_name),
 		TEST(test_attempts_failed_nok_name_breaking_format),
 		TEST(test_attempts_failed_nok_corrupt_header),
+		TEST(test_attempts_failed_nok_format_1),
 		TEST(test_attempts_failed_nok_corrupt_empty_file),
 		TEST(test_attempts_failed_nok_corrupt_two_fields),
 		TEST(test_attempts_failed_nok_corrupt_four_fields),

@@ -1307,9 +1307,12 @@ test_config_load_nok_stores(void **state)
 		const char *message;
 	} cases[] = {
 		{ "accounts:\n  - backend: shadow\n    label: A\n", 7, 5,
-		  "accounts[0]: needs an id and a label when accounts: is a "
-		  "list" },
+		  "accounts[0]: needs an id (the store's name in the wizard's "
+		  "own files) when accounts: is a list" },
 		{ "accounts:\n  - backend: shadow\n    id: a\n", 7, 5,
+		  "accounts[0]: needs a label (how the screens name the store) "
+		  "when accounts: is a list" },
+		{ "accounts:\n  - backend: shadow\n", 7, 5,
 		  "accounts[0]: needs an id and a label when accounts: is a "
 		  "list" },
 		{ "accounts:\n  - {backend: shadow, id: a, label: A}\n"
@@ -1331,7 +1334,7 @@ test_config_load_nok_stores(void **state)
 		{ "accounts:\n  - {backend: shadow, id: a, label: "
 		  "1234567890123456789012345}\n", 7, 37, "accounts[0].label: a "
 		  "store's label is at most 24 columns (and twice that in "
-		  "bytes): it is shown beside each of its accounts" },
+		  "bytes): it heads its accounts in every account list" },
 		{ "accounts: []\n", 6, 11, "accounts is an empty list: name "
 		  "at least one store" },
 		{ "accounts:\n  - shadow\n", 7, 5, "each item of accounts must "
@@ -1355,6 +1358,26 @@ test_config_load_nok_stores(void **state)
 		fx->loaded = false;
 		free(text);
 	}
+}
+
+/* A store that is wrong does not hide the other problems of the file:
+ * one run names them all. */
+static void
+test_config_load_nok_store_and_more(void **state)
+{
+	struct support_fx *fx = *state;
+
+	assert_int_equal(support_load_text(fx, STATIC_DEVICE
+	    "accounts:\n"
+	    "  - {backend: shadow, id: Web, label: A}\n"
+	    "support:\n"
+	    "  provisioning: p\n"
+	    "  contact: {vendor: 12345678901234567890123456789012345}\n"),
+	    -1);
+	assert_diag_count(&fx->cfg.diags, 2);
+	assert_diag(&fx->cfg.diags, 7, 27, "accounts[0].id: a store's id is 1 "
+	    "to 16 of a-z, 0-9, '-' and '_' (not 'Web'): it names the store "
+	    "in the wizard's own files");
 }
 
 /* Sixteen stores are the most: a request names its store in 4 bits. */
@@ -2047,6 +2070,7 @@ main(void)
 		T(test_config_load_ok_stores),
 		T(test_config_load_nok_stores),
 		T(test_config_load_nok_seventeen_stores),
+		T(test_config_load_nok_store_and_more),
 		T(test_config_load_nok_int_list),
 		T(test_config_load_nok_bad_enum),
 		T(test_config_load_nok_empty_console_value),

@@ -58,6 +58,10 @@ state_text(struct support_fx *fx, const char *name)
 	return text;
 }
 
+/* The first store's admin and operator, as they are now. */
+#define ADMIN support_key_in("system", 0, "admin", 1000)
+#define OPERATOR support_key_in("system", 0, "operator", 1001)
+
 /* The answers make-fixtures typed, in the enrolled order. */
 static const char *const answers[] = { "Paris", "Jules Ferry", "Rex" };
 
@@ -167,7 +171,8 @@ test_recovery_store(void **state)
 	    fx->cfg.state_dir, &rec), 0);
 	/* Format 1 is not read without being brought up to date. */
 	assert_int_equal(rec.ops->enrollment(rec.state, admin, &e, &err),
-	    -EPROTO);
+	    -ESTALE);
+	assert_non_null(strstr(err.message, "not brought up to date yet"));
 	assert_int_equal(rec.ops->migrate(rec.state, "system", first_store, 2,
 	    &done, &err), 0);
 	assert_true(done);
@@ -204,7 +209,7 @@ test_recovery_store(void **state)
 	for (size_t i = 0; i < 3; i++)
 		secret_release(&s[i]);
 	assert_int_equal(rec.ops->enrollment(rec.state,
-	    support_key("operator"), &e, &err), 0);
+	    support_key_in("system", 0, "operator", 1001), &e, &err), 0);
 	assert_int_equal(e.question_count, 0);
 	assert_false(e.has_key);
 
@@ -234,7 +239,7 @@ test_attempts(void **state)
 
 	assert_int_equal(attempts_open(&a, dir, &settings, &err), 0);
 	assert_int_equal(attempts_wait(a, "system/admin", &wait, &err),
-	    -EINVAL);
+	    -ESTALE);
 	assert_int_equal(attempts_migrate(a, "system", &done, &err), 0);
 	assert_true(done);
 	text = state_text(fx, "attempts");
@@ -284,7 +289,7 @@ test_requests(void **state)
 	assert_int_equal(requests_open(&r, dir, &settings, &err), 0);
 	assert_int_equal(requests_current(r, &dev, support_key("admin"), &now,
 	    text, sizeof(text), compact, sizeof(compact), &left, &err),
-	    -EPROTO);
+	    -ESTALE);
 	assert_int_equal(requests_migrate(r, "system", first_store, 2, &now,
 	    &done, &err), 0);
 	assert_true(done);
@@ -304,24 +309,77 @@ test_requests(void **state)
 	assert_int_equal(requests_redeem(r, &dev,
 	    support_key_in("web", 1, "admin", 1000), PROTOCOL_SET_PASSWORD,
 	    code, &now, &err), -ENOENT);
-	assert_int_equal(requests_current(r, &dev, support_key("admin"), &now,
-	    text,
+	assert_int_equal(requests_current(r, &dev, ADMIN, &now, text,
 	    sizeof(text), compact, sizeof(compact), &left, &err), 0);
 	assert_string_equal(text, admin);
 	assert_int_equal(left, REQUESTS_DEFAULT_LIFETIME_S - 60);
-	assert_int_equal(requests_current(r, &dev, support_key("operator"),
-	    &now, text,
+	assert_int_equal(requests_current(r, &dev, OPERATOR, &now, text,
 	    sizeof(text), compact, sizeof(compact), NULL, &err), 0);
 	assert_string_equal(text, operator);
-	assert_int_equal(requests_redeem(r, &dev, support_key("operator"),
+	assert_int_equal(requests_redeem(r, &dev, OPERATOR,
 	    PROTOCOL_SET_PASSWORD, code, &now, &err), -EACCES);
-	assert_int_equal(requests_redeem(r, &dev, support_key("admin"),
+	/* Nor is it for an admin made again since, with another uid. */
+	assert_int_equal(requests_redeem(r, &dev,
+	    support_key_in("system", 0, "admin", 1002), PROTOCOL_SET_PASSWORD,
+	    code, &now, &err), -ENOENT);
+	assert_int_equal(requests_redeem(r, &dev, ADMIN,
 	    PROTOCOL_SET_PASSWORD, code, &now, &err), 0);
 	requests_close(r);
 	free(code);
 	free(operator);
 	free(admin);
 	free(provisioning);
+	free(dir);
+}
+
+/* What the earlier version kept of an account that is gone when the
+ * files are brought up to date is dropped, not handed to whoever takes
+ * the name next: admin's questions, key and request here, with only
+ * operator left in the store. */
+static void
+test_gone_account_dropped(void **state)
+{
+	static const struct account only_operator[] = {
+		{ .name = "operator", .uid = 1001 },
+	};
+	const struct requests_settings settings = {
+		.lifetime_s = REQUESTS_DEFAULT_LIFETIME_S,
+		.max_boots = REQUESTS_DEFAULT_MAX_BOOTS,
+	};
+	struct support_fx *fx = *state;
+	struct requests_clock now = made_clock(60);
+	struct recovery_enrollment e;
+	struct requests_pending list[REQUESTS_PENDING_MAX];
+	struct recovery rec;
+	struct requests *r;
+	struct nvr_error err;
+	char *dir = support_in_dir(fx, "state"), *text;
+	size_t count = 0;
+	bool done = false;
+
+	assert_int_equal(support_load_text(fx, config), 0);
+	assert_int_equal(registry_open_recovery(&fx->cfg.recovery,
+	    fx->cfg.state_dir, &rec), 0);
+	assert_int_equal(rec.ops->migrate(rec.state, "system", only_operator,
+	    1, &done, &err), 0);
+	assert_true(done);
+	text = state_text(fx, "recovery");
+	assert_string_equal(text, "# nvr-recovery recovery 2\n");
+	free(text);
+	/* A new admin, even with the old uid, has nothing set up. */
+	assert_int_equal(rec.ops->enrollment(rec.state, ADMIN, &e, &err), 0);
+	assert_int_equal(e.question_count, 0);
+	assert_false(e.has_key);
+	rec.ops->close(rec.state);
+
+	assert_int_equal(requests_open(&r, dir, &settings, &err), 0);
+	assert_int_equal(requests_migrate(r, "system", only_operator, 1, &now,
+	    &done, &err), 0);
+	assert_true(done);
+	assert_int_equal(requests_list(r, &now, list, &count, &err), 0);
+	assert_int_equal(count, 1);
+	assert_string_equal(list[0].who.name, "operator");
+	requests_close(r);
 	free(dir);
 }
 
@@ -335,6 +393,8 @@ main(void)
 		    support_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_requests, fx_setup,
 		    support_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_gone_account_dropped,
+		    fx_setup, support_fx_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
