@@ -115,6 +115,7 @@ CORE_SRC := \
 	common/line_file.c \
 	common/code32.c common/protocol.c common/reset_file.c common/keyfile.c \
 	common/private_file.c common/provisioning.c common/harden.c \
+	common/command.c \
 	config/diag.c config/document.c config/schema.c config/config.c \
 	config/reset_plan.c \
 	backends/registry.c backends/audit.c backends/attempts.c \
@@ -254,7 +255,7 @@ $(BUILD_DIR)/asan/tests/test_atomic_crash: $(CRASH_DEPS) | $(READY)
 # journal, its steps and the write path beneath them.
 RESET_CRASH_SRC := tests/unit/test_reset_crash.c backends/reset/journal.c \
 	config/reset_plan.c backends/reset/beneath.c common/atomic_file.c \
-	common/trust.c common/nvr_error.c
+	common/trust.c common/nvr_error.c common/command.c
 RESET_CRASH_DEPS := $(RESET_CRASH_SRC) backends/reset/journal.h \
 	config/reset_plan.h backends/reset/beneath.h common/atomic_file.h \
 	common/failpoint.h common/nvr_error.h

@@ -169,6 +169,9 @@ static const struct schema_key store_keys[] = {
 	{ .name = "id", .type = SCHEMA_STRING,
 	  .help = "the store's id in the wizard's own files, a-z, 0-9, "
 	  "'-', '_', at most 16 (required in a list; default system)" },
+	{ .name = "after_change", .type = SCHEMA_LIST,
+	  .help = "a program to run (argv, no shell) once a password of "
+	  "the store is changed, e.g. [/usr/bin/docker, restart, frigate]" },
 	{ .name = "label", .type = SCHEMA_STRING,
 	  .help = "how screens name it, over its accounts, e.g. "
 	  "\"Web UI (Frigate)\" (required in a list)" },
@@ -850,6 +853,30 @@ read_reset_keep(struct config *cfg)
 	return 0;
 }
 
+/* SEC.KEY as a program's argv into ARGV (RESET_ARGV_MAX + 1, ended by
+ * NULL; {NULL} if absent): the program an absolute path, no shell. */
+static int
+read_argv(const struct config_section *sec, const char *key,
+    const char **argv)
+{
+	size_t n = config_section_list(sec, key, argv, RESET_ARGV_MAX);
+	int rc = 0;
+
+	if (n > RESET_ARGV_MAX) {
+		config_section_error(sec, key, "at most %d arguments, the "
+		    "program included", RESET_ARGV_MAX);
+		rc = -1;
+		n = 0;
+	} else if (n > 0 && argv[0][0] != '/') {
+		node_error(sec->doc, list_item(sec, key, 0), "%s.%s: the "
+		    "program must be an absolute path, not '%s'", sec->name,
+		    key, argv[0]);
+		rc = -1;
+	}
+	argv[n] = NULL;
+	return rc;
+}
+
 /* reset.after, .confirm, .proof and .backend. */
 static int
 read_reset_choices(struct config *cfg)
@@ -866,19 +893,8 @@ read_reset_choices(struct config *cfg)
 	text = config_section_string(sec, "confirm");
 	r->confirm = text != NULL && strcmp(text, "serial") == 0 ?
 	    RESET_CONFIRM_SERIAL : RESET_CONFIRM_WORD;
-	n = config_section_list(sec, "after", r->after, RESET_ARGV_MAX);
-	if (n > RESET_ARGV_MAX) {
-		config_section_error(sec, "after", "at most %d arguments, the "
-		    "program included", RESET_ARGV_MAX);
+	if (read_argv(sec, "after", r->after) != 0)
 		rc = -1;
-		n = 0;
-	} else if (n > 0 && r->after[0][0] != '/') {
-		node_error(sec->doc, list_item(sec, "after", 0), "reset.after: "
-		    "the program must be an absolute path, not '%s'",
-		    r->after[0]);
-		rc = -1;
-	}
-	r->after[n] = NULL;
 	n = config_section_list(sec, "proof", proofs, 8);
 	for (size_t i = 0; i < n && i < 8; i++) {
 		if (strcmp(proofs[i], "password") == 0) {
@@ -1070,6 +1086,8 @@ read_store(struct config *cfg, yaml_node_t *map, int index)
 		    "screens name the store)");
 		return -1;
 	}
+	if (read_argv(&st->section, "after_change", st->after_change) != 0)
+		return -1;
 	st->id = id != NULL ? id : CONFIG_STORE_DEFAULT_ID;
 	st->label = label != NULL ? label : CONFIG_STORE_DEFAULT_LABEL;
 	if (!config_store_id_ok(st->id)) {

@@ -128,7 +128,10 @@ struct config_store {
 	struct config_section section;	/* its mapping: backend and keys */
 	char name[24];			/* "accounts[1]", for messages */
 	const char *id;			/* [a-z0-9_-]{1,16} */
-	const char *label;		/* shown beside its accounts */
+	const char *label;		/* heads its accounts in lists */
+	/* Run once a password of the store is changed (the software told
+	 * to read it again); {NULL}: nothing. */
+	const char *after_change[RESET_ARGV_MAX + 1];
 };
 
 /* True if ID can name a store: 1 to CONFIG_STORE_ID_MAX of a-z, 0-9, '-'

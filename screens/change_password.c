@@ -281,8 +281,8 @@ static void
 save(struct change_password *c)
 {
 	struct screen_handoff *h = c->context->handoff;
-	bool spend = spends_proof(c);
-	struct nvr_error err;
+	bool spend = spends_proof(c), told_failed = false;
+	struct nvr_error err, told;
 	char when[64], logged[ACCOUNT_KEY_TEXT_MAX + 1];
 	int rc;
 
@@ -314,7 +314,8 @@ save(struct change_password *c)
 		return;
 	}
 	if (stores_set_password(c->context->stores, who(c),
-	    secret_text(&c->secrets[FIELD_NEW]), &err) != 0) {
+	    secret_text(&c->secrets[FIELD_NEW]), &told_failed, &told,
+	    &err) != 0) {
 		const char *what = spend ? proof_held_name(c->context) : NULL;
 
 		/* A code or file is made good again; a key, deleted, is
@@ -366,6 +367,15 @@ save(struct change_password *c)
 		    "was changed %s.\n\nUse the new password from now on.",
 		    shown(c), when);
 		c->state = CHANGE_DONE;
+	}
+	/* The change stands; what keeps the store may not know it yet. */
+	if (told_failed) {
+		size_t used = strlen(c->message);
+
+		input_text_add(c->message, sizeof(c->message), &used, "\n\nBut "
+		    "the software that uses it could not be told (%s): restart "
+		    "it, or the recorder, for the new password to work there.",
+		    told.message);
 	}
 	clear_from(c, FIELD_CURRENT);
 }

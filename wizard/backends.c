@@ -54,6 +54,7 @@ open_store(const struct config_store *from, struct account_store *st)
 
 	snprintf(st->id, sizeof(st->id), "%s", from->id);
 	st->label = from->label;
+	st->after_change = from->after_change;
 	if (policy_open(&st->policy, config_section_child(&from->section,
 	    "policy", &policy_settings) ? &policy_settings : NULL, &err) != 0) {
 		config_section_error(&from->section, "policy", "%s",

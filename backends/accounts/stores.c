@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/command.h"
+
 /* Fills the store fields of N accounts of store I. */
 static void
 mark_store(const struct account_stores *s, size_t i, struct account *a,
@@ -105,14 +107,20 @@ stores_verify(const struct account_stores *s, const struct account_key *who,
 int
 stores_set_password(const struct account_stores *s,
     const struct account_key *who, const char *password,
-    struct nvr_error *err)
+    bool *told_failed, struct nvr_error *told, struct nvr_error *err)
 {
 	const struct account_store *st = stores_of(s, who);
+	int rc;
 
+	*told_failed = false;
 	if (st == NULL)
 		return nvr_error_set(err, -ENOENT, "no such account");
-	return st->accounts.ops->set_password(st->accounts.state, who->name,
+	rc = st->accounts.ops->set_password(st->accounts.state, who->name,
 	    password, err);
+	if (rc == 0 && st->after_change != NULL &&
+	    st->after_change[0] != NULL)
+		*told_failed = command_run(st->after_change, NULL, told) != 0;
+	return rc;
 }
 
 const struct policy *

@@ -19,6 +19,9 @@ struct account_store {
 	const char *label;		/* shown beside its accounts */
 	struct accounts accounts;	/* ops NULL if not open */
 	struct policy *policy;		/* its password rules */
+	/* Run once one of its passwords is changed (NULL-terminated argv,
+	 * or NULL): the software that keeps the store told to read it. */
+	const char *const *after_change;
 };
 
 struct account_stores {
@@ -39,14 +42,19 @@ int stores_list(const struct account_stores *s, struct account *out,
 const struct account_store *stores_of(const struct account_stores *s,
     const struct account_key *who);
 
-/* The store's verify and set_password for WHO (accounts.h); a WHO of
- * no store is -EACCES and -ENOENT. */
+/* The store's verify for WHO (accounts.h); a WHO of no store is
+ * -EACCES. */
 int stores_verify(const struct account_stores *s,
     const struct account_key *who, const char *password,
     struct nvr_error *err);
+
+/* The store's set_password for WHO (a WHO of no store is -ENOENT), then,
+ * once the new password is durable, the store's after_change command.
+ * That failing does not undo the change: 0 is returned and *TOLD_FAILED
+ * set, with TOLD saying why (the screen shows it). */
 int stores_set_password(const struct account_stores *s,
     const struct account_key *who, const char *password,
-    struct nvr_error *err);
+    bool *told_failed, struct nvr_error *told, struct nvr_error *err);
 
 /* The password rules of WHO's store (NULL: none, which policy_check
  * takes as the defaults). */

@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/command.h"
 #include "common/atomic_file.h"
 
 /* readdir on a 32-bit machine without 64-bit file offsets fails with
@@ -466,30 +467,12 @@ factory_reset_pending(const struct factory_reset *r,
 int
 factory_reset_restart(struct factory_reset *r, struct nvr_error *err)
 {
-	static char *const envp[] = {
-		(char *)"PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL,
-	};
 	const char *const *argv = r->s.config->after;
-	pid_t pid;
-	int status, rc;
 
 	if (argv[0] == NULL)
 		return nvr_error_set(err, -ENOENT, "no restart command is "
 		    "configured");
-	rc = posix_spawn(&pid, argv[0], NULL, NULL, (char *const *)argv,
-	    envp);
-	if (rc != 0)
-		return nvr_error_set(err, -rc, "cannot run %s: %s", argv[0],
-		    strerror(rc));
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return nvr_error_set(err, -errno, "cannot wait for %s: "
-			    "%s", argv[0], strerror(errno));
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		return 0;
-	return nvr_error_set(err, -EIO, "%s failed (%s %d)", argv[0],
-	    WIFEXITED(status) ? "status" : "signal", WIFEXITED(status) ?
-	    WEXITSTATUS(status) : WTERMSIG(status));
+	return command_run(argv, NULL, err);
 }
 
 void

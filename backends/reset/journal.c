@@ -34,6 +34,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/command.h"
 #include "config/config.h"
 #include "common/atomic_file.h"
 #include "backends/reset/beneath.h"
@@ -488,32 +489,17 @@ step_truncate(const struct reset_step *s, const struct reset_run *run,
 	return rc;
 }
 
+/* Where a test may stop the run: the command started, not waited for. */
+static void
+command_spawned(void)
+{
+	fp("reset-command-spawned");
+}
+
 static int
 step_command(const struct reset_step *s, struct nvr_error *err)
 {
-	static char *const envp[] = {
-		(char *)"PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL,
-	};
-	pid_t pid;
-	int status, rc;
-
-	rc = posix_spawn(&pid, s->argv[0], NULL, NULL, (char *const *)s->argv,
-	    envp);
-	if (rc != 0)
-		return nvr_error_set(err, -rc, "cannot run %s: %s", s->argv[0],
-		    strerror(rc));
-	fp("reset-command-spawned");
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return nvr_error_set(err, -errno, "cannot wait for %s: "
-			    "%s", s->argv[0], strerror(errno));
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		return 0;
-	if (WIFEXITED(status))
-		return nvr_error_set(err, -EIO, "%s exited with status %d",
-		    s->argv[0], WEXITSTATUS(status));
-	return nvr_error_set(err, -EIO, "%s was killed by signal %d",
-	    s->argv[0], WTERMSIG(status));
+	return command_run(s->argv, command_spawned, err);
 }
 
 int

@@ -1342,6 +1342,10 @@ test_config_load_nok_stores(void **state)
 		{ "accounts:\n  - {backend: shadow, id: a, label: A, lable: "
 		  "B}\n", 7, 40, "unknown key 'lable' in accounts[0] (did you "
 		  "mean 'label'?)" },
+		{ "accounts:\n  - {backend: shadow, id: a, label: A, "
+		  "after_change: [docker, restart, nvr]}\n", 7, 55,
+		  "accounts[0].after_change: the program must be an absolute "
+		  "path, not 'docker'" },
 		{ "accounts:\n  - {backend: nis, id: a, label: A}\n", 7, 15,
 		  "unknown accounts backend 'nis' (known: shadow)" },
 	};

@@ -343,7 +343,7 @@ test_restart_fails(void **state)
 
 	open_all(t, "  after: [/bin/false]\n");
 	assert_int_equal(factory_reset_restart(t->reset, &err), -EIO);
-	assert_string_equal(err.message, "/bin/false failed (status 1)");
+	assert_string_equal(err.message, "/bin/false exited with status 1");
 }
 
 int
