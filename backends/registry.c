@@ -8,6 +8,8 @@ static const struct backend_impl *const implementations[] = {
 	&device_static_impl,
 	&device_files_impl,
 	&accounts_shadow_impl,
+	&accounts_sqlite_impl,
+	&accounts_frigate_impl,
 	&recovery_file_impl,
 };
 

@@ -151,5 +151,7 @@ accounts_admin_needs_password(const struct accounts *accounts)
 }
 
 extern const struct backend_impl accounts_shadow_impl;
+extern const struct backend_impl accounts_sqlite_impl;
+extern const struct backend_impl accounts_frigate_impl;
 
 #endif
