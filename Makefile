@@ -516,14 +516,16 @@ FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_LIB_SRC := common/code32.c common/protocol.c common/keyfile.c \
-	common/reset_file.c common/nvr_error.c
-FUZZ_HEADERS := tests/fuzz/fuzz.h $(wildcard common/*.h) common/nvr_error.h
+	common/reset_file.c common/nvr_error.c backends/accounts/pbkdf2.c
+FUZZ_HEADERS := tests/fuzz/fuzz.h $(wildcard common/*.h) common/nvr_error.h \
+	backends/accounts/pbkdf2.h
+FUZZ_LIBS = $(shell $(PKG_CONFIG) --libs libsodium nettle)
 FUZZ_BINS := $(FUZZ_NAMES:%=build/fuzz/fuzz_%)
 FUZZ_REPLAY_BINS := $(FUZZ_NAMES:%=build/asan/fuzz/replay_%)
 FUZZ_FLAGS = -std=c11 -D_GNU_SOURCE -I. -g -O1 \
 	$(filter-out -Werror,$(WARNINGS)) $(CPPFLAGS) \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	-fno-omit-frame-pointer $(shell $(PKG_CONFIG) --cflags libsodium)
+	-fno-omit-frame-pointer $(shell $(PKG_CONFIG) --cflags libsodium nettle)
 
 .PHONY: fuzz fuzz-replay fuzz-seeds
 
@@ -533,8 +535,7 @@ build/fuzz/.deps-ok: tests/fuzz/deps.txt tests/fuzz/install-deps
 
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_SRC) $(FUZZ_HEADERS) | \
 		build/.deps-ok build/fuzz/.deps-ok
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_LIB_SRC) \
-		$(shell $(PKG_CONFIG) --libs libsodium)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_LIB_SRC) $(FUZZ_LIBS)
 
 fuzz: $(FUZZ_BINS)
 	tests/fuzz/run-fuzz $(FUZZ_SECONDS) $(FUZZ_NAMES)
@@ -546,7 +547,8 @@ build/asan/fuzz/replay_%: tests/fuzz/replay.c tests/fuzz/fuzz_%.c \
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(SANITIZE) \
 		-DFUZZ_CORPUS='"tests/fuzz/corpus/$*"' -o $@ \
 		tests/fuzz/replay.c tests/fuzz/fuzz_$*.c \
-		$(FUZZ_LIB_SRC:%.c=$(ASAN_OBJ)/%.o) $(SUPPORT_LIBS)
+		$(FUZZ_LIB_SRC:%.c=$(ASAN_OBJ)/%.o) $(HARDEN_LD) $(LDFLAGS) \
+		$(FUZZ_LIBS)
 
 check: $(FUZZ_REPLAY_BINS)
 
@@ -557,7 +559,8 @@ build/fuzz/gen-seeds: tests/fuzz/gen_seeds.c $(FUZZ_LIB_SRC:%.c=$(OBJ)/%.o) \
 		$(FUZZ_HEADERS) | build/.deps-ok
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) -o $@ $< \
-		$(FUZZ_LIB_SRC:%.c=$(OBJ)/%.o) $(SUPPORT_LIBS)
+		$(FUZZ_LIB_SRC:%.c=$(OBJ)/%.o) $(HARDEN_LD) $(LDFLAGS) \
+		$(FUZZ_LIBS)
 
 fuzz-seeds: build/fuzz/gen-seeds
 	build/fuzz/gen-seeds tests/fuzz/corpus

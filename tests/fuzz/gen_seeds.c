@@ -23,6 +23,7 @@
 #include "common/protocol.h"
 #include "common/provisioning.h"
 #include "common/reset_file.h"
+#include "backends/accounts/pbkdf2.h"
 #include "tests/fuzz/fuzz.h"
 
 #define TEXT_MAX 1024
@@ -590,6 +591,56 @@ reset_files(void)
 	reset_files_v2(&f);
 }
 
+/* pbkdf2_sha256 hash texts: Frigate's, cheap ones the harness checks
+ * through, and texts that are almost one. */
+static void
+pbkdf2_hashes(void)
+{
+	static const char *const good[][2] = {
+		{ "frigate-600000", "pbkdf2_sha256$600000$"
+		  "5f3c1d2e4a6b8c0d9e7f1a2b3c4d5e6f$"
+		  "vFGp0R8eYZ9YHEsFFV9HIaWuz0nXyEhi12PQ/z4H1t0=" },
+		{ "frigate-1000", "pbkdf2_sha256$1000$"
+		  "0123456789abcdef0123456789abcdef$"
+		  "EbzoHUnQEh/5iufrI/6Y3cE8AkJrZ7mste7Pv9lM4w0=" },
+		{ "django-salt", "pbkdf2_sha256$870000$Xq3vN8bL2mR7tY1kP4wZs0$"
+		  "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=" },
+		{ "bad-leading-zero", "pbkdf2_sha256$0600000$"
+		  "5f3c1d2e4a6b8c0d9e7f1a2b3c4d5e6f$"
+		  "vFGp0R8eYZ9YHEsFFV9HIaWuz0nXyEhi12PQ/z4H1t0=" },
+		{ "bad-stray-bits", "pbkdf2_sha256$1000$"
+		  "0123456789abcdef0123456789abcdef$"
+		  "EbzoHUnQEh/5iufrI/6Y3cE8AkJrZ7mste7Pv9lM4w1=" },
+		{ "bad-four-dollars", "pbkdf2_sha256$1000$01$23$"
+		  "EbzoHUnQEh/5iufrI/6Y3cE8AkJrZ7mste7Pv9lM4w0=" },
+		{ "bad-too-many-iterations", "pbkdf2_sha256$99999999$ab$"
+		  "EbzoHUnQEh/5iufrI/6Y3cE8AkJrZ7mste7Pv9lM4w0=" },
+		{ "bad-locked", "!" },
+		{ "bad-empty", "" },
+		{ "bad-bcrypt", "$2b$12$abcdefghijklmnopqrstuu5bOGdxNw0Rz3kPn8q3"
+		  "ZVlh4YDrVmqUe" },
+	};
+	char text[TEXT_MAX];
+
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		put_text("pbkdf2", good[i][0], good[i][1]);
+	/* Fixed salts (make's are random): the seeds stay as written. */
+	for (unsigned long it = 1; it <= 64; it *= 4) {
+		struct pbkdf2_sha256 h = { .iterations = it };
+		char name[32];
+
+		snprintf(h.salt, sizeof(h.salt), "%032lx", it * 0x1111UL);
+		h.salt_len = strlen(h.salt);
+		pbkdf2_sha256_derive(&h, "fuzz", 4, h.digest);
+		FUZZ_CHECK(pbkdf2_sha256_format(&h, text, TEXT_MAX) > 0);
+		snprintf(name, sizeof(name), "made-%lu", it);
+		put_text("pbkdf2", name, text);
+	}
+	fmt(text, "pbkdf2_sha256$16$0123456789abcdef$"
+	    "EbzoHUnQEh/5iufrI/6Y3cE8AkJrZ7mste7Pv9lM4w0=");
+	put("pbkdf2", "bad-nul-byte", text, strlen(text) + 1);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -603,5 +654,6 @@ main(int argc, char **argv)
 	codes();
 	keyfiles();
 	reset_files();
+	pbkdf2_hashes();
 	return 0;
 }
