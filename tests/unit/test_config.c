@@ -1347,7 +1347,8 @@ test_config_load_nok_stores(void **state)
 		  "accounts[0].after_change: the program must be an absolute "
 		  "path, not 'docker'" },
 		{ "accounts:\n  - {backend: nis, id: a, label: A}\n", 7, 15,
-		  "unknown accounts backend 'nis' (known: shadow)" },
+		  "unknown accounts backend 'nis' (known: shadow, sqlite, "
+		  "frigate)" },
 	};
 	struct support_fx *fx = *state;
 

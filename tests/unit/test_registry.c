@@ -246,6 +246,7 @@ test_registry_keys_nok_unknown_concern(void **state)
 struct seen {
 	unsigned count;
 	bool is_static, is_files, is_shadow, is_recovery_file;
+	int sqlite_stores;
 };
 
 static void
@@ -268,6 +269,10 @@ count_impl(const struct backend_impl *impl, void *arg)
 	if (strcmp(impl->concern, "recovery") == 0 &&
 	    strcmp(impl->name, "file") == 0)
 		seen->is_recovery_file = true;
+	if (strcmp(impl->concern, "accounts") == 0 &&
+	    (strcmp(impl->name, "sqlite") == 0 ||
+	    strcmp(impl->name, "frigate") == 0))
+		seen->sqlite_stores++;
 }
 
 static void
@@ -277,7 +282,8 @@ test_registry_each_ok(void **state)
 
 	(void)state;
 	registry_each(count_impl, &seen);
-	assert_int_equal(seen.count, 4);
+	assert_int_equal(seen.count, 6);
+	assert_int_equal(seen.sqlite_stores, 2);
 	assert_true(seen.is_static);
 	assert_true(seen.is_files);
 	assert_true(seen.is_shadow);
