@@ -10,6 +10,8 @@ static const struct backend_impl *const implementations[] = {
 	&accounts_shadow_impl,
 	&accounts_sqlite_impl,
 	&accounts_frigate_impl,
+	&accounts_motioneye_impl,
+	&accounts_htpasswd_impl,
 	&recovery_file_impl,
 };
 

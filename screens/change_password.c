@@ -368,6 +368,14 @@ save(struct change_password *c)
 		    shown(c), when);
 		c->state = CHANGE_DONE;
 	}
+	/* The store may keep it in a form only the software's own update
+	 * makes strong: say so, and what to do. */
+	if (stores_weak_note(c->context->stores, who(c)) != NULL) {
+		size_t used = strlen(c->message);
+
+		input_text_add(c->message, sizeof(c->message), &used, "\n\n%s",
+		    stores_weak_note(c->context->stores, who(c)));
+	}
 	/* The change stands; what keeps the store may not know it yet. */
 	if (told_failed) {
 		size_t used = strlen(c->message);

@@ -125,6 +125,12 @@ struct accounts_ops {
 	int (*factory_reset)(void *state, struct nvr_error *err);
 	/* Frees STATE; NULL is allowed. */
 	void (*close)(void *state);
+	/* Optional (NULL: never): a sentence the screen adds after NAME's
+	 * password was set, when the store keeps it in a weak form the
+	 * software it serves leaves no better choice for (motionEye 0.43's
+	 * unsalted SHA1), naming the fix; NULL if the form is not weak.
+	 * Owned by the state; valid until close. */
+	const char *(*weak_note)(void *state, const char *name);
 };
 
 /* An open accounts backend, as the wizard holds it. */
@@ -153,5 +159,7 @@ accounts_admin_needs_password(const struct accounts *accounts)
 extern const struct backend_impl accounts_shadow_impl;
 extern const struct backend_impl accounts_sqlite_impl;
 extern const struct backend_impl accounts_frigate_impl;
+extern const struct backend_impl accounts_motioneye_impl;
+extern const struct backend_impl accounts_htpasswd_impl;
 
 #endif

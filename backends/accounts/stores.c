@@ -123,6 +123,18 @@ stores_set_password(const struct account_stores *s,
 	return rc;
 }
 
+const char *
+stores_weak_note(const struct account_stores *s,
+    const struct account_key *who)
+{
+	const struct account_store *st = stores_of(s, who);
+
+	if (st == NULL || st->accounts.ops == NULL ||
+	    st->accounts.ops->weak_note == NULL)
+		return NULL;
+	return st->accounts.ops->weak_note(st->accounts.state, who->name);
+}
+
 const struct policy *
 stores_policy(const struct account_stores *s, const struct account_key *who)
 {

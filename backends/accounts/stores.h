@@ -56,6 +56,11 @@ int stores_set_password(const struct account_stores *s,
     const struct account_key *who, const char *password,
     bool *told_failed, struct nvr_error *told, struct nvr_error *err);
 
+/* What WHO's store says of the weak form it keeps WHO's password in
+ * (accounts_ops.weak_note), or NULL. */
+const char *stores_weak_note(const struct account_stores *s,
+    const struct account_key *who);
+
 /* The password rules of WHO's store (NULL: none, which policy_check
  * takes as the defaults). */
 const struct policy *stores_policy(const struct account_stores *s,
