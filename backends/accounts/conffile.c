@@ -508,12 +508,14 @@ open_store(struct conffile_store *st, const struct config_section *settings)
 		ok = false;
 	}
 	/* The file must be there and parse now, not at first use. */
-	if (ok && load(st, false, &h, &err) != 0) {
-		config_section_error(settings, "path", "%s", err.message);
-		ok = false;
-	}
-	if (ok)
+	if (ok) {
+		if (load(st, false, &h, &err) != 0) {
+			config_section_error(settings, "path", "%s",
+			    err.message);
+			ok = false;
+		}
 		held_close(&h);
+	}
 	/* A hash of nothing in particular, spent on unknown accounts. */
 	if (ok && (hash_scheme_make(st->writes, st->cost, "x", st->dummy,
 	    sizeof(st->dummy), &err) != 0 || hash_form_read(st->dummy,

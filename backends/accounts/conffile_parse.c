@@ -298,9 +298,13 @@ motioneye_line(const struct line *l, void *arg)
 			r->user_len[key / 2] = end - value;
 			set_name(e, l->at + value, end - value);
 		} else {
+			/* An empty value after "name " (as motionEye writes
+			 * it) is written after that blank. */
+			if (value == end && p < l->len && blank(l->at[p]))
+				value = p + 1;
 			e->line = l->number;
 			e->value_at = (size_t)(l->at + value - r->text);
-			e->value_len = end - value;
+			e->value_len = end > value ? end - value : 0;
 			e->needs_blank = value == p;
 		}
 	}

@@ -184,8 +184,7 @@ read_htpasswd(const char *v, size_t len, struct hash_form *form)
 }
 
 static const char *
-read_motioneye(const char *v, size_t len, bool argon2,
-    struct hash_form *form)
+read_motioneye(const char *v, size_t len, struct hash_form *form)
 {
 	if (len == 0) {
 		form->kind = HASH_NONE;
@@ -196,8 +195,10 @@ read_motioneye(const char *v, size_t len, bool argon2,
 		return NULL;
 	}
 	/* motionEye 0.44's authstate: '$argon2' first is an argon2 hash,
-	 * which argon2-cffi checks or refuses; 0.43 reads it as text. */
-	if (argon2 && starts(v, len, "$argon2")) {
+	 * which argon2-cffi checks or refuses. 0.43 would take it for the
+	 * password itself, which nobody types: read as 0.44 wrote it, so
+	 * that a 0.43 config never puts a SHA1 in its place. */
+	if (starts(v, len, "$argon2")) {
 		if (!argon2_decodes(v, len, form)) {
 			form->kind = HASH_LOCKED;
 			return NULL;
@@ -227,9 +228,8 @@ hash_form_read(const char *value, size_t len, enum hash_rules rules,
 	case HASH_RULES_HTPASSWD:
 		return read_htpasswd(value, len, form);
 	case HASH_RULES_MOTIONEYE_043:
-		return read_motioneye(value, len, false, form);
 	case HASH_RULES_MOTIONEYE_044:
-		return read_motioneye(value, len, true, form);
+		return read_motioneye(value, len, form);
 	}
 	return "unknown rules";
 }
