@@ -518,9 +518,11 @@ FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_LIB_SRC := common/code32.c common/protocol.c common/keyfile.c \
-	common/reset_file.c common/nvr_error.c backends/accounts/pbkdf2.c
+	common/reset_file.c common/nvr_error.c backends/accounts/pbkdf2.c \
+	backends/accounts/conffile_parse.c backends/accounts/hash_form.c
 FUZZ_HEADERS := tests/fuzz/fuzz.h $(wildcard common/*.h) common/nvr_error.h \
-	backends/accounts/pbkdf2.h
+	backends/accounts/pbkdf2.h backends/accounts/conffile_parse.h \
+	backends/accounts/hash_form.h
 FUZZ_LIBS = $(shell $(PKG_CONFIG) --libs libsodium nettle)
 FUZZ_BINS := $(FUZZ_NAMES:%=build/fuzz/fuzz_%)
 FUZZ_REPLAY_BINS := $(FUZZ_NAMES:%=build/asan/fuzz/replay_%)

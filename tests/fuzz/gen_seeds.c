@@ -639,6 +639,108 @@ pbkdf2_hashes(void)
 	fmt(text, "pbkdf2_sha256$16$0123456789abcdef$"
 	    "EbzoHUnQEh/5iufrI/6Y3cE8AkJrZ7mste7Pv9lM4w0=");
 	put("pbkdf2", "bad-nul-byte", text, strlen(text) + 1);
+/* A seed for fuzz_conffile or fuzz_hash_form: the rules' byte (0
+ * htpasswd, 1 motionEye 0.43, 2 motionEye 0.44), then TEXT. */
+static void
+put_ruled(const char *dir, const char *name, char rules, const char *text)
+{
+	char buf[TEXT_MAX];
+
+	FUZZ_CHECK(strlen(text) + 1 < sizeof(buf));
+	buf[0] = rules;
+	memcpy(buf + 1, text, strlen(text));
+	put(dir, name, buf, strlen(text) + 1);
+}
+
+/* motion.conf as motionEye 0.43.1 and 0.44.0 write it, htpasswd files
+ * as htpasswd(1) writes them, and each broken in one way. */
+static void
+conffiles(void)
+{
+	static const char motion[] =
+	    "# @admin_username admin\n"
+	    "# @normal_username viewer\n"
+	    "# @admin_password 5baa61e4c9b93f3f0682250b6cf8331b7ee68fd8\n"
+	    "# @lang en\n"
+	    "# @enabled on\n"
+	    "# @normal_password \n"
+	    "\n"
+	    "setup_mode off\n"
+	    "webcontrol_port 7999\n"
+	    "\n"
+	    "camera camera-1.conf\n";
+	static const char motion_044[] =
+	    "# @admin_username admin\n"
+	    "# @normal_username user\n"
+	    "# @admin_password $argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHQxMj"
+	    "M0NTY$yFCjcRhNJv0oV2gAXHDuxCI5I0l1vCHlUXcAsr1lRC4\n"
+	    "# @normal_password Viewer-Pass-7\n"
+	    "# @relay_secret 8c7f6e5d4c3b2a19\n"
+	    "\n"
+	    "setup_mode off\n";
+	static const char htpasswd[] =
+	    "# the web UI's users\n"
+	    "admin:$2y$05$c7Be8rdW1nEEwLOrCy8MCeyq3zj2hMWf/6oLtoBMSbUpkm9TpGlN2"
+	    "\n"
+	    "\n"
+	    "bob:$apr1$r31.....$HqJZimcKQFAMYayBlzkrA/\n"
+	    "dave:{SHA}VBPuJHI7uixaa6LQGWx4s+5GKNE=\n"
+	    "carol:$y$j9T$cpkpJNKhpQhiKhLqgHHhH/$MXMgbiEXfDG/LzFVObHyp.KkBKL/"
+	    "Vz3cVX4phU4n7S5:Carol\n"
+	    "guest:!\n";
+
+	put_ruled("conffile", "ok-motion-043", 1, motion);
+	put_ruled("conffile", "ok-motion-044", 2, motion_044);
+	put_ruled("conffile", "ok-motion-bare", 2, "setup_mode off\n");
+	put_ruled("conffile", "ok-motion-reset", 1, "# @admin_password "
+	    "!reset-0123456789abcdef0123456789abcdef\n# @admin_username x\n");
+	put_ruled("conffile", "ok-motion-no-blank", 2, "# @admin_password\n"
+	    "@normal_password plain\n");
+	put_ruled("conffile", "ok-htpasswd", 0, htpasswd);
+	put_ruled("conffile", "ok-htpasswd-no-final-newline", 0, "admin:!");
+	put_ruled("conffile", "bad-motion-twice", 2, "# @admin_password a\n"
+	    "#@admin_password b\n");
+	put_ruled("conffile", "bad-motion-cr", 1, "# @lang en\r\n");
+	put_ruled("conffile", "bad-motion-same-names", 1, "# @admin_username "
+	    "x\n# @normal_username x\n");
+	put_ruled("conffile", "bad-motion-argon2-memory", 2, "# "
+	    "@admin_password $argon2id$v=19$m=2097152,t=3,p=4$c29tZXNhbHQxMj"
+	    "M0NTY$yFCjcRhNJv0oV2gAXHDuxCI5I0l1vCHlUXcAsr1lRC4\n");
+	put_ruled("conffile", "bad-htpasswd-no-colon", 0, "admin:!\nbob\n");
+	put_ruled("conffile", "bad-htpasswd-twice", 0, "admin:!\nadmin:x\n");
+	put_ruled("conffile", "bad-htpasswd-no-name", 0, ":x\n");
+	put_ruled("conffile", "bad-htpasswd-blank", 0, "admin:x \n");
+	put_ruled("conffile", "bad-htpasswd-tab", 0, "\tadmin:x\n");
+	put_ruled("conffile", "bad-empty", 0, "");
+
+	put_ruled("hash_form", "apr1", 0, "$apr1$r31.....$HqJZimcKQFAMYayBl"
+	    "zkrA/");
+	put_ruled("hash_form", "apr1-long-salt", 0, "$apr1$r31......$HqJZimc"
+	    "KQFAMYayBlzkrA/");
+	put_ruled("hash_form", "sha", 0, "{SHA}VBPuJHI7uixaa6LQGWx4s+5GKNE=");
+	put_ruled("hash_form", "sha-short", 0, "{SHA}VBPuJHI7uixaa6LQGWx4s+5"
+	    "GKNE");
+	put_ruled("hash_form", "bcrypt", 0, "$2y$05$c7Be8rdW1nEEwLOrCy8MCeyq"
+	    "3zj2hMWf/6oLtoBMSbUpkm9TpGlN2");
+	put_ruled("hash_form", "yescrypt", 0, "$y$j9T$cpkpJNKhpQhiKhLqgHHhH/"
+	    "$MXMgbiEXfDG/LzFVObHyp.KkBKL/Vz3cVX4phU4n7S5");
+	put_ruled("hash_form", "des", 0, "abzlUXK5ed5rs");
+	put_ruled("hash_form", "locked", 0, "!$2y$05$x");
+	put_ruled("hash_form", "sha1-hex", 1, "5baa61e4c9b93f3f0682250b6cf833"
+	    "1b7ee68fd8");
+	put_ruled("hash_form", "plain", 1, "Viewer-Pass-7");
+	put_ruled("hash_form", "reset", 1, "!reset-0123456789abcdef0123456789"
+	    "abcdef");
+	put_ruled("hash_form", "argon2id", 2, "$argon2id$v=19$m=65536,t=3,p=4"
+	    "$c29tZXNhbHQxMjM0NTY$yFCjcRhNJv0oV2gAXHDuxCI5I0l1vCHlUXcAsr1lRC4");
+	put_ruled("hash_form", "argon2i-no-version", 2, "$argon2i$m=4096,t=3,"
+	    "p=1$c29tZXNhbHQ$yFCjcRhNJv0oV2gAXHDuxCI5I0l1vCHlUXcAsr1lRC4");
+	put_ruled("hash_form", "argon2-locked", 2, "$argon2id$locked");
+	put_ruled("hash_form", "argon2-too-big", 2, "$argon2id$v=19$m=4294967"
+	    "295,t=3,p=4$c29tZXNhbHQxMjM0NTY$yFCjcRhNJv0oV2gAXHDuxCI5I0l1vCH");
+	put_ruled("hash_form", "argon2-overflow", 2, "$argon2d$v=19$m=42949672"
+	    "96,t=3,p=4$c29tZXNhbHQxMjM0NTY$yFCjcRhNJv0oV2gAXHDuxCI5I0l1vCH");
+	put_ruled("hash_form", "empty", 2, "");
 }
 
 int
@@ -655,5 +757,6 @@ main(int argc, char **argv)
 	keyfiles();
 	reset_files();
 	pbkdf2_hashes();
+	conffiles();
 	return 0;
 }
