@@ -74,7 +74,7 @@ struct options {
 static void
 print_backend(const struct backend_impl *impl, void *arg)
 {
-	fprintf(arg, "  %-8s %-8s %s\n", impl->concern, impl->name,
+	fprintf(arg, "  %-8s %-9s %s\n", impl->concern, impl->name,
 	    impl->summary);
 }
 
