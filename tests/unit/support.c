@@ -4,6 +4,7 @@
  */
 #include "tests/unit/support.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "backends/registry.h"
@@ -256,4 +258,30 @@ const struct account_key *
 support_key(const char *name)
 {
 	return support_key_in("system", 0, name, ACCOUNT_UID_NONE);
+}
+
+void
+support_close_accounts(struct support_fx *fx, struct accounts *acc)
+{
+	if (acc->ops != NULL)
+		acc->ops->close(acc->state);
+	acc->ops = NULL;
+	acc->state = NULL;
+	if (fx->loaded)
+		config_free(&fx->cfg);
+	fx->loaded = false;
+}
+
+void
+support_release_holder(int *fd, pid_t *pid)
+{
+	int status;
+
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+	if (*pid > 0)
+		while (waitpid(*pid, &status, 0) < 0 && errno == EINTR)
+			;
+	*pid = 0;
 }

@@ -101,4 +101,12 @@ const struct account_key *support_key(const char *name);
 const struct account_key *support_key_in(const char *store, unsigned index,
     const char *name, long long uid);
 
+/* Closes ACC (an accounts backend, if open) and frees FX's config, if
+ * loaded: what a store test does between two configs and at teardown. */
+void support_close_accounts(struct support_fx *fx, struct accounts *acc);
+
+/* Lets a child that holds a lock go (closes *FD, its pipe) and reaps
+ * *PID; both reset. */
+void support_release_holder(int *fd, pid_t *pid);
+
 #endif

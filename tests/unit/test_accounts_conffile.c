@@ -73,16 +73,11 @@ fx_setup(void **state)
 	return 0;
 }
 
+/* Closes the backend and frees the config, if open. */
 static void
 close_store(struct cf_fx *t)
 {
-	if (t->acc.ops != NULL)
-		t->acc.ops->close(t->acc.state);
-	t->acc.ops = NULL;
-	t->acc.state = NULL;
-	if (t->fx->loaded)
-		config_free(&t->fx->cfg);
-	t->fx->loaded = false;
+	support_close_accounts(t->fx, &t->acc);
 }
 
 static int

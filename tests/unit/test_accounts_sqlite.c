@@ -88,30 +88,18 @@ fx_setup(void **state)
 	return 0;
 }
 
+/* Lets a lock-holding child go and reaps it. */
 static void
 release_holder(struct sq_fx *t)
 {
-	int status;
-
-	if (t->holder_fd >= 0)
-		close(t->holder_fd);
-	t->holder_fd = -1;
-	if (t->holder > 0)
-		while (waitpid(t->holder, &status, 0) < 0 && errno == EINTR)
-			;
-	t->holder = 0;
+	support_release_holder(&t->holder_fd, &t->holder);
 }
 
+/* Closes the backend and frees the config, if open. */
 static void
 close_store(struct sq_fx *t)
 {
-	if (t->acc.ops != NULL)
-		t->acc.ops->close(t->acc.state);
-	t->acc.ops = NULL;
-	t->acc.state = NULL;
-	if (t->fx->loaded)
-		config_free(&t->fx->cfg);
-	t->fx->loaded = false;
+	support_close_accounts(t->fx, &t->acc);
 }
 
 static int
