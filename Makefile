@@ -75,7 +75,7 @@ HARDEN := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 HARDEN_LD := -pie -Wl,-z,relro,-z,now
 PKG_CONFIG ?= pkg-config
 PKGS := ncursesw menuw yaml-0.1 libxcrypt libsodium pwquality libqrencode \
-	libserialport sqlite3 nettle libargon2
+	libserialport sqlite3 nettle libargon2 libmariadb
 TEST_PKGS := cmocka
 DRIVER_PKGS := vterm
 
@@ -127,6 +127,7 @@ CORE_SRC := \
 	backends/accounts/sqlite_owner.c \
 	backends/accounts/conffile.c backends/accounts/conffile_parse.c \
 	backends/accounts/hash_form.c backends/accounts/hash_scheme.c \
+	backends/accounts/mariadb.c backends/accounts/zm_conf.c \
 	backends/recovery/recovery.c backends/recovery/file.c \
 	backends/recovery/answer.c \
 	backends/requests/requests.c backends/requests/provisioned.c \

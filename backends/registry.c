@@ -12,6 +12,8 @@ static const struct backend_impl *const implementations[] = {
 	&accounts_frigate_impl,
 	&accounts_motioneye_impl,
 	&accounts_htpasswd_impl,
+	&accounts_mariadb_impl,
+	&accounts_zoneminder_impl,
 	&recovery_file_impl,
 };
 

@@ -161,5 +161,7 @@ extern const struct backend_impl accounts_sqlite_impl;
 extern const struct backend_impl accounts_frigate_impl;
 extern const struct backend_impl accounts_motioneye_impl;
 extern const struct backend_impl accounts_htpasswd_impl;
+extern const struct backend_impl accounts_mariadb_impl;
+extern const struct backend_impl accounts_zoneminder_impl;
 
 #endif

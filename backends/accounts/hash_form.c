@@ -219,6 +219,37 @@ read_motioneye(const char *v, size_t len, struct hash_form *form)
 	return NULL;
 }
 
+static bool
+is_upper_hex(const char *s, size_t len)
+{
+	return all_of(s, len, "0123456789ABCDEF");
+}
+
+/* As ZoneMinder 1.36's password_type() and checks read a Password: '*'
+ * first is MySQL's PASSWORD() (compared whole), $2a$, $2b$ or $2y$ is
+ * bcrypt (PHP's password_verify, false for a malformed one), "-ZM-" a
+ * bcrypt over the '*' form, and anything else the password itself. */
+static const char *
+read_zoneminder(const char *v, size_t len, struct hash_form *form)
+{
+	if (len == 0)
+		form->kind = HASH_NONE;
+	else if (v[0] == '*')
+		form->kind = len == 41 && is_upper_hex(v + 1, 40) ?
+		    HASH_MYSQL41 : HASH_LOCKED;
+	else if (starts(v, len, "$2y$") || starts(v, len, "$2b$") ||
+	    starts(v, len, "$2a$"))
+		form->kind = bcrypt_ok(v, len) ? HASH_BCRYPT : HASH_LOCKED;
+	else if (starts(v, len, "-ZM-"))
+		form->kind = starts(v + 4, len - 4, "$2") &&
+		    bcrypt_ok(v + 4, len - 4) ? HASH_ZM_OVERLAY : HASH_LOCKED;
+	else {
+		form->kind = HASH_PLAIN;
+		form->plain_only = true;
+	}
+	return NULL;
+}
+
 const char *
 hash_form_read(const char *value, size_t len, enum hash_rules rules,
     struct hash_form *form)
@@ -230,6 +261,8 @@ hash_form_read(const char *value, size_t len, enum hash_rules rules,
 	case HASH_RULES_MOTIONEYE_043:
 	case HASH_RULES_MOTIONEYE_044:
 		return read_motioneye(value, len, form);
+	case HASH_RULES_ZONEMINDER:
+		return read_zoneminder(value, len, form);
 	}
 	return "unknown rules";
 }
@@ -245,6 +278,7 @@ hash_form_rank(enum hash_kind kind)
 		return 1;
 	case HASH_SHA1_HEX:
 	case HASH_SHA1_B64:
+	case HASH_MYSQL41:
 	case HASH_CRYPT_OTHER:
 		return 2;
 	case HASH_APR1:
@@ -252,6 +286,7 @@ hash_form_rank(enum hash_kind kind)
 	case HASH_SHA_CRYPT:
 		return 4;
 	case HASH_BCRYPT:
+	case HASH_ZM_OVERLAY:
 		return 5;
 	case HASH_YESCRYPT:
 	case HASH_ARGON2:
@@ -274,6 +309,10 @@ hash_form_name(enum hash_kind kind)
 		return "unsalted SHA1";
 	case HASH_SHA1_B64:
 		return "{SHA} (unsalted SHA1)";
+	case HASH_MYSQL41:
+		return "MySQL's PASSWORD() (unsalted double SHA1)";
+	case HASH_ZM_OVERLAY:
+		return "bcrypt over MySQL's PASSWORD()";
 	case HASH_CRYPT_OTHER:
 		return "a crypt(3) hash";
 	case HASH_APR1:

@@ -23,12 +23,17 @@ enum hash_kind {
 	HASH_PLAIN,		/* motionEye: the password itself */
 	HASH_SHA1_HEX,		/* motionEye <= 0.43: sha1(pw), 40 hex */
 	HASH_SHA1_B64,		/* htpasswd -s: {SHA} base64(sha1(pw)) */
+	HASH_MYSQL41,		/* ZoneMinder: MySQL 4.1's PASSWORD(),
+				 * '*' and 40 upper-case hex of
+				 * sha1(sha1(pw)) */
 	HASH_CRYPT_OTHER,	/* htpasswd: another crypt(3) string (DES
 				 * ...), checked by libxcrypt as Apache
 				 * does */
 	HASH_APR1,		/* htpasswd -m: $apr1$salt$digest */
 	HASH_SHA_CRYPT,		/* $5$ and $6$ */
 	HASH_BCRYPT,		/* $2y$, $2b$, $2a$ */
+	HASH_ZM_OVERLAY,	/* ZoneMinder's zmupdate.pl: "-ZM-" and a
+				 * bcrypt of the HASH_MYSQL41 text */
 	HASH_YESCRYPT,		/* $y$ */
 	HASH_ARGON2,		/* $argon2id$ (i, d): motionEye 0.44 */
 };
@@ -38,6 +43,7 @@ enum hash_rules {
 	HASH_RULES_HTPASSWD,	/* Apache httpd 2.4 on Linux */
 	HASH_RULES_MOTIONEYE_043,	/* motionEye up to 0.43.1 */
 	HASH_RULES_MOTIONEYE_044,	/* motionEye 0.44 */
+	HASH_RULES_ZONEMINDER,	/* ZoneMinder 1.36's auth.php */
 };
 
 /* The most an existing argon2 hash may ask for before the wizard refuses
@@ -55,9 +61,16 @@ enum hash_rules {
 /* ... and for motionEye 0.44, whose argon2-cffi refuses every password
  * for a $argon2 value it cannot decode. */
 #define HASH_LOCKED_ARGON2 "$argon2id$locked"
+/* ... and for ZoneMinder, which takes a value starting with '*' for
+ * MySQL's PASSWORD() and compares it whole with '*' and 40 hex digits:
+ * none matches this. */
+#define HASH_LOCKED_ZONEMINDER "*locked"
 
 struct hash_form {
 	enum hash_kind kind;
+	/* HASH_PLAIN: compared as the password only (ZoneMinder), not also
+	 * as its SHA1 (motionEye). */
+	bool plain_only;
 	/* HASH_ARGON2: the type letter(s) and parameters read. */
 	uint32_t memory_kib, passes, lanes;
 };

@@ -125,9 +125,11 @@ sha1_of(const char *password, uint8_t digest[SHA1_DIGEST_SIZE])
 }
 
 /* motionEye's legacy check: sha1(pw) in hex, or the password itself
- * (both compared, whichever the value is). */
+ * (both compared, whichever the value is); ZoneMinder's plain text
+ * (PLAIN_ONLY): the password itself. */
 static bool
-legacy_matches(const char *value, size_t len, const char *password)
+legacy_matches(const char *value, size_t len, const char *password,
+    bool plain_only)
 {
 	uint8_t digest[SHA1_DIGEST_SIZE];
 	char hex[2 * SHA1_DIGEST_SIZE + 1];
@@ -135,11 +137,47 @@ legacy_matches(const char *value, size_t len, const char *password)
 
 	sha1_of(password, digest);
 	sodium_bin2hex(hex, sizeof(hex), digest, sizeof(digest));
-	hashed = same(hex, strlen(hex), value, len);
+	hashed = same(hex, strlen(hex), value, len) && !plain_only;
 	plain = same(password, strlen(password), value, len);
 	sodium_memzero(digest, sizeof(digest));
 	sodium_memzero(hex, sizeof(hex));
 	return hashed || plain;
+}
+
+/* MySQL 4.1's PASSWORD(pw), as ZoneMinder computes it: '*' and the
+ * upper-case hex of sha1(sha1(pw)), into OUT (42 bytes). */
+static void
+mysql41_of(const char *password, char out[42])
+{
+	static const char hex[] = "0123456789ABCDEF";
+	uint8_t once[SHA1_DIGEST_SIZE], twice[SHA1_DIGEST_SIZE];
+	struct sha1_ctx ctx;
+
+	sha1_of(password, once);
+	sha1_init(&ctx);
+	sha1_update(&ctx, sizeof(once), once);
+	sha1_digest(&ctx, sizeof(twice), twice);
+	out[0] = '*';
+	for (size_t i = 0; i < sizeof(twice); i++) {
+		out[1 + 2 * i] = hex[twice[i] >> 4];
+		out[2 + 2 * i] = hex[twice[i] & 0xf];
+	}
+	out[41] = '\0';
+	sodium_memzero(once, sizeof(once));
+	sodium_memzero(twice, sizeof(twice));
+	sodium_memzero(&ctx, sizeof(ctx));
+}
+
+static bool
+mysql41_matches(const char *value, size_t len, const char *password)
+{
+	char text[42];
+	bool match;
+
+	mysql41_of(password, text);
+	match = same(text, 41, value, len);
+	sodium_memzero(text, sizeof(text));
+	return match;
 }
 
 static bool
@@ -249,8 +287,21 @@ hash_scheme_verify(const struct hash_form *form, const char *value,
 		break;
 	case HASH_PLAIN:
 	case HASH_SHA1_HEX:
-		match = legacy_matches(value, len, password);
+		match = legacy_matches(value, len, password,
+		    form->plain_only);
 		break;
+	case HASH_MYSQL41:
+		match = mysql41_matches(value, len, password);
+		break;
+	case HASH_ZM_OVERLAY: {
+		/* zmupdate.pl's overlay: bcrypt over the PASSWORD() text. */
+		char text[42];
+
+		mysql41_of(password, text);
+		rc = crypt_matches(value + 4, len - 4, text, &match, err);
+		sodium_memzero(text, sizeof(text));
+		break;
+	}
 	case HASH_SHA1_B64:
 		match = sha_b64_matches(value, len, password);
 		break;

@@ -23,8 +23,9 @@ starts(const char *s, size_t len, const char *prefix)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const enum hash_rules rules_of[3] = { HASH_RULES_HTPASSWD,
-	    HASH_RULES_MOTIONEYE_043, HASH_RULES_MOTIONEYE_044 };
+	static const enum hash_rules rules_of[4] = { HASH_RULES_HTPASSWD,
+	    HASH_RULES_MOTIONEYE_043, HASH_RULES_MOTIONEYE_044,
+	    HASH_RULES_ZONEMINDER };
 	struct hash_form form;
 	enum hash_rules rules;
 	const char *why;
@@ -32,7 +33,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size == 0)
 		return 0;
-	rules = rules_of[data[0] % 3];
+	rules = rules_of[data[0] % 4];
 	size--;
 	v = malloc(size ? size : 1);
 	FUZZ_CHECK(v != NULL);
@@ -50,6 +51,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(form.kind != HASH_SHA1_B64 || size == 33);
 		FUZZ_CHECK(form.kind != HASH_BCRYPT || size == 60);
 		FUZZ_CHECK(size > 0 || form.kind == HASH_LOCKED);
+	} else if (rules == HASH_RULES_ZONEMINDER) {
+		/* auth.php's password_type, in its order. */
+		FUZZ_CHECK((size == 0) == (form.kind == HASH_NONE));
+		FUZZ_CHECK(size == 0 || (v[0] == '*') == (form.kind ==
+		    HASH_MYSQL41 || (form.kind == HASH_LOCKED && v[0] ==
+		    '*')));
+		FUZZ_CHECK(form.kind != HASH_MYSQL41 || size == 41);
+		FUZZ_CHECK(form.kind != HASH_BCRYPT || (size == 60 &&
+		    starts(v, size, "$2")));
+		FUZZ_CHECK(form.kind != HASH_ZM_OVERLAY || (size == 64 &&
+		    starts(v, size, "-ZM-$2")));
+		FUZZ_CHECK(form.kind != HASH_PLAIN || form.plain_only);
+		FUZZ_CHECK(form.kind == HASH_NONE || form.kind == HASH_LOCKED ||
+		    form.kind == HASH_PLAIN || form.kind == HASH_MYSQL41 ||
+		    form.kind == HASH_BCRYPT || form.kind == HASH_ZM_OVERLAY);
 	} else {
 		FUZZ_CHECK(form.kind == HASH_NONE || form.kind == HASH_LOCKED ||
 		    form.kind == HASH_PLAIN || form.kind == HASH_SHA1_HEX ||

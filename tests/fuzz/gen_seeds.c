@@ -639,8 +639,11 @@ pbkdf2_hashes(void)
 	fmt(text, "pbkdf2_sha256$16$0123456789abcdef$"
 	    "EbzoHUnQEh/5iufrI/6Y3cE8AkJrZ7mste7Pv9lM4w0=");
 	put("pbkdf2", "bad-nul-byte", text, strlen(text) + 1);
+}
+
 /* A seed for fuzz_conffile or fuzz_hash_form: the rules' byte (0
- * htpasswd, 1 motionEye 0.43, 2 motionEye 0.44), then TEXT. */
+ * htpasswd, 1 motionEye 0.43, 2 motionEye 0.44, 3 ZoneMinder), then
+ * TEXT. */
 static void
 put_ruled(const char *dir, const char *name, char rules, const char *text)
 {
@@ -741,6 +744,16 @@ conffiles(void)
 	put_ruled("hash_form", "argon2-overflow", 2, "$argon2d$v=19$m=42949672"
 	    "96,t=3,p=4$c29tZXNhbHQxMjM0NTY$yFCjcRhNJv0oV2gAXHDuxCI5I0l1vCH");
 	put_ruled("hash_form", "empty", 2, "");
+	/* ZoneMinder 1.36: its seeded admin, PASSWORD('admin'), the overlay,
+	 * plain text, a '*' that is no PASSWORD(). */
+	put_ruled("hash_form", "zm-bcrypt", 3, "$2b$12$NHZsm6AM2f2LQVROriz79u"
+	    "l3D6DnmFiZC.ZK5eqbF.ZWfwH9bqUJ6");
+	put_ruled("hash_form", "zm-mysql41", 3, "*4ACFE3202A5FF5CF467898FC58AA"
+	    "B1D615029441");
+	put_ruled("hash_form", "zm-overlay", 3, "-ZM-$2b$12$NHZsm6AM2f2LQVROri"
+	    "z79ul3D6DnmFiZC.ZK5eqbF.ZWfwH9bqUJ6");
+	put_ruled("hash_form", "zm-plain", 3, "admin");
+	put_ruled("hash_form", "zm-locked", 3, "*locked");
 }
 
 int
