@@ -128,6 +128,7 @@ CORE_SRC := \
 	backends/accounts/conffile.c backends/accounts/conffile_parse.c \
 	backends/accounts/hash_form.c backends/accounts/hash_scheme.c \
 	backends/accounts/mariadb.c backends/accounts/zm_conf.c \
+	backends/accounts/zm_conf_parse.c \
 	backends/recovery/recovery.c backends/recovery/file.c \
 	backends/recovery/answer.c \
 	backends/requests/requests.c backends/requests/provisioned.c \
@@ -403,6 +404,11 @@ else
 check-cross:
 	@echo "make check-cross needs ARCH= (e.g. make check-cross" \
 		"ARCH=arm64; native: make unit)" >&2; exit 2
+
+# Checked again even when build/.deps-ok is there: a cross build's
+# packages may have replaced a native one since (libmariadb-dev).
+deps:
+	$(DEPS_INSTALL)
 endif
 
 # The screen walk (every frame at 80x24, nothing cut) opens a copy of the
@@ -520,10 +526,11 @@ FUZZ_CC ?= clang
 FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_LIB_SRC := common/code32.c common/protocol.c common/keyfile.c \
 	common/reset_file.c common/nvr_error.c backends/accounts/pbkdf2.c \
-	backends/accounts/conffile_parse.c backends/accounts/hash_form.c
+	backends/accounts/conffile_parse.c backends/accounts/hash_form.c \
+	backends/accounts/zm_conf_parse.c
 FUZZ_HEADERS := tests/fuzz/fuzz.h $(wildcard common/*.h) common/nvr_error.h \
 	backends/accounts/pbkdf2.h backends/accounts/conffile_parse.h \
-	backends/accounts/hash_form.h
+	backends/accounts/hash_form.h backends/accounts/zm_conf.h
 FUZZ_LIBS = $(shell $(PKG_CONFIG) --libs libsodium nettle)
 FUZZ_BINS := $(FUZZ_NAMES:%=build/fuzz/fuzz_%)
 FUZZ_REPLAY_BINS := $(FUZZ_NAMES:%=build/asan/fuzz/replay_%)

@@ -14,7 +14,7 @@ account_menu_load(struct account_menu *m,
 
 	memset(m, 0, sizeof(*m));
 	if (stores_list(context->stores, m->accounts, ACCOUNT_MENU_MAX,
-	    &m->count, &err) != 0) {
+	    &m->count, &m->unread, &err) != 0) {
 		snprintf(message, size, "The accounts cannot be read: %s",
 		    err.message);
 		return false;
@@ -83,9 +83,23 @@ account_menu_find(struct account_menu *m, const struct account_key *who)
 }
 
 void
-account_menu_render(const struct account_menu *m, struct view *view)
+account_menu_render(struct account_menu *m, const char *question,
+    struct view *view)
 {
+	view->intro = screen_unread_intro(question, &m->unread, m->intro);
 	input_menu_view(view, m->items, m->count, m->selected);
+}
+
+const char *
+screen_unread_intro(const char *question, const struct nvr_error *unread,
+    char *buf)
+{
+	if (unread->message[0] == '\0')
+		return question;
+	snprintf(buf, SCREEN_UNREAD_INTRO_MAX, "%s\n\nNot listed: %s. Its "
+	    "accounts show again once it can be read; those listed can be "
+	    "used now.", question, unread->message);
+	return buf;
 }
 
 const char *

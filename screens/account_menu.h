@@ -9,6 +9,7 @@
 #include "screens/screen.h"
 
 #define ACCOUNT_MENU_MAX 64
+#define SCREEN_UNREAD_INTRO_MAX 512
 
 struct account_menu {
 	struct account accounts[ACCOUNT_MENU_MAX];
@@ -17,10 +18,14 @@ struct account_menu {
 	struct view_menu_item items[ACCOUNT_MENU_MAX];
 	char keys[ACCOUNT_MENU_MAX][4];
 	char notes[ACCOUNT_MENU_MAX][64];
+	struct nvr_error unread;	/* a store left out, or "" */
+	char intro[SCREEN_UNREAD_INTRO_MAX];
 };
 
 /* Lists the accounts into M; on failure writes why into MESSAGE and
- * returns false (no accounts at all is a failure too). */
+ * returns false (no accounts at all is a failure too). A store that
+ * cannot be read while another can is left out, and the menu says so
+ * (account_menu_render). */
 bool account_menu_load(struct account_menu *m,
     const struct screen_context *context, char *message, size_t size);
 
@@ -60,6 +65,14 @@ void screen_account_set_key(struct screen_account *s,
     const struct screen_context *context, const struct account_key *key);
 
 /* Fills VIEW's menu with M. */
-void account_menu_render(const struct account_menu *m, struct view *view);
+/* Shows the menu below QUESTION, and below that which store could not
+ * be read, if one was left out. */
+void account_menu_render(struct account_menu *m, const char *question,
+    struct view *view);
+
+/* QUESTION, or, when UNREAD says a store was left out of the list,
+ * QUESTION and why, in BUF (SCREEN_UNREAD_INTRO_MAX). */
+const char *screen_unread_intro(const char *question,
+    const struct nvr_error *unread, char *buf);
 
 #endif

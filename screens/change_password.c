@@ -72,6 +72,8 @@ struct change_password {
 	char note[FIELD_COUNT][320];	/* one line, clipped when drawn */
 	char intro[400];
 	char message[640];
+	struct nvr_error unread;	/* a store left out of the list */
+	char choose_intro[SCREEN_UNREAD_INTRO_MAX];
 	const char *status;
 	struct view_menu_item leave_items[2];
 	char leave_label[80];
@@ -151,7 +153,7 @@ change_password_create(const struct screen_context *context)
 	for (int i = 0; i < FIELD_COUNT; i++)
 		secret_init(&c->secrets[i]);
 	if (stores_list(context->stores, c->accounts, ACCOUNTS_MAX,
-	    &c->account_count, &err) != 0) {
+	    &c->account_count, &c->unread, &err) != 0) {
 		snprintf(c->message, sizeof(c->message), "The accounts cannot "
 		    "be read: %s", err.message);
 		c->state = CHANGE_FAILED;
@@ -197,6 +199,18 @@ change_password_create(const struct screen_context *context)
 			account_key_of(&c->accounts[i], &k);
 			if (account_key_same(&k, &context->handoff->proven))
 				c->selected = i;
+		}
+		/* Proven, but its store cannot be read now: not another
+		 * account's password instead. */
+		if (!account_key_same(who(c), &context->handoff->proven) &&
+		    c->unread.message[0] != '\0') {
+			snprintf(c->message, sizeof(c->message), "The password "
+			    "of %s cannot be set now: %s. Nothing was "
+			    "changed; try again once it can be read.",
+			    context->handoff->proven.name,
+			    c->unread.message);
+			c->state = CHANGE_FAILED;
+			return c;
 		}
 		if (account_key_same(who(c), &context->handoff->proven)) {
 			c->proven = true;
@@ -718,10 +732,11 @@ change_password_render(void *self, struct view *view)
 	view->status = c->status;
 	switch (c->state) {
 	case CHANGE_CHOOSE:
-		view->intro = c->authorized ? "Anyone who knew the old "
-		    "administrator password may also know the others. Choose "
-		    "an account to give it a new password, or Esc when done." :
-		    "Whose password do you want to change?";
+		view->intro = screen_unread_intro(c->authorized ? "Anyone who "
+		    "knew the old administrator password may also know the "
+		    "others. Choose an account to give it a new password, or "
+		    "Esc when done." : "Whose password do you want to change?",
+		    &c->unread, c->choose_intro);
 		input_menu_view(view, c->items, c->account_count,
 		    c->selected);
 		return;

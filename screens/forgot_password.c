@@ -537,8 +537,8 @@ forgot_render(void *self, struct view *view)
 	view->status = f->status[0] ? f->status : NULL;
 	switch (f->state) {
 	case FORGOT_CHOOSE:
-		view->intro = "Whose password was forgotten?";
-		account_menu_render(&f->accounts, view);
+		account_menu_render(&f->accounts, "Whose password was "
+		    "forgotten?", view);
 		return;
 	case FORGOT_METHOD:
 		snprintf(f->intro, sizeof(f->intro), "How do you want to prove "

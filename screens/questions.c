@@ -766,9 +766,8 @@ questions_render(void *self, struct view *view)
 	view->status = q->status[0] ? q->status : NULL;
 	switch (q->state) {
 	case QUESTIONS_CHOOSE:
-		view->intro = "Whose security questions or recovery key do you "
-		    "want to set up?";
-		account_menu_render(&q->accounts, view);
+		account_menu_render(&q->accounts, "Whose security questions or "
+		    "recovery key do you want to set up?", view);
 		return;
 	case QUESTIONS_OVERVIEW:
 		view->intro = q->intro;

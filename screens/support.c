@@ -279,7 +279,16 @@ support_create(const struct screen_context *context)
 		snprintf(s->accounts.notes[i], sizeof(s->accounts.notes[i]),
 		    "%s", s->accounts.accounts[i].admin ? "administrator" : "");
 	/* The account asked for (its request is made: its owner wants
-	 * one), else the administrator, listed first. */
+	 * one), else the administrator, listed first; never another's
+	 * request for one whose store cannot be read now. */
+	if (wanted.name[0] != '\0' && s->accounts.unread.message[0] != '\0' &&
+	    account_menu_find(&s->accounts, &wanted) == NULL) {
+		snprintf(s->message, sizeof(s->message), "No request was made "
+		    "for %s: %s. Try again once it can be read.", wanted.name,
+		    s->accounts.unread.message);
+		s->state = SUPPORT_FAILED;
+		return s;
+	}
 	if (wanted.name[0] == '\0' ||
 	    account_menu_find(&s->accounts, &wanted) == NULL)
 		s->accounts.selected = 0;
@@ -539,8 +548,8 @@ support_render(void *self, struct view *view)
 	view->status = s->status[0] ? s->status : NULL;
 	switch (s->state) {
 	case SUPPORT_CHOOSE:
-		view->intro = "Which account is the request for?";
-		account_menu_render(&s->accounts, view);
+		account_menu_render(&s->accounts, "Which account is the "
+		    "request for?", view);
 		return;
 	case SUPPORT_OVERVIEW:
 		view->intro = s->intro;

@@ -71,16 +71,36 @@ struct options {
 	const char *term;		/* --term, or NULL */
 };
 
+/* The backends' table: its name column as wide as the longest name. */
+struct backend_table {
+	FILE *out;
+	int name_width;
+};
+
+static void
+widen_backend_column(const struct backend_impl *impl, void *arg)
+{
+	struct backend_table *t = arg;
+	int len = (int)strlen(impl->name);
+
+	if (len > t->name_width)
+		t->name_width = len;
+}
+
 static void
 print_backend(const struct backend_impl *impl, void *arg)
 {
-	fprintf(arg, "  %-8s %-9s %s\n", impl->concern, impl->name,
-	    impl->summary);
+	struct backend_table *t = arg;
+
+	fprintf(t->out, "  %-8s %-*s %s\n", impl->concern, t->name_width,
+	    impl->name, impl->summary);
 }
 
 static void
 usage(FILE *out)
 {
+	struct backend_table table = { out, 0 };
+
 	fprintf(out,
 	    "usage: nvr-recovery [--config FILE] [--tty DEVICE]\n"
 	    "       nvr-recovery [--config FILE] --port PORT [--baud N] "
@@ -110,7 +130,8 @@ usage(FILE *out)
 	    "  -V, --version            show the version\n"
 	    "\n"
 	    "Backends in this build:\n", CONFIG_DEFAULT_PATH);
-	registry_each(print_backend, out);
+	registry_each(widen_backend_column, &table);
+	registry_each(print_backend, &table);
 	fprintf(out,
 	    "\n"
 	    "Exit status: 0 done, 64 bad usage, 66 terminal device or port\n"

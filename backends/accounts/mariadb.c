@@ -142,7 +142,8 @@ struct target {
 	char database[ZM_CONF_VALUE_MAX + 1];
 	char user[ZM_CONF_VALUE_MAX + 1];
 	char password[DB_PASSWORD_MAX + 1];
-	char from[ZM_CONF_VALUE_MAX + 64];	/* where they were read */
+	/* Where the user and password were read, for a refusal. */
+	char from[2 * (ZM_CONF_VALUE_MAX + 1) + 64];
 };
 
 static bool
@@ -208,8 +209,9 @@ target_of(const struct mariadb_store *st, struct target *t,
 		snprintf(t->database, sizeof(t->database), "%s", st->database);
 		snprintf(t->user, sizeof(t->user), "%s", st->user);
 		snprintf(t->from, sizeof(t->from), "the config");
-		return st->password_file != NULL ?
+		rc = st->password_file != NULL ?
 		    read_password_file(st, t, err) : 0;
+		return rc == -EACCES ? -EPERM : rc;
 	}
 	rc = zm_conf_read(st->zm_conf, &zc, err);
 	if (rc == 0 && (zc.host.too_long || zc.name.too_long ||
@@ -229,10 +231,17 @@ target_of(const struct mariadb_store *st, struct target *t,
 		memcpy(t->database, zc.name.text, sizeof(t->database));
 		memcpy(t->user, zc.user.text, sizeof(t->user));
 		memcpy(t->password, zc.pass.text, sizeof(t->password));
-		snprintf(t->from, sizeof(t->from), "%s", zc.user.from);
+		if (zc.pass.set)
+			snprintf(t->from, sizeof(t->from), "ZM_DB_USER (%s) "
+			    "and ZM_DB_PASS (%s)", zc.user.from, zc.pass.from);
+		else
+			snprintf(t->from, sizeof(t->from), "ZM_DB_USER (%s), "
+			    "with no ZM_DB_PASS", zc.user.from);
 	}
 	sodium_memzero(&zc, sizeof(zc));
-	return rc;
+	/* A file we may not read is not a wrong password (-EACCES to the
+	 * screens, counted as a failed try). */
+	return rc == -EACCES ? -EPERM : rc;
 }
 
 /* One plain sentence for what libmariadb said (CODE, TEXT), nothing
@@ -247,12 +256,18 @@ db_error(const struct mariadb_store *st, unsigned code, const char *text,
 	case CR_SERVER_LOST:
 	case CR_SERVER_GONE_ERROR:
 	case CR_UNKNOWN_HOST:
+	case CR_SERVER_HANDSHAKE_ERR:
+	case ER_CON_COUNT_ERROR:
+	case ER_SERVER_SHUTDOWN:
+	case ER_CONNECTION_KILLED:
 		return nvr_error_set(err, -EHOSTDOWN, "%s does not answer "
 		    "(%s); nothing was changed", st->label, text);
 	case ER_ACCESS_DENIED_ERROR:
 	case ER_DBACCESS_DENIED_ERROR:
-		return nvr_error_set(err, -EACCES, "%s refused the user and "
-		    "password in %s (%s); nothing was changed", st->label,
+		/* Not -EACCES: to the screens that is a wrong password,
+		 * counted as a failed try. */
+		return nvr_error_set(err, -EPERM, "%s refused the user and "
+		    "password of %s; nothing was changed (%s)", st->label,
 		    t != NULL ? t->from : "the config", text);
 	case ER_BAD_DB_ERROR:
 	case ER_NO_SUCH_TABLE:
@@ -294,7 +309,7 @@ connect_db(const struct mariadb_store *st, MYSQL **out,
     struct nvr_error *err)
 {
 	struct target t;
-	char init[96];
+	char init[128];
 	unsigned timeout;
 	unsigned int off = 0;
 	MYSQL *m;
@@ -320,7 +335,8 @@ connect_db(const struct mariadb_store *st, MYSQL **out,
 	/* A row another program holds is waited for less long than an
 	 * answer, so the server says "busy" before the client gives up. */
 	snprintf(init, sizeof(init), "SET SESSION innodb_lock_wait_timeout "
-	    "= %u", st->query_timeout - 1);
+	    "= %u, lock_wait_timeout = %u", st->query_timeout - 1,
+	    st->query_timeout - 1);
 	mysql_optionsv(m, MYSQL_INIT_COMMAND, init);
 	if (mysql_real_connect(m, t.host[0] != '\0' ? t.host : NULL, t.user,
 	    t.password, t.database, t.port, t.socket[0] != '\0' ? t.socket :
@@ -328,6 +344,10 @@ connect_db(const struct mariadb_store *st, MYSQL **out,
 		rc = conn_error(st, m, &t, err);
 		mysql_close(m);
 	} else {
+		/* libmariadb keeps a copy of the password (MYSQL.passwd,
+		 * public in mysql.h) until it closes, and frees it unwiped. */
+		if (m->passwd != NULL)
+			sodium_memzero(m->passwd, strlen(m->passwd));
 		*out = m;
 	}
 	sodium_memzero(&t, sizeof(t));
@@ -422,8 +442,11 @@ select_rows(const struct mariadb_store *st, MYSQL *m, const char *sql,
 		    strnlen(name, name_len) == name_len;
 		if (r->name_fits)
 			memcpy(r->name, name, name_len);
+		/* Printable ASCII only, as the other stores offer (and the
+		 * same on ARM, where char is unsigned). */
 		for (size_t i = 0; r->name_fits && i < name_len; i++)
-			if (name[i] <= ' ' || name[i] == 0x7f)
+			if ((unsigned char)name[i] <= ' ' ||
+			    (unsigned char)name[i] >= 0x7f)
 				r->name_fits = false;
 		r->hash_null = hash_null;
 		/* A hash longer than any this store reads matches nothing. */
@@ -431,8 +454,9 @@ select_rows(const struct mariadb_store *st, MYSQL *m, const char *sql,
 		    hash_len;
 		if (!hash_null && !hash_err)
 			memcpy(r->hash, hash, hash_len);
-		r->id = st->id_column[0] != '\0' && !id_null && id >= 0 ?
-		    id : ACCOUNT_UID_NONE;
+		/* An id the wizard's files cannot hold is no id. */
+		r->id = st->id_column[0] != '\0' && !id_null && id >= 0 &&
+		    id <= 4294967294LL ? id : ACCOUNT_UID_NONE;
 	}
 	if (f == 1)
 		rc = stmt_error(st, s, err);
@@ -641,28 +665,37 @@ update_hash(const struct mariadb_store *st, MYSQL *m, const char *name,
 	return rc;
 }
 
-/* The server went away while the change was committed: read the row
- * again to say whether it holds NEW_HASH. */
+/* The answer to the commit was lost: read the row again to say whether
+ * it holds NEW_HASH. The server may be alive with our session still at
+ * the commit (a client timeout on a slow disk), so that session (THREAD)
+ * is ended first, and the row read FOR UPDATE waits until its
+ * transaction has committed or rolled back; a plain read could see the
+ * old row just before the commit lands. */
 static int
 after_lost_commit(const struct mariadb_store *st, const char *name,
-    const char *new_hash, struct nvr_error *err)
+    const char *new_hash, unsigned long thread, struct nvr_error *err)
 {
 	struct nvr_error again;
 	struct row *rows = NULL;
 	const struct row *r;
 	size_t n = 0;
+	char kill[64];
 	MYSQL *m;
 	int rc = connect_db(st, &m, &again);
 
 	if (rc == 0) {
-		rc = read_users(st, m, name, false, &rows, &n, &again);
+		/* Gone already (the server restarted) is as good. */
+		snprintf(kill, sizeof(kill), "KILL CONNECTION %lu", thread);
+		(void)mysql_query(m, kill);
+		rc = read_users(st, m, name, true, &rows, &n, &again);
 		mysql_close(m);
 	}
 	if (rc != 0)
 		return nvr_error_set(err, -EIO, "%s stopped answering while the "
-		    "new password was being saved, and does not answer now: "
-		    "it may or may not have been changed; try the new "
-		    "password when it answers, or change it again", st->label);
+		    "new password was being saved, and cannot say now whether "
+		    "it was: the password may or may not have been changed; "
+		    "try the new one when it answers, or change it again",
+		    st->label);
 	r = row_of(rows, n, name);
 	rc = r != NULL && r->hash_len == strlen(new_hash) &&
 	    sodium_memcmp(r->hash, new_hash, r->hash_len) == 0 ? 0 :
@@ -689,6 +722,7 @@ mariadb_set_password(void *state, const char *name, const char *password,
 	const struct row *r;
 	size_t n = 0;
 	MYSQL *m = NULL;
+	unsigned long thread = 0;
 	int rc;
 
 	if (strlen(password) > PASSWORD_MAX)
@@ -710,9 +744,11 @@ mariadb_set_password(void *state, const char *name, const char *password,
 	 * weaker one than what is there. */
 	if (rc == 0)
 		rc = update_hash(st, m, name, r, hash, err);
+	if (rc == 0)
+		thread = mysql_thread_id(m);
 	if (rc == 0 && mysql_commit(m) != 0) {
 		if (lost(mysql_errno(m)))
-			rc = after_lost_commit(st, name, hash, err);
+			rc = after_lost_commit(st, name, hash, thread, err);
 		else
 			rc = conn_error(st, m, NULL, err);
 	}
@@ -746,12 +782,27 @@ mariadb_factory_reset(void *state, struct nvr_error *err)
 	    st->password_column, st->password_column);
 	bind_text(&in[0], locked, &len);
 	bind_text(&in[1], locked, &len);
+	/* One statement, committed as it runs, whatever the server's
+	 * default (autocommit=0 would roll it back at the close). */
+	if (mysql_autocommit(m, 1) != 0) {
+		rc = conn_error(st, m, NULL, err);
+		mysql_close(m);
+		return rc;
+	}
 	s = mysql_stmt_init(m);
 	if (s == NULL)
 		rc = nvr_error_set(err, -ENOMEM, "out of memory");
 	else if (mysql_stmt_prepare(s, sql, (unsigned long)strlen(sql)) != 0 ||
-	    mysql_stmt_bind_param(s, in) != 0 || mysql_stmt_execute(s) != 0)
+	    mysql_stmt_bind_param(s, in) != 0 || mysql_stmt_execute(s) != 0) {
 		rc = stmt_error(st, s, err);
+		/* The statement may have run: the reset is safe to do
+		 * again, and nothing else may be claimed. */
+		if (lost(mysql_stmt_errno(s)))
+			rc = nvr_error_set(err, -EHOSTDOWN, "%s stopped "
+			    "answering during the reset: it may or may not "
+			    "have cleared the passwords; run the reset again "
+			    "when it answers", st->label);
+	}
 	if (s != NULL)
 		mysql_stmt_close(s);
 	mysql_close(m);

@@ -40,15 +40,21 @@ share_out(const size_t *n, size_t stores, size_t max, size_t *take)
 
 int
 stores_list(const struct account_stores *s, struct account *out,
-    size_t max, size_t *count, struct nvr_error *err)
+    size_t max, size_t *count, struct nvr_error *unread,
+    struct nvr_error *err)
 {
 	struct account *each[STORES_MAX] = { NULL };
-	size_t n[STORES_MAX] = { 0 }, take[STORES_MAX];
-	int rc = 0;
+	size_t n[STORES_MAX] = { 0 }, take[STORES_MAX], read = 0, failed = 0;
+	struct nvr_error first = { "" };
+	int rc = 0, first_rc = 0;
 
 	*count = 0;
+	if (unread != NULL)
+		unread->message[0] = '\0';
 	for (size_t i = 0; i < s->count && rc == 0; i++) {
 		const struct accounts *a = &s->store[i].accounts;
+		struct nvr_error why = { "" };
+		int store_rc;
 
 		if (a->ops == NULL)
 			continue;
@@ -57,13 +63,33 @@ stores_list(const struct account_stores *s, struct account *out,
 			rc = nvr_error_set(err, -ENOMEM, "out of memory");
 			break;
 		}
-		rc = a->ops->list(a->state, each[i], max, &n[i], err);
-		if (rc != 0 && s->count > 1) {
-			struct nvr_error why = *err;
-
-			nvr_error_set(err, rc, "%s: %s", s->store[i].label,
-			    why.message);
+		store_rc = a->ops->list(a->state, each[i], max, &n[i], &why);
+		if (store_rc == 0) {
+			read++;
+			continue;
 		}
+		n[i] = 0;
+		if (failed++ == 0) {
+			first_rc = store_rc;
+			if (s->count > 1)
+				nvr_error_set(&first, store_rc, "%s: %s",
+				    s->store[i].label, why.message);
+			else
+				first = why;
+		}
+		if (unread == NULL)
+			break;
+	}
+	if (rc == 0 && failed > 0 && (read == 0 || unread == NULL)) {
+		*err = first;
+		rc = first_rc;
+	} else if (rc == 0 && failed > 0) {
+		if (failed == 1)
+			*unread = first;
+		else
+			nvr_error_set(unread, first_rc, "%s (and %zu more "
+			    "store%s)", first.message, failed - 1,
+			    failed > 2 ? "s" : "");
 	}
 	if (rc == 0) {
 		/* A long list of one store never hides the next store's

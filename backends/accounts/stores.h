@@ -32,11 +32,17 @@ struct account_stores {
 /*
  * Lists the accounts of every store into OUT (up to MAX), store by store,
  * each with its store filled in (struct account's store fields), and
- * sets *COUNT. A store that cannot be read stops the list: 0 or its
- * negative errno with ERR naming the store when there are several.
+ * sets *COUNT. With UNREAD, a store that cannot be read is left out of
+ * the list when another one could be read (a NVR software's database
+ * being down must not keep the owner from the system's accounts), and
+ * UNREAD says which and why (its message is "" when every store was
+ * read). Returns 0, or a negative errno with ERR naming the store when
+ * there are several: when no store could be read, or, without UNREAD,
+ * when any one could not.
  */
 int stores_list(const struct account_stores *s, struct account *out,
-    size_t max, size_t *count, struct nvr_error *err);
+    size_t max, size_t *count, struct nvr_error *unread,
+    struct nvr_error *err);
 
 /* The store of WHO (by index, and the same id), or NULL. */
 const struct account_store *stores_of(const struct account_stores *s,

@@ -756,6 +756,45 @@ conffiles(void)
 	put_ruled("hash_form", "zm-locked", 3, "*locked");
 }
 
+/* zm.conf then a conf.d file, the first byte saying where zm.conf ends. */
+static void
+put_zm(const char *name, const char *zm_conf, size_t a, const char *conf_d,
+    size_t b)
+{
+	char text[TEXT_MAX];
+
+	if (a > 255 || 1 + a + b > sizeof(text)) {
+		fprintf(stderr, "gen-seeds: zm_conf seed %s too long\n", name);
+		exit(1);
+	}
+	text[0] = (char)a;
+	memcpy(text + 1, zm_conf, a);
+	memcpy(text + 1 + a, conf_d, b);
+	put("zm_conf", name, text, 1 + a + b);
+}
+
+/* Literals only: their length is their size, NULs inside included. */
+#define PUT_ZM(name, zm_conf, conf_d) \
+	put_zm(name, zm_conf, sizeof(zm_conf) - 1, conf_d, sizeof(conf_d) - 1)
+
+static void
+zm_confs(void)
+{
+	/* As ZoneMinder 1.36's zm.conf.in lays it out, and Debian's. */
+	static const char debian[] = "# ZoneMinder database\n"
+	    "ZM_DB_TYPE=mysql\nZM_DB_HOST=localhost\nZM_DB_NAME=zm\n"
+	    "ZM_DB_USER=zmuser\nZM_DB_PASS=zmpass\n";
+
+	PUT_ZM("debian", debian, "");
+	PUT_ZM("override", debian, "# site\nZM_DB_PASS = \"s3cret\"\n"
+	    "ZM_DB_HOST=db.local:3307\n");
+	PUT_ZM("socket", "ZM_DB_HOST=localhost:/run/mysqld/mysqld.sock\n"
+	    "ZM_DB_NAME=zm\r\n", "zm_db_user='zm'\n");
+	PUT_ZM("bad-port", "ZM_DB_HOST=db:99999\nZM_DB_NAME=zm\n", "");
+	PUT_ZM("no-equals", "ZM_DB_HOST db\n  # ZM_DB_NAME=x\n", "=\n");
+	PUT_ZM("nul-in-line", "ZM_DB_USER=zm\0user\nZM_DB_NAME=zm", "");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -771,5 +810,6 @@ main(int argc, char **argv)
 	reset_files();
 	pbkdf2_hashes();
 	conffiles();
+	zm_confs();
 	return 0;
 }

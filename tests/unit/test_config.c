@@ -1348,7 +1348,7 @@ test_config_load_nok_stores(void **state)
 		  "path, not 'docker'" },
 		{ "accounts:\n  - {backend: nis, id: a, label: A}\n", 7, 15,
 		  "unknown accounts backend 'nis' (known: shadow, sqlite, "
-		  "frigate, motioneye, htpasswd)" },
+		  "frigate, motioneye, htpasswd, mariadb, zoneminder)" },
 	};
 	struct support_fx *fx = *state;
 

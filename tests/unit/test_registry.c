@@ -283,8 +283,8 @@ test_registry_each_ok(void **state)
 	(void)state;
 	registry_each(count_impl, &seen);
 	/* static, files, shadow, sqlite, frigate, motioneye, htpasswd,
-	 * file */
-	assert_int_equal(seen.count, 8);
+	 * mariadb, zoneminder, file */
+	assert_int_equal(seen.count, 10);
 	assert_int_equal(seen.sqlite_stores, 2);
 	assert_true(seen.is_static);
 	assert_true(seen.is_files);
