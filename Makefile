@@ -16,6 +16,7 @@
 #   make deb-test   them installed, upgraded and purged in a Debian 12 root
 #                   (ARCH=arm64: installed and run in an arm64 root, qemu)
 #   make piuparts   piuparts on them
+#   make lint       cppcheck over the sources: any finding fails
 #
 # Missing Debian packages are installed first (packaging/deb/
 # install-build-deps), so these commands are the whole set-up.
@@ -151,6 +152,7 @@ CORE_OBJ := $(CORE_SRC:%.c=$(OBJ)/%.o)
 ASAN_CORE_OBJ := $(CORE_SRC:%.c=$(ASAN_OBJ)/%.o)
 
 .PHONY: all deps demo demo-reset check unit unit-asan e2e bench install clean \
+	lint \
 	check-cross cross-deps build-tools
 .DELETE_ON_ERROR:
 
@@ -424,6 +426,10 @@ check: build/nvr-recovery build/asan/nvr-recovery build/vtdrive \
 
 unit: $(UNIT_BINS)
 	tests/run-all --unit-only $(UNIT_BINS)
+
+# Static analysis (tests/lint: cppcheck; CI runs it after make check).
+lint: $(DEPS_OK)
+	tests/lint
 
 unit-asan: $(ASAN_UNIT_BINS)
 	tests/run-all --unit-only $(ASAN_UNIT_BINS)

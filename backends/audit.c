@@ -22,7 +22,7 @@ audit_log(enum audit_event event, const char *account, long seconds)
 	char name[40];
 	size_t i;
 
-	for (i = 0; account[i] != '\0' && i < sizeof(name) - 1; i++)
+	for (i = 0; i < sizeof(name) - 1 && account[i] != '\0'; i++)
 		name[i] = (account[i] > 0x20 && account[i] < 0x7f) ?
 		    account[i] : '?';
 	name[i] = '\0';

@@ -827,8 +827,9 @@ fr_handle(void *self, const struct keys_action_event *ev)
 			input_edit(&s->typed, ev);
 		if (ev->action != ACTION_CONFIRM)
 			s->note[0] = '\0';
-		return s->state == FR_PASSWORD_CHECKING ?
-		    (struct screen_result){ .kind = SCREEN_WORK } : stay;
+		if (s->state == FR_PASSWORD_CHECKING)
+			return (struct screen_result){ .kind = SCREEN_WORK };
+		return stay;
 	case FR_ANSWERS:
 		if (proof_lock_blocks(s->context, &s->admin.key, ev))
 			return stay;
@@ -947,9 +948,10 @@ fr_handle(void *self, const struct keys_action_event *ev)
 			return after_done(s);
 		return stay;
 	case FR_FAILED:
+		if ((ev->action == ACTION_CONFIRM || back) && s->quit_on_close)
+			return (struct screen_result){ .kind = SCREEN_QUIT };
 		if (ev->action == ACTION_CONFIRM || back)
-			return s->quit_on_close ? (struct screen_result){
-			    .kind = SCREEN_QUIT } : close;
+			return close;
 		return stay;
 	default:
 		return stay;

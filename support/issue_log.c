@@ -24,7 +24,7 @@ copy_name(const char *name, char out[ISSUE_LOG_OPERATOR_MAX])
 {
 	size_t i;
 
-	for (i = 0; name[i] != '\0' && i < ISSUE_LOG_OPERATOR_MAX - 1; i++) {
+	for (i = 0; i < ISSUE_LOG_OPERATOR_MAX - 1 && name[i] != '\0'; i++) {
 		char c = name[i];
 		bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 		    (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
