@@ -16,7 +16,8 @@
 #   make deb-test   them installed, upgraded and purged in a Debian 12 root
 #                   (ARCH=arm64: installed and run in an arm64 root, qemu)
 #   make piuparts   piuparts on them
-#   make lint       cppcheck over the sources: any finding fails
+#   make lint       cppcheck and clang-tidy over the sources: any finding
+#                   fails
 #
 # Missing Debian packages are installed first (packaging/deb/
 # install-build-deps), so these commands are the whole set-up.
@@ -427,9 +428,12 @@ check: build/nvr-recovery build/asan/nvr-recovery build/vtdrive \
 unit: $(UNIT_BINS)
 	tests/run-all --unit-only $(UNIT_BINS)
 
-# Static analysis (tests/lint: cppcheck; CI runs it after make check).
+# Static analysis (tests/lint: cppcheck and clang-tidy, with the build's
+# flags; CI runs it after make check).
+LINT_CFLAGS = -std=c11 -D_GNU_SOURCE $(LFS_CFLAGS) -I. \
+	-DNVR_BUILD_TIME=0 $(shell $(PKG_CONFIG) --cflags $(PKGS) $(TEST_PKGS))
 lint: $(DEPS_OK)
-	tests/lint
+	CFLAGS='$(LINT_CFLAGS)' tests/lint
 
 unit-asan: $(ASAN_UNIT_BINS)
 	tests/run-all --unit-only $(ASAN_UNIT_BINS)

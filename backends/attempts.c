@@ -43,7 +43,7 @@
 #define HEADER "# nvr-recovery attempts 2\n"
 #define HEADER_V1 "# nvr-recovery attempts 1\n"
 #define NAME_MAX_V1 32
-#define FILE_MAX (256 * 1024)
+#define FILE_MAX (256L * 1024)
 #define ENTRIES_MAX 1024
 #define NAME_MAX_BYTES ATTEMPTS_NAME_MAX
 /* More failures than anyone can make; a count stays there. */
@@ -111,7 +111,11 @@ load_line(void *ctx, char *line, unsigned number, struct nvr_error *err)
 	long long failures = -1;
 	int used = 0;
 
+	/* glibc's scanf converts with strtol and kin: a number out of range
+	 * comes out at the type's limit, which the range checks after it
+	 * refuse. */
 	if (a->count == ENTRIES_MAX ||
+	    /* NOLINTNEXTLINE(cert-err34-c) */
 	    sscanf(line, "%64s %lld %lld%n", e->name, &failures, &e->last,
 	    &used) != 3 || line[used] != '\0' || failures < 0 ||
 	    (a->old && !name_of_v1(a, e)) ||

@@ -23,8 +23,8 @@ audit_log(enum audit_event event, const char *account, long seconds)
 	size_t i;
 
 	for (i = 0; i < sizeof(name) - 1 && account[i] != '\0'; i++)
-		name[i] = (account[i] > 0x20 && account[i] < 0x7f) ?
-		    account[i] : '?';
+		name[i] = (char)((account[i] > 0x20 && account[i] < 0x7f) ?
+		    account[i] : '?');
 	name[i] = '\0';
 	switch (event) {
 	case AUDIT_PASSWORD_CHANGED:

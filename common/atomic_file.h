@@ -21,7 +21,7 @@
 
 /* The largest file a store keeps: far above any shadow file or state
  * file, small enough to read into memory on a 1 GB NVR. */
-#define ATOMIC_FILE_MAX (16 * 1024 * 1024)
+#define ATOMIC_FILE_MAX (16L * 1024 * 1024)
 
 /* A held lock; see atomic_lock_take. */
 struct atomic_lock {

@@ -88,7 +88,7 @@ value_of(unsigned char ch)
 		return 1;
 	if (ch == 'O')
 		return 0;
-	if (ch == '\0' || (hit = memchr(CODE32_ALPHABET, ch, 32)) == NULL)
+	if (ch == '\0' || (hit = strchr(CODE32_ALPHABET, ch)) == NULL)
 		return INVALID;
 	return (int)(hit - CODE32_ALPHABET);
 }

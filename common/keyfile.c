@@ -24,7 +24,8 @@ shown(const char *text, size_t n, char out[SHOWN_MAX + 4])
 	size_t k = n > SHOWN_MAX ? SHOWN_MAX : n;
 
 	for (size_t i = 0; i < k; i++)
-		out[i] = text[i] >= 0x20 && text[i] < 0x7f ? text[i] : '?';
+		out[i] = (char)(text[i] >= 0x20 && text[i] < 0x7f ? text[i] :
+		    '?');
 	if (k < n)
 		memcpy(out + k, "...", 3), k += 3;
 	out[k] = '\0';

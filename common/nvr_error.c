@@ -1,11 +1,12 @@
-/* nvr_error.c: filling a struct nvr_error. */
+/* nvr_error.c: filling a struct nvr_error. The name is in parentheses
+ * where it is defined: nvr_error.h makes it a macro for the analyzer. */
 #include "common/nvr_error.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 
 int
-nvr_error_set(struct nvr_error *err, int code, const char *fmt, ...)
+(nvr_error_set)(struct nvr_error *err, int code, const char *fmt, ...)
 {
 	va_list ap;
 

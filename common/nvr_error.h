@@ -17,4 +17,18 @@ struct nvr_error {
 int nvr_error_set(struct nvr_error *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+#ifdef __clang_analyzer__
+/* clang's static analyzer (make lint) sees one file at a time: without
+ * this it takes `rc = nvr_error_set(...)` for a possible 0 (or, with
+ * -errno, a positive value) and follows paths no run can take. CODE is
+ * always a negative errno. */
+#define nvr_error_set(err, code, ...) __extension__ ({ \
+	int nvr_code_ = (code); \
+	if (nvr_code_ >= 0) \
+		__builtin_unreachable(); \
+	(void)(nvr_error_set)((err), nvr_code_, __VA_ARGS__); \
+	nvr_code_; \
+})
+#endif
+
 #endif

@@ -47,12 +47,14 @@
 #define NAME_BITS_MAX (NAME_LEN_BITS + CHAR_BITS * PROTOCOL_NAME_MAX)
 #define FIELDS_BITS_MAX (HEADER_BITS + STORE_BITS + 2 * NAME_BITS_MAX)
 #define FIELDS_BYTES_MAX ((FIELDS_BITS_MAX + 7) / 8)
-#define GROUP_BITS (PROTOCOL_REQUEST_GROUP * 5)
+#define GROUP_BITS ((size_t)PROTOCOL_REQUEST_GROUP * 5)
+#define SHORTER_MAX ((size_t)PROTOCOL_CODE_TEXT_MAX * 4)
 /* A request's group as typed: its symbols and their check symbol. */
 #define GROUP_SYMBOLS (PROTOCOL_REQUEST_GROUP + 1)
 /* A code's groups, and how many symbols they and one more make typed. */
 #define CODE_GROUPS (PROTOCOL_CODE_SYMBOLS / PROTOCOL_CODE_GROUP)
-#define CODE_PLUS_ONE_TYPED ((CODE_GROUPS + 1) * (PROTOCOL_CODE_GROUP + 1))
+#define CODE_PLUS_ONE_TYPED \
+	((size_t)(CODE_GROUPS + 1) * (PROTOCOL_CODE_GROUP + 1))
 #define REQUEST_GROUPS_MAX ((FIELDS_BITS_MAX + MAC_BITS + GROUP_BITS - 1) / \
 	GROUP_BITS)
 #define REQUEST_SYMBOLS_MAX (REQUEST_GROUPS_MAX * PROTOCOL_REQUEST_GROUP)
@@ -133,7 +135,7 @@ name_value(char ch)
 	const char *hit;
 
 	if (ch == '\0' ||
-	    (hit = memchr(PROTOCOL_NAME_ALPHABET, ch, 64)) == NULL)
+	    (hit = strchr(PROTOCOL_NAME_ALPHABET, ch)) == NULL)
 		return -1;
 	return (int)(hit - PROTOCOL_NAME_ALPHABET);
 }
@@ -577,7 +579,7 @@ static int
 code_bytes(const struct protocol_request *r, enum protocol_action action,
     const uint8_t code_key[PROTOCOL_KEY_BYTES], uint8_t out[CODE_BYTES])
 {
-	uint8_t msg[CODE_CONTEXT_LEN + 2 + 2 * (1 + PROTOCOL_NAME_MAX) +
+	uint8_t msg[CODE_CONTEXT_LEN + 2 + 2 * (size_t)(1 + PROTOCOL_NAME_MAX) +
 	    PROTOCOL_NONCE_BYTES + 1 + 1];
 	uint8_t hash[HASH_BYTES];
 	size_t n = CODE_CONTEXT_LEN, len;
@@ -688,8 +690,8 @@ protocol_code_check(const char *typed, const struct protocol_request *r,
 	}
 	/* A whole code and one group more: told as such, not as a typo. */
 	if (rc == -EINVAL && code32_symbols_typed(typed) ==
-	    CODE_PLUS_ONE_TYPED && strlen(typed) < PROTOCOL_CODE_TEXT_MAX * 4) {
-		char shorter[PROTOCOL_CODE_TEXT_MAX * 4];
+	    CODE_PLUS_ONE_TYPED && strlen(typed) < SHORTER_MAX) {
+		char shorter[SHORTER_MAX];
 
 		code32_drop_last(typed, PROTOCOL_CODE_GROUP + 1, shorter,
 		    sizeof(shorter));

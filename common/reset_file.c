@@ -177,7 +177,7 @@ issued_read(const char *t, size_t n, time_t *out)
 	    d > month_days(y, mo) || h > 23 || mi > 59 || s > 59)
 		return false;
 	*out = (time_t)(days_since_epoch(y, mo, d) * DAY_SECONDS +
-	    (long long)h * 3600 + mi * 60 + s);
+	    (long long)h * 3600 + (long long)mi * 60 + s);
 	return true;
 }
 
@@ -436,7 +436,7 @@ reset_file_write(const struct reset_file *f,
 	hex_of(sig, sizeof(sig), signature);
 	total = snprintf(out + n, size - (size_t)n, "signature=%s\n",
 	    signature);
-	if (total < 0 || (size_t)(n + total) >= size) {
+	if (total < 0 || (size_t)n + (size_t)total >= size) {
 		out[0] = '\0';
 		return -ENOSPC;
 	}

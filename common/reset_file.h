@@ -61,7 +61,7 @@
 #define RESET_FILE_HEADER_2 "nvr-recovery reset file 2"
 #define RESET_FILE_CONTEXT "nvr-recovery reset file v1\n"
 #define RESET_FILE_CONTEXT_2 "nvr-recovery reset file v2\n"
-#define RESET_FILE_MAX (64 * 1024)	/* larger files are refused */
+#define RESET_FILE_MAX (64L * 1024)	/* larger files are refused */
 /* Room for the longest file reset_file_write makes (about 320 bytes). */
 #define RESET_FILE_TEXT_MAX 512
 

@@ -235,7 +235,7 @@ open_checked(const char *path, struct diag_list *diags)
 		return NULL;
 	}
 	if (st.st_size > CONFIG_MAX_BYTES) {
-		diag_add(diags, 1, 1, "config is larger than %d bytes",
+		diag_add(diags, 1, 1, "config is larger than %ld bytes",
 		    CONFIG_MAX_BYTES);
 		close(fd);
 		return NULL;
@@ -1051,7 +1051,7 @@ label_problem(const char *label)
 			return "a store's label is one line, without control "
 			    "characters";
 	if (screen_columns(label) > CONFIG_STORE_LABEL_COLUMNS ||
-	    strlen(label) > 2 * CONFIG_STORE_LABEL_COLUMNS) {
+	    strlen(label) > (size_t)2 * CONFIG_STORE_LABEL_COLUMNS) {
 		snprintf(why, sizeof(why), "a store's label is at most %d "
 		    "columns (and twice that in bytes): it heads its accounts "
 		    "in every account list", CONFIG_STORE_LABEL_COLUMNS);

@@ -18,7 +18,7 @@
 #include "config/schema.h"
 
 #define CONFIG_DEFAULT_PATH "/etc/nvr-recovery/config.yaml"
-#define CONFIG_MAX_BYTES (1024 * 1024)
+#define CONFIG_MAX_BYTES (1024L * 1024)
 #define CONFIG_ESCDELAY_MIN 10		/* ms */
 #define CONFIG_ESCDELAY_MAX 2000
 

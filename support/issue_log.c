@@ -29,7 +29,7 @@ copy_name(const char *name, char out[ISSUE_LOG_OPERATOR_MAX])
 		bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 		    (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
 
-		out[i] = plain ? c : '?';
+		out[i] = (char)(plain ? c : '?');
 	}
 	out[i] = '\0';
 }

@@ -32,7 +32,7 @@
 #define ISSUE_LOG_NAME "issued.log"
 #define ISSUE_LOG_OPERATOR_MAX 64
 /* The largest log printed: some 100,000 codes. */
-#define ISSUE_LOG_MAX (16 * 1024 * 1024)
+#define ISSUE_LOG_MAX (16L * 1024 * 1024)
 
 struct issue_log_entry {
 	time_t when;

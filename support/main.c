@@ -415,7 +415,7 @@ cmd_provision(const struct options *opt)
 static int
 cmd_decode(const struct options *opt)
 {
-	struct protocol_request r;
+	struct protocol_request r = { 0 };
 	uint8_t mac[PROTOCOL_MAC_BYTES];
 	struct secrets s;
 	int code = read_request(opt->request, &r, mac);
@@ -496,7 +496,7 @@ log_issue(const struct options *opt, const struct protocol_request *r,
 static int
 cmd_issue_code(const struct options *opt)
 {
-	struct protocol_request r;
+	struct protocol_request r = { 0 };
 	char code_text[PROTOCOL_CODE_TEXT_MAX], account[64];
 	struct secrets s;
 	time_t now = time(NULL);
@@ -551,7 +551,7 @@ static int
 cmd_issue_file(const struct options *opt)
 {
 	static const char nothing[] = "no reset file written";
-	struct protocol_request r;
+	struct protocol_request r = { 0 };
 	struct reset_file f;
 	struct nvr_error err;
 	struct secrets s;

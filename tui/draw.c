@@ -514,6 +514,8 @@ menu_build(const struct view_menu *m)
 	menu_forget();
 	cache.count = menu_rows(m);
 	cache.entries = m->count;
+	/* An array of ITEM pointers, as new_menu takes it. */
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression) */
 	cache.items = calloc(cache.count + 1, sizeof(*cache.items));
 	cache.names = calloc(cache.count, sizeof(*cache.names));
 	cache.notes = calloc(cache.count, sizeof(*cache.notes));
@@ -848,6 +850,8 @@ draw_notice(const struct view_notice *n, int body_end)
 	box_win = derwin(stdscr, height, width, top, left);
 	if (box_win == NULL)
 		return;
+	/* ncurses' wattrset keeps the attr_t in an int. */
+	/* NOLINTNEXTLINE(bugprone-narrowing-conversions) */
 	wattrset(box_win, theme_attr(THEME_NOTICE));
 	for (int r = 0; r < height; r++)
 		mvwhline(box_win, r, 0, ' ', width);

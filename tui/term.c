@@ -39,7 +39,7 @@
 #include "tui/theme.h"
 #include "tui/view.h"
 
-#define HELD_STDERR_MAX (64 * 1024)
+#define HELD_STDERR_MAX (64L * 1024)
 #define SIZE_ANSWER_MS 30000	/* a size question expires (a slow line, a busy laptop) */
 #define SIZE_PART_MS 1000	/* the rest of a split size answer */
 #define SIZE_POLL_MS 3000	/* too small on a serial line: ask again
@@ -365,6 +365,7 @@ int
 term_begin(const struct term_options *options, struct nvr_error *err)
 {
 	FILE *in = stdin, *out = stdout;
+	const char *term_name;
 	int rc, rows = VIEW_MIN_ROWS, cols = VIEW_MIN_COLS;
 
 	if (term.active)
@@ -399,7 +400,8 @@ term_begin(const struct term_options *options, struct nvr_error *err)
 		return nvr_error_set(err, -ENOTTY, "standard input and output "
 		    "must be a terminal (or give --tty DEVICE)");
 	}
-	if (getenv("TERM") == NULL || getenv("TERM")[0] == '\0')
+	term_name = getenv("TERM");
+	if (term_name == NULL || term_name[0] == '\0')
 		setenv("TERM", "vt100", 1);
 	/* A stray LINES or COLUMNS must not override the size the terminal
 	 * reports. (use_env(FALSE) would also ignore that report and fall

@@ -48,8 +48,8 @@ theme_init(bool monochrome)
 		const struct color_role *c = &color_roles[i];
 		short fg = c->fg, bg = c->bg;
 		if (!defaults) {
-			fg = fg < 0 ? COLOR_WHITE : fg;
-			bg = bg < 0 ? COLOR_BLACK : bg;
+			fg = (short)(fg < 0 ? COLOR_WHITE : fg);
+			bg = (short)(bg < 0 ? COLOR_BLACK : bg);
 		}
 		if (init_pair((short)(i + 1), fg, bg) != OK) {
 			theme_monochrome();

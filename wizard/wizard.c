@@ -104,7 +104,7 @@ update_time(struct wizard *w)
 	}
 	strftime(w->time_text, sizeof(w->time_text), "%Y-%m-%d %H:%M %Z",
 	    &tm);
-	return (int)((60 - tm.tm_sec) * 1000 - now.tv_nsec / 1000000) + 50;
+	return (int)((60L - tm.tm_sec) * 1000 - now.tv_nsec / 1000000) + 50;
 }
 
 static void

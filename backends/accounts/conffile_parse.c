@@ -407,6 +407,8 @@ conffile_replace(const char *text, size_t len, enum conffile_format format,
 		return NULL;
 	memcpy(out, text, at);
 	memcpy(out + at, head, strlen(head));
+	/* The text is built piece by piece; its NUL comes last. */
+	/* NOLINTNEXTLINE(bugprone-not-null-terminated-result) */
 	memcpy(out + at + strlen(head), value, vlen);
 	if (e->value_at == CONFFILE_NO_LINE)
 		out[at + strlen(head) + vlen] = '\n';

@@ -85,6 +85,8 @@ hash_scheme_apr1(const char *password, const char *salt, size_t salt_len,
 			md5_update(&ctx1, pw_len, (const uint8_t *)password);
 		md5_digest(&ctx1, sizeof(final), final);
 	}
+	/* The hash is built piece by piece; its NUL comes last. */
+	/* NOLINTNEXTLINE(bugprone-not-null-terminated-result) */
 	memcpy(out, magic, strlen(magic));
 	memcpy(out + strlen(magic), salt, salt_len);
 	p = out + strlen(magic) + salt_len;

@@ -148,7 +148,7 @@ pbkdf2_sha256_make(const char *password, unsigned long iterations,
 		return -EINVAL;
 	randombytes_buf(salt, sizeof(salt));
 	sodium_bin2hex(hash.salt, sizeof(hash.salt), salt, sizeof(salt));
-	hash.salt_len = 2 * SALT_BYTES;
+	hash.salt_len = (size_t)2 * SALT_BYTES;
 	pbkdf2_sha256_derive(&hash, password, strlen(password), hash.digest);
 	rc = pbkdf2_sha256_format(&hash, out, size);
 	sodium_memzero(&hash, sizeof(hash));

@@ -44,7 +44,8 @@ stores_list(const struct account_stores *s, struct account *out,
     struct nvr_error *err)
 {
 	struct account *each[STORES_MAX] = { NULL };
-	size_t n[STORES_MAX] = { 0 }, take[STORES_MAX], read = 0, failed = 0;
+	size_t n[STORES_MAX] = { 0 }, take[STORES_MAX] = { 0 }, read = 0;
+	size_t failed = 0;
 	struct nvr_error first = { "" };
 	int rc = 0, first_rc = 0;
 
@@ -96,10 +97,12 @@ stores_list(const struct account_stores *s, struct account *out,
 		 * administrator. */
 		share_out(n, s->count, max, take);
 		for (size_t i = 0; i < s->count; i++) {
+			/* A store with nothing to take (left out, or not
+			 * open: each[i] NULL) takes nothing. */
+			if (take[i] == 0 || each[i] == NULL)
+				continue;
 			mark_store(s, i, each[i], take[i]);
-			if (take[i] > 0)
-				memcpy(out + *count, each[i],
-				    take[i] * sizeof(*out));
+			memcpy(out + *count, each[i], take[i] * sizeof(*out));
 			*count += take[i];
 		}
 	}

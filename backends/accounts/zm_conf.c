@@ -28,7 +28,7 @@
 #include "common/atomic_file.h"
 #include "common/trust.h"
 
-#define ZM_CONF_FILE_MAX (256 * 1024)
+#define ZM_CONF_FILE_MAX (256L * 1024)
 
 /* Whether the file just read (INFO) is one only root or we can change. */
 static int

@@ -42,7 +42,7 @@ device_copy_field(char *dst, const char *src, size_t len)
 		return -ENAMETOOLONG;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)src[start + i];
-		dst[i] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
+		dst[i] = (char)((c >= 0x20 && c < 0x7f) ? c : '?');
 	}
 	dst[n] = '\0';
 	return (int)n;

@@ -24,7 +24,7 @@
 
 /* Longer input is refused unread: the wizard's answers come from a struct
  * secret, and this bounds the work libunistring is given. */
-#define INPUT_MAX (4 * SECRET_MAX)
+#define INPUT_MAX (4L * SECRET_MAX)
 
 /* Folding rarely grows an answer much; a larger result is allocated by
  * libunistring and wiped by us. */

@@ -41,7 +41,7 @@
 #define HEADER "# nvr-recovery recovery 2\n"
 #define HEADER_V1 "# nvr-recovery recovery 1\n"
 #define RECORDS_MAX 1024
-#define FILE_MAX (1024 * 1024)
+#define FILE_MAX (1024L * 1024)
 #define LOCK_TIMEOUT_MS 15000
 
 enum record_kind { RECORD_QUESTION, RECORD_KEY };
@@ -544,9 +544,9 @@ file_safe(char *out, size_t size, const char *text)
 	for (i = 0; text[i] != '\0' && i + 1 < size; i++) {
 		char ch = text[i];
 
-		out[i] = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		    (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' ||
-		    ch == '.' ? ch : '_';
+		out[i] = (char)((ch >= 'a' && ch <= 'z') ||
+		    (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+		    ch == '-' || ch == '_' || ch == '.' ? ch : '_');
 	}
 	out[i] = '\0';
 }

@@ -41,7 +41,7 @@
 
 #define HEADER "# nvr-recovery requests 2\n"
 #define HEADER_V1 "# nvr-recovery requests 1\n"
-#define FILE_MAX (64 * 1024)
+#define FILE_MAX (64L * 1024)
 #define ENTRIES_MAX 16		/* pending and used ones still in reach */
 #define LOCK_TIMEOUT_MS 15000
 /* What the clocks a request has seen must grow by before it is written
@@ -152,6 +152,7 @@ static int
 parse_owner(const struct requests *r, const char *line, struct entry *e)
 {
 	char store[STORE_ID_MAX + 2], uid[24];
+	unsigned long long version, index;
 	int end = 0;
 
 	if (r->old) {
@@ -159,10 +160,17 @@ parse_owner(const struct requests *r, const char *line, struct entry *e)
 		snprintf(e->store, sizeof(e->store), "%s", r->old_store);
 		return 0;
 	}
-	if (sscanf(line, " %u %17s %u %23s%n", &e->version, store, &e->index,
-	    uid, &end) != 4 || e->version < 1 || e->version > 2 ||
-	    e->index >= STORES_MAX || !store_id_ok(store))
+	/* Numbers are read as long long and range-checked here: glibc's
+	 * scanf converts with strtoll and kin, whose out-of-range values
+	 * saturate, where a narrower type would truncate (4294967297 as
+	 * 1). */
+	/* NOLINTNEXTLINE(cert-err34-c) */
+	if (sscanf(line, " %llu %17s %llu %23s%n", &version, store, &index,
+	    uid, &end) != 4 || version < 1 || version > 2 ||
+	    index >= STORES_MAX || !store_id_ok(store))
 		return -1;
+	e->version = (unsigned)version;
+	e->index = (unsigned)index;
 	memcpy(e->store, store, strlen(store) + 1);
 	return account_uid_parse(uid, &e->uid) ? end : -1;
 }
@@ -172,15 +180,22 @@ parse_entry(const struct requests *r, char *line, struct entry *e)
 {
 	char nonce[2 * PROTOCOL_NONCE_BYTES + 2], account[64], boot_id[64];
 	char last_boot[64];
-	int trusted, used, end = 0, more = 0, owner = 0, head = 0;
+	unsigned long long key_id;
+	long long trusted, used;
+	int end = 0, more = 0, owner = 0, head = 0;
 	size_t bin_len;
 
 	memset(e, 0, sizeof(*e));
-	if (sscanf(line, "request %21s %u%n", nonce, &e->key_id, &head) != 2 ||
+	/* As parse_owner: long long, checked below. */
+	/* NOLINTNEXTLINE(cert-err34-c) */
+	if (sscanf(line, "request %21s %llu%n", nonce, &key_id, &head) != 2 ||
+	    key_id == 0 || key_id > 65535 ||
 	    (owner = parse_owner(r, line + head, e)) < 0)
 		return false;
+	e->key_id = (unsigned)key_id;
 	line += head + owner;
-	if (sscanf(line, " %63s %lld %d %63s %lld %lld %d%n",
+	/* NOLINTNEXTLINE(cert-err34-c) */
+	if (sscanf(line, " %63s %lld %lld %63s %lld %lld %lld%n",
 	    account, &e->made, &trusted, boot_id,
 	    &e->boottime, &e->boots, &used, &end) != 7)
 		return false;
@@ -193,7 +208,8 @@ parse_entry(const struct requests *r, char *line, struct entry *e)
 		e->seen = e->made;
 		e->last_uptime = e->boottime;
 		snprintf(last_boot, sizeof(last_boot), "%s", boot_id);
-	} else if (sscanf(line + end, " %lld %lld %63s %lld%n", &e->seen,
+	} else if (/* NOLINTNEXTLINE(cert-err34-c): as above */
+	    sscanf(line + end, " %lld %lld %63s %lld%n", &e->seen,
 	    &e->lived, last_boot, &e->last_uptime, &more) != 4 ||
 	    line[end + more] != '\0' || e->lived < 0 || e->last_uptime < 0 ||
 	    !word_ok(last_boot, sizeof(e->last_boot))) {
@@ -212,8 +228,8 @@ parse_entry(const struct requests *r, char *line, struct entry *e)
 	memcpy(e->account, account, strlen(account) + 1);
 	memcpy(e->boot_id, boot_id, strlen(boot_id) + 1);
 	memcpy(e->last_boot, last_boot, strlen(last_boot) + 1);
-	e->trusted = trusted;
-	e->used = used;
+	e->trusted = trusted == 1;
+	e->used = used == 1;
 	return true;
 }
 
@@ -226,6 +242,7 @@ load_line(void *ctx, char *line, unsigned number, struct nvr_error *err)
 	int end = 0;
 
 	if (number == 2) {
+		/* NOLINTNEXTLINE(cert-err34-c): saturates, checked */
 		if (sscanf(line, "boot %63s %lld%n", boot_id, &r->boots,
 		    &end) == 2 && line[end] == '\0' && word_ok(boot_id,
 		    sizeof(r->boot_id)) && r->boots >= 0) {
@@ -732,7 +749,7 @@ unreadable_file(int rc, size_t bad_line, struct nvr_error *err)
 {
 	if (rc == -EFBIG)
 		return nvr_error_set(err, -EFBIG, "the reset file is larger "
-		    "than %d bytes: it is no reset file", RESET_FILE_MAX);
+		    "than %ld bytes: it is no reset file", RESET_FILE_MAX);
 	if (bad_line == 1)
 		return nvr_error_set(err, -EBADMSG, "reset file line 1: not a "
 		    "reset file of version 1 or 2");

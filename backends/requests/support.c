@@ -264,8 +264,8 @@ support_find_files(struct support *s, struct support_file *files,
 			base = base != NULL ? base + 1 : g.gl_pathv[k];
 			for (n = 0; base[n] != '\0' && n + 1 < sizeof(f->name);
 			    n++)
-				f->name[n] = base[n] > 0x20 && base[n] < 0x7f ?
-				    base[n] : '?';
+				f->name[n] = (char)(base[n] > 0x20 &&
+				    base[n] < 0x7f ? base[n] : '?');
 			f->name[n] = '\0';
 			examine(s, f);
 			(*count)++;

@@ -106,8 +106,8 @@ static void
 format_bytes(unsigned long long bytes, char *out, size_t size)
 {
 	static const char *const units[] = { "KB", "MB", "GB", "TB", "PB" };
-	double value = (double)bytes;
-	int unit = -1;
+	double value = (double)bytes / 1000;
+	int unit = 0;
 
 	if (bytes < 1000) {
 		snprintf(out, size, "%llu byte%s", bytes, bytes == 1 ? "" :

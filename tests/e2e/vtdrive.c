@@ -321,10 +321,10 @@ dump_details(struct session *s, FILE *f)
 			VTermPos pos = { row, col };
 
 			vterm_screen_get_cell(s->screen, pos, &c);
-			line[col] = cell_has_attr(&c, ATTR_REVERSE) ? 'r' :
-			    cell_has_attr(&c, ATTR_BOLD) ? 'b' :
+			line[col] = (char)(cell_has_attr(&c, ATTR_REVERSE) ?
+			    'r' : cell_has_attr(&c, ATTR_BOLD) ? 'b' :
 			    cell_has_attr(&c, ATTR_UNDERLINE) ? 'u' :
-			    cell_has_attr(&c, ATTR_COLOR) ? 'c' : '.';
+			    cell_has_attr(&c, ATTR_COLOR) ? 'c' : '.');
 			any |= line[col] != '.';
 		}
 		if (any)
@@ -1190,7 +1190,7 @@ noise_burst(uint64_t *rng, char *buf)
 		0x00, 0x7f, 0x9b, 0x11, 0x13, 0x1b, 0x8f, 0xff, ';', '~', '0', '9',
 	};
 	size_t len = 1 + splitmix64(rng) % 64, n = 0;
-	int mixed = splitmix64(rng) % 2;
+	int mixed = (int)(splitmix64(rng) % 2);
 
 	while (n < len) {
 		uint64_t r = splitmix64(rng);
@@ -1205,6 +1205,8 @@ noise_burst(uint64_t *rng, char *buf)
 
 			if (k > len - n)
 				k = len - n;
+			/* Noise bytes, not a string: no NUL is wanted. */
+			/* NOLINTNEXTLINE(bugprone-not-null-terminated-result) */
 			memcpy(buf + n, f, k);
 			n += k;
 		}
@@ -1537,7 +1539,8 @@ run_cmd(struct session *s, const struct cmd *c)
 
 		if (r)
 			return r;
-		qr_find(s, &box, &bad);
+		if (qr_find(s, &box, &bad) == 0)
+			return fail(s, NULL, "qr-image: no QR code on screen");
 		return qr_write_image(s, &box, c->text);
 	}
 	case OP_EXPECT_QR:
@@ -1551,7 +1554,8 @@ run_cmd(struct session *s, const struct cmd *c)
 		for (const char *g = s->grabbed; *g; g++) {
 			if ((c->a & 2) && *g == '-')
 				continue;
-			text[n++] = (c->a & 1) ? (char)tolower((unsigned char)*g) : *g;
+			text[n++] = (char)((c->a & 1) ?
+			    tolower((unsigned char)*g) : *g);
 		}
 		on_output(text, n, s);
 		return send_all(s);
@@ -1869,7 +1873,8 @@ parse_args(struct session *s, struct cmd *c, const char *p, char *errbuf)
 		if (parse_text(&p, c, *skip_blanks(p) != '"', &err))
 			return err;
 		next_word(&p, w1, sizeof w1);
-		for (c->a = 0; c->a < 4 && strcmp(w1, attr_names[c->a]); c->a++)
+		for (c->a = 0; c->a < 4 && strcmp(w1, attr_names[c->a]) != 0;
+		    c->a++)
 			;
 		if (c->a == 4)
 			return "wait-attr needs TEXT and reverse, bold, underline or color";
@@ -2132,7 +2137,8 @@ main(int argc, char **argv)
 		goto done;
 	}
 	/* screen FILEs are relative to the script's folder */
-	dir = xstrndup(s.script, strcmp(s.script, "-") && strrchr(s.script, '/') ?
+	dir = xstrndup(s.script, strcmp(s.script, "-") != 0 &&
+	    strrchr(s.script, '/') ?
 	    (size_t)(strrchr(s.script, '/') - s.script + 1) : 0);
 	s.dir = dir;
 	if (parse_script(&s, text, &cmds, &ncmds) == 0)
