@@ -537,10 +537,10 @@ FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_LIB_SRC := common/code32.c common/protocol.c common/keyfile.c \
 	common/reset_file.c common/nvr_error.c backends/accounts/pbkdf2.c \
 	backends/accounts/conffile_parse.c backends/accounts/hash_form.c \
-	backends/accounts/zm_conf_parse.c
+	backends/accounts/zm_conf_parse.c tui/keys.c
 FUZZ_HEADERS := tests/fuzz/fuzz.h $(wildcard common/*.h) common/nvr_error.h \
 	backends/accounts/pbkdf2.h backends/accounts/conffile_parse.h \
-	backends/accounts/hash_form.h backends/accounts/zm_conf.h
+	backends/accounts/hash_form.h backends/accounts/zm_conf.h tui/keys.h
 FUZZ_LIBS = $(shell $(PKG_CONFIG) --libs libsodium nettle)
 FUZZ_BINS := $(FUZZ_NAMES:%=build/fuzz/fuzz_%)
 FUZZ_REPLAY_BINS := $(FUZZ_NAMES:%=build/asan/fuzz/replay_%)

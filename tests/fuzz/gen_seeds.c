@@ -795,6 +795,27 @@ zm_confs(void)
 	PUT_ZM("nul-in-line", "ZM_DB_USER=zm\0user\nZM_DB_NAME=zm", "");
 }
 
+/* Bytes a terminal sends; 0xfe stands for the Esc delay passing. */
+static void
+key_streams(void)
+{
+	put_text("keys", "arrows-csi", "\x1b[A\x1b[B\x1b[C\x1b[D");
+	put_text("keys", "arrows-ss3", "\x1bOA\x1bOB\x1bOH\x1bOF");
+	put_text("keys", "putty-fn", "\x1b[11~\x1b[15~\x1b[24~\x1b[1~"
+	    "\x1b[4~");
+	put_text("keys", "utf8", "caf\xc3\xa9 \xd0\x96 \xe2\x82\xac "
+	    "\xf0\x9f\x94\x91");
+	put_text("keys", "utf8-broken", "\xc0\xaf\xed\xa0\x80\xf4\x90"
+	    "\x80\x80\xe2\x82");
+	put_text("keys", "cursor-report", "\x1b[24;80R\x1b[999;999R"
+	    "\x1b[1;1R");
+	put_text("keys", "csi-noise", "\x1b[99999999999999999999A"
+	    "\x1b[;;;;~\x1b[?1049h");
+	put_text("keys", "lone-esc", "\x1b\xfe\x1bq\x1b\x1b[");
+	put_text("keys", "controls", "\r\n\r\r\n\t\x7f\x08\x03\x15\x0c"
+	    "\x9b\x8f");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -811,5 +832,6 @@ main(int argc, char **argv)
 	pbkdf2_hashes();
 	conffiles();
 	zm_confs();
+	key_streams();
 	return 0;
 }
