@@ -559,6 +559,14 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_SRC) $(FUZZ_HEADERS) | \
 		build/.deps-ok build/fuzz/.deps-ok
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_LIB_SRC) $(FUZZ_LIBS)
 
+# The config harness takes the whole core: the registry knows every
+# backend's keys, and with them every backend.
+build/fuzz/fuzz_config: tests/fuzz/fuzz_config.c $(CORE_SRC) $(FUZZ_HEADERS) | \
+		build/.deps-ok build/fuzz/.deps-ok
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(LFS_CFLAGS) \
+		$(shell $(PKG_CONFIG) --cflags $(PKGS)) -o $@ $< $(CORE_SRC) \
+		$(shell $(PKG_CONFIG) --libs $(PKGS)) $(UNISTRING_LIBS)
+
 fuzz: $(FUZZ_BINS)
 	tests/fuzz/run-fuzz $(FUZZ_SECONDS) $(FUZZ_NAMES)
 
@@ -571,6 +579,14 @@ build/asan/fuzz/replay_%: tests/fuzz/replay.c tests/fuzz/fuzz_%.c \
 		tests/fuzz/replay.c tests/fuzz/fuzz_$*.c \
 		$(FUZZ_LIB_SRC:%.c=$(ASAN_OBJ)/%.o) $(HARDEN_LD) $(LDFLAGS) \
 		$(FUZZ_LIBS)
+
+build/asan/fuzz/replay_config: tests/fuzz/replay.c tests/fuzz/fuzz_config.c \
+		$(ASAN_CORE_OBJ) $(FUZZ_HEADERS) | build/.deps-ok
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(SANITIZE) \
+		-DFUZZ_CORPUS='"tests/fuzz/corpus/config"' -o $@ \
+		tests/fuzz/replay.c tests/fuzz/fuzz_config.c $(ASAN_CORE_OBJ) \
+		$(LIBS)
 
 check: $(FUZZ_REPLAY_BINS)
 
