@@ -559,9 +559,12 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_SRC) $(FUZZ_HEADERS) | \
 		build/.deps-ok build/fuzz/.deps-ok
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_LIB_SRC) $(FUZZ_LIBS)
 
-# The config harness takes the whole core: the registry knows every
-# backend's keys, and with them every backend.
-build/fuzz/fuzz_config: tests/fuzz/fuzz_config.c $(CORE_SRC) $(FUZZ_HEADERS) | \
+# These harnesses take the whole core: the config's registry knows every
+# backend's keys, and with them every backend; the state files are read
+# through their backends.
+FUZZ_CORE_NAMES := config state
+$(FUZZ_CORE_NAMES:%=build/fuzz/fuzz_%): build/fuzz/fuzz_%: \
+		tests/fuzz/fuzz_%.c $(CORE_SRC) $(FUZZ_HEADERS) | \
 		build/.deps-ok build/fuzz/.deps-ok
 	$(FUZZ_CC) $(FUZZ_FLAGS) $(LFS_CFLAGS) \
 		$(shell $(PKG_CONFIG) --cflags $(PKGS)) -o $@ $< $(CORE_SRC) \
@@ -580,12 +583,13 @@ build/asan/fuzz/replay_%: tests/fuzz/replay.c tests/fuzz/fuzz_%.c \
 		$(FUZZ_LIB_SRC:%.c=$(ASAN_OBJ)/%.o) $(HARDEN_LD) $(LDFLAGS) \
 		$(FUZZ_LIBS)
 
-build/asan/fuzz/replay_config: tests/fuzz/replay.c tests/fuzz/fuzz_config.c \
-		$(ASAN_CORE_OBJ) $(FUZZ_HEADERS) | build/.deps-ok
+$(FUZZ_CORE_NAMES:%=build/asan/fuzz/replay_%): build/asan/fuzz/replay_%: \
+		tests/fuzz/replay.c tests/fuzz/fuzz_%.c $(ASAN_CORE_OBJ) \
+		$(FUZZ_HEADERS) | build/.deps-ok
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(SANITIZE) \
-		-DFUZZ_CORPUS='"tests/fuzz/corpus/config"' -o $@ \
-		tests/fuzz/replay.c tests/fuzz/fuzz_config.c $(ASAN_CORE_OBJ) \
+		-DFUZZ_CORPUS='"tests/fuzz/corpus/$*"' -o $@ \
+		tests/fuzz/replay.c tests/fuzz/fuzz_$*.c $(ASAN_CORE_OBJ) \
 		$(LIBS)
 
 check: $(FUZZ_REPLAY_BINS)
