@@ -562,7 +562,7 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_SRC) $(FUZZ_HEADERS) | \
 # These harnesses take the whole core: the config's registry knows every
 # backend's keys, and with them every backend; the state files are read
 # through their backends.
-FUZZ_CORE_NAMES := config state
+FUZZ_CORE_NAMES := config state shadow
 $(FUZZ_CORE_NAMES:%=build/fuzz/fuzz_%): build/fuzz/fuzz_%: \
 		tests/fuzz/fuzz_%.c $(CORE_SRC) $(FUZZ_HEADERS) | \
 		build/.deps-ok build/fuzz/.deps-ok
