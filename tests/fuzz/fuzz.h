@@ -16,7 +16,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sodium.h>
+#include <stdbool.h>
+#include <unistd.h>
 
 #include "common/protocol.h"
 
@@ -104,6 +107,24 @@ fuzz_request_v2(struct protocol_request *r)
 	fuzz_request(r);
 	r->version = 2;
 	r->store = FUZZ_STORE;
+}
+
+/* Whether the file at PATH holds exactly DATA (SIZE bytes, at most
+ * 8 KiB): what a reader that refused it must leave. */
+static inline bool
+fuzz_file_holds(const char *path, const uint8_t *data, size_t size)
+{
+	uint8_t buf[8192];
+	size_t got = 0;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	FUZZ_CHECK(fd >= 0);
+	while (got < sizeof(buf) &&
+	    (n = read(fd, buf + got, sizeof(buf) - got)) > 0)
+		got += (size_t)n;
+	close(fd);
+	return got == size && memcmp(buf, data, size) == 0;
 }
 
 #endif

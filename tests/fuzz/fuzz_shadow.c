@@ -71,23 +71,6 @@ set_up(void)
 	put(config_path, (const uint8_t *)text, sizeof(text) - 1);
 }
 
-/* Whether PATH still holds DATA (SIZE bytes). */
-static bool
-holds(const char *path, const uint8_t *data, size_t size)
-{
-	uint8_t buf[8192];
-	size_t got = 0;
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	FUZZ_CHECK(fd >= 0);
-	while (got < sizeof(buf) &&
-	    (n = read(fd, buf + got, sizeof(buf) - got)) > 0)
-		got += (size_t)n;
-	close(fd);
-	return got == size && memcmp(buf, data, size) == 0;
-}
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -125,8 +108,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(rc <= 0);
 		acc.ops->close(acc.state);
 	}
-	FUZZ_CHECK(holds(passwd, data, cut));
-	FUZZ_CHECK(holds(shadow, data + cut, size - cut));
+	FUZZ_CHECK(fuzz_file_holds(passwd, data, cut));
+	FUZZ_CHECK(fuzz_file_holds(shadow, data + cut, size - cut));
 	config_free(&cfg);
 	return 0;
 }

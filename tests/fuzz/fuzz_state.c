@@ -35,22 +35,6 @@ remove_dir(void)
 	rmdir(dir);
 }
 
-/* Whether PATH holds exactly DATA (SIZE bytes). */
-static bool
-holds(const char *path, const uint8_t *data, size_t size)
-{
-	uint8_t buf[4096];
-	size_t got = 0;
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	FUZZ_CHECK(fd >= 0);
-	while ((n = read(fd, buf + got, sizeof(buf) - got)) > 0)
-		got += (size_t)n;
-	close(fd);
-	return got == size && memcmp(buf, data, size) == 0;
-}
-
 static int
 read_attempts(struct nvr_error *err)
 {
@@ -125,7 +109,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(rc <= 0);
 	FUZZ_CHECK(rc == 0 || err.message[0] != '\0');
 	if (rc != 0)
-		FUZZ_CHECK(holds(path, data, size));
+		FUZZ_CHECK(fuzz_file_holds(path, data, size));
 	unlink(path);
 	return 0;
 }
