@@ -223,7 +223,7 @@ change_password_create(const struct screen_context *context)
 			return c;
 		}
 	}
-	if (c->account_count == 1 &&
+	if (c->account_count == 1 && c->unread.message[0] == '\0' &&
 	    account_password_checkable(c->accounts[0].password))
 		start_typing(c);
 	return c;

@@ -248,7 +248,9 @@ forgot_create(const struct screen_context *context)
 		snprintf(f->accounts.notes[i], sizeof(f->accounts.notes[i]),
 		    "%s", f->accounts.accounts[i].admin ? "administrator" : "");
 	f->state = FORGOT_CHOOSE;
-	if (f->accounts.count == 1) {
+	/* One account: no menu, unless another store is left out (the
+	 * menu says so). */
+	if (f->accounts.count == 1 && f->accounts.unread.message[0] == '\0') {
 		screen_account_set(&f->who, context, &f->accounts.accounts[0]);
 		f->name = f->who.shown;
 		f->admin = f->accounts.accounts[0].admin;

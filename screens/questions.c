@@ -225,7 +225,7 @@ questions_create(const struct screen_context *context)
 		return q;
 	}
 	q->state = QUESTIONS_CHOOSE;
-	if (q->accounts.count == 1)
+	if (q->accounts.count == 1 && q->accounts.unread.message[0] == '\0')
 		choose(q);
 	return q;
 }
