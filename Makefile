@@ -130,6 +130,7 @@ CORE_SRC := \
 	backends/accounts/conffile.c backends/accounts/conffile_parse.c \
 	backends/accounts/hash_form.c backends/accounts/hash_scheme.c \
 	backends/accounts/mariadb.c backends/accounts/zm_conf.c \
+	backends/accounts/sql_name.c \
 	backends/accounts/zm_conf_parse.c \
 	backends/recovery/recovery.c backends/recovery/file.c \
 	backends/recovery/answer.c \

@@ -40,12 +40,12 @@
 #include "backends/accounts/hash_form.h"
 #include "backends/accounts/hash_scheme.h"
 #include "backends/accounts/policy.h"
+#include "backends/accounts/sql_name.h"
 #include "backends/accounts/zm_conf.h"
 #include "common/atomic_file.h"
 #include "common/secret.h"
 
 #define ZM_CONF_DEFAULT "/etc/zm/zm.conf"
-#define SQL_NAME_MAX 64			/* MariaDB's identifier limit */
 #define HASH_COLUMN_MAX 255		/* bytes read of a stored hash */
 #define DB_PASSWORD_MAX 255
 #define DEFAULTS_MAX 8
@@ -145,20 +145,6 @@ struct target {
 	/* Where the user and password were read, for a refusal. */
 	char from[2 * (ZM_CONF_VALUE_MAX + 1) + 64];
 };
-
-static bool
-sql_name_ok(const char *s)
-{
-	if (s == NULL || *s == '\0' || strlen(s) > SQL_NAME_MAX ||
-	    !((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
-	    *s == '_'))
-		return false;
-	for (; *s != '\0'; s++)
-		if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
-		    (*s >= '0' && *s <= '9') || *s == '_'))
-			return false;
-	return true;
-}
 
 /* Reads the database user's password from the config's password_file:
  * a regular file root or we own, that nobody else can read or write. */
@@ -825,27 +811,6 @@ mariadb_close(void *state)
 }
 
 static bool
-set_name(const struct config_section *settings, const char *key,
-    const char *fallback, char *out)
-{
-	const char *name = config_section_string(settings, key);
-
-	if (name == NULL)
-		name = fallback;
-	out[0] = '\0';
-	if (name == NULL)
-		return true;
-	if (!sql_name_ok(name)) {
-		config_section_error(settings, key, "must be a plain SQL name "
-		    "(a letter or _, then letters, digits or _, at most %d), "
-		    "not '%s'", SQL_NAME_MAX, name);
-		return false;
-	}
-	strcpy(out, name);
-	return true;
-}
-
-static bool
 set_text(const struct config_section *settings, const char *key,
     char *out, size_t size)
 {
@@ -980,14 +945,15 @@ open_store(const struct config_section *settings, bool zoneminder)
 		ok = st->zm_conf != NULL;
 	} else if (ok) {
 		ok = read_connection(st, settings);
-		ok = set_name(settings, "table", NULL, st->table) && ok;
-		ok = set_name(settings, "user_column", NULL,
+		ok = sql_name_set(settings, "table", NULL, st->table) && ok;
+		ok = sql_name_set(settings, "user_column", NULL,
 		    st->user_column) && ok;
-		ok = set_name(settings, "password_column", NULL,
+		ok = sql_name_set(settings, "password_column", NULL,
 		    st->password_column) && ok;
-		ok = set_name(settings, "enabled_column", NULL,
+		ok = sql_name_set(settings, "enabled_column", NULL,
 		    st->enabled_column) && ok;
-		ok = set_name(settings, "id_column", NULL, st->id_column) && ok;
+		ok = sql_name_set(settings, "id_column", NULL,
+		    st->id_column) && ok;
 	}
 	if (ok && hash_scheme_make(HASH_BCRYPT, st->cost, "unknown account",
 	    st->dummy, sizeof(st->dummy), &err) != 0) {

@@ -280,29 +280,6 @@ sqlite_close(void *state)
 	free(st);
 }
 
-/* Copies the plain SQL name under KEY (or FALLBACK) into OUT. */
-static bool
-set_name(const struct config_section *settings, const char *key,
-    const char *fallback, char *out)
-{
-	const char *name = config_section_string(settings, key);
-
-	if (name == NULL)
-		name = fallback;
-	if (name == NULL) {
-		out[0] = '\0';
-		return true;
-	}
-	if (!sqlite_owner_name_ok(name)) {
-		config_section_error(settings, key, "must be a plain SQL name "
-		    "(a letter or _, then letters, digits or _, at most %d), "
-		    "not '%s'", SQLITE_OWNER_NAME_MAX, name);
-		return false;
-	}
-	strcpy(out, name);
-	return true;
-}
-
 static void *
 open_store(const struct config_section *settings, bool frigate)
 {
@@ -345,14 +322,14 @@ open_store(const struct config_section *settings, bool frigate)
 		strcpy(st->db.password_column, "password_hash");
 		strcpy(st->db.changed_column, "password_changed_at");
 	} else if (ok) {
-		ok = set_name(settings, "table", NULL, st->db.table);
-		ok = set_name(settings, "user_column", NULL,
+		ok = sql_name_set(settings, "table", NULL, st->db.table);
+		ok = sql_name_set(settings, "user_column", NULL,
 		    st->db.user_column) && ok;
-		ok = set_name(settings, "password_column", NULL,
+		ok = sql_name_set(settings, "password_column", NULL,
 		    st->db.password_column) && ok;
-		ok = set_name(settings, "changed_column", NULL,
+		ok = sql_name_set(settings, "changed_column", NULL,
 		    st->db.changed_column) && ok;
-		ok = set_name(settings, "enabled_column", NULL,
+		ok = sql_name_set(settings, "enabled_column", NULL,
 		    st->db.enabled_column) && ok;
 	}
 	if (ok && sqlite_owner_db_init(&st->db, database, &err) != 0) {

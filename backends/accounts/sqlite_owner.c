@@ -18,6 +18,7 @@
  *    where no reader stops it, so no old hash stays in the files.
  */
 #include "backends/accounts/sqlite_owner.h"
+#include "backends/accounts/sql_name.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -42,24 +43,6 @@ struct answer {
 	uint32_t count;
 	struct nvr_error err;
 };
-
-bool
-sqlite_owner_name_ok(const char *name)
-{
-	size_t len = strlen(name);
-
-	if (len == 0 || len > SQLITE_OWNER_NAME_MAX)
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		char c = name[i];
-		bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    c == '_';
-
-		if (!letter && (i == 0 || c < '0' || c > '9'))
-			return false;
-	}
-	return true;
-}
 
 int
 sqlite_owner_db_init(struct sqlite_owner_db *db, const char *path,
@@ -101,7 +84,7 @@ struct child {
 	const struct sqlite_owner_db *db;
 	const struct sqlite_owner_request *req;
 	sqlite3 *sql;
-	char id_column[SQLITE_OWNER_NAME_MAX + 1];	/* "" if none */
+	char id_column[SQL_NAME_MAX + 1];	/* "" if none */
 	struct sqlite_owner_row *rows;
 	size_t count;
 	struct nvr_error err;
@@ -156,7 +139,7 @@ check_table(struct child *c)
 	    c->db->changed_column, c->db->enabled_column };
 	bool found[4] = { false, false, false, false };
 	sqlite3_stmt *stmt = NULL;
-	char pk[SQLITE_OWNER_NAME_MAX + 1] = "";
+	char pk[SQL_NAME_MAX + 1] = "";
 	int pk_count = 0, rc, step;
 	bool is_table = false;
 
@@ -192,7 +175,7 @@ check_table(struct child *c)
 		if (sqlite3_column_int(stmt, 2) > 0) {
 			pk_count++;
 			if (type != NULL && sqlite3_stricmp(type, "INTEGER") ==
-			    0 && sqlite_owner_name_ok(name))
+			    0 && sql_name_ok(name))
 				snprintf(pk, sizeof(pk), "%s", name);
 		}
 	}
@@ -215,8 +198,8 @@ static int
 select_sql(const struct child *c, bool one, char *out, size_t size)
 {
 	const struct sqlite_owner_db *db = c->db;
-	char enabled[2 * SQLITE_OWNER_NAME_MAX + 32] = "1";
-	char id[SQLITE_OWNER_NAME_MAX + 3] = "NULL";
+	char enabled[2 * SQL_NAME_MAX + 32] = "1";
+	char id[SQL_NAME_MAX + 3] = "NULL";
 	int n;
 
 	if (db->enabled_column[0] != '\0')
@@ -337,7 +320,7 @@ update_row(struct child *c, const char *name, const char *value)
 {
 	const struct sqlite_owner_db *db = c->db;
 	const struct sqlite_owner_change *changed = &c->req->changed;
-	char sql[512], set_changed[SQLITE_OWNER_NAME_MAX + 16] = "";
+	char sql[512], set_changed[SQL_NAME_MAX + 16] = "";
 	sqlite3_stmt *stmt = NULL;
 	int rc, step;
 

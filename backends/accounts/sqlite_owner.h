@@ -26,9 +26,9 @@
 
 #include "backends/accounts/accounts.h"
 #include "backends/accounts/pbkdf2.h"
+#include "backends/accounts/sql_name.h"
 #include "common/nvr_error.h"
 
-#define SQLITE_OWNER_NAME_MAX 64	/* a table's or column's name */
 #define SQLITE_OWNER_ROWS_MAX 4096	/* users a table may hold */
 #define SQLITE_OWNER_LOCKED "!"		/* the factory reset's value: no
 					 * scheme accepts it */
@@ -40,16 +40,12 @@ struct sqlite_owner_db {
 	char *base;		/* its name in that folder */
 	const char *label;	/* "the Frigate database" */
 	int busy_timeout_ms;
-	char table[SQLITE_OWNER_NAME_MAX + 1];
-	char user_column[SQLITE_OWNER_NAME_MAX + 1];
-	char password_column[SQLITE_OWNER_NAME_MAX + 1];
-	char changed_column[SQLITE_OWNER_NAME_MAX + 1];
-	char enabled_column[SQLITE_OWNER_NAME_MAX + 1];
+	char table[SQL_NAME_MAX + 1];
+	char user_column[SQL_NAME_MAX + 1];
+	char password_column[SQL_NAME_MAX + 1];
+	char changed_column[SQL_NAME_MAX + 1];
+	char enabled_column[SQL_NAME_MAX + 1];
 };
-
-/* True if NAME is a plain SQL name: a letter or '_', then letters,
- * digits or '_', 1 to SQLITE_OWNER_NAME_MAX bytes. */
-bool sqlite_owner_name_ok(const char *name);
 
 /* Fills DB's path, folder and base from PATH (a file's path). Returns 0
  * or a negative errno with ERR filled. */
