@@ -1725,6 +1725,21 @@ static const struct bad_file BAD_FILES[] = {
 	{ HEADER "boot boot-a 0\n" "request " NONCE " 7 3 system 0 - admin "
 	    "1782864000 1 boot-a 100 0 0\n", 0, "3: not a request line; the "
 	    "file was left as it is" },
+	/* Numbers past 32 bits: glibc's %u and %d would keep their low
+	 * bits (4294967297 read as 1, 4294967303 as 7), which the range
+	 * checks then pass. */
+	{ HEADER "boot boot-a 0\n" "request " NONCE " 7 4294967297 system 0 - "
+	    "admin 1782864000 1 boot-a 100 0 0\n", 0, "3: not a request line; "
+	    "the file was left as it is" },
+	{ HEADER "boot boot-a 0\n" "request " NONCE " 7 1 system 4294967296 - "
+	    "admin 1782864000 1 boot-a 100 0 0\n", 0, "3: not a request line; "
+	    "the file was left as it is" },
+	{ HEADER "boot boot-a 0\n" "request " NONCE " 4294967303 1 system 0 - "
+	    "admin 1782864000 1 boot-a 100 0 0\n", 0, "3: not a request line; "
+	    "the file was left as it is" },
+	{ HEADER "boot boot-a 0\n" "request " NONCE " 7 1 system 0 - admin "
+	    "1782864000 4294967297 boot-a 100 0 0\n", 0, "3: not a request "
+	    "line; the file was left as it is" },
 	{ HEADER "boot boot-a 0\n" "request " NONCE " 7 1 Sys 0 - admin "
 	    "1782864000 1 boot-a 100 0 0\n", 0, "3: not a request line; the "
 	    "file was left as it is" },
