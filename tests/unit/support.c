@@ -272,6 +272,29 @@ support_close_accounts(struct support_fx *fx, struct accounts *acc)
 	fx->loaded = false;
 }
 
+int
+support_open_accounts_text(struct support_fx *fx, struct accounts *acc,
+    const char *accounts)
+{
+	char *text;
+	int rc;
+
+	support_close_accounts(fx, acc);
+	assert_true(asprintf(&text,
+	    "device:\n"
+	    "  backend: static\n"
+	    "  model: M\n"
+	    "  serial: S\n"
+	    "  firmware: F\n"
+	    "accounts:\n"
+	    "%s", accounts) > 0);
+	rc = support_load_text(fx, text);
+	free(text);
+	if (rc != 0)
+		return -100;
+	return registry_open_accounts(&fx->cfg.stores[0].section, acc);
+}
+
 void
 support_release_holder(int *fd, pid_t *pid)
 {

@@ -105,6 +105,13 @@ const struct account_key *support_key_in(const char *store, unsigned index,
  * loaded: what a store test does between two configs and at teardown. */
 void support_close_accounts(struct support_fx *fx, struct accounts *acc);
 
+/* Closes ACC, loads a config of a static device and the accounts section
+ * whose text (after "accounts:\n") is ACCOUNTS, and opens its first
+ * store into ACC: registry_open_accounts' result, or -100 if the config
+ * did not load. */
+int support_open_accounts_text(struct support_fx *fx, struct accounts *acc,
+    const char *accounts);
+
 /* Lets a child that holds a lock go (closes *FD, its pipe) and reaps
  * *PID; both reset. */
 void support_release_holder(int *fd, pid_t *pid);

@@ -197,23 +197,7 @@ fx_teardown(void **state)
 static int
 open_text(struct db_fx *t, const char *accounts)
 {
-	char *text;
-	int rc;
-
-	support_close_accounts(t->fx, &t->acc);
-	assert_true(asprintf(&text,
-	    "device:\n"
-	    "  backend: static\n"
-	    "  model: M\n"
-	    "  serial: S\n"
-	    "  firmware: F\n"
-	    "accounts:\n"
-	    "%s", accounts) > 0);
-	rc = support_load_text(t->fx, text);
-	free(text);
-	if (rc != 0)
-		return -100;
-	return registry_open_accounts(&t->fx->cfg.stores[0].section, &t->acc);
+	return support_open_accounts_text(t->fx, &t->acc, accounts);
 }
 
 /* The zoneminder preset over the test's zm.conf, with EXTRA lines. */

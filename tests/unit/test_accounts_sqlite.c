@@ -311,23 +311,7 @@ assert_folder_owned(const struct sq_fx *t)
 static int
 open_text(struct sq_fx *t, const char *accounts)
 {
-	char *text;
-	int rc;
-
-	close_store(t);
-	assert_true(asprintf(&text,
-	    "device:\n"
-	    "  backend: static\n"
-	    "  model: M\n"
-	    "  serial: S\n"
-	    "  firmware: F\n"
-	    "accounts:\n"
-	    "%s", accounts) > 0);
-	rc = support_load_text(t->fx, text);
-	free(text);
-	if (rc != 0)
-		return -100;
-	return registry_open_accounts(&t->fx->cfg.stores[0].section, &t->acc);
+	return support_open_accounts_text(t->fx, &t->acc, accounts);
 }
 
 static int
