@@ -154,7 +154,7 @@ CORE_OBJ := $(CORE_SRC:%.c=$(OBJ)/%.o)
 ASAN_CORE_OBJ := $(CORE_SRC:%.c=$(ASAN_OBJ)/%.o)
 
 .PHONY: all deps demo demo-reset check unit unit-asan e2e bench install clean \
-	lint \
+	lint faults chaos \
 	check-cross cross-deps build-tools
 .DELETE_ON_ERROR:
 
@@ -281,6 +281,25 @@ $(BUILD_DIR)/asan/tests/test_reset_crash: $(RESET_CRASH_DEPS) | $(READY)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(SANITIZE) -DNVR_FAILPOINTS $(shell \
 		$(PKG_CONFIG) --cflags $(TEST_PKGS)) -o $@ $(RESET_CRASH_SRC) \
 		$(LIBS) $(shell $(PKG_CONFIG) --libs $(TEST_PKGS))
+
+# The fault test (tests/faults) defines the system calls the stores write
+# with, so it links the core objects and nvr-support's key files and
+# issue log itself, exported (-rdynamic) so that libsqlite3 calls them
+# too. `make faults` prints its table of write sites and faults.
+FAULTS_SRC := tests/faults/faults.c tests/faults/inject.c
+FAULTS_OBJ := $(TEST_SUPPORT_SRC:%.c=$(OBJ)/%.o) $(CORE_OBJ) \
+	$(OBJ)/support/keyset.o $(OBJ)/support/issue_log.o
+
+$(BUILD_DIR)/tests/faults: $(FAULTS_SRC) tests/faults/inject.h \
+		$(FAULTS_OBJ) | $(READY)
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(shell $(PKG_CONFIG) --cflags \
+		$(TEST_PKGS)) -rdynamic -o $@ $(FAULTS_SRC) $(FAULTS_OBJ) \
+		$(LIBS) $(shell $(PKG_CONFIG) --libs $(TEST_PKGS)) -ldl
+
+faults: $(BUILD_DIR)/tests/faults
+	@NVR_FAULTS_STORE='$(STORE)' CMOCKA_MESSAGE_OUTPUT=TAP \
+		$(BUILD_DIR)/tests/faults | sed -n 's/^# //p; /^not ok.* - /p'
 
 # test_accounts_shadow checks the hashes it writes with this small program
 # of its own, linked with libxcrypt only.
@@ -422,9 +441,9 @@ WALK_BINS := build/tests/walk_screens build/asan/tests/walk_screens
 check: build/nvr-recovery build/asan/nvr-recovery build/vtdrive \
 		build/syslog-recv build/racer build/nvr-support \
 		build/request-tool $(DEMO_FILES) $(UNIT_BINS) $(ASAN_UNIT_BINS) \
-		$(WALK_BINS)
+		$(WALK_BINS) $(BUILD_DIR)/tests/faults
 	tests/run-all $(UNIT_BINS) $(ASAN_UNIT_BINS) $(WALK_BINS) \
-		$(FUZZ_REPLAY_BINS)
+		$(FUZZ_REPLAY_BINS) $(BUILD_DIR)/tests/faults
 
 unit: $(UNIT_BINS)
 	tests/run-all --unit-only $(UNIT_BINS)
@@ -443,6 +462,17 @@ e2e: build/nvr-recovery build/asan/nvr-recovery build/vtdrive \
 		build/syslog-recv build/racer build/nvr-support \
 		build/request-tool $(DEMO_FILES)
 	tests/run-all --e2e-only
+
+# Terminal chaos (tests/e2e/chaos/): make check runs each flow's for 3
+# seconds with the seed its script names; make chaos SECONDS=N runs them
+# for N seconds (60) with a new seed (SEED=N replays one), printed first
+# and by any failure.
+CHAOS_SECONDS = $(or $(SECONDS),60)
+SEED ?= $(shell od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+chaos: build/nvr-recovery build/asan/nvr-recovery build/vtdrive $(DEMO_FILES)
+	@echo "chaos: $(CHAOS_SECONDS) s a flow, seed $(SEED)"
+	E2E=chaos/ NVR_CHAOS_SECONDS=$(CHAOS_SECONDS) NVR_CHAOS_SEED=$(SEED) \
+		tests/run-all --e2e-only
 
 # What the wizard costs on a serial line, beside dialog and whiptail: a
 # table, not a test (tests/bench/run). RUNS=N runs each N times (5).
@@ -537,6 +567,8 @@ FUZZ_CC ?= clang
 FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_LIB_SRC := common/code32.c common/protocol.c common/keyfile.c \
 	common/reset_file.c common/nvr_error.c backends/accounts/pbkdf2.c \
+	common/provisioning.c common/private_file.c common/atomic_file.c \
+	common/trust.c \
 	backends/accounts/conffile_parse.c backends/accounts/hash_form.c \
 	backends/accounts/zm_conf_parse.c tui/keys.c
 FUZZ_HEADERS := tests/fuzz/fuzz.h $(wildcard common/*.h) common/nvr_error.h \

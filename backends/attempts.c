@@ -271,7 +271,10 @@ entry_for(struct attempts *a, const char *name, bool failed,
 	if (e != NULL || !failed)
 		return e;
 	if (a->count == ENTRIES_MAX) {
-		nvr_error_set(err, -ENOSPC, "%s is full", a->path);
+		/* Not the storage's ENOSPC: the screens would say the
+		 * recorder's storage is full. */
+		nvr_error_set(err, -EOVERFLOW, "%s is full: it counts as many "
+		    "names as it can", a->path);
 		return NULL;
 	}
 	e = &a->entries[a->count++];
@@ -300,7 +303,7 @@ update(struct attempts *a, const char *name, bool failed, long *wait_s,
 	e = entry_for(a, name, failed, err);
 	if (e == NULL) {
 		if (failed)
-			rc = -ENOSPC;
+			rc = -EOVERFLOW;
 		goto out;	/* or a success with nothing to forget */
 	}
 	if (failed) {
@@ -340,7 +343,7 @@ attempts_begin(struct attempts *a, const char *name, struct attempts_try *t,
 	    (*wait_s = remaining(a, e)) > 0) {
 		rc = nvr_error_set(err, -EAGAIN, "wait %ld seconds", *wait_s);
 	} else if (rc == 0 && (e = entry_for(a, name, true, err)) == NULL) {
-		rc = -ENOSPC;
+		rc = -EOVERFLOW;
 	} else if (rc == 0) {
 		t->before = e->last;
 		t->at = (long long)time(NULL);
@@ -390,16 +393,10 @@ attempts_take_back(struct attempts *a, struct attempts_try *t, bool clear,
 const char *
 attempts_uncounted_reason(int code)
 {
-	switch (code) {
-	case -ENOSPC:
-		return "the recorder's storage is full";
-	case -EROFS:
+	/* This store is a file of ours: a read-only one is the storage. */
+	if (code == -EROFS)
 		return "the recorder's storage is read-only";
-	case -EDQUOT:
-		return "the recorder's storage quota is used up";
-	default:
-		return NULL;
-	}
+	return nvr_error_storage(code);
 }
 
 long

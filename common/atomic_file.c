@@ -9,7 +9,9 @@
  *    for a moment.
  * 3. The data is fsynced before the rename, and the folder after it, so
  *    after a power cut the name points at the old file or the new one
- *    (shadow-utils stops before the folder fsync).
+ *    (shadow-utils stops before the folder fsync). Once the rename is
+ *    done the replacement has happened: a folder fsync that fails then
+ *    is not reported as a failure.
  * 4. A stale PATH+ left by a killed writer is removed and made anew: only
  *    the lock holder writes it.
  * 5. Names are never followed through a final symlink (O_NOFOLLOW), and
@@ -128,9 +130,24 @@ take_link_lock(struct atomic_lock *lock, const char *target,
 		    strerror(errno));
 		goto out;
 	}
-	if (write(fd, pid_text, (size_t)len) != len || close(fd) != 0) {
-		rc = nvr_error_set(err, -EIO, "cannot write %s", mine);
-		goto out;
+	{
+		ssize_t n = write(fd, pid_text, (size_t)len);
+		/* A short write has no errno of its own: the storage is
+		 * full by the next byte. */
+		int saved = n < 0 ? errno : ENOSPC;
+
+		if (n != len) {
+			close(fd);
+			rc = nvr_error_set(err, -saved, "cannot write %s: %s",
+			    mine, strerror(saved));
+			goto out;
+		}
+		if (close(fd) != 0) {
+			saved = errno;
+			rc = nvr_error_set(err, -saved, "cannot write %s: %s",
+			    mine, strerror(saved));
+			goto out;
+		}
 	}
 	for (int attempt = 0; attempt < 2; attempt++) {
 		pid_t owner;
@@ -322,9 +339,11 @@ replace_one(int dir, const char *name, const char *shown, const void *data,
 	}
 	failpoint(stage->renamed);
 	free(tmp);
-	if (fsync(dir) != 0)
-		return nvr_error_set(err, -errno, "cannot sync the folder of "
-		    "%s: %s", shown, strerror(errno));
+	/* The new file is in place and the old one gone: the change stands
+	 * whatever the folder's sync says, and calling it a failure would
+	 * tell the owner that the old password still works. A sync that
+	 * fails only leaves the rename less sure to outlive a power cut. */
+	(void)fsync(dir);
 	return 0;
 fail:
 	if (fd >= 0)

@@ -2,6 +2,7 @@
  * where it is defined: nvr_error.h makes it a macro for the analyzer. */
 #include "common/nvr_error.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -16,4 +17,17 @@ int
 	vsnprintf(err->message, sizeof(err->message), fmt, ap);
 	va_end(ap);
 	return code;
+}
+
+const char *
+nvr_error_storage(int code)
+{
+	switch (code) {
+	case -ENOSPC:
+		return "the recorder's storage is full";
+	case -EDQUOT:
+		return "the recorder's storage quota is used up";
+	default:
+		return NULL;
+	}
 }

@@ -17,6 +17,13 @@ struct nvr_error {
 int nvr_error_set(struct nvr_error *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* What CODE (a negative errno from writing a file) means for the
+ * recorder, in the owner's words, when its storage is full: ENOSPC ("the
+ * recorder's storage is full") and EDQUOT. NULL for any other code,
+ * whose message says it better: EROFS and EIO are also what a database
+ * server's store says of the server (read-only, not answering). */
+const char *nvr_error_storage(int code);
+
 #ifdef __clang_analyzer__
 /* clang's static analyzer (make lint) sees one file at a time: without
  * this it takes `rc = nvr_error_set(...)` for a possible 0 (or, with

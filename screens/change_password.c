@@ -327,20 +327,34 @@ save(struct change_password *c)
 		clear_from(c, FIELD_CURRENT);
 		return;
 	}
-	if (stores_set_password(c->context->stores, who(c),
+	if ((rc = stores_set_password(c->context->stores, who(c),
 	    secret_text(&c->secrets[FIELD_NEW]), &told_failed, &told,
-	    &err) != 0) {
+	    &err)) != 0) {
 		const char *what = spend ? proof_held_name(c->context) : NULL;
+		const char *storage = nvr_error_storage(rc);
+		char why[sizeof(err.message) + 128];
 
 		/* A code or file is made good again; a key, deleted, is
 		 * not, but this run may still set the password without
 		 * it (h->spent). */
 		if (spend)
 			(void)proof_give_back(c->context);
-		snprintf(c->message, sizeof(c->message), "The new password "
-		    "was NOT saved: %s.\n\nThe old password still works.%s%s%s",
-		    err.message, what == NULL ? "" : " The ", what == NULL ?
-		    "" : what, what == NULL ? "" : !h->spent ? " still works." :
+		/* The storage's own failure in the owner's words first, the
+		 * store's message (which file) after it; a proof used up
+		 * (a deleted key, a code that could not be given back) is a
+		 * change, said after it. */
+		if (storage != NULL)
+			snprintf(why, sizeof(why), "Could not save the new "
+			    "password: %s; %s (%s).", storage, h->spent ?
+			    "the password was not changed" :
+			    "nothing was changed", err.message);
+		else
+			snprintf(why, sizeof(why), "The new password was NOT "
+			    "saved: %s.", err.message);
+		snprintf(c->message, sizeof(c->message), "%s\n\nThe old "
+		    "password still works.%s%s%s", why, what == NULL ? "" :
+		    " The ", what == NULL ? "" : what, what == NULL ? "" :
+		    !h->spent ? " still works." :
 		    " is used up, but you may try again now.");
 		c->state = CHANGE_FAILED;
 		clear_from(c, FIELD_CURRENT);

@@ -718,8 +718,13 @@ begin(struct fr_screen *s)
 	if (rc != 0) {
 		if (show_unfinished(s))
 			return stay;
-		fail(s, "The reset could not begin: %s. Nothing was "
-		    "changed.%s", err.message, lost);
+		if (nvr_error_storage(rc) != NULL)
+			fail(s, "The reset could not begin: %s; nothing was "
+			    "changed (%s).%s", nvr_error_storage(rc),
+			    err.message, lost);
+		else
+			fail(s, "The reset could not begin: %s. Nothing was "
+			    "changed.%s", err.message, lost);
 		return stay;
 	}
 	audit_log(AUDIT_RESET_STARTED, s->admin.key.name[0] ?

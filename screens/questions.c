@@ -123,6 +123,24 @@ fail(struct questions *q, const char *what, const char *why)
 	q->state = QUESTIONS_FAILED;
 }
 
+/* A store's failure CODE (message WHY) to save WHAT ("the questions"):
+ * the storage's own in the owner's words, with the store's after it;
+ * any other as NOT_SAVED ("The questions were NOT saved") says. */
+static void
+fail_saving(struct questions *q, const char *what, const char *not_saved,
+    int code, const char *why)
+{
+	const char *storage = nvr_error_storage(code);
+
+	if (storage == NULL) {
+		fail(q, not_saved, why);
+		return;
+	}
+	snprintf(q->message, sizeof(q->message), "Could not save %s: %s; "
+	    "nothing was changed (%s).", what, storage, why);
+	q->state = QUESTIONS_FAILED;
+}
+
 /* Reads what the account has and shows the overview. */
 static void
 open_overview(struct questions *q)
@@ -650,10 +668,13 @@ questions_work(void *self)
 	if (q->state == QUESTIONS_SAVING) {
 		for (size_t i = 0; i < q->count; i++)
 			texts[i] = q->chosen[i];
-		if (rec->ops->set_questions(rec->state, &q->who.key, q->count,
-		    texts, q->answers, &err) != 0) {
+		int rc = rec->ops->set_questions(rec->state, &q->who.key,
+		    q->count, texts, q->answers, &err);
+
+		if (rc != 0) {
 			wipe_answers(q);
-			fail(q, "The questions were NOT saved", err.message);
+			fail_saving(q, "the questions",
+			    "The questions were NOT saved", rc, err.message);
 			return r;
 		}
 		audit_log(AUDIT_QUESTIONS_SET, q->who.logged, 0);
@@ -670,11 +691,15 @@ questions_work(void *self)
 	} else if (q->state == QUESTIONS_KEY_KEEPING) {
 		bool had_key = q->enrolled.has_key;
 
-		if (rec->ops->keep_key(rec->state, &q->who.key, &q->key,
-		    &err) != 0) {
+		int rc = rec->ops->keep_key(rec->state, &q->who.key, &q->key,
+		    &err);
+
+		if (rc != 0) {
 			secret_clear(&q->key);
 			sodium_memzero(q->message, sizeof(q->message));
-			fail(q, "The new recovery key was NOT kept", err.message);
+			fail_saving(q, "the new recovery key",
+			    "The new recovery key was NOT kept", rc,
+			    err.message);
 			return r;
 		}
 		audit_log(AUDIT_KEY_CREATED, q->who.logged, 0);

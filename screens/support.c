@@ -225,6 +225,12 @@ open_overview(struct support_screen *s, bool fresh, bool make)
 	    s->request, s->qr, &made, &dropped, &s->seconds_left, &err);
 	if (rc == -ENOENT) {
 		s->request[0] = s->qr[0] = '\0';
+	} else if (rc != 0 && nvr_error_storage(rc) != NULL) {
+		snprintf(s->message, sizeof(s->message), "Could not make a "
+		    "recovery request: %s; nothing was changed (%s).",
+		    nvr_error_storage(rc), err.message);
+		s->state = SUPPORT_FAILED;
+		return;
 	} else if (rc != 0) {
 		fail(s, "No recovery request could be made", err.message);
 		return;

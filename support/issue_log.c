@@ -151,11 +151,16 @@ issue_log_append(const char *dir, const struct issue_log_entry *e,
 		 * another nvr-support writing at the same time. */
 		while ((n = write(fd, line, (size_t)len)) < 0 && errno == EINTR)
 			;
-		if (n != len)
-			rc = nvr_error_set(err, n < 0 ? -errno : -EIO, "cannot "
-			    "write %s: %s", path, n < 0 ? strerror(errno) :
-			    "short write");
-		else if (fsync(fd) != 0)
+		/* Cut short: the storage filled up. The torn line goes, so
+		 * that the next entry does not run on from it. */
+		if (n != len) {
+			int saved = n < 0 ? errno : ENOSPC;
+
+			if (n > 0 && ftruncate(fd, st.st_size) == 0)
+				(void)fsync(fd);
+			rc = nvr_error_set(err, -saved, "cannot write %s: %s",
+			    path, strerror(saved));
+		} else if (fsync(fd) != 0)
 			rc = nvr_error_set(err, -errno, "cannot sync %s: %s",
 			    path, strerror(errno));
 	}

@@ -338,10 +338,12 @@ open_store(const struct config_section *settings, bool frigate)
 	}
 	free(database);
 	/* The database must be there and look as configured now; one that is
-	 * busy at this moment may be read later. */
+	 * busy at this moment, or whose storage fails now (full: SQLite
+	 * cannot make its shared-memory file), may be read later: it is
+	 * left out of the lists then, with why, and the config is fine. */
 	if (ok) {
 		rc = collect(st, NULL, &probe, 1, &count, &err);
-		if (rc != 0 && rc != -EBUSY) {
+		if (rc != 0 && rc != -EBUSY && nvr_error_storage(rc) == NULL) {
 			config_section_error(settings, "database", "%s",
 			    err.message);
 			ok = false;

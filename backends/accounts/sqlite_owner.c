@@ -104,6 +104,18 @@ sql_error(struct child *c, int rc, const char *doing)
 	if (primary == SQLITE_NOTADB)
 		return nvr_error_set(&c->err, -EINVAL, "%s %s is not an "
 		    "SQLite database", c->db->label, c->db->path);
+	/* A full storage keeps its errno, for the screens' words ("the
+	 * recorder's storage is full"): SQLITE_FULL, or an I/O error whose
+	 * system call said so. (A file SQLite cannot make on a full disk is
+	 * SQLITE_CANTOPEN with no errno kept: that one is not told.) */
+	if (primary == SQLITE_FULL || (primary == SQLITE_IOERR &&
+	    c->sql != NULL &&
+	    nvr_error_storage(-sqlite3_system_errno(c->sql)) != NULL))
+		return nvr_error_set(&c->err, primary == SQLITE_FULL ?
+		    -ENOSPC : -sqlite3_system_errno(c->sql), "%s %s: cannot "
+		    "%s: %s", c->db->label, c->db->path, doing,
+		    c->sql != NULL ? sqlite3_errmsg(c->sql) :
+		    sqlite3_errstr(rc));
 	return nvr_error_set(&c->err, primary == SQLITE_CANTOPEN ? -ENOENT :
 	    primary == SQLITE_READONLY || primary == SQLITE_PERM ? -EACCES :
 	    -EIO, "%s %s: cannot %s: %s", c->db->label, c->db->path, doing,

@@ -332,7 +332,9 @@ insert(struct recovery_file *f, const struct account_key *who,
 	size_t at = f->count;
 
 	if (f->count + n > RECORDS_MAX)
-		return nvr_error_set(err, -ENOSPC, "%s is full", f->path);
+		/* Not ENOSPC: the screens would say the storage is full. */
+		return nvr_error_set(err, -EOVERFLOW, "%s is full: it holds "
+		    "as many records as it can", f->path);
 	for (size_t i = 0; i < f->count; i++)
 		if (same_name(&f->records[i], who))
 			at = i + 1;

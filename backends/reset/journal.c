@@ -931,9 +931,11 @@ mark_step(const char *path, const char *what, size_t index,
 		return nvr_error_set(err, -errno, "cannot open %s: %s", path,
 		    strerror(errno));
 	w = write(fd, line, (size_t)n);
+	/* A write to a file cut short: the storage filled up (the torn
+	 * line is cut off when the journal is read). */
 	if (w != n)
-		rc = nvr_error_set(err, w < 0 ? -errno : -EIO, "cannot write "
-		    "%s: %s", path, w < 0 ? strerror(errno) : "short write");
+		rc = nvr_error_set(err, w < 0 ? -errno : -ENOSPC, "cannot "
+		    "write %s: %s", path, strerror(w < 0 ? errno : ENOSPC));
 	else if (fsync(fd) != 0)
 		rc = nvr_error_set(err, -errno, "cannot sync %s: %s", path,
 		    strerror(errno));

@@ -17,6 +17,14 @@
  *   wait-row N TEXT, wait-attr TEXT reverse|bold|underline|color,
  *   send TEXT, key NAME [COUNT], resize ROWS COLS, signal NAME,
  *   noise SECONDS SEED [rate BYTES_PER_S] [exclude BYTES], sleep MS, expect-exit CODE|signal:NAME,
+ *   chaos SECONDS SEED [exclude BYTES] (noise and a storm of resizes,
+ *   below 80x24 and back, then SIGINT, SIGTERM or SIGHUP at a moment
+ *   between half and nine tenths of SECONDS, all chosen by SEED; the
+ *   child must then exit 128+N; NVR_CHAOS_SECONDS and NVR_CHAOS_SEED
+ *   override the script's, and a failure names the seed),
+ *   expect-tty-restored (every terminal mode at exit as at the start),
+ *   assert-not-written TEXT (not in anything the child ever wrote: the
+ *   terminal's scrollback included),
  *   expect-running, expect-tty-sane, screen FILE, dump, bytes,
  *   bytes-reset, expect-bytes-max N, set-timeout SECONDS,
  *   settle MS (until MS ms pass without output), mark LABEL (bytes since
@@ -75,7 +83,7 @@ enum op {
 	OP_SLEEP, OP_EXPECT_EXIT, OP_EXPECT_RUNNING, OP_TTY_SANE, OP_SCREEN,
 	OP_DUMP, OP_BYTES, OP_BYTES_RESET, OP_BYTES_MAX, OP_SET_TIMEOUT,
 	OP_GRAB, OP_GRAB_ALL, OP_RUN_GRAB, OP_SEND_GRABBED, OP_QR_IMAGE, OP_EXPECT_QR, OP_QR_BOX,
-	OP_SETTLE, OP_MARK, OP_RSS,
+	OP_SETTLE, OP_MARK, OP_RSS, OP_CHAOS, OP_TTY_RESTORED, OP_NOT_WRITTEN,
 };
 
 enum attr { ATTR_REVERSE, ATTR_BOLD, ATTR_UNDERLINE, ATTR_COLOR };
@@ -109,6 +117,9 @@ struct session {
 	int master, slave, pidfd;
 	int exited, status, eof;
 	struct termios exit_tios;	/* slave termios when the child exited */
+	struct termios start_tios;	/* ... when it was started */
+	char *written;		/* everything the child wrote */
+	size_t written_len, written_cap;
 	int have_tios;
 	char *out;		/* bytes queued for the pty: keys, answers */
 	size_t outlen, outcap;
@@ -441,6 +452,18 @@ on_watchdog(int sig)
  * input inside some malformed OSC/DCS strings, so the data is followed by
  * a NUL, which stops that read.
  */
+/* Keeps what the child wrote, for assert-not-written. */
+static void
+keep_written(struct session *s, const char *buf, size_t n)
+{
+	if (s->written_len + n > s->written_cap) {
+		s->written_cap = (s->written_len + n) * 2;
+		s->written = xrealloc(s->written, s->written_cap);
+	}
+	memcpy(s->written + s->written_len, buf, n);
+	s->written_len += n;
+}
+
 static int
 read_master(struct session *s)
 {
@@ -454,6 +477,7 @@ read_master(struct session *s)
 			s->bytes += (unsigned long long)n;
 			if (s->log != NULL)
 				fwrite(buf, 1, (size_t)n, s->log);
+			keep_written(s, buf, (size_t)n);
 			alarm(10);
 			vterm_input_write(s->vt, buf, (size_t)n);
 			alarm(0);
@@ -628,6 +652,8 @@ session_start(struct session *s, char **argv, const char *term,
 
 	if (openpty(&s->master, &s->slave, NULL, NULL, &ws) != 0)
 		return sys_error(s, "openpty");
+	if (tcgetattr(s->slave, &s->start_tios) != 0)
+		return sys_error(s, "tcgetattr");
 	if (fcntl(s->master, F_SETFD, FD_CLOEXEC) || fcntl(s->slave, F_SETFD, FD_CLOEXEC))
 		return sys_error(s, "fcntl");
 	if (pipe2(ep, O_CLOEXEC) != 0)
@@ -682,6 +708,7 @@ session_end(struct session *s)
 	free(s->out);
 	free(s->rowbuf);
 	free(s->rowcol);
+	free(s->written);
 }
 
 /* ------------------------------------------------------------- QR codes */
@@ -1261,6 +1288,146 @@ run_noise(struct session *s, const struct cmd *c)
 	return 0;
 }
 
+static int wait_exit(struct session *s, const char *what);
+
+/* The seed and length of a chaos run: the script's, unless
+ * NVR_CHAOS_SEED or NVR_CHAOS_SECONDS say otherwise (make chaos). */
+static void
+chaos_params(const struct cmd *c, uint64_t *seed, double *secs)
+{
+	const char *e = getenv("NVR_CHAOS_SEED");
+
+	*seed = (uint64_t)c->a;
+	*secs = c->secs;
+	if (e != NULL && *e != '\0')
+		*seed = strtoull(e, NULL, 10);
+	e = getenv("NVR_CHAOS_SECONDS");
+	if (e != NULL && *e != '\0' && strtod(e, NULL) > 0)
+		*secs = strtod(e, NULL);
+}
+
+/*
+ * Noise as run_noise, and now and then a resize (half of them below the
+ * start size, down to 3x10, half back to it), until a moment between
+ * half and nine tenths of the run; then SIGINT, SIGTERM or SIGHUP, and
+ * the child must exit 128+N, as the wizard does on each.
+ */
+static int
+run_chaos(struct session *s, const struct cmd *c)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	static const char *const sig_names[] = { "INT", "TERM", "HUP" };
+	int rows0 = s->rows, cols0 = s->cols, which, r;
+	unsigned long long sent = 0, resizes = 0;
+	uint64_t seed, rng;
+	long start, at_sig;
+	char burst[64], got[64];
+	double secs;
+
+	chaos_params(c, &seed, &secs);
+	rng = seed;
+	which = (int)(splitmix64(&rng) % 3);
+	start = now_ms();
+	at_sig = start + (long)(secs * 1000 *
+	    (0.5 + (double)(splitmix64(&rng) % 1000) / 2500.0));
+	printf("chaos: seed %llu (NVR_CHAOS_SEED=%llu replays it), %.1f s, "
+	    "SIG%s at %.1f s\n", (unsigned long long)seed,
+	    (unsigned long long)seed, secs, sig_names[which],
+	    (double)(at_sig - start) / 1000);
+	fflush(stdout);
+	while (now_ms() < at_sig) {
+		uint64_t x = splitmix64(&rng);
+
+		if (s->exited)
+			return fail(s, NULL, "child exited during chaos (seed "
+			    "%llu)", (unsigned long long)seed);
+		if (x % 100 < 3) {
+			int small = (int)((x >> 8) % 2);
+			int rows = small ? 3 + (int)((x >> 16) % 21) : rows0;
+			int cols = small ? 10 + (int)((x >> 32) % 70) : cols0;
+
+			if (do_resize(s, rows, cols))
+				return 2;
+			resizes++;
+			continue;
+		}
+		if (s->writable && s->outlen == 0) {
+			size_t n = 0, len = noise_burst(&rng, burst);
+			ssize_t w;
+
+			for (size_t i = 0; i < len; i++)
+				if (!c->text || !memchr(c->text, burst[i], c->len))
+					burst[n++] = burst[i];
+			w = write(s->master, burst, n);
+			if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK &&
+			    errno != EINTR && errno != EIO)
+				return sys_error(s, "write to pty");
+			if (w > 0)
+				sent += (unsigned long long)w;
+		}
+		if (pump(s, 5, 1))
+			return 2;
+	}
+	if (s->exited)
+		return fail(s, NULL, "child exited during chaos (seed %llu)",
+		    (unsigned long long)seed);
+	if (kill(s->pid, sigs[which]) != 0)
+		return sys_error(s, "kill");
+	if ((r = wait_exit(s, "chaos")) != 0)
+		return r;
+	printf("chaos: %llu bytes of noise, %llu resizes\n", sent, resizes);
+	fflush(stdout);
+	if (!WIFEXITED(s->status) ||
+	    WEXITSTATUS(s->status) != 128 + sigs[which]) {
+		describe_status(s->status, got, sizeof got);
+		return fail(s, NULL, "after SIG%s the child %s, not exit %d "
+		    "(chaos seed %llu)", sig_names[which], got,
+		    128 + sigs[which], (unsigned long long)seed);
+	}
+	return 0;
+}
+
+/* Every terminal mode at exit as the child found it (stty -a alike). */
+static int
+expect_tty_restored(struct session *s)
+{
+	const struct termios *a = &s->start_tios, *b = &s->exit_tios;
+	int r = wait_exit(s, "expect-tty-restored");
+
+	if (r)
+		return r;
+	if (!s->have_tios)
+		return fail(s, NULL, "could not read the terminal modes at exit");
+	if (a->c_iflag != b->c_iflag || a->c_oflag != b->c_oflag ||
+	    a->c_cflag != b->c_cflag || a->c_lflag != b->c_lflag ||
+	    memcmp(a->c_cc, b->c_cc, sizeof(a->c_cc)) != 0 ||
+	    cfgetispeed(a) != cfgetispeed(b) ||
+	    cfgetospeed(a) != cfgetospeed(b))
+		return fail(s, NULL, "terminal modes not as at the start: "
+		    "iflag %#lo/%#lo oflag %#lo/%#lo cflag %#lo/%#lo lflag "
+		    "%#lo/%#lo%s", (unsigned long)a->c_iflag,
+		    (unsigned long)b->c_iflag, (unsigned long)a->c_oflag,
+		    (unsigned long)b->c_oflag, (unsigned long)a->c_cflag,
+		    (unsigned long)b->c_cflag, (unsigned long)a->c_lflag,
+		    (unsigned long)b->c_lflag,
+		    memcmp(a->c_cc, b->c_cc, sizeof(a->c_cc)) != 0 ?
+		    ", control characters differ" : "");
+	return 0;
+}
+
+/* TEXT is nowhere in what the child wrote: not on the screen, not in
+ * the scrollback, not in a title or an escape sequence. */
+static int
+assert_not_written(struct session *s, const struct cmd *c)
+{
+	if (drain(s))
+		return 2;
+	if (c->len > 0 && s->written_len >= c->len &&
+	    memmem(s->written, s->written_len, c->text, c->len) != NULL)
+		return fail(s, NULL, "the child wrote \"%s\"", c->text);
+	return 0;
+}
+
 static int
 run_sleep(struct session *s, long ms)
 {
@@ -1589,6 +1756,12 @@ run_cmd(struct session *s, const struct cmd *c)
 		return 0;
 	case OP_NOISE:
 		return run_noise(s, c);
+	case OP_CHAOS:
+		return run_chaos(s, c);
+	case OP_TTY_RESTORED:
+		return expect_tty_restored(s);
+	case OP_NOT_WRITTEN:
+		return assert_not_written(s, c);
 	case OP_SLEEP:
 		return run_sleep(s, c->a);
 	case OP_SETTLE:
@@ -1647,7 +1820,9 @@ static const struct { const char *name; enum op op; } commands[] = {
 	{ "grab-all", OP_GRAB_ALL }, { "run-grab", OP_RUN_GRAB },
 	{ "settle", OP_SETTLE }, { "mark", OP_MARK }, { "rss", OP_RSS },
 	{ "qr-image", OP_QR_IMAGE }, { "expect-qr", OP_EXPECT_QR },
-	{ "expect-qr-box", OP_QR_BOX },
+	{ "expect-qr-box", OP_QR_BOX }, { "chaos", OP_CHAOS },
+	{ "expect-tty-restored", OP_TTY_RESTORED },
+	{ "assert-not-written", OP_NOT_WRITTEN },
 };
 
 static const struct { const char *name; int key; } keys[] = {
@@ -1859,7 +2034,7 @@ parse_args(struct session *s, struct cmd *c, const char *p, char *errbuf)
 			return "wait-row needs a row number";
 		/* fall through */
 	case OP_WAIT: case OP_WAIT_GONE: case OP_ASSERT: case OP_ASSERT_NOT:
-	case OP_SEND: case OP_QR_IMAGE: case OP_EXPECT_QR:
+	case OP_SEND: case OP_QR_IMAGE: case OP_EXPECT_QR: case OP_NOT_WRITTEN:
 		if (parse_text(&p, c, 0, &err))
 			return err;
 		break;
@@ -1914,6 +2089,16 @@ parse_args(struct session *s, struct cmd *c, const char *p, char *errbuf)
 		next_word(&p, w1, sizeof w1);
 		if ((c->a = signal_by_name(w1)) < 0)
 			return "unknown signal name";
+		break;
+	case OP_CHAOS:
+		if (!next_word(&p, w1, sizeof w1) || parse_secs(w1, &c->secs) ||
+		    !next_word(&p, w2, sizeof w2) ||
+		    parse_long(w2, 0, LONG_MAX, &c->a))
+			return "chaos needs SECONDS SEED [exclude BYTES]";
+		more = next_word(&p, w1, sizeof w1);
+		if (more &&
+		    (strcmp(w1, "exclude") != 0 || parse_text(&p, c, 0, &err)))
+			return err ? err : "chaos needs SECONDS SEED [exclude BYTES]";
 		break;
 	case OP_NOISE:
 		c->b = 0;

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 
 #include "common/keyfile.h"
+#include "common/private_file.h"
 #include "common/protocol.h"
 #include "common/provisioning.h"
 #include "tests/fuzz/fuzz.h"
@@ -144,6 +145,54 @@ check(const char *text, size_t len, const char *header,
 	FUZZ_CHECK(memcmp(&v, &w, sizeof(v)) == 0);
 }
 
+static char dir[64];
+
+static void
+remove_dir(void)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/provisioning", dir);
+	unlink(path);
+	rmdir(dir);
+}
+
+/* The provisioning file as the wizard reads it at start: written as
+ * TEXT, mode 0600, in a private folder, then provisioning_read (the
+ * folder's and file's checks, the parse, the wipe of what it read). It
+ * is read whole or refused with a message naming the file, never
+ * changed, and what it read has the fields' own bounds. */
+static void
+read_whole(const char *text, size_t size)
+{
+	struct provisioning p;
+	struct nvr_error err = { "" };
+	char path[128];
+	int fd, rc;
+
+	if (dir[0] == '\0') {
+		strcpy(dir, "/tmp/nvr-fuzz-prov-XXXXXX");
+		FUZZ_CHECK(mkdtemp(dir) != NULL);
+		atexit(remove_dir);
+	}
+	snprintf(path, sizeof(path), "%s/provisioning", dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	FUZZ_CHECK(fd >= 0);
+	FUZZ_CHECK(write(fd, text, size) == (ssize_t)size);
+	FUZZ_CHECK(close(fd) == 0);
+	rc = provisioning_read(path, &p, &err);
+	FUZZ_CHECK(rc <= 0);
+	if (rc == 0) {
+		FUZZ_CHECK(strlen(p.serial) <= PROTOCOL_NAME_MAX);
+	} else {
+		FUZZ_CHECK(err.message[0] != '\0');
+		FUZZ_CHECK(size > PRIVATE_FILE_MAX ||
+		    strstr(err.message, path) != NULL);
+	}
+	provisioning_wipe(&p);
+	FUZZ_CHECK(fuzz_file_holds(path, (const uint8_t *)text, size));
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -155,6 +204,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(text, data, size);
 	check(text, size, PROVISIONING_HEADER, provisioning_fields);
 	check(text, size, KEYSET_HEADER, keyset_fields);
+	if (size <= 2 * PRIVATE_FILE_MAX)
+		read_whole(text, size);
 	free(text);
 	return 0;
 }

@@ -1,8 +1,9 @@
 /*
  * fuzz_state.c: the wizard's own state files, as a power cut, a bad disk
  * or a curious hand could leave them: the wrong-try counts (attempts),
- * the pending support requests (requests) and the factory reset's
- * journal. The first byte picks the file; the rest is written as it, in
+ * the pending support requests (requests), the factory reset's journal
+ * and the recovery store (security questions and keys, read through the
+ * recovery backend as a config opens it). The first byte picks the file; the rest is written as it, in
  * a private state folder made once, and read through the backend as the
  * wizard reads it at start.
  *
@@ -15,6 +16,9 @@
 #include <unistd.h>
 
 #include "backends/attempts.h"
+#include "backends/recovery/recovery.h"
+#include "backends/registry.h"
+#include "config/config.h"
 #include "backends/requests/requests.h"
 #include "backends/reset/journal.h"
 #include "tests/fuzz/fuzz.h"
@@ -25,7 +29,8 @@ static void
 remove_dir(void)
 {
 	static const char *const names[] = { "attempts", "attempts.lock",
-	    "requests", "requests.lock", RESET_JOURNAL_NAME };
+	    "requests", "requests.lock", RESET_JOURNAL_NAME, "recovery",
+	    "recovery.lock", "config.yaml" };
 	char path[128];
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -69,6 +74,48 @@ read_requests(struct nvr_error *err)
 	return rc;
 }
 
+/* The recovery backend, opened once from a config whose state folder is
+ * DIR: the store itself is read by each call. */
+static struct config cfg;
+static struct recovery rec;
+
+static void
+close_recovery(void)
+{
+	if (rec.ops != NULL)
+		rec.ops->close(rec.state);
+	config_free(&cfg);
+}
+
+static int
+read_recovery(struct nvr_error *err)
+{
+	struct recovery_enrollment out;
+	struct account_key who = { .store = "system", .name = "admin",
+	    .uid = ACCOUNT_UID_NONE };
+	int rc;
+
+	if (rec.ops == NULL) {
+		char path[128];
+		int fd;
+
+		snprintf(path, sizeof(path), "%s/config.yaml", dir);
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		FUZZ_CHECK(fd >= 0);
+		FUZZ_CHECK(dprintf(fd, "device:\n  backend: static\n"
+		    "  model: M\n  serial: S\n  firmware: F\n"
+		    "state_dir: %s\nrecovery:\n  backend: file\n", dir) > 0);
+		FUZZ_CHECK(close(fd) == 0);
+		FUZZ_CHECK(config_load(&cfg, path, registry_keys) == 0);
+		FUZZ_CHECK(registry_open_recovery(&cfg.recovery, cfg.state_dir,
+		    &rec) == 0);
+		atexit(close_recovery);
+	}
+	rc = rec.ops->enrollment(rec.state, &who, &out, err);
+	FUZZ_CHECK(rc != 0 || out.question_count <= RECOVERY_QUESTIONS_MAX);
+	return rc;
+}
+
 static int
 read_journal(struct nvr_error *err)
 {
@@ -82,7 +129,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const names[] = { "attempts", "requests",
-	    RESET_JOURNAL_NAME };
+	    RESET_JOURNAL_NAME, "recovery" };
 	struct nvr_error err = { "" };
 	char path[128];
 	unsigned which;
@@ -95,7 +142,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(mkdtemp(dir) != NULL);
 		atexit(remove_dir);
 	}
-	which = data[0] % 3;
+	which = data[0] % 4;
 	data++;
 	size--;
 	snprintf(path, sizeof(path), "%s/%s", dir, names[which]);
@@ -105,7 +152,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(close(fd) == 0);
 
 	rc = which == 0 ? read_attempts(&err) : which == 1 ?
-	    read_requests(&err) : read_journal(&err);
+	    read_requests(&err) : which == 2 ? read_journal(&err) :
+	    read_recovery(&err);
 	FUZZ_CHECK(rc <= 0);
 	FUZZ_CHECK(rc == 0 || err.message[0] != '\0');
 	if (rc != 0)

@@ -52,9 +52,15 @@ support_fx_teardown(void **state)
 	device_close(&fx->dev);
 	if (fx->loaded)
 		config_free(&fx->cfg);
-	nftw(fx->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	support_remove_tree(fx->dir);
 	free(fx);
 	return 0;
+}
+
+void
+support_remove_tree(const char *dir)
+{
+	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 void *
@@ -280,14 +286,8 @@ support_open_accounts_text(struct support_fx *fx, struct accounts *acc,
 	int rc;
 
 	support_close_accounts(fx, acc);
-	assert_true(asprintf(&text,
-	    "device:\n"
-	    "  backend: static\n"
-	    "  model: M\n"
-	    "  serial: S\n"
-	    "  firmware: F\n"
-	    "accounts:\n"
-	    "%s", accounts) > 0);
+	assert_true(asprintf(&text, SUPPORT_STATIC_DEVICE "accounts:\n%s",
+	    accounts) > 0);
 	rc = support_load_text(fx, text);
 	free(text);
 	if (rc != 0)

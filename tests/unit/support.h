@@ -37,6 +37,17 @@ int support_fx_setup(void **state, const char *name);
 /* cmocka teardown: closes the device, frees the config, removes dir. */
 int support_fx_teardown(void **state);
 
+/* Removes DIR and everything in it (links not followed). */
+void support_remove_tree(const char *dir);
+
+/* The device section of a test config: static, model M, serial S. */
+#define SUPPORT_STATIC_DEVICE \
+	"device:\n" \
+	"  backend: static\n" \
+	"  model: M\n" \
+	"  serial: S\n" \
+	"  firmware: F\n"
+
 /* A zeroed SIZE-byte test state wrapping a fresh fixture (as from
  * support_fx_setup with NAME) stored in *FX; NULL if either fails. */
 void *support_fx_wrap(size_t size, const char *name, struct support_fx **fx);

@@ -92,12 +92,7 @@ copy_to_config(struct support_fx *fx, const char *src)
 	assert_diag(&lf_fx->cfg.diags, (l), (c), (msg)); \
 } while (0)
 
-#define STATIC_DEVICE \
-	"device:\n" \
-	"  backend: static\n" \
-	"  model: M\n" \
-	"  serial: S\n" \
-	"  firmware: F\n"
+#define STATIC_DEVICE SUPPORT_STATIC_DEVICE
 
 /* ------------------------------------------------------------------ */
 /* diag.c                                                              */
