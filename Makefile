@@ -468,10 +468,11 @@ e2e: build/nvr-recovery build/asan/nvr-recovery build/vtdrive \
 # for N seconds (60) with a new seed (SEED=N replays one), printed first
 # and by any failure.
 CHAOS_SECONDS = $(or $(SECONDS),60)
-SEED ?= $(shell od -An -N4 -tu4 /dev/urandom | tr -d ' ')
 chaos: build/nvr-recovery build/asan/nvr-recovery build/vtdrive $(DEMO_FILES)
-	@echo "chaos: $(CHAOS_SECONDS) s a flow, seed $(SEED)"
-	E2E=chaos/ NVR_CHAOS_SECONDS=$(CHAOS_SECONDS) NVR_CHAOS_SEED=$(SEED) \
+	@seed='$(SEED)'; [ -n "$$seed" ] || \
+		seed=$$(od -An -N4 -tu4 /dev/urandom | tr -d ' '); \
+	echo "chaos: $(CHAOS_SECONDS) s a flow, seed $$seed"; \
+	E2E=chaos/ NVR_CHAOS_SECONDS=$(CHAOS_SECONDS) NVR_CHAOS_SEED=$$seed \
 		tests/run-all --e2e-only
 
 # What the wizard costs on a serial line, beside dialog and whiptail: a
