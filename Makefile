@@ -114,7 +114,7 @@ LIBS = $(HARDEN_LD) $(LDFLAGS) $(shell $(PKG_CONFIG) --libs $(PKGS)) \
 
 CORE_SRC := \
 	common/nvr_error.c common/atomic_file.c common/secret.c common/trust.c \
-	common/line_file.c \
+	common/line_file.c common/append_file.c \
 	common/code32.c common/protocol.c common/reset_file.c common/keyfile.c \
 	common/private_file.c common/provisioning.c common/harden.c \
 	common/command.c \
@@ -142,7 +142,7 @@ CORE_SRC := \
 	screens/main_menu.c screens/change_password.c screens/proof.c \
 	screens/account_menu.c screens/input.c screens/questions.c \
 	screens/forgot_password.c screens/support.c screens/factory_reset.c \
-	screens/next_steps.c screens/file_list.c \
+	screens/next_steps.c screens/file_list.c screens/events.c \
 	wizard/wizard.c wizard/backends.c
 MAIN_SRC := wizard/main.c
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
@@ -206,7 +206,8 @@ $(BUILD_DIR)/asan/nvr-recovery: $(ASAN_CORE_OBJ) $(ASAN_OBJ)/$(MAIN_SRC:.c=.o)
 SUPPORT_SRC := support/keyset.c support/issue_log.c \
 	common/nvr_error.c common/atomic_file.c common/trust.c \
 	common/code32.c common/protocol.c common/reset_file.c common/keyfile.c \
-	common/private_file.c common/provisioning.c common/harden.c
+	common/private_file.c common/provisioning.c common/harden.c \
+	common/append_file.c
 SUPPORT_MAIN_SRC := support/main.c
 SUPPORT_OBJ := $(SUPPORT_SRC:%.c=$(OBJ)/%.o)
 ASAN_SUPPORT_OBJ := $(SUPPORT_SRC:%.c=$(ASAN_OBJ)/%.o)
@@ -559,11 +560,12 @@ clean:
 #   make fuzz           builds each harness with clang (libFuzzer, ASan,
 #                       UBSan; tests/fuzz/install-deps installs clang when
 #                       missing) and runs each for FUZZ_SECONDS on a copy
-#                       of its corpus in build/fuzz/
+#                       of its corpus in build/fuzz/, FUZZ_JOBS at once
 #   make fuzz-replay    what make check runs: each corpus file once through
 #                       its harness, built with gcc and SANITIZE (no clang)
 #   make fuzz-seeds     writes the generated seeds into tests/fuzz/corpus/
 FUZZ_SECONDS ?= 60
+FUZZ_JOBS ?= 1
 FUZZ_CC ?= clang
 FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_LIB_SRC := common/code32.c common/protocol.c common/keyfile.c \
@@ -605,7 +607,7 @@ $(FUZZ_CORE_NAMES:%=build/fuzz/fuzz_%): build/fuzz/fuzz_%: \
 		$(shell $(PKG_CONFIG) --libs $(PKGS)) $(UNISTRING_LIBS)
 
 fuzz: $(FUZZ_BINS)
-	tests/fuzz/run-fuzz $(FUZZ_SECONDS) $(FUZZ_NAMES)
+	FUZZ_JOBS=$(FUZZ_JOBS) tests/fuzz/run-fuzz $(FUZZ_SECONDS) $(FUZZ_NAMES)
 
 build/asan/fuzz/replay_%: tests/fuzz/replay.c tests/fuzz/fuzz_%.c \
 		$(FUZZ_LIB_SRC:%.c=$(ASAN_OBJ)/%.o) $(FUZZ_HEADERS) | \

@@ -64,6 +64,16 @@ static const struct schema_key attempts_keys[] = {
 	{ 0 },
 };
 
+static const struct schema_key audit_keys[] = {
+	{ .name = "log", .type = SCHEMA_BOOL,
+	  .help = "keep the event log in state_dir, shown on the main menu "
+	  "(default true; false: syslog only)" },
+	{ .name = "max_kib", .type = SCHEMA_INT, .min = 4, .max = 4096,
+	  .help = "the event log's size in KiB before it starts a new file, "
+	  "keeping one older (default 64)" },
+	{ 0 },
+};
+
 static const struct schema_key contact_keys[] = {
 	{ .name = "vendor", .type = SCHEMA_STRING, .help = "who to ask" },
 	{ .name = "email", .type = SCHEMA_STRING, .help = "support e-mail" },
@@ -199,6 +209,8 @@ static const struct schema_key top_keys[] = {
 	  .help = "the budget of wrong tries per account" },
 	{ .name = "console", .type = SCHEMA_MAP, .children = console_keys,
 	  .help = "terminal settings" },
+	{ .name = "audit", .type = SCHEMA_MAP, .children = audit_keys,
+	  .help = "the log of security events kept on the recorder" },
 	{ 0 },
 };
 
@@ -988,8 +1000,15 @@ read_top(struct config *cfg, yaml_node_t *root)
 {
 	struct config_section top = { .doc = &cfg->doc, .map = root,
 	    .name = "config" };
-	struct config_section attempts;
+	struct config_section attempts, audit;
 
+	cfg->audit.log = true;
+	cfg->audit.max_kib = CONFIG_AUDIT_MAX_KIB;
+	if (config_section_child(&top, "audit", &audit)) {
+		cfg->audit.log = config_section_bool(&audit, "log", true);
+		cfg->audit.max_kib = (int)config_section_int(&audit, "max_kib",
+		    cfg->audit.max_kib);
+	}
 	cfg->attempts.free_tries = 3;
 	cfg->attempts.first_wait_s = 30;
 	cfg->attempts.max_wait_s = 3600;

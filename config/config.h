@@ -46,6 +46,14 @@ struct attempts_config {
 	int max_wait_s;		/* the longest wait */
 };
 
+/* The audit: mapping: the event log in state_dir (syslog is always
+ * written). */
+#define CONFIG_AUDIT_MAX_KIB 64		/* default of max_kib */
+struct audit_config {
+	bool log;		/* log: false turns the file off */
+	int max_kib;		/* each of its two files at most */
+};
+
 #define CONFIG_RESET_FOLDERS_MAX 8
 
 /* support.contact: how to reach the vendor (each NULL if not given).
@@ -156,6 +164,7 @@ struct config {
 	struct console_settings console;
 	char *state_dir;	/* state_dir:, resolved; malloc'd */
 	struct attempts_config attempts;
+	struct audit_config audit;
 	struct support_config support;
 	struct reset_config reset;
 };

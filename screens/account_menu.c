@@ -126,16 +126,33 @@ screen_account_group(const struct screen_context *context,
 	return a->store_label;
 }
 
+bool
+screen_first_admin(const struct screen_context *context,
+    struct screen_account *s)
+{
+	const struct account_stores *stores = context->stores;
+	struct account admin;
+	struct nvr_error err;
+	size_t count = 0;
+
+	if (stores == NULL || stores->count == 0 ||
+	    stores->store[0].accounts.ops->list(
+	    stores->store[0].accounts.state, &admin, 1, &count, &err) != 0 ||
+	    count != 1 || !admin.admin)
+		return false;
+	admin.store = 0;
+	admin.store_id = stores->store[0].id;
+	admin.store_label = stores->store[0].label;
+	screen_account_set(s, context, &admin);
+	return true;
+}
+
 void
 screen_account_set_key(struct screen_account *s,
     const struct screen_context *context, const struct account_key *key)
 {
 	s->key = *key;
 	screen_who(context, key, s->shown);
-	if (key->index == 0)
-		snprintf(s->logged, sizeof(s->logged), "%s", key->name);
-	else
-		account_key_text(key, s->logged);
 }
 
 void

@@ -50,13 +50,17 @@ const char *screen_who(const struct screen_context *context,
 const char *screen_account_group(const struct screen_context *context,
     const struct account *a);
 
-/* The account a screen acts on: by store, and as its texts and the
- * audit log name it. */
+/* The account a screen acts on: by store, and as its texts name it. */
 struct screen_account {
 	struct account_key key;
 	char shown[SCREEN_WHO_MAX];	/* screen_who */
-	char logged[ACCOUNT_KEY_TEXT_MAX + 1];	/* proof_logged */
 };
+
+/* Fills S with the first store's administrator, who proves the
+ * authority over the whole recorder; false (S untouched) if it has
+ * none. */
+bool screen_first_admin(const struct screen_context *context,
+    struct screen_account *s);
 
 /* Fills S for A (listed by stores_list), or for KEY. */
 void screen_account_set(struct screen_account *s,

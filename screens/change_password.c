@@ -297,7 +297,7 @@ save(struct change_password *c)
 	struct screen_handoff *h = c->context->handoff;
 	bool spend = spends_proof(c), told_failed = false;
 	struct nvr_error err, told;
-	char when[64], logged[ACCOUNT_KEY_TEXT_MAX + 1];
+	char when[64];
 	int rc;
 
 	if (c->first_boot && !still_due(c)) {
@@ -331,7 +331,6 @@ save(struct change_password *c)
 	    secret_text(&c->secrets[FIELD_NEW]), &told_failed, &told,
 	    &err)) != 0) {
 		const char *what = spend ? proof_held_name(c->context) : NULL;
-		const char *storage = nvr_error_storage(rc);
 		char why[sizeof(err.message) + 128];
 
 		/* A code or file is made good again; a key, deleted, is
@@ -343,12 +342,10 @@ save(struct change_password *c)
 		 * store's message (which file) after it; a proof used up
 		 * (a deleted key, a code that could not be given back) is a
 		 * change, said after it. */
-		if (storage != NULL)
-			snprintf(why, sizeof(why), "Could not save the new "
-			    "password: %s; %s (%s).", storage, h->spent ?
-			    "the password was not changed" :
-			    "nothing was changed", err.message);
-		else
+		if (!input_storage_failure(why, sizeof(why), rc,
+		    "Could not save the new password", h->spent ?
+		    "the password was not changed" : "nothing was changed",
+		    err.message))
 			snprintf(why, sizeof(why), "The new password was NOT "
 			    "saved: %s.", err.message);
 		snprintf(c->message, sizeof(c->message), "%s\n\nThe old "
@@ -364,9 +361,8 @@ save(struct change_password *c)
 	 * the first login after a support reset would still have to wait
 	 * out the wrong tries that led to it. */
 	proof_password_set(c->context, who(c));
-	proof_logged(who(c), logged);
 	if (c->first_boot) {
-		audit_log(AUDIT_FIRST_PASSWORD_SET, logged, 0);
+		audit_log(AUDIT_FIRST_PASSWORD_SET, who(c), 0, NULL);
 		format_now(c, when, sizeof(when));
 		c->offer_questions = c->context->recovery != NULL;
 		snprintf(c->message, sizeof(c->message), "The password of %s "
@@ -380,7 +376,7 @@ save(struct change_password *c)
 		c->state = CHANGE_DONE;
 	} else if (c->proven) {
 		audit_log(c->authorized ? AUDIT_PASSWORD_RESET :
-		    AUDIT_PASSWORD_RECOVERED, logged, 0);
+		    AUDIT_PASSWORD_RECOVERED, who(c), 0, NULL);
 		format_now(c, when, sizeof(when));
 		snprintf(c->message, sizeof(c->message), "The password of %s "
 		    "was set %s.\n\nUse the new password from now on.",
@@ -389,7 +385,7 @@ save(struct change_password *c)
 			c->context->handoff->password_set = true;
 		c->state = CHANGE_DONE;
 	} else {
-		audit_log(AUDIT_PASSWORD_CHANGED, logged, 0);
+		audit_log(AUDIT_PASSWORD_CHANGED, who(c), 0, NULL);
 		format_now(c, when, sizeof(when));
 		snprintf(c->message, sizeof(c->message), "The password of %s "
 		    "was changed %s.\n\nUse the new password from now on.",
@@ -424,7 +420,6 @@ static void
 check_current(struct change_password *c)
 {
 	char *note = c->note[FIELD_CURRENT], wrong[160];
-	char logged[ACCOUNT_KEY_TEXT_MAX + 1];
 	size_t size = sizeof(c->note[FIELD_CURRENT]);
 	const char *name = chosen(c)->name;
 	struct attempts_try t;
@@ -451,7 +446,7 @@ check_current(struct change_password *c)
 		snprintf(note, size, "Cannot check: %s", err.message);
 		return;
 	}
-	audit_log(AUDIT_WRONG_PASSWORD, proof_logged(who(c), logged), 0);
+	audit_log(AUDIT_WRONG_PASSWORD, who(c), 0, NULL);
 	snprintf(wrong, sizeof(wrong), "That is not the current password of "
 	    "%s.", name);
 	proof_wrong(c->context, who(c), &t, wrong, note, size);

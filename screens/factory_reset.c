@@ -351,27 +351,6 @@ set_proofs(struct fr_screen *s)
 	}
 }
 
-static void
-find_admin(struct fr_screen *s)
-{
-	const struct account_stores *stores = s->context->stores;
-	struct account admin;
-	struct nvr_error err;
-	size_t count = 0;
-
-	/* The first store's administrator proves the authority to reset
-	 * the whole recorder. */
-	if (stores != NULL && stores->count > 0 &&
-	    stores->store[0].accounts.ops->list(
-	    stores->store[0].accounts.state, &admin, 1, &count, &err) == 0 &&
-	    count == 1 && admin.admin) {
-		admin.store = 0;
-		admin.store_id = stores->store[0].id;
-		admin.store_label = stores->store[0].label;
-		screen_account_set(&s->admin, s->context, &admin);
-	}
-}
-
 /* An unfinished reset whose journal names places the config no longer
  * lets a reset touch: says which, and that it can finish without them
  * once SKIP is typed. */
@@ -461,7 +440,9 @@ fr_create(const struct screen_context *context)
 	    .label = "Cancel: keep everything" };
 	s->confirm_items[1] = (struct view_menu_item){ .key = "",
 	    .label = "Erase now", .note = "cannot be undone" };
-	find_admin(s);
+	/* The first store's administrator proves the authority to reset
+	 * the whole recorder. */
+	(void)screen_first_admin(s->context, &s->admin);
 	if (show_unfinished(s))
 		return s;
 	set_proofs(s);
@@ -482,10 +463,6 @@ fr_create(const struct screen_context *context)
 static struct screen_result
 check_password(struct fr_screen *s)
 {
-	struct attempts_try t;
-	struct nvr_error err;
-	int rc;
-
 	s->state = FR_PASSWORD;
 	if (s->admin.key.name[0] == '\0') {
 		secret_clear(&s->typed);
@@ -493,27 +470,9 @@ check_password(struct fr_screen *s)
 		    "account to check.");
 		return (struct screen_result){ .kind = SCREEN_STAY };
 	}
-	if (!proof_begin(s->context, &s->admin.key, &t, s->note,
-	    sizeof(s->note))) {
-		secret_clear(&s->typed);
-		return (struct screen_result){ .kind = SCREEN_STAY };
-	}
-	rc = stores_verify(s->context->stores, &s->admin.key,
-	    secret_text(&s->typed), &err);
-	secret_clear(&s->typed);
-	if (rc == 0) {
-		proof_right(s->context, &t);
+	if (proof_check_password(s->context, &s->admin.key, &s->typed,
+	    s->note, sizeof(s->note)) == 0)
 		to_type(s);
-	} else if (rc == -EACCES) {
-		audit_log(AUDIT_WRONG_PASSWORD, s->admin.logged, 0);
-		proof_wrong(s->context, &s->admin.key, &t, "Wrong password.",
-		    s->note,
-		    sizeof(s->note));
-	} else {
-		proof_void(s->context, &t);
-		snprintf(s->note, sizeof(s->note), "Cannot check: %s",
-		    err.message);
-	}
 	return (struct screen_result){ .kind = SCREEN_STAY };
 }
 
@@ -538,7 +497,7 @@ check_answers(struct fr_screen *s)
 		proof_right(s->context, &t);
 		to_type(s);
 	} else if (rc == -EACCES) {
-		audit_log(AUDIT_WRONG_ANSWERS, s->admin.logged, 0);
+		audit_log(AUDIT_WRONG_ANSWERS, &s->admin.key, 0, NULL);
 		proof_wrong(s->context, &s->admin.key, &t,
 		    "One or more answers are wrong.",
 		    s->note, sizeof(s->note));
@@ -566,15 +525,13 @@ check_file(struct fr_screen *s)
 	rc = support_try_file(s->context->support, f->path,
 	    PROTOCOL_FACTORY_RESET, false, &rf, NULL, &wait, &err);
 	if (rc == 0) {
-		audit_log(AUDIT_FILE_ACCEPTED, s->admin.key.name[0] ?
-		    s->admin.logged : "-", 0);
+		audit_log(AUDIT_FILE_ACCEPTED, &s->admin.key, 0, NULL);
 		s->proof_held = true;
 		memcpy(s->proof_nonce, rf.nonce, sizeof(s->proof_nonce));
 		to_type(s);
 		return (struct screen_result){ .kind = SCREEN_STAY };
 	}
-	audit_log(AUDIT_FILE_REFUSED, s->admin.key.name[0] ?
-	    s->admin.logged : "-", 0);
+	audit_log(AUDIT_FILE_REFUSED, &s->admin.key, 0, err.message);
 	if (rc == -EACCES && wait > 0) {
 		proof_format_wait(wait, wait_text, sizeof(wait_text));
 		snprintf(s->status, sizeof(s->status), "Refused: %s. Wait %s "
@@ -600,8 +557,7 @@ check_code(struct fr_screen *s)
 	    PROTOCOL_FACTORY_RESET, secret_text(&s->typed), s->proof_nonce,
 	    &wait, &err);
 	if (rc == 0) {
-		audit_log(AUDIT_CODE_ACCEPTED, s->admin.key.name[0] ?
-		    s->admin.logged : "-", 0);
+		audit_log(AUDIT_CODE_ACCEPTED, &s->admin.key, 0, NULL);
 		secret_clear(&s->typed);
 		s->proof_held = true;
 		to_type(s);
@@ -609,8 +565,8 @@ check_code(struct fr_screen *s)
 	}
 	proof_code_note(rc, wait, err.message, s->note, sizeof(s->note));
 	if (rc != -EINVAL) {	/* a typo is kept as typed, to fix */
-		audit_log(AUDIT_CODE_REFUSED, s->admin.key.name[0] ?
-		    s->admin.logged : "-", 0);
+		audit_log(AUDIT_CODE_REFUSED, &s->admin.key, 0,
+		    err.message);
 		secret_clear(&s->typed);
 	}
 	return (struct screen_result){ .kind = SCREEN_STAY };
@@ -649,7 +605,7 @@ run_step(struct fr_screen *s)
 	if (rc == 1)
 		return more;
 	if (rc == 0) {
-		audit_log(AUDIT_RESET_FINISHED, "-", 0);
+		audit_log(AUDIT_RESET_FINISHED, NULL, 0, NULL);
 		if (s->context->reset_config->after[0] != NULL) {
 			s->state = FR_RESTARTING;
 			return more;
@@ -672,7 +628,7 @@ run_step(struct fr_screen *s)
 		s->state = FR_FAILED;
 		return (struct screen_result){ .kind = SCREEN_STAY };
 	}
-	audit_log(AUDIT_RESET_FAILED, "-", 0);
+	audit_log(AUDIT_RESET_FAILED, NULL, 0, err.message);
 	snprintf(s->text, sizeof(s->text), "The reset stopped at a step that "
 	    "failed:\n\n%s\n\nThe reset is half done. Press Enter to try "
 	    "that step again. If it keeps failing, call support; the reset "
@@ -716,19 +672,20 @@ begin(struct fr_screen *s)
 		return stay;
 	}
 	if (rc != 0) {
+		char said[sizeof(err.message) + 128];
+
 		if (show_unfinished(s))
 			return stay;
-		if (nvr_error_storage(rc) != NULL)
-			fail(s, "The reset could not begin: %s; nothing was "
-			    "changed (%s).%s", nvr_error_storage(rc),
-			    err.message, lost);
+		if (input_storage_failure(said, sizeof(said), rc,
+		    "The reset could not begin", "nothing was changed",
+		    err.message))
+			fail(s, "%s%s", said, lost);
 		else
 			fail(s, "The reset could not begin: %s. Nothing was "
 			    "changed.%s", err.message, lost);
 		return stay;
 	}
-	audit_log(AUDIT_RESET_STARTED, s->admin.key.name[0] ?
-	    s->admin.logged : "-", 0);
+	audit_log(AUDIT_RESET_STARTED, &s->admin.key, 0, NULL);
 	s->progress.done = 0;
 	s->state = FR_RUNNING;
 	return (struct screen_result){ .kind = SCREEN_WORK };

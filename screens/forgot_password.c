@@ -280,7 +280,8 @@ proven(struct forgot *f, const struct secret *key, struct attempts_try *t)
 
 	wipe(f);
 	proof_right(f->context, t);
-	audit_log(AUDIT_RECOVERY_USED, f->who.logged, key != NULL ? 1 : 0);
+	audit_log(AUDIT_RECOVERY_USED, &f->who.key, key != NULL ? 1 : 0,
+	    NULL);
 	screen_handoff_clear(h);
 	h->proven = f->who.key;
 	if (key != NULL) {
@@ -315,7 +316,7 @@ check_answers(struct forgot *f)
 		fail(f, "The answers cannot be checked", err.message);
 		return stay;
 	}
-	audit_log(AUDIT_WRONG_ANSWERS, f->who.logged, 0);
+	audit_log(AUDIT_WRONG_ANSWERS, &f->who.key, 0, NULL);
 	proof_wrong(f->context, &f->who.key, &t,
 	    "One or more answers are wrong.",
 	    f->note, sizeof(f->note));
@@ -361,7 +362,7 @@ check_key(struct forgot *f)
 		    "now: it was used already, or replaced.", f->name);
 	} else if (rc == -EACCES) {
 		secret_clear(&f->key);
-		audit_log(AUDIT_WRONG_KEY, f->who.logged, 0);
+		audit_log(AUDIT_WRONG_KEY, &f->who.key, 0, NULL);
 		proof_wrong(f->context, &f->who.key, &t,
 		    "That is not the recovery key of "
 		    "this account.", f->note, sizeof(f->note));

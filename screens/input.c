@@ -4,6 +4,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "common/nvr_error.h"
+
 /* A menu's hints by how many entries a digit chooses (0 to 9). */
 #define MENU_HINTS(digits) { \
 	{ ACTION_DOWN, NULL, "down", NULL }, \
@@ -68,6 +70,19 @@ const struct view_hint input_answer_hints[5] = {
 const struct view_hint input_back_hints[1] = {
 	{ ACTION_CONFIRM, NULL, "back", NULL },
 };
+
+bool
+input_storage_failure(char *out, size_t size, int code, const char *failed,
+    const char *unchanged, const char *detail)
+{
+	const char *storage = nvr_error_storage(code);
+
+	if (storage == NULL)
+		return false;
+	snprintf(out, size, "%s: %s; %s (%s).", failed, storage, unchanged,
+	    detail);
+	return true;
+}
 
 void
 input_edit(struct secret *s, const struct keys_action_event *ev)

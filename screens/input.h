@@ -17,6 +17,15 @@
 void input_text_add(char *out, size_t size, size_t *used, const char *fmt,
     ...) __attribute__((format(printf, 4, 5)));
 
+/* When CODE is the storage's own failure (a full disk: common/
+ * nvr_error.h's nvr_error_storage), writes to OUT "FAILED: <that, in the
+ * owner's words>; UNCHANGED (DETAIL)." and returns true, e.g. "Could not
+ * save the new password: the recorder's storage is full; nothing was
+ * changed (/etc/shadow+: No space left on device)." Else returns false
+ * and leaves OUT alone. */
+bool input_storage_failure(char *out, size_t size, int code,
+    const char *failed, const char *unchanged, const char *detail);
+
 /* Types into, or erases from, S as EV says; other actions are ignored. */
 void input_edit(struct secret *s, const struct keys_action_event *ev);
 

@@ -9,6 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "backends/audit.h"
+#include "screens/events.h"
+
 enum main_menu_state {
 	MAIN_MENU_CHOOSING,
 	MAIN_MENU_UNAVAILABLE,	/* showing "not available in this build" */
@@ -26,6 +29,7 @@ static const struct main_menu_entry entries[] = {
 	{ "3", "Support & reset code", SCREEN_SUPPORT },
 	{ "4", "Security questions", SCREEN_QUESTIONS },
 	{ "5", "Factory reset", SCREEN_FACTORY_RESET },
+	{ "6", "Recent recovery events", SCREEN_EVENTS },
 	{ "q", "Quit", SCREEN_COUNT },
 };
 
@@ -39,12 +43,30 @@ struct main_menu {
 	struct view_menu_item items[ENTRY_COUNT];
 	char notice[160];
 	const char *status;
+	char intro[400];	/* with the events not checked yet */
 };
+
+#define INTRO "What do you want to do? Choose an entry with its number, " \
+	"or move to it and press Enter."
+
+/* The intro, with a line for the events nobody has checked yet. */
+static void
+count_unread(struct main_menu *m)
+{
+	struct audit_unread u;
+	struct nvr_error err;
+	char line[240] = "";
+
+	if (m->available[SCREEN_EVENTS] && audit_read_unread(&u, &err) == 0)
+		events_unread_line(&u, line, sizeof(line));
+	snprintf(m->intro, sizeof(m->intro), "%s%s%s", INTRO,
+	    line[0] != '\0' ? "\n\n" : "", line);
+}
 
 static const struct view_hint choosing_hints[] = {
 	{ ACTION_DOWN, NULL, "down", NULL },
 	{ ACTION_UP, NULL, "up", NULL },
-	{ ACTION_CONFIRM, NULL, "choose", "1-5" },
+	{ ACTION_CONFIRM, NULL, "choose", "1-6" },
 	{ ACTION_QUIT, NULL, "quit", NULL },
 	{ ACTION_REDRAW, NULL, "redraw", NULL },
 };
@@ -76,7 +98,16 @@ main_menu_create(const struct screen_context *context)
 			    "not set up on this device" :
 			    "not available in this build";
 	}
+	count_unread(m);
 	return m;
+}
+
+/* Back from a screen: what it did may be new events, or marked them. */
+static struct screen_result
+main_menu_resume(void *self)
+{
+	count_unread(self);
+	return (struct screen_result){ .kind = SCREEN_STAY };
 }
 
 static struct screen_result
@@ -147,7 +178,7 @@ main_menu_handle(void *self, const struct keys_action_event *ev)
 			if (entries[i].key[0] == (char)ev->ch &&
 			    entries[i].key[1] == '\0' && ev->ch < 0x80)
 				return activate(m, i);
-		m->status = "Choose with 1-5, or q to quit.";
+		m->status = "Choose with 1-6, or q to quit.";
 		break;
 	case ACTION_BACK:
 		m->status = "This is the main menu: to leave, choose Quit or "
@@ -165,8 +196,7 @@ main_menu_render(void *self, struct view *view)
 	struct main_menu *m = self;
 
 	view->title = "Main menu";
-	view->intro = "What do you want to do? Choose an entry with its "
-	    "number, or move to it and press Enter.";
+	view->intro = m->intro;
 	view->menu.items = m->items;
 	view->menu.count = ENTRY_COUNT;
 	view->menu.selected = m->selected;
@@ -197,4 +227,5 @@ const struct screen_class main_menu_screen = {
 	.handle = main_menu_handle,
 	.render = main_menu_render,
 	.destroy = main_menu_destroy,
+	.resume = main_menu_resume,
 };

@@ -6,16 +6,34 @@
 #include <string.h>
 #include <time.h>
 
+#include "backends/accounts/stores.h"
 #include "backends/audit.h"
 
-const char *
-proof_logged(const struct account_key *who, char *buf)
+int
+proof_check_password(const struct screen_context *context,
+    const struct account_key *who, struct secret *typed, char *note,
+    size_t size)
 {
-	if (who->index == 0)
-		snprintf(buf, ACCOUNT_KEY_TEXT_MAX + 1, "%s", who->name);
-	else
-		account_key_text(who, buf);
-	return buf;
+	struct attempts_try t;
+	struct nvr_error err;
+	int rc;
+
+	if (!proof_begin(context, who, &t, note, size)) {
+		secret_clear(typed);
+		return -EAGAIN;
+	}
+	rc = stores_verify(context->stores, who, secret_text(typed), &err);
+	secret_clear(typed);
+	if (rc == 0) {
+		proof_right(context, &t);
+	} else if (rc == -EACCES) {
+		audit_log(AUDIT_WRONG_PASSWORD, who, 0, NULL);
+		proof_wrong(context, who, &t, "Wrong password.", note, size);
+	} else {
+		proof_void(context, &t);
+		snprintf(note, size, "Cannot check: %s", err.message);
+	}
+	return rc;
 }
 
 void
@@ -174,7 +192,7 @@ say_wait(const struct screen_context *context,
 	char wait_text[32], name[ACCOUNT_KEY_TEXT_MAX + 1];
 
 	lock_start(context, key_text(who, name), wait);
-	audit_log(AUDIT_LOCKED_OUT, proof_logged(who, name), wait);
+	audit_log(AUDIT_LOCKED_OUT, who, wait, NULL);
 	proof_format_wait(wait, wait_text, sizeof(wait_text));
 	snprintf(note, size, "Too many wrong tries for %s: wait %s, then try "
 	    "again.", who->name, wait_text);
@@ -230,7 +248,7 @@ proof_begin(const struct screen_context *context,
 	else if (rc == -EINVAL || rc == -EPERM || rc == -EBADMSG)
 		snprintf(note, size, "Cannot check now: %s", err.message);
 	else {
-		audit_log(AUDIT_UNCOUNTED, proof_logged(who, name), 0);
+		audit_log(AUDIT_UNCOUNTED, who, 0, err.message);
 		proof_uncounted(rc, err.message, note, size);
 	}
 	return false;
@@ -250,12 +268,12 @@ proof_wrong(const struct screen_context *context,
     const struct account_key *who, const struct attempts_try *t,
     const char *wrong, char *note, size_t size)
 {
-	char wait_text[32], name[ACCOUNT_KEY_TEXT_MAX + 1];
+	char wait_text[32];
 	long wait = attempts_wait_after(context->attempts, t);
 
 	if (wait > 0) {
 		lock_start(context, t->name, wait);
-		audit_log(AUDIT_LOCKED_OUT, proof_logged(who, name), wait);
+		audit_log(AUDIT_LOCKED_OUT, who, wait, NULL);
 		proof_format_wait(wait, wait_text, sizeof(wait_text));
 		snprintf(note, size, "%s Wait %s.", wrong, wait_text);
 	} else {

@@ -23,10 +23,13 @@
  * are counted under "store/name", apart from another store's account of
  * the same name. */
 
-/* WHO as the audit log names it (BUF: ACCOUNT_KEY_TEXT_MAX + 1): the
- * name alone in the first store, as it always was; "store/name" in
- * another. */
-const char *proof_logged(const struct account_key *who, char *buf);
+/* Checks TYPED (wiped afterwards) as WHO's password under its budget of
+ * wrong tries: 0 when right; a wrong one is logged (audit.h) and NOTE
+ * (SIZE bytes) says so and any wait, -EACCES; one that could not be
+ * checked says why in NOTE, another negative errno. */
+int proof_check_password(const struct screen_context *context,
+    const struct account_key *who, struct secret *typed, char *note,
+    size_t size);
 
 /* "30 seconds", "2 minutes", "1 hour": rounded up, never "0". */
 void proof_format_wait(long seconds, char *buf, size_t size);

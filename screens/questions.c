@@ -130,14 +130,14 @@ static void
 fail_saving(struct questions *q, const char *what, const char *not_saved,
     int code, const char *why)
 {
-	const char *storage = nvr_error_storage(code);
+	char failed[64];
 
-	if (storage == NULL) {
+	snprintf(failed, sizeof(failed), "Could not save %s", what);
+	if (!input_storage_failure(q->message, sizeof(q->message), code,
+	    failed, "nothing was changed", why)) {
 		fail(q, not_saved, why);
 		return;
 	}
-	snprintf(q->message, sizeof(q->message), "Could not save %s: %s; "
-	    "nothing was changed (%s).", what, storage, why);
 	q->state = QUESTIONS_FAILED;
 }
 
@@ -275,7 +275,7 @@ check_password(struct questions *q)
 		    err.message);
 		return;
 	}
-	audit_log(AUDIT_WRONG_PASSWORD, q->who.logged, 0);
+	audit_log(AUDIT_WRONG_PASSWORD, &q->who.key, 0, NULL);
 	snprintf(wrong, sizeof(wrong), "That is not the current password of "
 	    "%s.", q->name);
 	proof_wrong(q->context, &q->who.key, &t, wrong, q->note[0],
@@ -677,7 +677,7 @@ questions_work(void *self)
 			    "The questions were NOT saved", rc, err.message);
 			return r;
 		}
-		audit_log(AUDIT_QUESTIONS_SET, q->who.logged, 0);
+		audit_log(AUDIT_QUESTIONS_SET, &q->who.key, 0, NULL);
 		open_overview(q);
 		snprintf(q->status, sizeof(q->status), "%zu security "
 		    "questions saved for %s.", q->count, q->name);
@@ -702,7 +702,7 @@ questions_work(void *self)
 			    err.message);
 			return r;
 		}
-		audit_log(AUDIT_KEY_CREATED, q->who.logged, 0);
+		audit_log(AUDIT_KEY_CREATED, &q->who.key, 0, NULL);
 		secret_clear(&q->key);
 		sodium_memzero(q->message, sizeof(q->message));
 		open_overview(q);

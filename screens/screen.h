@@ -32,6 +32,7 @@ enum screen_id {
 	SCREEN_SUPPORT,
 	SCREEN_QUESTIONS,
 	SCREEN_FACTORY_RESET,
+	SCREEN_EVENTS,		/* the recent recovery events */
 	SCREEN_FIRST_BOOT,	/* not in the menu: opened at start */
 	SCREEN_COUNT,
 };

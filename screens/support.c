@@ -225,10 +225,9 @@ open_overview(struct support_screen *s, bool fresh, bool make)
 	    s->request, s->qr, &made, &dropped, &s->seconds_left, &err);
 	if (rc == -ENOENT) {
 		s->request[0] = s->qr[0] = '\0';
-	} else if (rc != 0 && nvr_error_storage(rc) != NULL) {
-		snprintf(s->message, sizeof(s->message), "Could not make a "
-		    "recovery request: %s; nothing was changed (%s).",
-		    nvr_error_storage(rc), err.message);
+	} else if (rc != 0 && input_storage_failure(s->message,
+	    sizeof(s->message), rc, "Could not make a recovery request",
+	    "nothing was changed", err.message)) {
 		s->state = SUPPORT_FAILED;
 		return;
 	} else if (rc != 0) {
@@ -236,7 +235,7 @@ open_overview(struct support_screen *s, bool fresh, bool make)
 		return;
 	}
 	if (made)
-		audit_log(AUDIT_REQUEST_MADE, s->who.logged, 0);
+		audit_log(AUDIT_REQUEST_MADE, &s->who.key, 0, NULL);
 	if (dropped)
 		snprintf(s->status, sizeof(s->status), "New request made; the "
 		    "oldest of the three pending ones no longer works.");
@@ -347,14 +346,14 @@ check_code(struct support_screen *s)
 	rc = support_try_code(s->context->support, &s->who.key,
 	    PROTOCOL_SET_PASSWORD, secret_text(&s->code), nonce, &wait, &err);
 	if (rc == 0) {
-		audit_log(AUDIT_CODE_ACCEPTED, s->who.logged, 0);
+		audit_log(AUDIT_CODE_ACCEPTED, &s->who.key, 0, NULL);
 		secret_clear(&s->code);
 		return proven(s, &s->who.key, HELD_CODE, nonce);
 	}
 	proof_code_note(rc, wait, err.message, s->note, sizeof(s->note));
 	if (rc == -EINVAL)
 		return stay;	/* kept as typed, so the group can be fixed */
-	audit_log(AUDIT_CODE_REFUSED, s->who.logged, 0);
+	audit_log(AUDIT_CODE_REFUSED, &s->who.key, 0, err.message);
 	secret_clear(&s->code);
 	return stay;
 }
@@ -364,7 +363,6 @@ check_file(struct support_screen *s)
 {
 	const struct support_file *f = &s->files.files[s->files.selected];
 	struct screen_result stay = { .kind = SCREEN_STAY };
-	struct screen_account whose;
 	struct account_key who;
 	struct reset_file rf;
 	struct nvr_error err;
@@ -376,14 +374,11 @@ check_file(struct support_screen *s)
 	    PROTOCOL_SET_PASSWORD, false, &rf, &who, &wait, &err);
 	if (rc == 0) {
 		/* The account is its request's, in the request's store. */
-		screen_account_set_key(&whose, s->context, &who);
-		audit_log(AUDIT_FILE_ACCEPTED, whose.logged, 0);
+		audit_log(AUDIT_FILE_ACCEPTED, &who, 0, NULL);
 		return proven(s, &who, HELD_FILE, rf.nonce);
 	}
-	if (f->who.name[0] != '\0')
-		screen_account_set_key(&whose, s->context, &f->who);
-	audit_log(AUDIT_FILE_REFUSED, f->who.name[0] != '\0' ? whose.logged :
-	    s->who.logged, 0);
+	audit_log(AUDIT_FILE_REFUSED, f->who.name[0] != '\0' ? &f->who :
+	    &s->who.key, 0, err.message);
 	proof_code_note(rc, wait, err.message, s->note, sizeof(s->note));
 	snprintf(s->status, sizeof(s->status), "%s", s->note);
 	return stay;

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/append_file.h"
 #include "common/private_file.h"
 
 #define LINE_MAX_BYTES 512
@@ -89,87 +90,19 @@ format_line(const struct issue_log_entry *e, char *line, size_t size)
 	return n < 0 || (size_t)n >= size ? -EINVAL : n;
 }
 
-/* Opens the log at PATH for appending; *CREATED if it is new. */
-static int
-open_log(const char *path, bool *created, struct nvr_error *err)
-{
-	int flags = O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY;
-	int fd = open(path, flags | O_CREAT | O_EXCL, 0600);
-
-	*created = fd >= 0;
-	if (fd < 0 && errno == EEXIST)
-		fd = open(path, flags);
-	if (fd < 0)
-		return nvr_error_set(err, -errno, "cannot open %s: %s", path,
-		    strerror(errno));
-	return fd;
-}
-
-/* fsyncs the folder DIR, so a new log's name survives a power cut. */
-static int
-sync_folder(const char *dir, struct nvr_error *err)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int rc = 0;
-
-	if (fd < 0 || fsync(fd) != 0)
-		rc = nvr_error_set(err, -errno, "cannot sync folder %s: %s",
-		    dir, strerror(errno));
-	if (fd >= 0)
-		close(fd);
-	return rc;
-}
-
 int
 issue_log_append(const char *dir, const struct issue_log_entry *e,
     struct nvr_error *err)
 {
-	char path[4096], line[LINE_MAX_BYTES];
-	struct stat st;
-	bool created;
-	ssize_t n;
-	int fd, len, rc;
+	char line[LINE_MAX_BYTES];
+	int len = format_line(e, line, sizeof(line));
 
-	rc = path_of(dir, path, sizeof(path), err);
-	if (rc != 0)
-		return rc;
-	len = format_line(e, line, sizeof(line));
 	if (len < 0)
 		return nvr_error_set(err, len, "cannot log this code: a field "
 		    "does not fit the log");
-	fd = open_log(path, &created, err);
-	if (fd < 0)
-		return fd;
-	if (fstat(fd, &st) != 0) {
-		rc = nvr_error_set(err, -errno, "cannot stat %s: %s", path,
-		    strerror(errno));
-	} else {
-		rc = private_file_check_stat(path, &st, err);
-	}
-	if (rc == 0) {
-		/* O_APPEND: one write lands whole at the end, even with
-		 * another nvr-support writing at the same time. */
-		while ((n = write(fd, line, (size_t)len)) < 0 && errno == EINTR)
-			;
-		/* Cut short: the storage filled up. The torn line goes, so
-		 * that the next entry does not run on from it. */
-		if (n != len) {
-			int saved = n < 0 ? errno : ENOSPC;
-
-			if (n > 0 && ftruncate(fd, st.st_size) == 0)
-				(void)fsync(fd);
-			rc = nvr_error_set(err, -saved, "cannot write %s: %s",
-			    path, strerror(saved));
-		} else if (fsync(fd) != 0)
-			rc = nvr_error_set(err, -errno, "cannot sync %s: %s",
-			    path, strerror(errno));
-	}
-	if (close(fd) != 0 && rc == 0)
-		rc = nvr_error_set(err, -errno, "cannot close %s: %s", path,
-		    strerror(errno));
-	if (rc == 0 && created)
-		rc = sync_folder(dir, err);
-	return rc;
+	/* Never rotated: it is the vendor's record of every code. */
+	return append_file_line(dir, ISSUE_LOG_NAME, line, (size_t)len, 0,
+	    err);
 }
 
 int

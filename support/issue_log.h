@@ -9,9 +9,10 @@
  * before.
  *
  * Invariants:
- * 1. Append only: opened with O_APPEND, each line written with a single
- *    write(2) and fsynced (and the folder fsynced when the file is new)
- *    before a code is shown. It is never rewritten.
+ * 1. Append only, through common/append_file.h: each line one write(2)
+ *    under the file's lock, fsynced (and the folder when the file is
+ *    new) before a code is shown; a line cut short by a full disk is cut
+ *    off. It is never rewritten, nor rotated.
  * 2. Mode 0600, owned by us: an existing log that is not is refused
  *    (-EPERM), as a key set would be.
  * 3. A line holds no secret: no key, no code. Every field is from a

@@ -287,6 +287,7 @@ wizard_backends_context(struct config *cfg, struct wizard_backends *b,
 	}
 	context->utf8 = utf8;
 	context->available[SCREEN_MAIN_MENU] = true;
+	context->available[SCREEN_EVENTS] = true;
 	wizard_built(context->built);
 	if (b->stores.count > 0) {
 		struct device_info info;

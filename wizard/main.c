@@ -453,6 +453,25 @@ open_port(const struct options *opt, struct config *cfg,
 	return fd;
 }
 
+/* The console the event log names: the serial port or terminal as
+ * /dev names it without "/dev/" (ttyS0, tty1, pts/3), "boot" for the
+ * reset resumed at start. */
+static void
+start_audit(const struct options *opt, const struct config *cfg)
+{
+	struct audit_settings settings = { .log = cfg->audit.log,
+	    .max_kib = cfg->audit.max_kib };
+	const char *console = opt->verb == VERB_RESUME ? "boot" :
+	    opt->port_path != NULL ? opt->port_path :
+	    opt->tty_path != NULL ? opt->tty_path : ttyname(STDIN_FILENO);
+
+	if (console == NULL)
+		console = "console";
+	else if (strncmp(console, "/dev/", 5) == 0)
+		console += 5;
+	audit_start(cfg->state_dir, &settings, console);
+}
+
 static int
 run(const struct options *opt)
 {
@@ -489,6 +508,7 @@ run(const struct options *opt)
 		return code;
 	}
 
+	start_audit(opt, &cfg);
 	if (opt->verb == VERB_RESUME) {
 		code = resume_reset(&cfg, &b);
 		wizard_backends_close(&cfg, &b);

@@ -9,7 +9,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "backends/audit.h"
 #include "screens/change_password.h"
+#include "screens/events.h"
 #include "screens/factory_reset.h"
 #include "screens/forgot_password.h"
 #include "screens/main_menu.h"
@@ -29,6 +31,7 @@ static const struct screen_class *const classes[SCREEN_COUNT] = {
 	[SCREEN_QUESTIONS] = &questions_screen,
 	[SCREEN_SUPPORT] = &support_screen,
 	[SCREEN_FACTORY_RESET] = &factory_reset_screen,
+	[SCREEN_EVENTS] = &events_screen,
 	[SCREEN_FIRST_BOOT] = &first_boot_screen,
 };
 
@@ -120,6 +123,10 @@ render(struct wizard *w, struct view *view)
 
 	memset(view, 0, sizeof(*view));
 	top->class->render(top->state, view);
+	/* An event that could not be written to the log is said where the
+	 * screen has nothing of its own to say (backends/audit.h). */
+	if (view->status == NULL)
+		view->status = audit_failure();
 	draw_view(&header, view);
 }
 

@@ -48,6 +48,11 @@
  * down (so that not every start writes the file): the bounds are lower
  * bounds on its age, and a clock set back by less is not caught. */
 #define OBSERVE_SLACK_S 3600
+/* Every time and uptime in the file, in seconds, within +-2^40 (some
+ * 35,000 years): the age computed from several of them cannot overflow
+ * (a line with uptimes near 2^63 did, found by fuzz_state). */
+#define SECONDS_MAX (1LL << 40)
+#define BOOTS_MAX (1LL << 31)
 
 struct entry {
 	uint8_t nonce[PROTOCOL_NONCE_BYTES];
@@ -212,6 +217,8 @@ parse_entry(const struct requests *r, char *line, struct entry *e)
 	    sscanf(line + end, " %lld %lld %63s %lld%n", &e->seen,
 	    &e->lived, last_boot, &e->last_uptime, &more) != 4 ||
 	    line[end + more] != '\0' || e->lived < 0 || e->last_uptime < 0 ||
+	    e->lived > SECONDS_MAX || e->last_uptime > SECONDS_MAX ||
+	    e->seen < -SECONDS_MAX || e->seen > SECONDS_MAX ||
 	    !word_ok(last_boot, sizeof(e->last_boot))) {
 		return false;
 	}
@@ -222,7 +229,9 @@ parse_entry(const struct requests *r, char *line, struct entry *e)
 	if (!protocol_name_ok(account) || e->key_id == 0 ||
 	    e->key_id > 65535 || (trusted != 0 && trusted != 1) ||
 	    (used != 0 && used != 1) || !word_ok(boot_id,
-	    sizeof(e->boot_id)) || e->boottime < 0 || e->boots < 0)
+	    sizeof(e->boot_id)) || e->boottime < 0 || e->boots < 0 ||
+	    e->boottime > SECONDS_MAX || e->boots > BOOTS_MAX ||
+	    e->made < -SECONDS_MAX || e->made > SECONDS_MAX)
 		return false;
 	/* Both lengths were checked above. */
 	memcpy(e->account, account, strlen(account) + 1);

@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "backends/audit.h"
 #include "common/command.h"
 #include "common/atomic_file.h"
 
@@ -281,7 +282,9 @@ hook_accounts(void *ctx, const char *store, struct nvr_error *err)
 }
 
 /* The wizard's own state: the recovery store (wherever its backend
- * keeps it, and the default place too), pending requests, attempts. */
+ * keeps it, and the default place too), pending requests, attempts;
+ * then the event log, which starts again with one line saying that the
+ * recorder was reset (the step run again leaves the same one line). */
 static int
 hook_wizard_state(void *ctx, struct nvr_error *err)
 {
@@ -307,6 +310,8 @@ hook_wizard_state(void *ctx, struct nvr_error *err)
 		free(path);
 		free(lock);
 	}
+	if (rc == 0)
+		rc = audit_reset(err);
 	return rc;
 }
 

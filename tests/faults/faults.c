@@ -12,11 +12,15 @@
  *  - a change that said it was saved must have left the new one;
  *  - a change killed or failed must not stand in the way of the next:
  *    the same change, made again without a fault, must succeed.
- * A change that said it failed but left the new version is counted as
- * such in the table ("saved"): never a loss, but worth knowing. So is
- * whether a change refused under ENOSPC or a short write (the disk
- * filling up) said why with ENOSPC, which the screens tell the owner as
- * "the recorder's storage is full" ("full": told / refused).
+ * A change that said it failed but left the new version ("saved" in the
+ * table) is a failure too: the owner is told "the old password still
+ * works" while it does not; only a store that names why it may say so
+ * (SAVED_OK: an append log that keeps a line for a code never shown)
+ * has it counted instead. So is a change refused under ENOSPC or a
+ * short write (the disk filling up) that did not say ENOSPC, which the
+ * screens tell the owner as "the recorder's storage is full"; only a
+ * store that names why (UNTOLD_OK) has it counted instead ("full" in
+ * the table: told / refused).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -39,6 +43,7 @@
 
 #include "backends/accounts/accounts.h"
 #include "backends/attempts.h"
+#include "backends/audit.h"
 #include "backends/recovery/recovery.h"
 #include "backends/reset/factory_reset.h"
 #include "backends/registry.h"
@@ -64,6 +69,13 @@ struct store_case {
 	bool once;		/* made once: no retry after it stood */
 	bool resumable;		/* VERSION 2: midway, which the change
 				 * made again must finish */
+	/* Why this store may say it failed and yet have saved; NULL: it
+	 * may not (judged a failure). */
+	const char *saved_ok;
+	/* Why this store may refuse a change for a full disk (ENOSPC, a
+	 * short write) without saying ENOSPC, which the screens tell as
+	 * "the recorder's storage is full"; NULL: it may not. */
+	const char *untold_ok;
 	void (*setup)(const char *dir);
 	int (*change)(const char *dir);
 	int (*version)(const char *dir, char *why, size_t size);
@@ -836,6 +848,12 @@ struct reset_env {
 	bool planned;
 };
 
+static void audit_here(const char *dir);
+
+/* An event of before the reset, which must not outlive it. */
+#define OLD_EVENT "1\t2026-12-01T00:00:00Z\ttrusted\ttty1\tsystem\t" \
+	"admin\twrong-password\t-\n"
+
 static void
 reset_setup(const char *dir)
 {
@@ -853,6 +871,8 @@ reset_setup(const char *dir)
 	put(dir, "data/logs/a", "12345", 0644);
 	make_folder(dir, "state");
 	put(dir, "state/attempts", "# nvr-recovery attempts 2\n", 0600);
+	put(dir, "state/audit.log", OLD_EVENT, 0600);
+	put(dir, "state/audit.log.1", OLD_EVENT, 0600);
 	put(dir, "config.yaml",
 	    DEVICE_CONFIG
 	    "accounts:\n  backend: shadow\n  root: .\n  admin: admin\n"
@@ -916,6 +936,7 @@ reset_change(const char *dir)
 	size_t total;
 	int rc = reset_open(dir, &e, &err);
 
+	audit_here(dir);
 	if (rc == 0 && !factory_reset_unfinished(e.reset))
 		rc = factory_reset_start(e.reset, &total, &err);
 	if (rc == 0)
@@ -933,6 +954,42 @@ exists_in(const char *dir, const char *name)
 
 	free(path);
 	return there;
+}
+
+/* The event log beside a reset at version V: the old one before it;
+ * after it, nothing from before and at most one line saying it happened,
+ * as the first (none, or an empty file: that line could not be
+ * written, which stops no reset); midway, either. */
+static int
+reset_audit_version(const char *dir, int v, char *why, size_t size)
+{
+	char *path = path_in(dir, "state/audit.log"), *text = NULL;
+	size_t len, resets = 0;
+	bool old;
+
+	if (access(path, F_OK) == 0)
+		text = support_slurp(path, &len);
+	free(path);
+	old = text != NULL && strcmp(text, OLD_EVENT) == 0;
+	for (const char *p = text; p != NULL &&
+	    (p = strstr(p, "\tfactory-reset\t")) != NULL; p++)
+		resets++;
+	if (v == 0 && (!old || !exists_in(dir, "state/audit.log.1"))) {
+		say(why, size, "no reset, and the event log is not the old "
+		    "one");
+		v = -1;
+	} else if (v != 0 && !old && (resets > 1 || (text != NULL &&
+	    text[0] != '\0' && (strncmp(text, "1\t", 2) != 0 || resets != 1 ||
+	    strstr(text, "\tfactory-reset\t") > strchr(text, '\n'))))) {
+		say(why, size, "the event log after the reset is not one line "
+		    "saying so: %s", text);
+		v = -1;
+	} else if (v == 1 && (old || exists_in(dir, "state/audit.log.1"))) {
+		say(why, size, "the reset left the event log of before it");
+		v = -1;
+	}
+	free(text);
+	return v;
 }
 
 static int
@@ -981,7 +1038,7 @@ reset_version(const char *dir, char *why, size_t size)
 		    "old" : "changed", cameras ? "there" : "gone");
 	free(shadow);
 	free(net);
-	return v;
+	return v < 0 ? v : reset_audit_version(dir, v, why, size);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1103,6 +1160,89 @@ keyset_version(const char *dir, char *why, size_t size)
 		return 1;
 	say(why, size, "the key set does not read: %s", err.message);
 	return -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* The event log (backends/audit.h): a line that fills it, so that the
+ * change renames it audit.log.1 and starts a new one. */
+
+#define AUDIT_FILLED 60		/* lines written before the change */
+static const struct audit_settings audit_on = { true, 4 };
+
+static void
+audit_here(const char *dir)
+{
+	char *state = path_in(dir, "state");
+
+	audit_start(state, &audit_on, "ttyS0");
+	free(state);
+}
+
+static void
+audit_setup(const char *dir)
+{
+	char text[4096 + 1], line[256];
+	size_t len = 0;
+	int n;
+
+	make_folder(dir, "state");
+	for (int i = 1; i < AUDIT_FILLED; i++) {
+		n = snprintf(line, sizeof(line), "%d\t2026-12-07T00:00:00Z\t"
+		    "trusted\ttty1\tsystem\tadmin\twrong-password\t-\n", i);
+		memcpy(text + len, line, (size_t)n);
+		len += (size_t)n;
+	}
+	/* The last line's detail fills the file to 4090 bytes of 4096. */
+	n = snprintf(line, sizeof(line), "%d\t2026-12-07T00:00:00Z\ttrusted"
+	    "\ttty1\tsystem\tadmin\tcode-refused\t", AUDIT_FILLED);
+	assert_true(len + (size_t)n < 4090);
+	memcpy(text + len, line, (size_t)n);
+	len += (size_t)n;
+	memset(text + len, 'x', 4089 - len);
+	len = 4089;
+	text[len++] = '\n';
+	text[len] = '\0';
+	put(dir, "state/" AUDIT_LOG_NAME, text, 0600);
+}
+
+static int
+audit_append(const char *dir)
+{
+	struct account_key admin = { "system", "admin", ACCOUNT_UID_NONE, 0 };
+
+	audit_here(dir);
+	audit_log(AUDIT_PASSWORD_CHANGED, &admin, 0, NULL);
+	/* What the owner is told: a full disk in the storage's words. */
+	if (audit_failure() == NULL)
+		return 0;
+	return strstr(audit_failure(), "storage is full") != NULL ? -ENOSPC :
+	    -EIO;
+}
+
+static int
+audit_version(const char *dir, char *why, size_t size)
+{
+	struct audit_recent r;
+	struct nvr_error err = { "" };
+	int rc;
+
+	audit_here(dir);
+	rc = audit_read_recent(&r, &err);
+	if (rc != 0) {
+		say(why, size, "the log does not read: %s", err.message);
+		return -1;
+	}
+	if (r.unreadable > 0 || r.count == 0) {
+		say(why, size, "%zu lines do not read, %zu do", r.unreadable,
+		    r.count);
+		return -1;
+	}
+	if (r.record[0].seq < AUDIT_FILLED) {
+		say(why, size, "the log lost its newest lines: the last is "
+		    "%llu", r.record[0].seq);
+		return -1;
+	}
+	return (int)(r.record[0].seq - AUDIT_FILLED);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1241,6 +1381,10 @@ judge(const struct store_case *c, const char *dir, enum ended ended,
 		return false;
 	}
 	*failed_saved = ended == ENDED_ERROR && v == 1;
+	if (*failed_saved && c->saved_ok == NULL) {
+		say(why, size, "the change said it failed; the store is new");
+		return false;
+	}
 	if (c->once && v == 1)
 		return true;
 	/* The way back: the same change again, with no fault. */
@@ -1323,6 +1467,12 @@ run_store(const struct store_case *c)
 				r->full_said += said;
 				total_full_failed++;
 				total_full_said += said;
+				if (!said && c->untold_ok == NULL) {
+					ok = false;
+					say(why, sizeof(why), "refused for a "
+					    "full disk, it said %s",
+					    strerror(ended_errno));
+				}
 			}
 			if (ok) {
 				r->passed[f]++;
@@ -1368,29 +1518,44 @@ run_store(const struct store_case *c)
 	assert_int_equal(failures, 0);
 }
 
+/* Fields: name, counter, once, resumable, saved_ok, untold_ok, setup,
+ * change, version. */
 static const struct store_case stores[] = {
-	{ "shadow", false, false, false, shadow_setup, shadow_change,
-	    shadow_version },
-	{ "htpasswd", false, false, false, htpasswd_setup, htpasswd_change,
-	    htpasswd_version },
-	{ "sqlite", false, false, false, sqlite_setup, sqlite_change,
-	    sqlite_version },
-	{ "recovery questions", false, false, false, recovery_setup,
-	    recovery_change, recovery_version },
-	{ "recovery key", false, false, false, key_setup, key_change,
-	    key_version },
-	{ "attempts", true, false, false, attempts_setup, attempts_fail,
-	    attempts_version },
-	{ "requests", true, false, false, requests_setup, request_make,
-	    requests_version },
-	{ "used codes", false, true, false, code_setup, code_redeem,
-	    code_version },
-	{ "factory reset", false, false, true, reset_setup, reset_change,
-	    reset_version },
-	{ "issue log", true, false, false, issue_setup, issue_append,
-	    issue_version_rel },
-	{ "key set", false, true, false, keyset_setup, keyset_make,
-	    keyset_version },
+	{ "shadow", false, false, false, NULL, NULL,
+	    shadow_setup, shadow_change, shadow_version },
+	{ "htpasswd", false, false, false, NULL, NULL,
+	    htpasswd_setup, htpasswd_change, htpasswd_version },
+	{ "sqlite", false, false, false, NULL,
+	    "SQLite keeps the errno of its last call, not of the one that "
+	    "failed: a -wal or -shm it cannot make is tried again read-only "
+	    "(ENOENT, EACCES), a failed fdatasync is followed by the "
+	    "rollback's calls; on a real full disk a write fails first, as "
+	    "SQLITE_FULL (stores/frigate-full-test)",
+	    sqlite_setup, sqlite_change, sqlite_version },
+	{ "recovery questions", false, false, false, NULL, NULL,
+	    recovery_setup, recovery_change, recovery_version },
+	{ "recovery key", false, false, false, NULL, NULL,
+	    key_setup, key_change, key_version },
+	{ "attempts", true, false, false, NULL, NULL,
+	    attempts_setup, attempts_fail, attempts_version },
+	{ "requests", true, false, false, NULL, NULL,
+	    requests_setup, request_make, requests_version },
+	{ "used codes", false, true, false, NULL, NULL,
+	    code_setup, code_redeem, code_version },
+	{ "factory reset", false, false, true, NULL, NULL,
+	    reset_setup, reset_change, reset_version },
+	{ "issue log", true, false, false,
+	    "an fsync or close failing after the line's one write leaves "
+	    "the line, and the code is not shown: one line too many, never "
+	    "one too few", NULL,
+	    issue_setup, issue_append, issue_version_rel },
+	{ "key set", false, true, false, NULL, NULL,
+	    keyset_setup, keyset_make, keyset_version },
+	{ "audit log", true, false, false,
+	    "an fsync or close failing after the line's one write leaves "
+	    "the line, which the screen says was not written: one line too "
+	    "many, never one too few", NULL,
+	    audit_setup, audit_append, audit_version },
 };
 
 #define STORE_TEST(fn, index) \
@@ -1407,6 +1572,7 @@ STORE_TEST(test_used_codes, 7)
 STORE_TEST(test_factory_reset, 8)
 STORE_TEST(test_issue_log, 9)
 STORE_TEST(test_keyset, 10)
+STORE_TEST(test_audit_log, 11)
 
 static int
 summary(void **state)
@@ -1436,6 +1602,7 @@ main(void)
 		cmocka_unit_test(test_factory_reset),
 		cmocka_unit_test(test_issue_log),
 		cmocka_unit_test(test_keyset),
+		cmocka_unit_test(test_audit_log),
 	};
 
 	inject_init();

@@ -257,25 +257,15 @@ write_goes_on(enum act act, size_t *len)
 	return true;
 }
 
-int
-open64(const char *path, int flags, ...)
-{
-	mode_t mode = 0;
-	int fd;
-	REAL(open64);
-
-	if ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE) {
-		va_list ap;
-		va_start(ap, flags);
-		mode = (mode_t)va_arg(ap, int);
-		va_end(ap);
-	}
-	if (changes(flags) && site("open", base_name(path), NULL) == FAIL)
-		return -1;
-	fd = real_open64(path, flags, mode);
-	remember_fd(fd, path);
-	return fd;
-}
+/* Reads open(2)'s mode argument into MODE: there only with these flags. */
+#define TAKE_MODE(flags, mode) do { \
+	if (((flags) & O_CREAT) || ((flags) & O_TMPFILE) == O_TMPFILE) { \
+		va_list ap; \
+		va_start(ap, flags); \
+		(mode) = (mode_t)va_arg(ap, int); \
+		va_end(ap); \
+	} \
+} while (0)
 
 int
 openat64(int dir, const char *path, int flags, ...)
@@ -284,17 +274,22 @@ openat64(int dir, const char *path, int flags, ...)
 	int fd;
 	REAL(openat64);
 
-	if ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE) {
-		va_list ap;
-		va_start(ap, flags);
-		mode = (mode_t)va_arg(ap, int);
-		va_end(ap);
-	}
+	TAKE_MODE(flags, mode);
 	if (changes(flags) && site("open", base_name(path), NULL) == FAIL)
 		return -1;
 	fd = real_openat64(dir, path, flags, mode);
 	remember_fd(fd, path);
 	return fd;
+}
+
+/* The same site as openat64 from the working folder. */
+int
+open64(const char *path, int flags, ...)
+{
+	mode_t mode = 0;
+
+	TAKE_MODE(flags, mode);
+	return openat64(AT_FDCWD, path, flags, mode);
 }
 
 ssize_t

@@ -25,6 +25,7 @@
 #include <cmocka.h>
 
 #include "backends/attempts.h"
+#include "common/nvr_error.h"
 #include "tests/unit/support.h"
 
 #define HEADER "# nvr-recovery attempts 2\n"
@@ -1028,6 +1029,48 @@ test_attempts_begin_nok_cannot_record(void **state)
 	attempts_close(a);
 }
 
+/* A table that counts as many names as it can refuses a new one with
+ * EOVERFLOW, which no screen tells as a full disk (it was ENOSPC, which
+ * they do: "the recorder's storage is full"), and leaves the file as it
+ * was; names already in it still count. */
+static void
+test_attempts_failed_nok_table_full(void **state)
+{
+	struct support_fx *fx = *state;
+	struct attempts *a = open_with(fx, &DEFAULTS);
+	struct attempts_try t;
+	struct nvr_error err = { "" };
+	size_t size = 1024 * 24 + sizeof(HEADER), len;
+	char *text = malloc(size), *path, *before, *after;
+	long wait = -1;
+	int rc;
+
+	assert_non_null(text);
+	len = (size_t)snprintf(text, size, "%s", HEADER);
+	for (int i = 0; i < 1024; i++)
+		len += (size_t)snprintf(text + len, size - len,
+		    "system/u%d 1 100\n", i);
+	assert_true(len < size);
+	path = put_attempts_bytes(fx, text, len);
+	before = support_slurp(path, &len);
+
+	rc = attempts_failed(a, "system/newcomer", &wait, &err);
+	assert_int_equal(rc, -EOVERFLOW);
+	assert_null(nvr_error_storage(rc));
+	assert_non_null(strstr(err.message, "is full"));
+	assert_int_equal(attempts_begin(a, "system/newcomer", &t, &wait, &err),
+	    -EOVERFLOW);
+	assert_false(t.held);
+	after = support_slurp(path, &len);
+	assert_string_equal(after, before);
+	free(after);
+	assert_true(fail_once(a, "system/u7") >= 0);
+	free(before);
+	free(path);
+	free(text);
+	attempts_close(a);
+}
+
 /* ------------------------------------------------------------------ */
 
 #define TEST(name) \
@@ -1074,6 +1117,7 @@ main(void)
 		TEST(test_attempts_begin_ok_one_of_four_at_once),
 		TEST(test_attempts_begin_ok_take_back),
 		TEST(test_attempts_begin_nok_cannot_record),
+		TEST(test_attempts_failed_nok_table_full),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

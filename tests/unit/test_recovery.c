@@ -31,6 +31,7 @@
 #include "backends/recovery/answer.h"
 #include "backends/recovery/recovery.h"
 #include "backends/registry.h"
+#include "common/nvr_error.h"
 #include "common/secret.h"
 #include "common/code32.h"
 #include "config/config.h"
@@ -1992,6 +1993,38 @@ test_export_nok_where_too_small(void **state)
 	free(usb);
 }
 
+/* A store that holds as many records as it can refuses more with
+ * EOVERFLOW, which no screen tells as a full disk (it was ENOSPC, which
+ * they do: "the recorder's storage is full"), and is left as it was. */
+static void
+test_store_nok_records_full(void **state)
+{
+	struct rec_fx *t = *state;
+	struct nvr_error err = { "" };
+	char h[ANSWER_HASH_MAX], *text, *before;
+	size_t size, len;
+	int rc;
+
+	hash_of("one", h);
+	size = sizeof(HEADER) + 1024 * (strlen(h) + 32);
+	text = malloc(size);
+	assert_non_null(text);
+	len = (size_t)snprintf(text, size, "%s", HEADER);
+	for (int i = 0; i < 1024; i++)
+		len += (size_t)snprintf(text + len, size - len,
+		    "system\t-\tu%d\tkey\t%s\n", i, h);
+	assert_true(len < size);
+	put_store(t, text);
+	open_ok(t, "");
+	rc = set_questions(t, "admin", 3, Q3, A3, &err);
+	assert_int_equal(rc, -EOVERFLOW);
+	assert_null(nvr_error_storage(rc));
+	assert_non_null(strstr(err.message, "is full"));
+	before = text;
+	check_untouched(t, before, len, __FILE__, __LINE__);
+	free(text);
+}
+
 /* ------------------------------------------------------------------ */
 /* The lock                                                            */
 
@@ -2108,6 +2141,7 @@ main(void)
 		T(test_key_ok_new_key_replaces_old),
 		T(test_corrupt_ok_open_then_refused),
 		T(test_corrupt_nok_at_run_time),
+		T(test_store_nok_records_full),
 		T(test_corrupt_nok_question_text),
 		T(test_export_ok_first_existing_folder),
 		T(test_export_nok_no_folder),

@@ -1740,6 +1740,19 @@ static const struct bad_file BAD_FILES[] = {
 	{ HEADER "boot boot-a 0\n" "request " NONCE " 7 1 system 0 - admin "
 	    "1782864000 4294967297 boot-a 100 0 0\n", 0, "3: not a request "
 	    "line; the file was left as it is" },
+	/* Times and uptimes past 2^40 seconds: the age added up from them
+	 * overflowed (fuzz_state: lived and last uptime near 2^63). */
+	{ HEADER "boot boot-a 0\n" "request " NONCE " 7 1 system 0 - admin "
+	    "1782864000 1 boot-a 1099511627777 0 0\n", 0, "3: not a request "
+	    "line; the file was left as it is" },
+	{ HEADER "boot boot-a 0\n" "request " NONCE " 7 1 system 0 - admin "
+	    "1782864000 1 boot-a 100 0 0 1782864000 9223372036854775807 "
+	    "boot-c 9223372036854775807\n", 0, "3: not a request line; the "
+	    "file was left as it is" },
+	{ HEADER "boot boot-a 0\n" "request " NONCE " 7 1 system 0 - admin "
+	    "1782864000 1 boot-a 100 0 0 1782864000 5 boot-c "
+	    "44444444444444444444444\n", 0, "3: not a request line; the file "
+	    "was left as it is" },
 	{ HEADER "boot boot-a 0\n" "request " NONCE " 7 1 Sys 0 - admin "
 	    "1782864000 1 boot-a 100 0 0\n", 0, "3: not a request line; the "
 	    "file was left as it is" },
