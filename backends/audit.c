@@ -14,6 +14,7 @@
 
 #include "common/append_file.h"
 #include "common/atomic_file.h"
+#include "common/build_time.h"
 
 /* Both files together are read at once: far above 2 x max_kib. */
 #define READ_MAX (16L * 1024 * 1024)

@@ -34,10 +34,7 @@
 #include "common/atomic_file.h"
 #include "common/line_file.h"
 #include "backends/attempts.h"
-
-#ifndef NVR_BUILD_TIME
-#define NVR_BUILD_TIME 1793491200	/* 2026-11-01: no clock shows less */
-#endif
+#include "common/build_time.h"
 
 #define HEADER "# nvr-recovery requests 2\n"
 #define HEADER_V1 "# nvr-recovery requests 1\n"
@@ -254,7 +251,8 @@ load_line(void *ctx, char *line, unsigned number, struct nvr_error *err)
 		/* NOLINTNEXTLINE(cert-err34-c): saturates, checked */
 		if (sscanf(line, "boot %63s %lld%n", boot_id, &r->boots,
 		    &end) == 2 && line[end] == '\0' && word_ok(boot_id,
-		    sizeof(r->boot_id)) && r->boots >= 0) {
+		    sizeof(r->boot_id)) && r->boots >= 0 &&
+		    r->boots <= BOOTS_MAX) {
 			memcpy(r->boot_id, boot_id, strlen(boot_id) + 1);
 			return 0;
 		}
@@ -339,8 +337,8 @@ note_boot(struct requests *r, const struct requests_clock *now)
 {
 	if (strcmp(r->boot_id, now->boot_id) == 0)
 		return false;
-	if (r->boot_id[0] != '\0')
-		r->boots++;
+	if (r->boot_id[0] != '\0' && r->boots < BOOTS_MAX)
+		r->boots++;	/* the bound the reader keeps (2^31 boots) */
 	snprintf(r->boot_id, sizeof(r->boot_id), "%s", now->boot_id);
 	return true;
 }
