@@ -275,6 +275,10 @@ audit_log(enum audit_event event, const struct account_key *who,
 int
 audit_reset(struct nvr_error *err)
 {
+	static const char *const gone[] = {
+		AUDIT_SEEN_NAME, AUDIT_SEEN_NAME ".lock",
+		AUDIT_LOG_NAME APPEND_FILE_OLDER, AUDIT_LOG_NAME,
+	};
 	struct line_fields f = { .event = AUDIT_RESET_DONE };
 	struct nvr_error line_err = { "" };
 	int dir, rc = 0;
@@ -288,18 +292,13 @@ audit_reset(struct nvr_error *err)
 	/* The mark of what was checked, then the older file: a reset cut
 	 * short in between leaves no mark above a new log's numbers and no
 	 * older file beside a log that does not start at the reset. */
-	if (unlinkat(dir, AUDIT_SEEN_NAME, 0) != 0 && errno != ENOENT)
-		rc = nvr_error_set(err, -errno, "cannot remove %s/%s: %s",
-		    file_log.state_dir, AUDIT_SEEN_NAME, strerror(errno));
-	else if (unlinkat(dir, AUDIT_LOG_NAME APPEND_FILE_OLDER, 0) != 0 &&
-	    errno != ENOENT)
-		rc = nvr_error_set(err, -errno, "cannot remove %s/%s: %s",
-		    file_log.state_dir, AUDIT_LOG_NAME APPEND_FILE_OLDER,
-		    strerror(errno));
-	else if (unlinkat(dir, AUDIT_LOG_NAME, 0) != 0 && errno != ENOENT)
-		rc = nvr_error_set(err, -errno, "cannot remove %s/%s: %s",
-		    file_log.state_dir, AUDIT_LOG_NAME, strerror(errno));
-	else if (fsync(dir) != 0)
+	for (size_t i = 0; i < sizeof(gone) / sizeof(gone[0]) && rc == 0;
+	    i++)
+		if (unlinkat(dir, gone[i], 0) != 0 && errno != ENOENT)
+			rc = nvr_error_set(err, -errno, "cannot remove %s/%s: "
+			    "%s", file_log.state_dir, gone[i],
+			    strerror(errno));
+	if (rc == 0 && fsync(dir) != 0)
 		rc = nvr_error_set(err, -errno, "cannot sync %s: %s",
 		    file_log.state_dir, strerror(errno));
 	close(dir);
@@ -442,35 +441,20 @@ audit_read_recent(struct audit_recent *r, struct nvr_error *err)
 /* The failed tries per account, to name the one with the most. */
 #define UNREAD_ACCOUNTS 16
 
-struct unread_count {
-	struct audit_unread *u;
-	unsigned long long seen;
-	struct audit_record *all;	/* every record, in order */
-	size_t count, size;
-	bool failed;
+/* What a run of records holds, for the unread line. */
+struct unread_tally {
+	struct audit_unread sum;
+	char names[UNREAD_ACCOUNTS][ACCOUNT_NAME_MAX + 1];
+	size_t tries[UNREAD_ACCOUNTS], accounts;
 };
 
-static void
-keep_all(void *ctx, const struct audit_record *rec)
-{
-	struct unread_count *c = ctx;
-
-	if (rec == NULL || c->failed)
-		return;
-	if (c->count == c->size) {
-		size_t size = c->size == 0 ? 256 : 2 * c->size;
-		struct audit_record *all = realloc(c->all,
-		    size * sizeof(*all));
-
-		if (all == NULL) {
-			c->failed = true;
-			return;
-		}
-		c->all = all;
-		c->size = size;
-	}
-	c->all[c->count++] = *rec;
-}
+/* Every record, and those after the mark (past the first one above it):
+ * which one is unread is known only at the end, from the newest number. */
+struct unread_count {
+	unsigned long long seen;
+	bool past_mark;
+	struct unread_tally all, after;
+};
 
 static bool
 is_failed_try(enum audit_event e)
@@ -478,6 +462,43 @@ is_failed_try(enum audit_event e)
 	return e == AUDIT_WRONG_PASSWORD || e == AUDIT_WRONG_ANSWERS ||
 	    e == AUDIT_WRONG_KEY || e == AUDIT_CODE_REFUSED ||
 	    e == AUDIT_FILE_REFUSED;
+}
+
+static void
+tally(struct unread_tally *t, const struct audit_record *r)
+{
+	size_t k = 0;
+
+	if (r->event == AUDIT_LOCKED_OUT)
+		return;
+	if (!is_failed_try(r->event)) {
+		t->sum.other++;
+		return;
+	}
+	t->sum.failed++;
+	while (k < t->accounts && strcmp(t->names[k], r->account) != 0)
+		k++;
+	if (k == t->accounts && t->accounts < UNREAD_ACCOUNTS)
+		strcpy(t->names[t->accounts++], r->account);
+	if (k < t->accounts && ++t->tries[k] > t->sum.failed_there) {
+		t->sum.failed_there = t->tries[k];
+		strcpy(t->sum.failed_account, t->names[k]);
+	}
+}
+
+static void
+count_unread(void *ctx, const struct audit_record *rec)
+{
+	struct unread_count *c = ctx;
+
+	if (rec == NULL)
+		return;
+	c->all.sum.newest = rec->seq;
+	tally(&c->all, rec);
+	if (rec->seq > c->seen)
+		c->past_mark = true;
+	if (c->past_mark)
+		tally(&c->after, rec);
 }
 
 /* The number kept by audit_mark_read; 0 when none reads. */
@@ -504,48 +525,25 @@ read_seen(void)
 int
 audit_read_unread(struct audit_unread *u, struct nvr_error *err)
 {
-	struct unread_count c = { .u = u };
-	char names[UNREAD_ACCOUNTS][ACCOUNT_NAME_MAX + 1];
-	size_t tries[UNREAD_ACCOUNTS] = { 0 }, accounts = 0, from = 0;
+	struct unread_count *c;
 	int rc;
 
 	memset(u, 0, sizeof(*u));
-	rc = read_log(keep_all, &c, err);
-	if (rc == 0 && c.failed)
-		rc = nvr_error_set(err, -ENOMEM, "out of memory");
-	if (rc != 0 || c.count == 0) {
-		free(c.all);
-		return rc;
+	if (file_log.state_dir == NULL)
+		return nvr_error_set(err, -ENOTSUP, "the event log is off");
+	c = calloc(1, sizeof(*c));
+	if (c == NULL)
+		return nvr_error_set(err, -ENOMEM, "out of memory");
+	c->seen = read_seen();
+	rc = read_log(count_unread, c, err);
+	if (rc == 0) {
+		/* A log that starts again below the mark (a line not ours)
+		 * is unread from its start. */
+		*u = c->seen <= c->all.sum.newest ? c->after.sum : c->all.sum;
+		u->newest = c->all.sum.newest;
 	}
-	c.seen = read_seen();
-	u->newest = c.all[c.count - 1].seq;
-	/* A log that starts again below the mark (a line not ours) is
-	 * unread from its start. */
-	if (c.seen <= u->newest)
-		while (from < c.count && c.all[from].seq <= c.seen)
-			from++;
-	for (size_t i = from; i < c.count; i++) {
-		const struct audit_record *r = &c.all[i];
-		size_t k = 0;
-
-		if (r->event == AUDIT_LOCKED_OUT)
-			continue;
-		if (!is_failed_try(r->event)) {
-			u->other++;
-			continue;
-		}
-		u->failed++;
-		while (k < accounts && strcmp(names[k], r->account) != 0)
-			k++;
-		if (k == accounts && accounts < UNREAD_ACCOUNTS)
-			strcpy(names[accounts++], r->account);
-		if (k < accounts && ++tries[k] > u->failed_there) {
-			u->failed_there = tries[k];
-			strcpy(u->failed_account, names[k]);
-		}
-	}
-	free(c.all);
-	return 0;
+	free(c);
+	return rc;
 }
 
 int

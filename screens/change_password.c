@@ -141,6 +141,21 @@ start_typing(struct change_password *c)
 	proof_lock_refresh(c->context, who(c));
 }
 
+/* The account's note in the list: whether it is the administrator, and
+ * its password when it has none of its own yet. */
+static void
+describe_account(struct change_password *c, size_t i)
+{
+	const struct account *a = &c->accounts[i];
+
+	snprintf(c->item_notes[i], sizeof(c->item_notes[i]), "%s%s%s",
+	    a->admin ? "administrator" : "",
+	    a->password == ACCOUNT_PASSWORD_SET || !a->admin ? "" : ", ",
+	    a->password == ACCOUNT_PASSWORD_SET ? "" :
+	    a->password == ACCOUNT_PASSWORD_DEFAULT ?
+	    "factory password" : "no password yet");
+}
+
 static void *
 change_password_create(const struct screen_context *context)
 {
@@ -173,13 +188,7 @@ change_password_create(const struct screen_context *context)
 		    i < 9 ? (const char[]){ (char)('1' + i), '\0' } : " ");
 		c->items[i].key = c->item_keys[i];
 		c->items[i].label = a->name;
-		snprintf(c->item_notes[i], sizeof(c->item_notes[i]), "%s%s%s",
-		    a->admin ? "administrator" : "",
-		    a->password == ACCOUNT_PASSWORD_SET || !a->admin ? "" :
-		    ", ",
-		    a->password == ACCOUNT_PASSWORD_SET ? "" :
-		    a->password == ACCOUNT_PASSWORD_DEFAULT ?
-		    "factory password" : "no password yet");
+		describe_account(c, i);
 		c->items[i].group = screen_account_group(context, a);
 		c->items[i].note = c->item_notes[i];
 	}
@@ -357,6 +366,9 @@ save(struct change_password *c)
 		clear_from(c, FIELD_CURRENT);
 		return;
 	}
+	/* The list shown again while reviewing says what it has now. */
+	c->accounts[c->selected].password = ACCOUNT_PASSWORD_SET;
+	describe_account(c, c->selected);
 	/* A support code proves nothing to the account's own budget, so
 	 * the first login after a support reset would still have to wait
 	 * out the wrong tries that led to it. */

@@ -383,21 +383,10 @@ events_render(void *self, struct view *view)
 		    "as checked.", e->admin.shown);
 		view->intro = e->intro_password;
 		view->menu.count = 0;
-		memset(&e->field, 0, sizeof(e->field));
-		e->field.label = "Password";
-		if (e->reveal)
-			e->field.text = secret_text(&e->typed);
-		else
-			e->field.masked = e->typed.length;
-		view->secret_shown = e->reveal;
-		e->field.focused = true;
 		(void)proof_lock_note(e->context, &e->admin.key, e->note,
 		    sizeof(e->note), view);
-		e->field.note = e->note[0] != '\0' ? e->note : NULL;
-		e->field.note_is_problem = true;
-		view->fields = &e->field;
-		view->field_count = 1;
-		view->context = KEYS_CONTEXT_TEXT;
+		input_field_view(view, &e->field, "Password", &e->typed, true,
+		    e->reveal, e->note);
 		INPUT_HINTS(view, password_hints);
 		return;
 	case EVENTS_CHECKING:

@@ -976,25 +976,12 @@ static void
 render_field(struct fr_screen *s, struct view *view, const char *label,
     bool secret)
 {
-	memset(&s->field, 0, sizeof(s->field));
-	s->field.label = label;
-	if (secret && !s->reveal)
-		s->field.masked = s->typed.length;
-	else
-		s->field.text = secret_text(&s->typed);
-	/* The administrator's password shown with ^T stays out of the
-	 * terminal's history (tui/term.c). */
-	view->secret_shown = secret && s->reveal;
-	s->field.focused = true;
 	/* The administrator's wait shows under the password only. */
 	if (secret)
 		(void)proof_lock_note(s->context, &s->admin.key, s->note,
 		    sizeof(s->note), view);
-	s->field.note = s->note[0] ? s->note : NULL;
-	s->field.note_is_problem = true;
-	view->fields = &s->field;
-	view->field_count = 1;
-	view->context = KEYS_CONTEXT_TEXT;
+	input_field_view(view, &s->field, label, &s->typed, secret,
+	    s->reveal, s->note);
 }
 
 static void

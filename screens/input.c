@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "common/nvr_error.h"
 
@@ -57,6 +58,28 @@ input_menu_view(struct view *view, const struct view_menu_item *items,
 	view->hints = menu_hints[input_menu_digits(items, count)];
 	view->hint_count = INPUT_MENU_HINTS;
 	view->context = KEYS_CONTEXT_MENU;
+}
+
+void
+input_field_view(struct view *view, struct view_field *field,
+    const char *label, const struct secret *typed, bool secret, bool reveal,
+    const char *note)
+{
+	memset(field, 0, sizeof(*field));
+	field->label = label;
+	if (secret && !reveal)
+		field->masked = typed->length;
+	else
+		field->text = secret_text(typed);
+	/* A password shown with ^T stays out of the terminal's history
+	 * (tui/term.c). */
+	view->secret_shown = secret && reveal;
+	field->focused = true;
+	field->note = note[0] != '\0' ? note : NULL;
+	field->note_is_problem = true;
+	view->fields = field;
+	view->field_count = 1;
+	view->context = KEYS_CONTEXT_TEXT;
 }
 
 const struct view_hint input_answer_hints[5] = {

@@ -47,6 +47,13 @@ size_t input_menu_digits(const struct view_menu_item *items, size_t count);
 void input_menu_view(struct view *view, const struct view_menu_item *items,
     size_t count, size_t selected);
 
+/* Shows one typed field in VIEW, FIELD its storage: TYPED masked when
+ * SECRET unless REVEAL (then the view keeps it out of the terminal's
+ * history), the cursor in it, NOTE under it as a problem ("" none). */
+void input_field_view(struct view *view, struct view_field *field,
+    const char *label, const struct secret *typed, bool secret, bool reveal,
+    const char *note);
+
 /* The same for a list of files found, whose last entry (r) looks again. */
 void input_files_view(struct view *view, const struct view_menu_item *items,
     size_t count, size_t selected);

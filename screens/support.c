@@ -392,6 +392,10 @@ choose_file(struct support_screen *s)
 
 	f = &s->files.files[s->files.selected];
 	if (!f->usable) {
+		/* Found wanting when the list was made; choosing it is the
+		 * try, refused like one checked now (check_file). */
+		audit_log(AUDIT_FILE_REFUSED, f->who.name[0] != '\0' ?
+		    &f->who : &s->who.key, 0, f->problem);
 		snprintf(s->status, sizeof(s->status), "%s", f->problem);
 		return r;
 	}

@@ -7,7 +7,7 @@
  * timed with fixed sleeps unless the script says `sleep`.
  *
  *   vtdrive [--rows R] [--cols C] [--timeout SECONDS] [--term TERM]
- *           [--log FILE]
+ *           [--log FILE] [--typed FILE]
  *           [--env NAME=VALUE]... [--unsetenv NAME]... [--dump-on-fail]
  *           SCRIPT -- PROGRAM [ARGS...]
  *
@@ -133,6 +133,7 @@ struct session {
 	int *rowcol;
 	char grabbed[256];	/* what the last grab matched */
 	FILE *log;		/* --log: every byte the child wrote */
+	FILE *typed;		/* --typed: what send typed, a line a piece */
 	long start_ms;		/* when the child was started */
 	long maxrss_kb;		/* its peak resident set, once reaped */
 };
@@ -1714,6 +1715,33 @@ out:
 	return r;
 }
 
+/*
+ * --typed: what send and send-grabbed typed, cut at control characters
+ * (Enter, ^U) into one line a piece, "send\tPIECE", or "grabbed\tPIECE"
+ * and "seen\tPIECE" for one that was on the screen before it was typed
+ * (a code read off it, a word it asks for), so that
+ * tests/e2e/typed-not-recorded can look for each password, answer and code
+ * in the logs and on the screen.
+ */
+static void
+note_typed(struct session *s, const char *how, const char *text, size_t n)
+{
+	size_t start = 0;
+
+	if (s->typed == NULL)
+		return;
+	for (size_t i = 0; i <= n; i++) {
+		if (i < n && (unsigned char)text[i] >= 0x20 && text[i] != 0x7f)
+			continue;
+		if (i > start)
+			fprintf(s->typed, "%s\t%.*s\n", screen_contains(s,
+			    text + start, i - start, -1) ? "seen" : how,
+			    (int)(i - start), text + start);
+		start = i + 1;
+	}
+	fflush(s->typed);
+}
+
 static int
 run_cmd(struct session *s, const struct cmd *c)
 {
@@ -1754,6 +1782,7 @@ run_cmd(struct session *s, const struct cmd *c)
 			text[n++] = (char)((c->a & 1) ?
 			    tolower((unsigned char)*g) : *g);
 		}
+		note_typed(s, "grabbed", text, n);
 		on_output(text, n, s);
 		return send_all(s);
 	}
@@ -1768,6 +1797,7 @@ run_cmd(struct session *s, const struct cmd *c)
 	case OP_SEND:
 		if (s->exited)
 			return fail(s, NULL, "child has exited, cannot send");
+		note_typed(s, "send", c->text, c->len);
 		on_output(c->text, c->len, s);
 		return send_all(s);
 	case OP_KEY:
@@ -2248,6 +2278,7 @@ static int
 usage(void)
 {
 	fputs("usage: vtdrive [--rows R] [--cols C] [--timeout SECONDS] [--term TERM]\n"
+	    "               [--log FILE] [--typed FILE]\n"
 	    "               [--env NAME=VALUE]... [--unsetenv NAME]... [--dump-on-fail]\n"
 	    "               SCRIPT -- PROGRAM [ARGS...]\n", stderr);
 	return 2;
@@ -2327,9 +2358,10 @@ main(int argc, char **argv)
 		if (!val)
 			goto out;
 		i++;
-		if (strcmp(opt, "--log") == 0) {
-			s.log = fopen(val, "w");
-			if (s.log == NULL)
+		if (strcmp(opt, "--log") == 0 || strcmp(opt, "--typed") == 0) {
+			FILE **fp = opt[2] == 'l' ? &s.log : &s.typed;
+
+			if (*fp != NULL || (*fp = fopen(val, "w")) == NULL)
 				goto out;
 			continue;
 		}
