@@ -516,8 +516,9 @@ open_store(struct conffile_store *st, const struct config_section *settings)
 		}
 		held_close(&h);
 	}
-	/* A hash of nothing in particular, spent on unknown accounts. */
-	if (ok && (hash_scheme_make(st->writes, st->cost, "x", st->dummy,
+	/* A hash no password matches, spent on unknown accounts: made
+	 * without hashing, checked at a real one's cost. */
+	if (ok && (hash_scheme_fake(st->writes, st->cost, st->dummy,
 	    sizeof(st->dummy), &err) != 0 || hash_form_read(st->dummy,
 	    strlen(st->dummy), st->rules, &st->dummy_form) != NULL)) {
 		config_section_error(settings, NULL, "cannot hash with %s: %s",

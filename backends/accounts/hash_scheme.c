@@ -19,6 +19,7 @@
 #include <nettle/sha1.h>
 #include <sodium.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -385,6 +386,86 @@ make_sha1_hex(const char *password, char *out, size_t size,
 	sodium_bin2hex(out, size, digest, sizeof(digest));
 	sodium_memzero(digest, sizeof(digest));
 	return 0;
+}
+
+/* LEN random characters of crypt(3)'s alphabet at OUT. */
+static void
+random_itoa64(char *out, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		out[i] = itoa64[randombytes_uniform(64)];
+}
+
+/* A crypt(3) setting from libxcrypt and HASH_LEN characters after it,
+ * SEPARATOR first where the method puts one ('$' for yescrypt; bcrypt's
+ * salt and hash run on). */
+static int
+fake_crypt(const char *prefix, unsigned long cost, const char *separator,
+    size_t hash_len, char *out, size_t size, struct nvr_error *err)
+{
+	char salt[CRYPT_GENSALT_OUTPUT_SIZE];
+	size_t used;
+
+	if (crypt_gensalt_rn(prefix, cost, NULL, 0, salt, sizeof(salt)) ==
+	    NULL)
+		return nvr_error_set(err, -EINVAL, "cannot make a %s salt: %s",
+		    prefix, strerror(errno));
+	used = (size_t)snprintf(out, size, "%s%s", salt, separator);
+	if (used + hash_len >= size)
+		return nvr_error_set(err, -EINVAL, "no room for the hash");
+	random_itoa64(out + used, hash_len);
+	out[used + hash_len] = '\0';
+	return 0;
+}
+
+static int
+fake_argon2(char *out, size_t size, struct nvr_error *err)
+{
+	uint8_t salt[HASH_ARGON2_NEW_SALT], hash[HASH_ARGON2_NEW_LENGTH];
+	char salt64[sodium_base64_ENCODED_LEN(HASH_ARGON2_NEW_SALT,
+	    sodium_base64_VARIANT_ORIGINAL_NO_PADDING)];
+	char hash64[sodium_base64_ENCODED_LEN(HASH_ARGON2_NEW_LENGTH,
+	    sodium_base64_VARIANT_ORIGINAL_NO_PADDING)];
+	int n;
+
+	randombytes_buf(salt, sizeof(salt));
+	randombytes_buf(hash, sizeof(hash));
+	sodium_bin2base64(salt64, sizeof(salt64), salt, sizeof(salt),
+	    sodium_base64_VARIANT_ORIGINAL_NO_PADDING);
+	sodium_bin2base64(hash64, sizeof(hash64), hash, sizeof(hash),
+	    sodium_base64_VARIANT_ORIGINAL_NO_PADDING);
+	n = snprintf(out, size, "$argon2id$v=19$m=%u,t=%u,p=%u$%s$%s",
+	    HASH_ARGON2_NEW_MEMORY_KIB, HASH_ARGON2_NEW_PASSES,
+	    HASH_ARGON2_NEW_LANES, salt64, hash64);
+	if (n < 0 || (size_t)n >= size)
+		return nvr_error_set(err, -EINVAL, "no room for the hash");
+	return 0;
+}
+
+int
+hash_scheme_fake(enum hash_kind kind, unsigned long cost, char *out,
+    size_t size, struct nvr_error *err)
+{
+	uint8_t digest[SHA1_DIGEST_SIZE];
+
+	switch (kind) {
+	case HASH_BCRYPT:	/* 22 characters of salt, 31 of hash */
+		return fake_crypt("$2y$", cost, "", 31, out, size, err);
+	case HASH_YESCRYPT:	/* 256 bits of hash, 43 characters */
+		return fake_crypt("$y$", cost, "$", 43, out, size, err);
+	case HASH_ARGON2:
+		return fake_argon2(out, size, err);
+	case HASH_SHA1_HEX:
+		if (size < 2 * SHA1_DIGEST_SIZE + 1)
+			return nvr_error_set(err, -EINVAL, "no room for the "
+			    "hash");
+		randombytes_buf(digest, sizeof(digest));
+		sodium_bin2hex(out, size, digest, sizeof(digest));
+		return 0;
+	default:
+		return nvr_error_set(err, -EINVAL, "new passwords are not "
+		    "written as %s", hash_form_name(kind));
+	}
 }
 
 int

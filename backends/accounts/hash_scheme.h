@@ -47,6 +47,17 @@ int hash_scheme_verify(const struct hash_form *form, const char *value,
 int hash_scheme_make(enum hash_kind kind, unsigned long cost,
     const char *password, char *out, size_t size, struct nvr_error *err);
 
+/*
+ * A hash of KIND and COST (as hash_scheme_make takes them) that no
+ * password matches, made without computing one: a new salt and random
+ * bytes where the hash goes. Checking a password against it costs what
+ * checking it against a real one of that kind costs, so an account that
+ * does not exist takes as long as a wrong password, and opening a store
+ * needs no hashing. Returns 0 or a negative errno with ERR filled.
+ */
+int hash_scheme_fake(enum hash_kind kind, unsigned long cost, char *out,
+    size_t size, struct nvr_error *err);
+
 /* Apache's $apr1$ of PASSWORD with SALT (SALT_LEN bytes, at most 8 are
  * used) into OUT: "$apr1$SALT$" and 22 characters, NUL-ended. */
 #define HASH_APR1_MAX (6 + 8 + 1 + 22 + 1)

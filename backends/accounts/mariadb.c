@@ -955,8 +955,10 @@ open_store(const struct config_section *settings, bool zoneminder)
 		ok = sql_name_set(settings, "id_column", NULL,
 		    st->id_column) && ok;
 	}
-	if (ok && hash_scheme_make(HASH_BCRYPT, st->cost, "unknown account",
-	    st->dummy, sizeof(st->dummy), &err) != 0) {
+	/* A hash no password matches, spent on unknown accounts: made
+	 * without hashing, checked at a real one's cost. */
+	if (ok && hash_scheme_fake(HASH_BCRYPT, st->cost, st->dummy,
+	    sizeof(st->dummy), &err) != 0) {
 		config_section_error(settings, "hash_cost", "%s", err.message);
 		ok = false;
 	}

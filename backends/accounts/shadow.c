@@ -676,7 +676,6 @@ shadow_open(const struct config_section *settings)
 	struct nvr_error err;
 	size_t count;
 	char salt[CRYPT_GENSALT_OUTPUT_SIZE];
-	struct crypt_data *data = NULL;
 	bool ok = st != NULL;
 
 	if (ok && sodium_init() < 0) {
@@ -737,19 +736,19 @@ shadow_open(const struct config_section *settings)
 		config_section_error(settings, "root", "%s", err.message);
 		ok = false;
 	}
-	/* A hash of nothing in particular, spent on unknown accounts. */
-	data = ok ? calloc(1, sizeof(*data)) : NULL;
-	if (ok && (data == NULL || crypt_gensalt_rn(st->prefix, st->cost,
-	    NULL, 0, salt, sizeof(salt)) == NULL || crypt_rn("x", salt, data,
-	    sizeof(*data)) == NULL)) {
+	/* Spent on unknown accounts: a setting alone (the method, its
+	 * cost, a new salt), which crypt(3) hashes at a real hash's cost
+	 * and no output equals. Made without hashing, so opening the
+	 * store takes no time or memory; libxcrypt makes no salt for a
+	 * method it cannot hash with. */
+	if (ok && crypt_gensalt_rn(st->prefix, st->cost, NULL, 0, salt,
+	    sizeof(salt)) == NULL) {
 		config_section_error(settings, "hash", "libxcrypt cannot hash "
 		    "with %s", st->prefix);
 		ok = false;
 	}
 	if (ok)
-		snprintf(st->dummy_hash, sizeof(st->dummy_hash), "%s",
-		    data->output);
-	free(data);
+		snprintf(st->dummy_hash, sizeof(st->dummy_hash), "%s", salt);
 	if (!ok) {
 		shadow_close(st);
 		return NULL;

@@ -29,7 +29,8 @@
  *   bytes-reset, expect-bytes-max N, set-timeout SECONDS,
  *   settle MS (until MS ms pass without output), mark LABEL (bytes since
  *   the last mark, the screen's floor, ms since start), rss (the exited
- *   child's peak RSS in KiB),
+ *   child's peak RSS in KiB), rss-now LABEL (the running child's RSS and
+ *   its peak so far, in KiB),
  *   grab-all REGEX (every row's match, or its first group, joined by '-'),
  *   run-grab CMD (sh -c CMD with $GRABBED; keeps its last output line),
  *   grab REGEX (waits for a row matching the POSIX extended REGEX and keeps
@@ -83,7 +84,7 @@ enum op {
 	OP_SLEEP, OP_EXPECT_EXIT, OP_EXPECT_RUNNING, OP_TTY_SANE, OP_SCREEN,
 	OP_DUMP, OP_BYTES, OP_BYTES_RESET, OP_BYTES_MAX, OP_SET_TIMEOUT,
 	OP_GRAB, OP_GRAB_ALL, OP_RUN_GRAB, OP_SEND_GRABBED, OP_QR_IMAGE, OP_EXPECT_QR, OP_QR_BOX,
-	OP_SETTLE, OP_MARK, OP_RSS, OP_CHAOS, OP_TTY_RESTORED, OP_NOT_WRITTEN,
+	OP_SETTLE, OP_MARK, OP_RSS, OP_RSS_NOW, OP_CHAOS, OP_TTY_RESTORED, OP_NOT_WRITTEN,
 };
 
 enum attr { ATTR_REVERSE, ATTR_BOLD, ATTR_UNDERLINE, ATTR_COLOR };
@@ -1539,6 +1540,39 @@ run_mark(struct session *s, const struct cmd *c)
 	return 0;
 }
 
+/*
+ * rss-now LABEL: the running child's resident memory now (VmRSS) and its
+ * peak so far (VmHWM), in KiB, from /proc: what it holds while a screen
+ * is shown, which `rss` (the peak, after exit) cannot tell.
+ */
+static int
+run_rss_now(struct session *s, const struct cmd *c)
+{
+	char path[64], line[256];
+	long rss = -1, hwm = -1;
+	FILE *f;
+
+	if (drain(s))
+		return 2;
+	if (s->exited)
+		return fail(s, NULL, "rss-now: the child has exited");
+	snprintf(path, sizeof path, "/proc/%ld/status", (long)s->pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return sys_error(s, path);
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (strncmp(line, "VmRSS:", 6) == 0)
+			rss = strtol(line + 6, NULL, 10);
+		else if (strncmp(line, "VmHWM:", 6) == 0)
+			hwm = strtol(line + 6, NULL, 10);
+	}
+	fclose(f);
+	if (rss < 0 || hwm < 0)
+		return fail(s, NULL, "rss-now: no VmRSS in %s", path);
+	printf("rss-now %s rss=%ld hwm=%ld\n", c->text, rss, hwm);
+	fflush(stdout);
+	return 0;
+}
+
 /* Wait for the child to exit, then for the rest of its output. */
 static int
 wait_exit(struct session *s, const char *what)
@@ -1828,6 +1862,8 @@ run_cmd(struct session *s, const struct cmd *c)
 		return run_settle(s, c->a);
 	case OP_MARK:
 		return run_mark(s, c);
+	case OP_RSS_NOW:
+		return run_rss_now(s, c);
 	case OP_RSS:
 		if (!s->exited)
 			return fail(s, NULL, "rss: the child has not exited");
@@ -1879,6 +1915,7 @@ static const struct { const char *name; enum op op; } commands[] = {
 	{ "grab", OP_GRAB }, { "send-grabbed", OP_SEND_GRABBED },
 	{ "grab-all", OP_GRAB_ALL }, { "run-grab", OP_RUN_GRAB },
 	{ "settle", OP_SETTLE }, { "mark", OP_MARK }, { "rss", OP_RSS },
+	{ "rss-now", OP_RSS_NOW },
 	{ "qr-image", OP_QR_IMAGE }, { "expect-qr", OP_EXPECT_QR },
 	{ "expect-qr-box", OP_QR_BOX }, { "chaos", OP_CHAOS },
 	{ "expect-tty-restored", OP_TTY_RESTORED },
@@ -2181,7 +2218,7 @@ parse_args(struct session *s, struct cmd *c, const char *p, char *errbuf)
 		if (!next_word(&p, w1, sizeof w1) || parse_long(w1, 0, 3600000, &c->a))
 			return "sleep and settle need milliseconds";
 		break;
-	case OP_MARK:
+	case OP_MARK: case OP_RSS_NOW:
 		if (parse_text(&p, c, 0, &err))
 			return err;
 		break;

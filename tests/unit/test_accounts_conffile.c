@@ -1175,6 +1175,73 @@ test_conffile_replace_ok_one_value(void **state)
 	conffile_parsed_free(&p);
 }
 
+/*
+ * hash_scheme_fake, the hash spent on unknown accounts: read as the kind
+ * a real hash of the same kind and cost is, with the same parameters
+ * (so checking it costs the same), of the same length, matched by no
+ * password, and new each time.
+ */
+static void
+test_hash_scheme_fake_ok_costs_as_real(void **state)
+{
+	static const struct {
+		enum hash_kind kind;
+		unsigned long cost;
+		enum hash_rules rules;
+		size_t fields;	/* fields ('$' first) of method and cost */
+	} cases[] = {
+		{ HASH_BCRYPT, 5, HASH_RULES_HTPASSWD, 2 },
+		{ HASH_YESCRYPT, 0, HASH_RULES_HTPASSWD, 2 },
+		{ HASH_ARGON2, 0, HASH_RULES_MOTIONEYE_044, 3 },
+		{ HASH_SHA1_HEX, 0, HASH_RULES_MOTIONEYE_043, 0 },
+	};
+	struct nvr_error err;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char real[HASH_SCHEME_OUTPUT_MAX], fake[HASH_SCHEME_OUTPUT_MAX];
+		char again[HASH_SCHEME_OUTPUT_MAX];
+		struct hash_form rf, ff;
+		const char *r = real, *f = fake;
+
+		assert_int_equal(hash_scheme_make(cases[i].kind,
+		    cases[i].cost, "x-Pass-1", real, sizeof(real), &err), 0);
+		assert_int_equal(hash_scheme_fake(cases[i].kind,
+		    cases[i].cost, fake, sizeof(fake), &err), 0);
+		assert_int_equal(hash_scheme_fake(cases[i].kind,
+		    cases[i].cost, again, sizeof(again), &err), 0);
+		assert_string_not_equal(fake, again);
+		assert_null(hash_form_read(real, strlen(real), cases[i].rules,
+		    &rf));
+		assert_null(hash_form_read(fake, strlen(fake), cases[i].rules,
+		    &ff));
+		assert_int_equal(ff.kind, cases[i].kind);
+		assert_int_equal(ff.kind, rf.kind);
+		assert_int_equal(ff.memory_kib, rf.memory_kib);
+		assert_int_equal(ff.passes, rf.passes);
+		assert_int_equal(ff.lanes, rf.lanes);
+		assert_int_equal(strlen(fake), strlen(real));
+		/* The method and cost, up to the salt. */
+		for (size_t k = 0; k < cases[i].fields; k++) {
+			const char *rn = strchr(r + 1, '$'), *fn = strchr(f + 1,
+			    '$');
+
+			assert_non_null(rn);
+			assert_non_null(fn);
+			assert_int_equal(rn - real, fn - fake);
+			r = rn;
+			f = fn;
+		}
+		assert_memory_equal(real, fake, (size_t)(r - real));
+		assert_int_equal(hash_scheme_verify(&ff, fake, strlen(fake),
+		    "x-Pass-1", &err), -EACCES);
+		assert_int_equal(hash_scheme_verify(&ff, fake, strlen(fake),
+		    "", &err), -EACCES);
+		assert_int_equal(hash_scheme_verify(&rf, real, strlen(real),
+		    "x-Pass-1", &err), 0);
+	}
+}
+
 int
 main(void)
 {
@@ -1196,6 +1263,7 @@ main(void)
 		T(test_htpasswd_verify_ok_every_kind),
 		T(test_hash_scheme_ok_published_vectors),
 		T(test_hash_scheme_ok_apr1_openssl),
+		T(test_hash_scheme_fake_ok_costs_as_real),
 		T(test_htpasswd_set_password_ok_bcrypt),
 		T(test_htpasswd_set_password_ok_yescrypt),
 		T(test_htpasswd_set_password_nok_weaker),

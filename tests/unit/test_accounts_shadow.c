@@ -20,6 +20,7 @@
 #include <setjmp.h>
 #include <crypt.h>
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -47,6 +48,24 @@
 
 /* ------------------------------------------------------------------ */
 /* Fixture                                                             */
+
+/* libxcrypt's crypt_rn, counted, with the last setting kept: the store
+ * calls this one (an object of the program before the library), which
+ * calls the library's. */
+static int crypt_calls;
+static char crypt_setting[CRYPT_OUTPUT_SIZE];
+
+char *
+crypt_rn(const char *phrase, const char *setting, void *data, int size)
+{
+	static char *(*real)(const char *, const char *, void *, int);
+
+	if (real == NULL)
+		*(void **)&real = dlsym(RTLD_NEXT, "crypt_rn");
+	crypt_calls++;
+	snprintf(crypt_setting, sizeof(crypt_setting), "%s", setting);
+	return real(phrase, setting, data, size);
+}
 
 struct shadow_fx {
 	struct support_fx *fx;	/* the folder, the config */
@@ -1686,6 +1705,54 @@ test_verify_nok_wrong_password(void **state)
 	}
 }
 
+/*
+ * Opening the store hashes nothing, and an account that is not there is
+ * checked as a wrong password is: one hash, with the configured method
+ * and cost (the setting up to its salt is that of the hash the store
+ * writes), a new salt of the same length.
+ */
+static void
+test_verify_nok_unknown_account_costs_as_real(void **state)
+{
+	static const char *const methods[] = {
+		"", "  hash: sha512\n  hash_cost: 5000\n",
+		"  hash: bcrypt\n  hash_cost: 5\n",
+	};
+	struct shadow_fx *t = *state;
+
+	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
+		struct nvr_error err = { "" };
+		char unknown[CRYPT_OUTPUT_SIZE], known[CRYPT_OUTPUT_SIZE];
+		size_t upto;
+
+		close_store(t);
+		write_standard(t);	/* (its hashes made with crypt_rn) */
+		crypt_calls = 0;
+		assert_int_equal(open_store(t, "admin", methods[i]), 0);
+		assert_int_equal(crypt_calls, 0);
+		assert_rc(0, do_set(t, "admin", "Harbour-Lamp-Test-9", &err),
+		    err);
+		crypt_calls = 0;
+		assert_rc(-EACCES, do_verify(t, "ghost", "Harbour-Lamp-Test-9",
+		    &err), err);
+		assert_int_equal(crypt_calls, 1);
+		snprintf(unknown, sizeof(unknown), "%s", crypt_setting);
+		assert_rc(-EACCES, do_verify(t, "admin", "Harbour-Lamp-Test-8",
+		    &err), err);
+		assert_int_equal(crypt_calls, 2);
+		snprintf(known, sizeof(known), "%s", crypt_setting);
+		/* Method and cost: everything before the salt. */
+		upto = (size_t)(strrchr(unknown, '$') - unknown) + 1;
+		assert_true(strlen(known) > strlen(unknown));
+		assert_memory_equal(unknown, known, upto);
+		assert_memory_not_equal(unknown + upto, known + upto,
+		    strlen(unknown) - upto);
+		if (known[upto - 1] == '$' && strchr(known + upto, '$') != NULL)
+			assert_int_equal(strchr(known + upto, '$') - known,
+			    (ptrdiff_t)strlen(unknown));
+	}
+}
+
 /* The same answer as a wrong password, for names that are not there. */
 static void
 test_verify_nok_unknown_account(void **state)
@@ -2377,6 +2444,7 @@ main(void)
 		T(test_verify_ok_time_sha512_default),
 		T(test_verify_nok_wrong_password),
 		T(test_verify_nok_unknown_account),
+		T(test_verify_nok_unknown_account_costs_as_real),
 		T(test_verify_nok_locked),
 		T(test_verify_nok_empty),
 		T(test_verify_nok_too_long),
