@@ -597,6 +597,23 @@ term_size_report(struct term_event *ev)
 	return true;
 }
 
+/*
+ * Our signals are blocked except in ppoll, which a queue of keys typed
+ * ahead (a pasted password, line noise: each key judged by the password
+ * rules on its way) does not reach until it is worked through. One that
+ * came meanwhile is let in here, so it is acted on before the next key.
+ */
+static void
+take_pending_signals(void)
+{
+	sigset_t pending, mask;
+
+	if (sigpending(&pending) != 0 || sigisemptyset(&pending))
+		return;
+	if (sigprocmask(SIG_SETMASK, &term.wait_mask, &mask) == 0)
+		(void)sigprocmask(SIG_SETMASK, &mask, NULL);
+}
+
 void
 term_next_event(struct term_event *ev, int timeout_ms)
 {
@@ -610,6 +627,7 @@ term_next_event(struct term_event *ev, int timeout_ms)
 		int64_t wait;
 		int ch, r;
 
+		take_pending_signals();
 		if (pending_signal != 0) {
 			ev->kind = TERM_EVENT_SIGNAL;
 			ev->signal = pending_signal;
