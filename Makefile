@@ -103,21 +103,39 @@ LFS_CFLAGS := -D_FILE_OFFSET_BITS=64 -D_TIME_BITS=64
 BASE_CFLAGS = -std=c11 -D_GNU_SOURCE $(LFS_CFLAGS) \
 	-DNVR_VERSION='"$(VERSION)"' -I. \
 	-DNVR_BUILD_TIME=$(SOURCE_DATE_EPOCH) \
+	$(LAZY_CFLAGS) \
 	$(WARNINGS) $(HARDEN) $(CPPFLAGS) \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS))
 # Debian 12's libunistring ships no .pc file: ask pkg-config first, and
 # fall back to the plain library name.
 UNISTRING_LIBS = $(shell $(PKG_CONFIG) --libs libunistring 2>/dev/null || \
 	echo -lunistring)
-LIBS = $(HARDEN_LD) $(LDFLAGS) $(shell $(PKG_CONFIG) --libs $(PKGS)) \
-	$(UNISTRING_LIBS)
+# Libraries that one store, one screen or one option needs are not
+# linked: common/lazy_lib.c loads each by its SONAME, read here from the
+# library pkg-config names, when that code first runs, so that no other
+# start pays for them (libmariadb and the OpenSSL it brings for a
+# ZoneMinder store, libsqlite3 for Frigate's, libqrencode for the QR code,
+# libserialport for --port).
+LAZY_PKGS := libmariadb libqrencode libserialport sqlite3
+READELF ?= readelf
+soname = $(shell $(READELF) -d $$($(PKG_CONFIG) --variable=libdir $(1) \
+	2>/dev/null)/$(2) 2>/dev/null | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
+MARIADB_SONAME := $(call soname,libmariadb,libmariadb.so)
+QRENCODE_SONAME := $(call soname,libqrencode,libqrencode.so)
+SERIALPORT_SONAME := $(call soname,libserialport,libserialport.so)
+SQLITE_SONAME := $(call soname,sqlite3,libsqlite3.so)
+LAZY_CFLAGS := $(foreach n,MARIADB QRENCODE SERIALPORT SQLITE,$(if $($(n)_SONAME), \
+	-DNVR_$(n)_SONAME='"$($(n)_SONAME)"'))
+LIBS = $(HARDEN_LD) $(LDFLAGS) \
+	$(shell $(PKG_CONFIG) --libs $(filter-out $(LAZY_PKGS),$(PKGS))) \
+	$(UNISTRING_LIBS) -ldl
 
 CORE_SRC := \
 	common/nvr_error.c common/atomic_file.c common/secret.c common/trust.c \
 	common/line_file.c common/append_file.c \
 	common/code32.c common/protocol.c common/reset_file.c common/keyfile.c \
 	common/private_file.c common/provisioning.c common/harden.c \
-	common/command.c \
+	common/command.c common/lazy_lib.c \
 	config/diag.c config/document.c config/schema.c config/config.c \
 	config/reset_plan.c \
 	backends/registry.c backends/audit.c backends/attempts.c \
@@ -126,10 +144,11 @@ CORE_SRC := \
 	backends/accounts/shadow.c backends/accounts/policy.c \
 	backends/accounts/key.c backends/accounts/stores.c \
 	backends/accounts/pbkdf2.c backends/accounts/sqlite.c \
-	backends/accounts/sqlite_owner.c \
+	backends/accounts/sqlite_owner.c backends/accounts/sqlite_lib.c \
 	backends/accounts/conffile.c backends/accounts/conffile_parse.c \
 	backends/accounts/hash_form.c backends/accounts/hash_scheme.c \
-	backends/accounts/mariadb.c backends/accounts/zm_conf.c \
+	backends/accounts/mariadb.c backends/accounts/mariadb_lib.c \
+	backends/accounts/zm_conf.c \
 	backends/accounts/sql_name.c \
 	backends/accounts/zm_conf_parse.c \
 	backends/recovery/recovery.c backends/recovery/file.c \
@@ -139,6 +158,7 @@ CORE_SRC := \
 	backends/reset/factory_reset.c backends/reset/journal.c \
 	backends/reset/beneath.c \
 	tui/keys.c tui/theme.c tui/draw.c tui/term.c tui/port.c \
+	tui/qrencode_lib.c tui/serialport_lib.c \
 	screens/main_menu.c screens/change_password.c screens/proof.c \
 	screens/account_menu.c screens/input.c screens/questions.c \
 	screens/forgot_password.c screens/support.c screens/factory_reset.c \
@@ -350,6 +370,7 @@ build/syslog-recv: tests/e2e/syslog_recv.c | build/.deps-ok
 # terminal shows with zbarimg.
 QR_DEMO_OBJ := $(OBJ)/tests/e2e/qr_demo.o $(OBJ)/tui/keys.o \
 	$(OBJ)/tui/theme.o $(OBJ)/tui/draw.o $(OBJ)/tui/term.o \
+	$(OBJ)/tui/qrencode_lib.o $(OBJ)/common/lazy_lib.o \
 	$(OBJ)/common/nvr_error.o
 
 build/qr-demo: $(QR_DEMO_OBJ)

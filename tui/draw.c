@@ -25,13 +25,13 @@
 #include <langinfo.h>
 #include <limits.h>
 #include <menu.h>
-#include <qrencode.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unictype.h>
 #include <wchar.h>
 
+#include "tui/qrencode_lib.h"
 #include "tui/theme.h"
 
 #define BODY_TOP 5
@@ -727,6 +727,9 @@ qr_encode(const char *text)
 	if (qr_cache.text != NULL && strcmp(qr_cache.text, text) == 0)
 		return qr_cache.code;
 	qr_forget();
+	/* Drawn without it (the plain text says it all) if it is missing. */
+	if (qrencode_lib_load(NULL) != 0)
+		return NULL;
 	qr_cache.text = strdup(text);
 	if (qr_cache.text == NULL)
 		return NULL;

@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
-#include <libserialport.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -16,6 +15,8 @@
 #include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
+
+#include "tui/serialport_lib.h"
 
 static struct {
 	struct sp_port *sp;	/* a real port, or NULL */
@@ -121,6 +122,8 @@ open_sp(const char *path, const struct port_settings *s, int *fd,
 	enum sp_return rc;
 	int flags;
 
+	if (serialport_lib_load(err) != 0)
+		return -ENOENT;
 	rc = sp_get_port_by_name(path, &port.sp);
 	if (rc != SP_OK)
 		return sp_failed(rc, path, "find the port", err);
@@ -227,9 +230,12 @@ int
 port_list(FILE *out, struct nvr_error *err)
 {
 	struct sp_port **list;
-	enum sp_return rc = sp_list_ports(&list);
+	enum sp_return rc;
 	int n = 0;
 
+	if (serialport_lib_load(err) != 0)
+		return -ENOENT;
+	rc = sp_list_ports(&list);
 	if (rc != SP_OK)
 		return sp_failed(rc, "serial ports", "list them", err);
 	for (; list[n] != NULL; n++) {

@@ -26,7 +26,6 @@
 
 #include <errno.h>
 #include <errmsg.h>
-#include <mysql.h>
 #include <mysqld_error.h>
 #include <fcntl.h>
 #include <sodium.h>
@@ -39,6 +38,7 @@
 
 #include "backends/accounts/hash_form.h"
 #include "backends/accounts/hash_scheme.h"
+#include "backends/accounts/mariadb_lib.h"
 #include "backends/accounts/policy.h"
 #include "backends/accounts/sql_name.h"
 #include "backends/accounts/zm_conf.h"
@@ -917,6 +917,10 @@ open_store(const struct config_section *settings, bool zoneminder)
 
 	if (ok && sodium_init() < 0) {
 		config_section_error(settings, NULL, "cannot start libsodium");
+		ok = false;
+	}
+	if (ok && mariadb_lib_load(&err) != 0) {
+		config_section_error(settings, "backend", "%s", err.message);
 		ok = false;
 	}
 	if (ok) {

@@ -40,6 +40,7 @@
 
 #include "backends/accounts/pbkdf2.h"
 #include "backends/accounts/policy.h"
+#include "backends/accounts/sqlite_lib.h"
 #include "backends/accounts/sqlite_owner.h"
 #include "common/secret.h"
 
@@ -296,6 +297,10 @@ open_store(const struct config_section *settings, bool frigate)
 
 	if (ok && sodium_init() < 0) {
 		config_section_error(settings, NULL, "cannot start libsodium");
+		ok = false;
+	}
+	if (ok && sqlite_lib_load(&err) != 0) {
+		config_section_error(settings, "backend", "%s", err.message);
 		ok = false;
 	}
 	if (ok && admin != NULL && strlen(admin) > ACCOUNT_NAME_MAX) {

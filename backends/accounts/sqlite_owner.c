@@ -19,6 +19,7 @@
  */
 #include "backends/accounts/sqlite_owner.h"
 #include "backends/accounts/sql_name.h"
+#include "backends/accounts/sqlite_lib.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -26,7 +27,6 @@
 #include <limits.h>
 #include <signal.h>
 #include <sodium.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -603,6 +603,9 @@ sqlite_owner_run(const struct sqlite_owner_db *db,
 		*rows = NULL;
 	if (count != NULL)
 		*count = 0;
+	/* Loaded here, before the fork: the child finds it in place. */
+	if (sqlite_lib_load(err) != 0)
+		return -ENOENT;
 	dirfd = open(db->folder, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 	    O_CLOEXEC);
 	if (dirfd < 0)

@@ -33,7 +33,6 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sodium.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +41,7 @@
 #include <unistd.h>
 
 #include "backends/accounts/accounts.h"
+#include "backends/accounts/sqlite_lib.h"
 #include "backends/attempts.h"
 #include "backends/audit.h"
 #include "backends/recovery/recovery.h"
@@ -1607,6 +1607,9 @@ main(void)
 
 	inject_init();
 	if (sodium_init() < 0)
+		return 1;
+	/* The tests call it too, as the store does once open. */
+	if (sqlite_lib_load(NULL) != 0)
 		return 1;
 	return cmocka_run_group_tests(tests, NULL, summary);
 }

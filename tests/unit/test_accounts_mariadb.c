@@ -28,11 +28,11 @@
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
-#include <mysql.h>
 
 #include "backends/accounts/accounts.h"
 #include "backends/accounts/hash_form.h"
 #include "backends/accounts/hash_scheme.h"
+#include "backends/accounts/mariadb_lib.h"
 #include "backends/accounts/zm_conf.h"
 #include "backends/registry.h"
 #include "config/config.h"
@@ -529,7 +529,9 @@ hold_row(void)
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		char sock[128];
-		MYSQL *m = mysql_init(NULL);
+		struct nvr_error err;
+		MYSQL *m = mariadb_lib_load(&err) == 0 ? mysql_init(NULL) :
+		    NULL;
 		MYSQL_RES *res;
 
 		close(ready[0]);

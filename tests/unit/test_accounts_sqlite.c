@@ -28,7 +28,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
-#include <sqlite3.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -38,6 +37,7 @@
 
 #include "backends/accounts/accounts.h"
 #include "backends/accounts/pbkdf2.h"
+#include "backends/accounts/sqlite_lib.h"
 #include "backends/registry.h"
 #include "config/config.h"
 #include "config/diag.h"
@@ -950,6 +950,9 @@ main(void)
 #undef T
 
 	if (sodium_init() < 0)
+		return 1;
+	/* The tests call it too, as the store does once open. */
+	if (sqlite_lib_load(NULL) != 0)
 		return 1;
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -24,11 +24,11 @@
 #include <cmocka.h>
 #include <ctype.h>
 #include <limits.h>
-#include <qrencode.h>
 #include <sodium.h>
 
 #include "common/code32.h"
 #include "common/protocol.h"
+#include "tui/qrencode_lib.h"
 
 #define ROUND_TRIPS 500		/* random requests */
 #define FLIP_REQUESTS 12	/* requests whose every bit is flipped */
@@ -1930,6 +1930,7 @@ qr_version(const char *prefix, size_t n, const char *text)
 	int version;
 
 	snprintf(url, sizeof(url), "%.*s%s", (int)n, prefix, text);
+	assert_int_equal(qrencode_lib_load(NULL), 0);
 	qr = QRcode_encodeString(url, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
 	assert_non_null(qr);
 	version = qr->version;
