@@ -365,6 +365,12 @@ build/syslog-recv: tests/e2e/syslog_recv.c | build/.deps-ok
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) -o $@ $< $(HARDEN_LD)
 
+# serial-pace carries a serial line's bytes at its real speed (make
+# bench: the change-password flow over --port at 9600 baud).
+build/serial-pace: tests/e2e/serial_pace.c | build/.deps-ok
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -o $@ $< $(HARDEN_LD)
+
 # qr-demo shows one view with a QR code through tui/ alone, for the e2e
 # tests of the QR drawing (tests/e2e/tui/); vtdrive decodes what the
 # terminal shows with zbarimg.
@@ -499,8 +505,9 @@ chaos: build/nvr-recovery build/asan/nvr-recovery build/vtdrive $(DEMO_FILES)
 
 # What the wizard costs on a serial line, beside dialog and whiptail: a
 # table, not a test (tests/bench/run). RUNS=N runs each N times (5).
-bench: build/nvr-recovery build/vtdrive $(DEMO_FILES)
+bench: build/nvr-recovery build/vtdrive build/serial-pace $(DEMO_FILES)
 	tests/bench/run
+	tests/bench/growth
 
 install: $(BUILD_DIR)/nvr-recovery $(BUILD_DIR)/nvr-support
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \

@@ -133,8 +133,7 @@ start_typing(struct change_password *c)
 
 	clear_from(c, FIELD_CURRENT);
 	snprintf(c->intro, sizeof(c->intro), "Changing the password of %s. "
-	    "Type the current password, then the new one twice. Nothing is "
-	    "shown as you type but a * for each character.", shown(c));
+	    "Type the old one, then the new one twice.", shown(c));
 	c->state = CHANGE_CURRENT;
 	(void)a;
 	/* A wait left by an earlier run counts down from the start. */
@@ -226,8 +225,7 @@ change_password_create(const struct screen_context *context)
 			clear_from(c, FIELD_CURRENT);
 			snprintf(c->intro, sizeof(c->intro), "You have proved "
 			    "who you are. Choose a new password for %s and "
-			    "type it twice. Nothing is shown as you type but "
-			    "a * for each character.", shown(c));
+			    "type it twice.", shown(c));
 			c->state = CHANGE_NEW;
 			return c;
 		}
@@ -544,8 +542,7 @@ first_boot_create(const struct screen_context *context)
 		snprintf(whose, sizeof(whose), "The administrator account of "
 		    "this recorder,");
 	snprintf(c->intro, sizeof(c->intro), "%s %s, %s. Choose a password "
-	    "now: it protects your cameras and recordings. Type it twice. "
-	    "Nothing is shown as you type but a * for each character.",
+	    "now: it protects your cameras and recordings. Type it twice.",
 	    whose, chosen(c)->name,
 	    chosen(c)->password == ACCOUNT_PASSWORD_DEFAULT ? "still has its "
 	    "factory password, which anyone can look up" : "has no password "
@@ -723,17 +720,19 @@ typing_hints(struct change_password *c, struct view *view)
 	    NULL };
 	c->hints[n++] = (struct view_hint){ ACTION_ERASE_ALL, NULL, "clear",
 	    NULL };
+	if (!c->first_boot || c->state != CHANGE_NEW)
+		c->hints[n++] = (struct view_hint){ ACTION_BACK, NULL, "back",
+		    NULL };
+	c->hints[n++] = (struct view_hint){ ACTION_INTERRUPT, NULL,
+	    c->first_boot ? "leave without setting it" : "quit", NULL };
+	/* Last, so that what comes and goes with the field moves nothing
+	 * else on the line. */
 	if (c->state == CHANGE_NEW && c->again_open)
 		c->hints[n++] = (struct view_hint){ ACTION_NEXT, NULL,
 		    "to repeat", NULL };
 	if (c->state == CHANGE_AGAIN)
 		c->hints[n++] = (struct view_hint){ ACTION_NONE, "Shift-Tab",
 		    "to new", NULL };
-	if (!c->first_boot || c->state != CHANGE_NEW)
-		c->hints[n++] = (struct view_hint){ ACTION_BACK, NULL, "back",
-		    NULL };
-	c->hints[n++] = (struct view_hint){ ACTION_INTERRUPT, NULL,
-	    c->first_boot ? "leave without setting it" : "quit", NULL };
 	view->hints = c->hints;
 	view->hint_count = n;
 }

@@ -46,8 +46,8 @@ struct main_menu {
 	char intro[400];	/* with the events not checked yet */
 };
 
-#define INTRO "What do you want to do? Choose an entry with its number, " \
-	"or move to it and press Enter."
+#define INTRO "What do you want to do? Press a number, or move to an " \
+	"entry and press Enter."
 
 /* The intro, with a line for the events nobody has checked yet. */
 static void

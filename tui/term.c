@@ -68,6 +68,9 @@ static struct {
 	int size_polls_unanswered;	/* asked while too small, with no
 					 * answer since */
 	bool xonxoff;		/* the line's flow control is XON/XOFF */
+	int key_gap_ms;		/* how long the next key of a burst may
+				 * take to come: 3 characters' time on a
+				 * serial line, 0 elsewhere */
 	WINDOW *input;
 	int escdelay_ms;
 	int saved_stderr;	/* -1 if standard error is not held */
@@ -410,6 +413,11 @@ term_begin(const struct term_options *options, struct nvr_error *err)
 		unsetenv("LINES");
 		unsetenv("COLUMNS");
 	}
+	/* The delays terminfo writes for hardware terminals (vt100's el,
+	 * "\E[K$<3>") are never sent to a terminal with XON/XOFF, but
+	 * curses counts them as bytes when it chooses how to paint, and
+	 * writes six blanks where "\E[K" would do. */
+	setenv("NCURSES_NO_PADDING", "1", 0);
 	term.screen = newterm(NULL, out, in);
 	if (term.screen == NULL) {
 		if (term.in != NULL) {
@@ -455,8 +463,11 @@ term_begin(const struct term_options *options, struct nvr_error *err)
 		return nvr_error_set(err, -ENOMEM, "cannot start the terminal: "
 		    "out of memory");
 	}
-	keypad(term.input, FALSE);
 	nodelay(term.input, TRUE);
+	/* A paste over a serial line comes a character at a time, at the
+	 * line's speed: a frame is held that long for the next key. */
+	term.key_gap_ms = term.serial && baudrate() > 0 ?
+	    (30000 + baudrate() - 1) / baudrate() : 0;
 	if (!term.serial)	/* read_size may have begun a sequence */
 		keys_init(&term.decoder);
 	return 0;
@@ -504,6 +515,19 @@ term_discard_input(void)
 		return;
 	flushinp();
 	keys_init(&term.decoder);
+}
+
+bool
+term_input_waiting(void)
+{
+	struct pollfd pfd = { .fd = term.in_fd, .events = POLLIN };
+
+	if (!term.active)
+		return false;
+	/* Curses reads a byte at a time: the rest stay in the kernel's
+	 * queue, where poll sees them. */
+	return keys_pending(&term.decoder) ||
+	    (poll(&pfd, 1, term.key_gap_ms) > 0 && (pfd.revents & POLLIN));
 }
 
 /* Asks a serial line's terminal for its size, through the stream after

@@ -64,6 +64,11 @@ void term_next_event(struct term_event *ev, int timeout_ms);
  * step shows before anyone has seen it. */
 void term_discard_input(void);
 
+/* Whether keys typed ahead are waiting: read and not yet handled, or
+ * still in the terminal's queue (on a serial line, or coming within
+ * three characters' time at its speed: a paste arrives at that pace). */
+bool term_input_waiting(void);
+
 /* Makes the next draw repaint every cell (Ctrl-L); on a serial line
  * also asks the terminal its size again (a resized laptop window). */
 void term_repaint(void);

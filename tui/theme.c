@@ -9,12 +9,11 @@ struct color_role {
 	attr_t extra;
 };
 
-/* Colour only where it says something (a notice, a problem) or is
- * needed (a QR code): every colour change costs about 10 bytes of each
+/* Colour only where it says something (a problem) or is needed (a QR
+ * code): every colour change costs about 10 bytes of each
  * paint, which a 9600-baud line feels. The rest is bold and reverse, as
  * without colour. */
 static const struct color_role color_roles[] = {
-	{ THEME_NOTICE, COLOR_WHITE, COLOR_BLUE, 0 },
 	{ THEME_STATUS, COLOR_YELLOW, -1, A_BOLD },
 	/* Explicit, never the defaults: the light modules are white glyphs
 	 * on black whatever the user's colour scheme (tui/draw.c). */
@@ -28,7 +27,7 @@ theme_monochrome(void)
 	attrs[THEME_TITLE] = A_BOLD;
 	attrs[THEME_SELECTED] = A_REVERSE;
 	attrs[THEME_HINT_KEY] = A_NORMAL;
-	attrs[THEME_NOTICE] = A_NORMAL;
+	attrs[THEME_NOTICE] = A_BOLD | A_REVERSE;
 	attrs[THEME_STATUS] = A_BOLD;
 	attrs[THEME_FIELD] = A_NORMAL;
 }

@@ -16,7 +16,7 @@ enum theme_role {
 	THEME_SELECTED,		/* the highlighted menu entry */
 	THEME_HINT,		/* the key hint line */
 	THEME_HINT_KEY,		/* key names within it */
-	THEME_NOTICE,		/* a message box */
+	THEME_NOTICE,		/* a notice's title */
 	THEME_STATUS,		/* one-line status above the hints */
 	THEME_FIELD,		/* where a secret is typed */
 	THEME_QR,		/* a QR code: light modules are the glyphs */

@@ -22,6 +22,10 @@
 
 #define STACK_MAX 8
 #define TICK_MAX_MS 60000
+/* While keys typed ahead wait (a pasted password, a line delivering a
+ * burst), frames nobody would see are not sent; one is sent at least
+ * this often all the same, so that a stream of noise still shows. */
+#define FRAME_HOLD_MS 200
 
 /* The screens this build has, by id; NULL where a later issue adds one. */
 static const struct screen_class *const classes[SCREEN_COUNT] = {
@@ -60,7 +64,19 @@ struct wizard {
 	struct device_info info;
 	char time_text[64];
 	int exit_code;
+	int64_t held_since_ms;	/* when the first frame not sent since the
+				 * last one sent was due; 0: none */
 };
+
+static int64_t
+monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 
 static bool
 push(struct wizard *w, enum screen_id id)
@@ -110,8 +126,13 @@ update_time(struct wizard *w)
 	return (int)((60L - tm.tm_sec) * 1000 - now.tv_nsec / 1000000) + 50;
 }
 
+/* Builds the top screen's view into VIEW and draws it, unless SKIPPABLE
+ * and keys are waiting that will change it before anyone could read it
+ * (each frame skipped is bytes a 9600-baud line does not carry: the new
+ * password's verdict for every key of a pasted one). The view is built
+ * either way: its key context reads the next key. */
 static void
-render(struct wizard *w, struct view *view)
+render(struct wizard *w, struct view *view, bool skippable)
 {
 	struct open_screen *top = &w->stack[w->depth - 1];
 	struct view_header header = {
@@ -127,7 +148,16 @@ render(struct wizard *w, struct view *view)
 	 * screen has nothing of its own to say (backends/audit.h). */
 	if (view->status == NULL)
 		view->status = audit_failure();
+	if (skippable && term_input_waiting()) {
+		int64_t now = monotonic_ms();
+
+		if (w->held_since_ms == 0)
+			w->held_since_ms = now;
+		if (now - w->held_since_ms < FRAME_HOLD_MS)
+			return;
+	}
 	draw_view(&header, view);
+	w->held_since_ms = 0;
 }
 
 static struct open_screen *
@@ -184,7 +214,7 @@ follow(struct wizard *w, struct screen_result r)
 			w->exit_code = 0;
 			return false;
 		case SCREEN_WORK:
-			render(w, &view);
+			render(w, &view, false);
 			r = top->class->work != NULL ?
 			    top->class->work(top->state) :
 			    (struct screen_result){ .kind = SCREEN_STAY };
@@ -215,15 +245,6 @@ reset_open(const struct wizard *w)
 		if (w->stack[i].class == &factory_reset_screen)
 			return true;
 	return false;
-}
-
-static int64_t
-monotonic_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 int
@@ -280,7 +301,7 @@ wizard_run(const struct screen_context *context, int idle_timeout_s)
 		}
 		if (w.depth > 1 && idle_left < tick)
 			tick = (int)idle_left;
-		render(&w, &view);
+		render(&w, &view, true);
 		if (view.redraw_in_ms > 0 && view.redraw_in_ms < tick)
 			tick = view.redraw_in_ms;
 		term_next_event(&ev, tick < TICK_MAX_MS ? tick : TICK_MAX_MS);

@@ -12,7 +12,9 @@
  *           SCRIPT -- PROGRAM [ARGS...]
  *
  * Script commands (one per line; blank lines and lines starting with `#`
- * are ignored):
+ * are ignored). TEXT is found on one row or wrapped over several (a row's
+ * end and the next row's start read as one space; a blank row ends the
+ * paragraph), so a sentence is found however the width wrapped it:
  *   wait TEXT, wait-gone TEXT, assert TEXT, assert-not TEXT,
  *   wait-row N TEXT, wait-attr TEXT reverse|bold|underline|color,
  *   send TEXT, key NAME [COUNT], resize ROWS COLS, signal NAME,
@@ -28,7 +30,8 @@
  *   expect-running, expect-tty-sane, screen FILE, dump, bytes,
  *   bytes-reset, expect-bytes-max N, set-timeout SECONDS,
  *   settle MS (until MS ms pass without output), mark LABEL (bytes since
- *   the last mark, the screen's floor, ms since start), rss (the exited
+ *   the last mark, the screen's floor, ms since start, ms from the last
+ *   key to the last byte written after it), rss (the exited
  *   child's peak RSS in KiB), rss-now LABEL (the running child's RSS and
  *   its peak so far, in KiB),
  *   grab-all REGEX (every row's match, or its first group, joined by '-'),
@@ -136,6 +139,9 @@ struct session {
 	FILE *log;		/* --log: every byte the child wrote */
 	FILE *typed;		/* --typed: what send typed, a line a piece */
 	long start_ms;		/* when the child was started */
+	long long sent_us;	/* when keys were last written to it */
+	long long out_us;	/* when it last wrote */
+	long long start_us;	/* when the child was started */
 	long maxrss_kb;		/* its peak resident set, once reaped */
 };
 
@@ -171,6 +177,18 @@ xstrndup(const char *s, size_t n)
 	memcpy(d, s, n);
 	d[n] = '\0';
 	return d;
+}
+
+/* Microseconds, for mark's paint time: a screen can come in less than
+ * a millisecond. 64 bits: a 32-bit long would wrap after 35 minutes. */
+static long long
+now_us(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+		abort();
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 static long
@@ -401,6 +419,53 @@ screen_contains(struct session *s, const char *text, size_t len, int attr)
 	return 0;
 }
 
+/*
+ * Is TEXT on the screen as a wrapped paragraph reads: the blanks at the
+ * end of a row and at the start of the next taken as one space, a blank
+ * row ending the paragraph. So a sentence is found however the screen's
+ * width wrapped it, and a secret split over two rows is found too.
+ */
+static int
+wrapped_contains(struct session *s, const char *text, size_t len)
+{
+	static char *all;
+	static size_t cap;
+	size_t used = 0;
+
+	if (all == NULL) {
+		cap = 4096;
+		all = xrealloc(NULL, cap);
+	}
+	for (int row = 0; row < s->rows; row++) {
+		size_t n = render_row(s, row), start = 0;
+
+		while (start < n && s->rowbuf[start] == ' ')
+			start++;
+		if (used + (n - start) + 2 > cap) {
+			cap = (used + (n - start) + 2) * 2;
+			all = xrealloc(all, cap);
+		}
+		if (start == n) {
+			if (used > 0 && all[used - 1] != '\n')
+				all[used++] = '\n';
+			continue;
+		}
+		if (used > 0 && all[used - 1] != '\n')
+			all[used++] = ' ';
+		memcpy(all + used, s->rowbuf + start, n - start);
+		used += n - start;
+	}
+	return used > 0 && memmem(all, used, text, len) != NULL;
+}
+
+/* Is TEXT on the screen: on one row, or wrapped over several. */
+static int
+text_shown(struct session *s, const char *text, size_t len)
+{
+	return screen_contains(s, text, len, -1) ||
+	    wrapped_contains(s, text, len);
+}
+
 /* ------------------------------------------------------- pty and child */
 
 /* libvterm output: answers to queries (ESC[6n, DA) and encoded keys. */
@@ -477,6 +542,7 @@ read_master(struct session *s)
 		if (n > 0) {
 			buf[n] = '\0';
 			s->bytes += (unsigned long long)n;
+			s->out_us = now_us();
 			if (s->log != NULL)
 				fwrite(buf, 1, (size_t)n, s->log);
 			keep_written(s, buf, (size_t)n);
@@ -506,6 +572,7 @@ flush_out(struct session *s)
 		}
 		n = write(s->master, s->out, s->outlen);
 		if (n > 0) {
+			s->sent_us = now_us();
 			s->outlen -= (size_t)n;
 			memmove(s->out, s->out + n, s->outlen);
 		} else if (errno == EAGAIN || errno == EWOULDBLOCK) {
@@ -662,6 +729,7 @@ session_start(struct session *s, char **argv, const char *term,
 		return sys_error(s, "pipe");
 	fflush(NULL);
 	s->start_ms = now_ms();
+	s->start_us = now_us();
 	s->pid = fork();
 	if (s->pid < 0) {
 		close(ep[0]);
@@ -1036,7 +1104,7 @@ condition(struct session *s, const struct cmd *c)
 	switch (c->op) {
 	case OP_WAIT_GONE:
 	case OP_ASSERT_NOT:
-		return !screen_contains(s, c->text, c->len, -1);
+		return !text_shown(s, c->text, c->len);
 	case OP_WAIT_ROW:
 		return c->a < s->rows && row_contains(s, (int)c->a, c->text, c->len, -1);
 	case OP_WAIT_ATTR:
@@ -1091,7 +1159,7 @@ condition(struct session *s, const struct cmd *c)
 		    box.cols == c->qr[3];
 	}
 	default:
-		return screen_contains(s, c->text, c->len, -1);
+		return text_shown(s, c->text, c->len);
 	}
 }
 
@@ -1527,14 +1595,20 @@ screen_floor(struct session *s)
 
 /*
  * mark LABEL: prints the bytes the child wrote since the last mark, the
- * screen's floor (screen_floor) and the milliseconds since the child
- * started; then counts afresh.
+ * screen's floor (screen_floor), the milliseconds since the child
+ * started and those from the last key to the child's last byte after
+ * it; then counts afresh.
  */
 static int
 run_mark(struct session *s, const struct cmd *c)
 {
-	printf("mark %s bytes=%llu floor=%lu ms=%ld\n", c->text, s->bytes,
-	    screen_floor(s), now_ms() - s->start_ms);
+	long long from = s->sent_us > s->start_us ? s->sent_us : s->start_us;
+
+	/* paint: from the last key written (or the start) to the last byte
+	 * the child wrote after it, the wait a person has for the screen. */
+	printf("mark %s bytes=%llu floor=%lu ms=%ld paint=%.1f\n", c->text,
+	    s->bytes, screen_floor(s), now_ms() - s->start_ms,
+	    s->out_us > from ? (double)(s->out_us - from) / 1000 : 0.0);
 	fflush(stdout);
 	s->bytes = 0;
 	return 0;

@@ -1539,6 +1539,48 @@ test_list_ok_password_states(void **state)
 	    ACCOUNT_PASSWORD_LOCKED);
 }
 
+/* list looks each account up in the shadow file by its whole name (bo,
+ * bob and bobby are three), and a name on two lines is its first line's,
+ * as a scan from the top finds it; the file is read once whatever the
+ * number of accounts. */
+static void
+test_list_ok_names_looked_up_whole(void **state)
+{
+	struct shadow_fx *t = *state;
+	struct account accounts[8];
+	struct nvr_error err = { "" };
+	char set[CRYPT_OUTPUT_SIZE], *shadow;
+	size_t count;
+
+	fixture_sha512("bo-pw", set);
+	assert_true(asprintf(&shadow,
+	    "bobby::19000:0:99999:7:::\n"
+	    "bob:!:19000:0:99999:7:::\n"
+	    "admin:%s:19000:0:99999:7:::\n"
+	    "bo:%s:19000:0:99999:7:::\n"
+	    "bob:%s:19000:0:99999:7:::\n", set, set, set) > 0);
+	put_passwd(t,
+	    "admin:x:1000:1000::/home/admin:/bin/sh\n"
+	    "bob:x:1001:1001::/home/bob:/bin/sh\n"
+	    "bo:x:1002:1002::/home/bo:/bin/sh\n"
+	    "bobby:x:1003:1003::/home/bobby:/bin/sh\n"
+	    "bobb:x:1004:1004::/home/bobb:/bin/sh\n");
+	put_shadow(t, shadow);
+	free(shadow);
+	assert_int_equal(open_store(t, "admin", ""), 0);
+	assert_rc(0, do_list(t, accounts, 8, &count, &err), err);
+	/* bobb has no shadow line: not offered. */
+	assert_int_equal(count, 4);
+	assert_account(&accounts[0], "admin", 1000, true,
+	    ACCOUNT_PASSWORD_SET);
+	assert_account(&accounts[1], "bob", 1001, false,
+	    ACCOUNT_PASSWORD_LOCKED);
+	assert_account(&accounts[2], "bo", 1002, false,
+	    ACCOUNT_PASSWORD_SET);
+	assert_account(&accounts[3], "bobby", 1003, false,
+	    ACCOUNT_PASSWORD_EMPTY);
+}
+
 /* list re-reads the store: a change by passwd(1) meanwhile is seen. */
 static void
 test_list_ok_rereads(void **state)
@@ -2434,6 +2476,7 @@ main(void)
 		T(test_list_ok_no_shadow_line),
 		T(test_list_ok_admin_without_shadow_line),
 		T(test_list_ok_password_states),
+		T(test_list_ok_names_looked_up_whole),
 		T(test_list_ok_rereads),
 		T(test_list_nok_corrupt_after_open),
 		T(test_verify_ok_fixture_hash),
