@@ -157,6 +157,7 @@ CORE_SRC := \
 	backends/requests/support.c \
 	backends/reset/factory_reset.c backends/reset/journal.c \
 	backends/reset/beneath.c \
+	backends/button/hold.c backends/button/evdev.c \
 	tui/keys.c tui/theme.c tui/draw.c tui/term.c tui/port.c \
 	tui/qrencode_lib.c tui/serialport_lib.c \
 	screens/main_menu.c screens/change_password.c screens/proof.c \

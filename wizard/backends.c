@@ -5,6 +5,7 @@
  */
 #include "wizard/backends.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,54 +101,92 @@ open_accounts(struct config *cfg, struct wizard_backends *b)
  * own limit is its uid range). */
 #define MIGRATE_ACCOUNTS_MAX 4096
 
-void
-wizard_backends_migrate(const struct config *cfg, struct wizard_backends *b)
+/* The first store's accounts, listed for a migration that wants them;
+ * NULL (said on stderr) if they cannot be. */
+static struct account *
+accounts_for_migration(const struct account_store *first, size_t *count)
 {
-	const struct account_store *first = &b->stores.store[0];
-	struct requests_settings settings = requests_settings_of(cfg);
-	struct requests_clock now;
-	struct account *accounts;
-	struct requests *r;
-	struct nvr_error err;
-	size_t count = 0;
-	bool done;
+	struct account *accounts = calloc(MIGRATE_ACCOUNTS_MAX,
+	    sizeof(*accounts));
+	struct nvr_error err = { "" };
 
-	/* Not while a reset is unfinished: it erases them anyway. */
-	if (b->stores.count == 0 || first->accounts.ops == NULL ||
-	    reset_journal_pending(cfg->state_dir))
-		return;
-	/* The ids the records get are the accounts' now: without them no
-	 * record could tell its owner from a later account of the name, so
-	 * nothing is brought up to date until the store can be read. */
-	accounts = calloc(MIGRATE_ACCOUNTS_MAX, sizeof(*accounts));
 	if (accounts == NULL || first->accounts.ops->list(
-	    first->accounts.state, accounts, MIGRATE_ACCOUNTS_MAX, &count,
+	    first->accounts.state, accounts, MIGRATE_ACCOUNTS_MAX, count,
 	    &err) != 0) {
 		fprintf(stderr, "nvr-recovery: what the earlier version kept is "
 		    "brought up to date once %s can be read: %s\n",
 		    first->label, accounts == NULL ? "out of memory" :
 		    err.message);
 		free(accounts);
-		return;
+		return NULL;
 	}
+	return accounts;
+}
+
+void
+wizard_backends_migrate(const struct config *cfg, struct wizard_backends *b)
+{
+	const struct account_store *first = &b->stores.store[0];
+	struct requests_settings settings = requests_settings_of(cfg);
+	struct requests_clock now;
+	struct account *accounts = NULL;
+	struct requests *r = NULL;
+	struct nvr_error err;
+	size_t count = 0;
+	bool done, want_recovery = false, want_requests = false;
+	int rc;
+
+	/* Not while a reset is unfinished: it erases them anyway. */
+	if (b->stores.count == 0 || first->accounts.ops == NULL ||
+	    reset_journal_pending(cfg->state_dir))
+		return;
 	if (attempts_migrate(b->attempts, first->id, &done, &err) != 0)
 		fprintf(stderr, "nvr-recovery: the attempt counts of the "
 		    "earlier version cannot be brought up to date: %s\n",
 		    err.message);
-	if (b->recovery.ops != NULL && b->recovery.ops->migrate(
-	    b->recovery.state, first->id, accounts, count, &done, &err) != 0)
-		fprintf(stderr, "nvr-recovery: the recovery store of the "
-		    "earlier version cannot be brought up to date: %s\n",
-		    err.message);
-	if (requests_clock_read(&now, &err) == 0 &&
-	    requests_open(&r, cfg->state_dir, &settings, &err) == 0) {
-		if (requests_migrate(r, first->id, accounts, count, &now,
-		    &done, &err) != 0)
+	if (requests_clock_read(&now, &err) != 0 ||
+	    requests_open(&r, cfg->state_dir, &settings, &err) != 0)
+		r = NULL;
+	/* The accounts are listed only for a file of the earlier format
+	 * (a probe, with none, says so): listing reads the whole store, on
+	 * the way to the first paint. */
+	if (b->recovery.ops != NULL) {
+		rc = b->recovery.ops->migrate(b->recovery.state, first->id,
+		    NULL, 0, &done, &err);
+		want_recovery = rc == -EAGAIN;
+		if (rc != 0 && !want_recovery)
+			fprintf(stderr, "nvr-recovery: the recovery store of "
+			    "the earlier version cannot be brought up to "
+			    "date: %s\n", err.message);
+	}
+	if (r != NULL) {
+		rc = requests_migrate(r, first->id, NULL, 0, &now, &done,
+		    &err);
+		want_requests = rc == -EAGAIN;
+		if (rc != 0 && !want_requests)
 			fprintf(stderr, "nvr-recovery: the pending requests of "
 			    "the earlier version cannot be brought up to date: "
 			    "%s\n", err.message);
-		requests_close(r);
 	}
+	/* The ids their records get are the accounts' now: without them no
+	 * record could tell its owner from a later account of the name, so
+	 * neither is brought up to date until the store can be read (the
+	 * attempt counts, kept by name, need no ids). */
+	if ((want_recovery || want_requests) &&
+	    (accounts = accounts_for_migration(first, &count)) != NULL) {
+		if (want_recovery && b->recovery.ops->migrate(
+		    b->recovery.state, first->id, accounts, count, &done,
+		    &err) != 0)
+			fprintf(stderr, "nvr-recovery: the recovery store of "
+			    "the earlier version cannot be brought up to "
+			    "date: %s\n", err.message);
+		if (want_requests && requests_migrate(r, first->id, accounts,
+		    count, &now, &done, &err) != 0)
+			fprintf(stderr, "nvr-recovery: the pending requests of "
+			    "the earlier version cannot be brought up to date: "
+			    "%s\n", err.message);
+	}
+	requests_close(r);
 	free(accounts);
 }
 

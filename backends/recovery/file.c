@@ -677,7 +677,9 @@ recovery_file_migrate(void *state, const char *store,
 	f->old_account_count = count;
 	rc = lock_and_load(f, &lock, err);
 	if (rc == 0) {
-		if (f->old) {
+		if (f->old && accounts == NULL)
+			rc = -EAGAIN;	/* a probe: the accounts are wanted */
+		else if (f->old) {
 			rc = save(f, err);
 			*done = rc == 0;
 		}

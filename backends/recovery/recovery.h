@@ -116,7 +116,9 @@ struct recovery_ops {
 	 * first store's), each with the id its account has among ACCOUNTS
 	 * (COUNT, that store's accounts now). A store up to date, or none,
 	 * is left alone; one that does not parse is refused, never
-	 * rewritten. *DONE: it was written. */
+	 * rewritten. *DONE: it was written. ACCOUNTS NULL is a probe:
+	 * -EAGAIN if the store is of format 1 (the accounts are wanted to
+	 * bring it up to date), 0 if not, nothing written either way. */
 	int (*migrate)(void *state, const char *store,
 	    const struct account *accounts, size_t count, bool *done,
 	    struct nvr_error *err);

@@ -1018,7 +1018,9 @@ requests_migrate(struct requests *r, const char *store,
 	r->old_account_count = count;
 	rc = lock_and_load(r, &lock, now, err);
 	if (rc == 0) {
-		if (r->old) {
+		if (r->old && accounts == NULL)
+			rc = -EAGAIN;	/* a probe: the accounts are wanted */
+		else if (r->old) {
 			rc = save(r, err);
 			*done = rc == 0;
 		}

@@ -236,6 +236,9 @@ int requests_list(struct requests *r, const struct requests_clock *now,
  * and stay version-1 requests, redeemable by the codes and files support
  * makes for them. A file up to date, or none, is left alone; one that
  * does not parse is refused, never rewritten. *DONE: it was written.
+ * ACCOUNTS NULL is a probe: -EAGAIN if the file is of format 1 (the
+ * accounts are wanted to bring it up to date), 0 if not, nothing
+ * written either way.
  */
 int requests_migrate(struct requests *r, const char *store,
     const struct account *accounts, size_t count,

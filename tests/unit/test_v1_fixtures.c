@@ -173,6 +173,19 @@ test_recovery_store(void **state)
 	assert_int_equal(rec.ops->enrollment(rec.state, admin, &e, &err),
 	    -ESTALE);
 	assert_non_null(strstr(err.message, "not brought up to date yet"));
+	/* A probe (no accounts) says the accounts are wanted, and writes
+	 * nothing: the wizard lists them only then. */
+	{
+		char *before = state_text(fx, "recovery");
+
+		assert_int_equal(rec.ops->migrate(rec.state, "system", NULL,
+		    0, &done, &err), -EAGAIN);
+		assert_false(done);
+		text = state_text(fx, "recovery");
+		assert_string_equal(text, before);
+		free(text);
+		free(before);
+	}
 	assert_int_equal(rec.ops->migrate(rec.state, "system", first_store, 2,
 	    &done, &err), 0);
 	assert_true(done);
@@ -183,6 +196,9 @@ test_recovery_store(void **state)
 	free(text);
 	assert_int_equal(rec.ops->migrate(rec.state, "system", first_store, 2,
 	    &done, &err), 0);
+	assert_false(done);
+	assert_int_equal(rec.ops->migrate(rec.state, "system", NULL, 0, &done,
+	    &err), 0);
 	assert_false(done);
 	assert_int_equal(rec.ops->enrollment(rec.state, admin, &e, &err), 0);
 	assert_int_equal(e.question_count, 3);
@@ -290,6 +306,17 @@ test_requests(void **state)
 	assert_int_equal(requests_current(r, &dev, support_key("admin"), &now,
 	    text, sizeof(text), compact, sizeof(compact), &left, &err),
 	    -ESTALE);
+	{
+		char *before = state_text(fx, "requests"), *after;
+
+		assert_int_equal(requests_migrate(r, "system", NULL, 0, &now,
+		    &done, &err), -EAGAIN);
+		assert_false(done);
+		after = state_text(fx, "requests");
+		assert_string_equal(after, before);
+		free(after);
+		free(before);
+	}
 	assert_int_equal(requests_migrate(r, "system", first_store, 2, &now,
 	    &done, &err), 0);
 	assert_true(done);
@@ -304,6 +331,9 @@ test_requests(void **state)
 	}
 	assert_int_equal(requests_migrate(r, "system", first_store, 2, &now,
 	    &done, &err), 0);
+	assert_false(done);
+	assert_int_equal(requests_migrate(r, "system", NULL, 0, &now, &done,
+	    &err), 0);
 	assert_false(done);
 	/* Another store's admin has no request: the code is not for it. */
 	assert_int_equal(requests_redeem(r, &dev,
