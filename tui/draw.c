@@ -853,8 +853,13 @@ draw_notice(const struct view_notice *n, int body_end)
 	rows = draw_wrapped(0, 0, width, INT_MAX, n->text, A_NORMAL, true);
 	if (n->title != NULL)
 		rows += 2;
-	if (rows > body_end - BODY_TOP)
+	if (rows > body_end - BODY_TOP) {
+		/* The view's title was drawn there: the notice takes the
+		 * whole row. */
 		top = 3;
+		move(top, 0);
+		clrtoeol();
+	}
 	if (n->title != NULL) {
 		int cols = text_columns(n->title, strlen(n->title));
 

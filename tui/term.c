@@ -643,6 +643,7 @@ term_next_event(struct term_event *ev, int timeout_ms)
 {
 	int64_t deadline = now_ms() + timeout_ms;
 	int eof_reads = 0;
+	bool swallowed = false;	/* bytes read that made no key */
 
 	memset(ev, 0, sizeof(*ev));
 	for (;;) {
@@ -658,8 +659,10 @@ term_next_event(struct term_event *ev, int timeout_ms)
 			return;
 		}
 		if (keys_next(&term.decoder, &ev->key)) {
-			if (ev->key.code == KEYS_NONE)
+			if (ev->key.code == KEYS_NONE) {
+				swallowed = true;
 				continue;
+			}
 			ev->kind = TERM_EVENT_KEY;
 			return;
 		}
@@ -681,14 +684,24 @@ term_next_event(struct term_event *ev, int timeout_ms)
 					if (term_size_report(ev))
 						return;
 					memset(ev, 0, sizeof(*ev));
+					swallowed = true;
 					continue;
 				}
 				return;
 			}
+			swallowed = true;
 			continue;
 		}
 		if (ch != ERR)
 			continue;	/* a curses key code we never asked for */
+		/* The bytes that were waiting made no key (the LF after a
+		 * CR, a NUL, a sequence we drop): the caller held its frame
+		 * for them (term_input_waiting), so it draws now, not at
+		 * the next tick. */
+		if (swallowed && !keys_pending(&term.decoder)) {
+			ev->kind = TERM_EVENT_TICK;
+			return;
+		}
 
 		wait = keys_pending(&term.decoder) ? term.escdelay_ms :
 		    deadline - now_ms();

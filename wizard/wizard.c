@@ -304,6 +304,10 @@ wizard_run(const struct screen_context *context, int idle_timeout_s)
 		render(&w, &view, true);
 		if (view.redraw_in_ms > 0 && view.redraw_in_ms < tick)
 			tick = view.redraw_in_ms;
+		/* A frame held for keys that then never come is drawn soon
+		 * all the same. */
+		if (w.held_since_ms != 0 && tick > FRAME_HOLD_MS)
+			tick = FRAME_HOLD_MS;
 		term_next_event(&ev, tick < TICK_MAX_MS ? tick : TICK_MAX_MS);
 		if (ev.kind == TERM_EVENT_KEY)
 			last_key = monotonic_ms();

@@ -8,7 +8,8 @@
  * 2. After SYN_DROPPED the hold in progress is abandoned, and the
  *    records up to the next SYN_REPORT are skipped: they describe a past
  *    with a gap in it, and a hold measured across a gap could ask for
- *    the wrong tier. At that SYN_REPORT a key found down starts a hold.
+ *    the wrong tier. A key found down at that SYN_REPORT is a hold of
+ *    unknown length, whose release asks for nothing.
  * 3. Autorepeat (value 2) is not an edge.
  */
 #include "backends/button/evdev.h"
@@ -16,6 +17,11 @@
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
+
+/* The kernel's record: two longs of time (on 32-bit systems with 64-bit
+ * time too: input_event_sec is then an unsigned long), then 8 bytes. */
+_Static_assert(sizeof(struct input_event) == 2 * sizeof(long) + 8,
+    "struct input_event is not the kernel's record");
 
 void
 button_evdev_init(struct button_evdev *e, int fd, unsigned key)
@@ -80,9 +86,11 @@ handle(struct button_evdev *e, struct button_hold *h,
 		bool down = false;
 
 		e->dropped = false;
+		/* Down now, pressed when is not known: letting go of it
+		 * asks for nothing (the safe side of a lost record). */
 		if (e->key_down != NULL && e->key_down(e->key_down_ctx,
 		    &down) == 0 && down)
-			return button_hold_press(h, at);
+			button_hold_found_down(h, at);
 		return BUTTON_TIER_NONE;
 	}
 	if (e->dropped || ev->type != EV_KEY || ev->code != e->key)
@@ -103,7 +111,7 @@ button_evdev_read(struct button_evdev *e, struct button_hold *h,
 		while (e->next < e->have) {
 			*tier = handle(e, h, &e->batch[e->next++]);
 			if (*tier != BUTTON_TIER_NONE)
-				return 0;
+				return 1;
 		}
 		int rc = refill(e);
 

@@ -43,12 +43,13 @@ struct button_evdev {
 void button_evdev_init(struct button_evdev *e, int fd, unsigned key);
 
 /*
- * Handles what FD has ready, feeding H. Sets *TIER when a press ended a
- * hold whose tier is not BUTTON_TIER_NONE (the next call goes on with
- * the rest of the batch), else BUTTON_TIER_NONE. Returns 0 (nothing more
- * to read now), -ENODEV when the source is gone (a pulled USB keyboard:
- * ENODEV; end of file on a pipe), or another negative errno. A source
- * gone abandons the hold in progress (button_hold_abandon).
+ * Handles what FD has ready, feeding H. Returns 1 when a press ended a
+ * hold whose tier (in *TIER) is not BUTTON_TIER_NONE: call again, before
+ * waiting for the descriptor, for the rest of the batch; 0 when all that
+ * was ready is handled (*TIER NONE); -ENODEV when the source is gone (a
+ * pulled USB keyboard: ENODEV; end of file on a pipe); or another
+ * negative errno. A source gone abandons the hold in progress
+ * (button_hold_abandon).
  */
 int button_evdev_read(struct button_evdev *e, struct button_hold *h,
     enum button_tier *tier);

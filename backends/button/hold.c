@@ -27,6 +27,7 @@ button_hold_init(struct button_hold *h, const struct button_tiers *t)
 	h->tiers = *t;
 	h->state = BUTTON_UP;
 	h->down_ms = h->up_ms = 0;
+	h->unmeasured = false;
 }
 
 enum button_tier
@@ -49,6 +50,8 @@ static enum button_tier
 ended(struct button_hold *h)
 {
 	h->state = BUTTON_UP;
+	if (h->unmeasured)
+		return BUTTON_TIER_NONE;
 	return button_tier_of(&h->tiers, since(h->down_ms, h->up_ms));
 }
 
@@ -72,7 +75,16 @@ button_hold_press(struct button_hold *h, int64_t now_ms)
 	}
 	h->state = BUTTON_DOWN;
 	h->down_ms = now_ms;
+	h->unmeasured = false;
 	return tier;
+}
+
+void
+button_hold_found_down(struct button_hold *h, int64_t now_ms)
+{
+	h->state = BUTTON_DOWN;
+	h->down_ms = now_ms;
+	h->unmeasured = true;
 }
 
 void
@@ -102,7 +114,7 @@ button_hold_abandon(struct button_hold *h)
 enum button_tier
 button_hold_reached(const struct button_hold *h, int64_t now_ms)
 {
-	if (h->state == BUTTON_UP)
+	if (h->state == BUTTON_UP || h->unmeasured)
 		return BUTTON_TIER_NONE;
 	/* A bounce still counts as held. */
 	return button_tier_of(&h->tiers, since(h->down_ms,
@@ -115,6 +127,8 @@ button_hold_next_ms(const struct button_hold *h, int64_t now_ms)
 	const struct button_tiers *t = &h->tiers;
 	int64_t held;
 
+	if (h->unmeasured && h->state == BUTTON_DOWN)
+		return -1;
 	switch (h->state) {
 	case BUTTON_LET_GO:
 		return t->debounce_ms - since(h->up_ms, now_ms) > 0 ?

@@ -53,6 +53,9 @@ struct button_hold {
 	struct button_tiers tiers;
 	enum button_hold_state state;
 	int64_t down_ms, up_ms;
+	bool unmeasured;	/* found down with no press seen (after lost
+				 * records): its start is not known, so its
+				 * release asks for nothing */
 };
 
 /* The defaults above. */
@@ -66,6 +69,11 @@ void button_hold_init(struct button_hold *h, const struct button_tiers *t);
  * BUTTON_TIER_NONE. A press while down (a repeat, a missed release) is
  * the same hold. */
 enum button_tier button_hold_press(struct button_hold *h, int64_t now_ms);
+
+/* The button was found down at NOW_MS without a press seen (records
+ * were lost): a hold whose length cannot be known, so that letting go of
+ * it asks for nothing; the LED shows nothing either. */
+void button_hold_found_down(struct button_hold *h, int64_t now_ms);
 
 /* The button went up at NOW_MS. Decides nothing yet: a press may follow
  * within the debounce time (button_hold_tick decides). */

@@ -85,6 +85,9 @@ struct requests {
 	const char *old_store;
 	const struct account *old_accounts;
 	size_t old_account_count;
+	/* requests_migrate's probe: the file is read, never written (a
+	 * format-1 file read without accounts holds only "gone" entries). */
+	bool probing;
 };
 
 int
@@ -468,7 +471,7 @@ lock_and_load(struct requests *r, struct atomic_lock *lock,
 	changed |= prune(r, now);
 	for (size_t i = 0; i < r->count; i++)
 		changed |= observe(&r->entries[i], now);
-	if (changed && (rc = save(r, err)) != 0) {
+	if (changed && !r->probing && (rc = save(r, err)) != 0) {
 		atomic_lock_release(lock);
 		return rc;
 	}
@@ -1016,6 +1019,7 @@ requests_migrate(struct requests *r, const char *store,
 	r->old_store = store;
 	r->old_accounts = accounts;
 	r->old_account_count = count;
+	r->probing = accounts == NULL;
 	rc = lock_and_load(r, &lock, now, err);
 	if (rc == 0) {
 		if (r->old && accounts == NULL)
@@ -1029,6 +1033,7 @@ requests_migrate(struct requests *r, const char *store,
 	r->old_store = NULL;
 	r->old_accounts = NULL;
 	r->old_account_count = 0;
+	r->probing = false;
 	return rc;
 }
 

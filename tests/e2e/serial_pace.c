@@ -134,13 +134,17 @@ main(int argc, char **argv)
 		for (int i = 0; i < 2; i++) {
 			struct way *w = &ways[i];
 
-			if (w->len < QUEUE_MAX)
-				(void)take(w);
 			w->credit += rate * (double)(now - last) / 1e6;
-			/* An idle line saves no credit: a burst after a
-			 * pause still goes at the line's speed. */
+			/* An idle line saves no credit (a burst after a
+			 * pause still goes at the line's speed), nor does
+			 * one whose far end reads slowly: at most a byte
+			 * and 2 ms' worth. */
 			if (w->len == 0 && w->credit > 1)
 				w->credit = 1;
+			if (w->credit > 1 + rate / 500)
+				w->credit = 1 + rate / 500;
+			if (w->len < QUEUE_MAX)
+				(void)take(w);
 			give(w);
 		}
 		last = now;

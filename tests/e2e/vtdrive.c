@@ -421,12 +421,14 @@ screen_contains(struct session *s, const char *text, size_t len, int attr)
 
 /*
  * Is TEXT on the screen as a wrapped paragraph reads: the blanks at the
- * end of a row and at the start of the next taken as one space, a blank
- * row ending the paragraph. So a sentence is found however the screen's
+ * end of a row and at the start of the next taken as SEPARATOR (a space;
+ * or nothing, for a word broken where it did not fit), a blank row
+ * ending the paragraph. So a sentence is found however the screen's
  * width wrapped it, and a secret split over two rows is found too.
  */
 static int
-wrapped_contains(struct session *s, const char *text, size_t len)
+wrapped_contains(struct session *s, const char *text, size_t len,
+    const char *separator)
 {
 	static char *all;
 	static size_t cap;
@@ -450,8 +452,8 @@ wrapped_contains(struct session *s, const char *text, size_t len)
 				all[used++] = '\n';
 			continue;
 		}
-		if (used > 0 && all[used - 1] != '\n')
-			all[used++] = ' ';
+		if (used > 0 && all[used - 1] != '\n' && *separator != '\0')
+			all[used++] = *separator;
 		memcpy(all + used, s->rowbuf + start, n - start);
 		used += n - start;
 	}
@@ -463,7 +465,8 @@ static int
 text_shown(struct session *s, const char *text, size_t len)
 {
 	return screen_contains(s, text, len, -1) ||
-	    wrapped_contains(s, text, len);
+	    wrapped_contains(s, text, len, " ") ||
+	    wrapped_contains(s, text, len, "");
 }
 
 /* ------------------------------------------------------- pty and child */
@@ -572,7 +575,6 @@ flush_out(struct session *s)
 		}
 		n = write(s->master, s->out, s->outlen);
 		if (n > 0) {
-			s->sent_us = now_us();
 			s->outlen -= (size_t)n;
 			memmove(s->out, s->out + n, s->outlen);
 		} else if (errno == EAGAIN || errno == EWOULDBLOCK) {
@@ -1233,6 +1235,15 @@ send_all(struct session *s)
 	return 0;
 }
 
+/* Writes the keys queued, and keeps when: mark's paint= counts from
+ * there (not from an answer vtdrive gives to a query). */
+static int
+send_keys(struct session *s)
+{
+	s->sent_us = now_us();
+	return send_all(s);
+}
+
 static int
 press_key(struct session *s, const struct cmd *c)
 {
@@ -1246,7 +1257,7 @@ press_key(struct session *s, const struct cmd *c)
 		else
 			vterm_keyboard_unichar(s->vt, c->uni, (VTermModifier)c->mod);
 	}
-	return send_all(s);
+	return send_keys(s);
 }
 
 static int
@@ -1892,7 +1903,7 @@ run_cmd(struct session *s, const struct cmd *c)
 		}
 		note_typed(s, "grabbed", text, n);
 		on_output(text, n, s);
-		return send_all(s);
+		return send_keys(s);
 	}
 	case OP_ASSERT:
 	case OP_ASSERT_NOT:
@@ -1907,7 +1918,7 @@ run_cmd(struct session *s, const struct cmd *c)
 			return fail(s, NULL, "child has exited, cannot send");
 		note_typed(s, "send", c->text, c->len);
 		on_output(c->text, c->len, s);
-		return send_all(s);
+		return send_keys(s);
 	case OP_KEY:
 		if (s->exited)
 			return fail(s, NULL, "child has exited, cannot press keys");

@@ -114,8 +114,9 @@ static enum button_tier
 read_all(struct line *l)
 {
 	enum button_tier tier;
+	int rc = button_evdev_read(&l->ev, &l->hold, &tier);
 
-	assert_int_equal(button_evdev_read(&l->ev, &l->hold, &tier), 0);
+	assert_int_equal(rc, tier != BUTTON_TIER_NONE ? 1 : 0);
 	return tier;
 }
 
@@ -260,34 +261,42 @@ test_source_gone_and_back(void **state)
 }
 
 /* The kernel's queue overflowed (SYN_DROPPED): the hold in progress is
- * dropped, the records up to the next SYN_REPORT are skipped, and a key
- * found down then (EVIOCGKEY) starts a hold from that report. */
+ * dropped and the records up to the next SYN_REPORT are skipped. A key
+ * found down then (EVIOCGKEY) was pressed at a time nobody knows: held
+ * 11 s for a factory reset with a drop at 7 s, it must not ask for the
+ * password reset its 4 s after the drop would say; it asks for
+ * nothing. */
 static void
 test_dropped_records(void **state)
 {
 	struct line *l = *state;
 
 	key(l, 0, 1);
-	syn(l, 3000, SYN_DROPPED);
-	raw(l, 3500, EV_KEY, KEY_RESTART, 0);	/* the lost past: skipped */
+	syn(l, 7000, SYN_DROPPED);
+	raw(l, 7500, EV_KEY, KEY_RESTART, 0);	/* the lost past: skipped */
 	l->key_down = true;
-	syn(l, 4000, SYN_REPORT);
+	syn(l, 7600, SYN_REPORT);
 	assert_int_equal(read_all(l), BUTTON_TIER_NONE);
-	key(l, 9000, 0);	/* 5 s from the report, 9 s from the start */
-	read_all(l);
-	assert_int_equal(button_hold_tick(&l->hold, 9050),
-	    BUTTON_TIER_PASSWORD);
-	/* Found up at the report: nothing is held. */
-	key(l, 10000, 1);
-	syn(l, 12000, SYN_DROPPED);
-	l->key_down = false;
-	syn(l, 12001, SYN_REPORT);
-	read_all(l);
-	assert_int_equal(button_hold_reached(&l->hold, 20000),
+	assert_int_equal(button_hold_reached(&l->hold, 11000),
 	    BUTTON_TIER_NONE);
-	key(l, 20000, 0);
+	assert_int_equal(button_hold_next_ms(&l->hold, 11000), -1);
+	key(l, 11000, 0);
 	read_all(l);
-	assert_int_equal(button_hold_tick(&l->hold, 20100), BUTTON_TIER_NONE);
+	assert_int_equal(button_hold_tick(&l->hold, 11050),
+	    BUTTON_TIER_NONE);
+	/* The next hold is measured again. */
+	assert_int_equal(hold_for(l, 12000, 5000), BUTTON_TIER_PASSWORD);
+	/* Found up at the report: nothing is held. */
+	key(l, 20000, 1);
+	syn(l, 22000, SYN_DROPPED);
+	l->key_down = false;
+	syn(l, 22001, SYN_REPORT);
+	read_all(l);
+	assert_int_equal(button_hold_reached(&l->hold, 30000),
+	    BUTTON_TIER_NONE);
+	key(l, 30000, 0);
+	read_all(l);
+	assert_int_equal(button_hold_tick(&l->hold, 30100), BUTTON_TIER_NONE);
 }
 
 /* A record split by the pipe is handled once it is whole; other keys and
