@@ -77,7 +77,7 @@ HARDEN := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 HARDEN_LD := -pie -Wl,-z,relro,-z,now
 PKG_CONFIG ?= pkg-config
 PKGS := ncursesw menuw yaml-0.1 libxcrypt libsodium pwquality libqrencode \
-	libserialport sqlite3 nettle libargon2 libmariadb
+	libserialport sqlite3 nettle libargon2 libmariadb libevdev libgpiod
 TEST_PKGS := cmocka
 DRIVER_PKGS := vterm
 
@@ -115,8 +115,9 @@ UNISTRING_LIBS = $(shell $(PKG_CONFIG) --libs libunistring 2>/dev/null || \
 # library pkg-config names, when that code first runs, so that no other
 # start pays for them (libmariadb and the OpenSSL it brings for a
 # ZoneMinder store, libsqlite3 for Frigate's, libqrencode for the QR code,
-# libserialport for --port).
-LAZY_PKGS := libmariadb libqrencode libserialport sqlite3
+# libserialport for --port, libevdev and libgpiod for the reset button's
+# watcher).
+LAZY_PKGS := libmariadb libqrencode libserialport sqlite3 libevdev libgpiod
 READELF ?= readelf
 soname = $(shell $(READELF) -d $$($(PKG_CONFIG) --variable=libdir $(1) \
 	2>/dev/null)/$(2) 2>/dev/null | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
@@ -124,7 +125,9 @@ MARIADB_SONAME := $(call soname,libmariadb,libmariadb.so)
 QRENCODE_SONAME := $(call soname,libqrencode,libqrencode.so)
 SERIALPORT_SONAME := $(call soname,libserialport,libserialport.so)
 SQLITE_SONAME := $(call soname,sqlite3,libsqlite3.so)
-LAZY_CFLAGS := $(foreach n,MARIADB QRENCODE SERIALPORT SQLITE,$(if $($(n)_SONAME), \
+EVDEV_SONAME := $(call soname,libevdev,libevdev.so)
+GPIOD_SONAME := $(call soname,libgpiod,libgpiod.so)
+LAZY_CFLAGS := $(foreach n,MARIADB QRENCODE SERIALPORT SQLITE EVDEV GPIOD,$(if $($(n)_SONAME), \
 	-DNVR_$(n)_SONAME='"$($(n)_SONAME)"'))
 LIBS = $(HARDEN_LD) $(LDFLAGS) \
 	$(shell $(PKG_CONFIG) --libs $(filter-out $(LAZY_PKGS),$(PKGS))) \
@@ -158,13 +161,15 @@ CORE_SRC := \
 	backends/reset/factory_reset.c backends/reset/journal.c \
 	backends/reset/beneath.c \
 	backends/button/hold.c backends/button/evdev.c \
+	backends/button/evdev_lib.c backends/button/gpio.c \
+	backends/button/gpiod_lib.c backends/button/announce.c \
 	tui/keys.c tui/theme.c tui/draw.c tui/term.c tui/port.c \
 	tui/qrencode_lib.c tui/serialport_lib.c \
 	screens/main_menu.c screens/change_password.c screens/proof.c \
 	screens/account_menu.c screens/input.c screens/questions.c \
 	screens/forgot_password.c screens/support.c screens/factory_reset.c \
 	screens/next_steps.c screens/file_list.c screens/events.c \
-	wizard/wizard.c wizard/backends.c
+	wizard/wizard.c wizard/backends.c wizard/button_watch.c
 MAIN_SRC := wizard/main.c
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 TEST_SUPPORT_SRC := tests/unit/support.c
@@ -538,6 +543,7 @@ install: $(BUILD_DIR)/nvr-recovery $(BUILD_DIR)/nvr-support
 		$(DESTDIR)$(DOCDIR)/examples/demo/vendor/
 	install -d $(DESTDIR)$(UNITDIR)
 	install -m 0644 packaging/systemd/nvr-recovery-resume.service \
+		packaging/systemd/nvr-recovery-button.service \
 		packaging/systemd/nvr-recovery-serial@.service \
 		packaging/systemd/nvr-recovery-console@.service \
 		$(DESTDIR)$(UNITDIR)/

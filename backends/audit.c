@@ -49,6 +49,8 @@ static const char *const tokens[AUDIT_EVENT_COUNT] = {
 	[AUDIT_RESET_FINISHED] = "reset-finished",
 	[AUDIT_RESET_FAILED] = "reset-failed",
 	[AUDIT_RESET_DONE] = "factory-reset",
+	[AUDIT_BUTTON_PASSWORDS] = "button-passwords",
+	[AUDIT_BUTTON_IGNORED] = "button-ignored",
 };
 
 /* Copies TEXT into OUT (SIZE bytes) with printable ASCII kept and every
@@ -157,6 +159,14 @@ to_syslog(enum audit_event event, const char *name, long seconds,
 	case AUDIT_RESET_STARTED:
 		syslog(LOG_WARNING, "factory reset started (by %s)", name);
 		break;
+	case AUDIT_BUTTON_PASSWORDS:
+		syslog(LOG_WARNING, "administrators' passwords cleared with the "
+		    "reset button (held %ld s)", seconds);
+		break;
+	case AUDIT_BUTTON_IGNORED:
+		syslog(LOG_WARNING, "reset button let go after %ld s: %s",
+		    seconds, reason);
+		break;
 	case AUDIT_RESET_FINISHED:
 		syslog(LOG_WARNING, "factory reset finished");
 		break;
@@ -256,7 +266,7 @@ audit_log(enum audit_event event, const struct account_key *who,
 		snprintf(name, sizeof(name), "%s/%s", f.store, f.account);
 	if (reason != NULL)
 		copy_printable(reason, f.detail, sizeof(f.detail), true);
-	else if (event == AUDIT_LOCKED_OUT)
+	else if (event == AUDIT_LOCKED_OUT || event == AUDIT_BUTTON_PASSWORDS)
 		snprintf(f.detail, sizeof(f.detail), "%ld", seconds);
 	else if (event == AUDIT_RECOVERY_USED)
 		snprintf(f.detail, sizeof(f.detail), "%s", seconds ? "key" :

@@ -71,6 +71,11 @@ enum audit_event {
 	AUDIT_RESET_FAILED,	/* a step failed; the journal is kept */
 	AUDIT_RESET_DONE,	/* the first line of the log after a reset
 				 * erased the state folder */
+	AUDIT_BUTTON_PASSWORDS,	/* the administrators' passwords cleared
+				 * with the reset button (its journal
+				 * written; seconds: how long it was held) */
+	AUDIT_BUTTON_IGNORED,	/* the button held and let go, asking for
+				 * something it may not do (REASON) */
 	AUDIT_EVENT_COUNT,
 };
 

@@ -174,6 +174,46 @@ static const struct schema_key reset_keys[] = {
 	{ 0 },
 };
 
+static const char *const button_backend_choices[] = { "evdev", "gpio",
+	NULL };
+
+static const struct schema_key button_keys[] = {
+	{ .name = "backend", .type = SCHEMA_ENUM, .required = true,
+	  .choices = button_backend_choices, .help = "evdev: the button is a "
+	  "key of an input device (a gpio-keys node); gpio: a GPIO line "
+	  "read with libgpiod" },
+	{ .name = "device", .type = SCHEMA_PATH,
+	  .help = "evdev: the input device, by a name that does not change, "
+	  "e.g. /dev/input/by-path/platform-gpio-keys-event (required)" },
+	{ .name = "key", .type = SCHEMA_STRING, .help = "evdev: the key it "
+	  "sends, by name (default " CONFIG_BUTTON_KEY_DEFAULT ")" },
+	{ .name = "chip", .type = SCHEMA_STRING, .help = "gpio: the GPIO "
+	  "chip, by name (gpiochip0), number, label or path (required)" },
+	{ .name = "line", .type = SCHEMA_STRING, .help = "gpio: the line, by "
+	  "its offset on the chip or its name (required)" },
+	{ .name = "active_low", .type = SCHEMA_BOOL, .help = "gpio: a press "
+	  "pulls the line low (default true)" },
+	{ .name = "password_after_s", .type = SCHEMA_INT, .min = 1,
+	  .max = 600, .help = "held this long (and less than "
+	  "factory_after_s): the administrators' passwords reset "
+	  "(default 4)" },
+	{ .name = "factory_after_s", .type = SCHEMA_INT, .min = 2,
+	  .max = 600, .help = "held this long, up to ignore_after_s: a "
+	  "factory reset (default 10)" },
+	{ .name = "ignore_after_s", .type = SCHEMA_INT, .min = 2,
+	  .max = 3600, .help = "held longer than this: nothing, a stuck "
+	  "button (default 30)" },
+	{ .name = "debounce_ms", .type = SCHEMA_INT, .min = 0, .max = 1000,
+	  .help = "a release shorter than this is a bounce (default 50)" },
+	{ .name = "led", .type = SCHEMA_STRING, .help = "an LED that blinks "
+	  "while the button is held: its name under " CONFIG_LEDS_DIR
+	  ", or the path of its brightness file" },
+	{ .name = "proof", .type = SCHEMA_BOOL, .help = "true: the button "
+	  "acts only while a recovery request made on the Support screen "
+	  "is pending (default false: holding it is the proof)" },
+	{ 0 },
+};
+
 /* What each account store may say besides its backend's own keys. */
 static const struct schema_key store_keys[] = {
 	{ .name = "id", .type = SCHEMA_STRING,
@@ -211,6 +251,8 @@ static const struct schema_key top_keys[] = {
 	  .help = "terminal settings" },
 	{ .name = "audit", .type = SCHEMA_MAP, .children = audit_keys,
 	  .help = "the log of security events kept on the recorder" },
+	{ .name = "button", .type = SCHEMA_MAP, .children = button_keys,
+	  .help = "the reset button, watched by nvr-recovery --watch-button" },
 	{ 0 },
 };
 
@@ -995,6 +1037,116 @@ read_reset(struct config *cfg, const struct config_section *top)
 	return rc;
 }
 
+/* Whether the hold LONGER (ms) is longer than SHORTER (STRICT) or at
+ * least it; if not, says so at the one of the two the file gives. */
+static bool
+tiers_in_order(const struct config_section *sec, const char *shorter,
+    int64_t shorter_ms, const char *longer, int64_t longer_ms, bool strict)
+{
+	if (strict ? longer_ms > shorter_ms : longer_ms >= shorter_ms)
+		return true;
+	if (config_section_string(sec, longer) != NULL)
+		config_section_error(sec, longer, "must be %s %s (%lld s)",
+		    strict ? "longer than" : "at least", shorter,
+		    (long long)shorter_ms / 1000);
+	else
+		config_section_error(sec, shorter, "must be %s %s (%lld s)",
+		    strict ? "shorter than" : "at most", longer,
+		    (long long)longer_ms / 1000);
+	return false;
+}
+
+/* The keys one button backend needs are there, and the other's are
+ * not (a gpio line's chip beside an input device would be ignored). */
+static int
+button_keys_of_backend(const struct config_section *sec, bool gpio)
+{
+	static const char *const evdev_keys[] = { "device", "key" };
+	static const char *const gpio_keys[] = { "chip", "line",
+		"active_low" };
+	const char *const *other = gpio ? evdev_keys : gpio_keys;
+	size_t n = gpio ? 2 : 3;
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (document_lookup(sec->doc, sec->map, other[i], NULL)) {
+			config_section_error(sec, other[i], "is for backend %s",
+			    gpio ? "evdev" : "gpio");
+			rc = -1;
+		}
+	if (!gpio && config_section_string(sec, "device") == NULL) {
+		config_section_error(sec, NULL, "backend evdev needs device: "
+		    "the input device");
+		rc = -1;
+	}
+	if (gpio && (config_section_string(sec, "chip") == NULL ||
+	    config_section_string(sec, "line") == NULL)) {
+		config_section_error(sec, NULL, "backend gpio needs chip: and "
+		    "line:");
+		rc = -1;
+	}
+	return rc;
+}
+
+/* The button: section, if there is one. */
+static int
+read_button(struct config *cfg, const struct config_section *top)
+{
+	struct button_config *b = &cfg->button;
+	struct config_section *sec = &b->section;
+	const char *led;
+
+	if (!config_section_child(top, "button", sec))
+		return 0;
+	b->present = true;
+	b->gpio = strcmp(config_section_string(sec, "backend"), "gpio") == 0;
+	if (button_keys_of_backend(sec, b->gpio) != 0)
+		return -1;
+	if (b->gpio) {
+		b->chip = config_section_string(sec, "chip");
+		b->line = config_section_string(sec, "line");
+		b->active_low = config_section_bool(sec, "active_low", true);
+	} else {
+		b->device = config_section_path(sec, "device");
+		if (b->device == NULL)
+			return -1;
+		b->key = config_section_string(sec, "key");
+		if (b->key == NULL)
+			b->key = CONFIG_BUTTON_KEY_DEFAULT;
+	}
+	b->password_ms = config_section_int(sec, "password_after_s", 4) * 1000;
+	b->factory_ms = config_section_int(sec, "factory_after_s", 10) * 1000;
+	b->ignore_after_ms = config_section_int(sec, "ignore_after_s", 30) *
+	    1000;
+	b->debounce_ms = config_section_int(sec, "debounce_ms", 50);
+	b->proof = config_section_bool(sec, "proof", false);
+	if (b->proof && !cfg->support.present) {
+		config_section_error(sec, "proof", "needs a support: section: "
+		    "the button waits for a request made on the Support "
+		    "screen");
+		return -1;
+	}
+	if (!tiers_in_order(sec, "password_after_s", b->password_ms,
+	    "factory_after_s", b->factory_ms, true) ||
+	    !tiers_in_order(sec, "factory_after_s", b->factory_ms,
+	    "ignore_after_s", b->ignore_after_ms, false))
+		return -1;
+	led = config_section_string(sec, "led");
+	if (led == NULL)
+		return 0;
+	/* A name: the kernel's LED class; a path: its brightness file. */
+	if (strchr(led, '/') != NULL)
+		b->led = config_section_path(sec, "led");
+	else if (strcmp(led, ".") == 0 || strcmp(led, "..") == 0 ||
+	    asprintf(&b->led, CONFIG_LEDS_DIR "/%s/brightness", led) < 0)
+		b->led = NULL;
+	if (b->led == NULL) {
+		config_section_error(sec, "led", "not an LED's name");
+		return -1;
+	}
+	return 0;
+}
+
 static int
 read_top(struct config *cfg, yaml_node_t *root)
 {
@@ -1036,6 +1188,8 @@ read_top(struct config *cfg, yaml_node_t *root)
 			return -1;
 	}
 	if (read_reset(cfg, &top) != 0)
+		return -1;
+	if (read_button(cfg, &top) != 0)
 		return -1;
 	cfg->state_dir = config_section_string(&top, "state_dir") ?
 	    config_section_path(&top, "state_dir") :
@@ -1219,6 +1373,9 @@ config_free(struct config *cfg)
 	for (size_t i = 0; i < cfg->reset.keep_count; i++)
 		free(cfg->reset.keep[i].path);
 	cfg->reset.keep_count = 0;
+	free(cfg->button.device);
+	free(cfg->button.led);
+	cfg->button.device = cfg->button.led = NULL;
 	document_free(&cfg->doc);
 	diag_free(&cfg->diags);
 }

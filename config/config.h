@@ -125,6 +125,31 @@ struct reset_config {
 	unsigned proofs;	/* RESET_PROOF_* */
 };
 
+/* The button: mapping: the recorder's reset button, watched by
+ * nvr-recovery --watch-button. Held password_ms up to factory_ms: the
+ * administrators' passwords reset; factory_ms up to ignore_after_ms
+ * (inclusive): a factory reset; shorter or longer: nothing. */
+#define CONFIG_BUTTON_KEY_DEFAULT "KEY_RESTART"
+#define CONFIG_LEDS_DIR "/sys/class/leds"
+struct button_config {
+	bool present;
+	struct config_section section;	/* for messages */
+	bool gpio;		/* backend gpio, else evdev */
+	/* evdev: */
+	char *device;		/* the input device (or a FIFO of
+				 * input_event records); malloc'd */
+	const char *key;	/* its key's name, KEY_RESTART, ... */
+	/* gpio: */
+	const char *chip;	/* gpiochip0, 0, its label or /dev path */
+	const char *line;	/* its offset on the chip, or its name */
+	bool active_low;	/* pressed pulls the line down */
+	int64_t password_ms, factory_ms, ignore_after_ms, debounce_ms;
+	char *led;		/* the LED's brightness file, or NULL;
+				 * malloc'd */
+	bool proof;		/* acts only while a support request is
+				 * pending */
+};
+
 /* One account store of accounts: (a single mapping is one store, id
  * CONFIG_STORE_DEFAULT_ID). */
 #define CONFIG_STORES_MAX 16
@@ -167,6 +192,7 @@ struct config {
 	struct audit_config audit;
 	struct support_config support;
 	struct reset_config reset;
+	struct button_config button;
 };
 
 /* The key table of a config's top level, ended by {0}: what every file

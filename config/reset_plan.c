@@ -32,6 +32,8 @@ reset_kind_name(enum reset_kind kind)
 		return "command";
 	case RESET_ACCOUNTS:
 		return "accounts";
+	case RESET_ADMIN_PASSWORD:
+		return "admin-password";
 	case RESET_WIZARD_STATE:
 		return "wizard-state";
 	}

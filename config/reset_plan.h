@@ -30,6 +30,9 @@ enum reset_kind {
 	RESET_ACCOUNTS,	/* one account store back to its factory state:
 			 * no account has a password, so first-boot setup
 			 * runs (done by the caller's reset_hooks) */
+	RESET_ADMIN_PASSWORD,	/* one store's administrator alone back to
+				 * no password: the reset button's password
+				 * tier (reset_hooks, as RESET_ACCOUNTS) */
 	RESET_WIZARD_STATE,	/* the wizard's own state erased: security
 				 * questions, recovery keys, pending support
 				 * requests, attempt counters (reset_hooks) */
@@ -50,7 +53,8 @@ struct reset_step {
 	const char *from;		/* RESET_RESTORE: the factory file */
 	mode_t mode;			/* RESET_MKDIR */
 	const char *const *argv;	/* RESET_COMMAND: NULL-terminated */
-	const char *store;		/* RESET_ACCOUNTS: the store's id */
+	const char *store;		/* RESET_ACCOUNTS, RESET_ADMIN_PASSWORD:
+					 * the store's id */
 	bool idempotent;		/* RESET_COMMAND: declared safe to re-run */
 };
 

@@ -35,6 +35,8 @@ static const char *const words[AUDIT_EVENT_COUNT] = {
 	[AUDIT_RESET_FINISHED] = "Factory reset finished",
 	[AUDIT_RESET_FAILED] = "Factory reset stopped at a failed step",
 	[AUDIT_RESET_DONE] = "Reset to factory settings: the log starts here",
+	[AUDIT_BUTTON_PASSWORDS] = "Button: administrator passwords cleared",
+	[AUDIT_BUTTON_IGNORED] = "Reset button held, nothing done",
 };
 
 #define LABEL_MAX 120
@@ -147,6 +149,8 @@ detail_words(const struct audit_record *r, char *out, size_t size)
 	} else if (r->event == AUDIT_RECOVERY_USED) {
 		snprintf(out, size, "with %s", strcmp(r->detail, "key") == 0 ?
 		    "the recovery key" : "security answers");
+	} else if (r->event == AUDIT_BUTTON_PASSWORDS) {
+		snprintf(out, size, "held %s s", r->detail);
 	} else if (r->detail[0] != '\0') {
 		snprintf(out, size, "%s", r->detail);
 	}

@@ -245,6 +245,29 @@ note_boot(const struct config *cfg)
 	requests_close(r);
 }
 
+int
+wizard_backends_pending_requests(const struct config *cfg, size_t *count,
+    struct nvr_error *err)
+{
+	struct requests_settings settings = requests_settings_of(cfg);
+	struct requests_pending list[REQUESTS_PENDING_MAX];
+	struct requests_clock now;
+	struct requests *r;
+	int rc;
+
+	*count = 0;
+	if (!cfg->support.present)
+		return nvr_error_set(err, -ENOENT, "no support: section");
+	rc = requests_clock_read(&now, err);
+	if (rc == 0)
+		rc = requests_open(&r, cfg->state_dir, &settings, err);
+	if (rc != 0)
+		return rc;
+	rc = requests_list(r, &now, list, count, err);
+	requests_close(r);
+	return rc;
+}
+
 /* The factory reset service: the reset: section's plan, or an empty one
  * that can still finish a journal found in the state folder. */
 static int

@@ -55,6 +55,12 @@ void wizard_backends_migrate(const struct config *cfg,
 void wizard_backends_context(struct config *cfg, struct wizard_backends *b,
     struct screen_context *context, bool utf8);
 
+/* How many recovery requests made on the Support screen are pending
+ * (good, not used up, not expired) into *COUNT. Returns 0 or a negative
+ * errno with ERR filled (no support: section: -ENOENT). */
+int wizard_backends_pending_requests(const struct config *cfg,
+    size_t *count, struct nvr_error *err);
+
 /* Closes what wizard_backends_open opened, and frees CFG. */
 void wizard_backends_close(struct config *cfg, struct wizard_backends *b);
 

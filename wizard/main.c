@@ -33,6 +33,7 @@
 #include "tui/port.h"
 #include "tui/term.h"
 #include "wizard/backends.h"
+#include "wizard/button_watch.h"
 #include "wizard/wizard.h"
 
 #ifndef NVR_VERSION
@@ -57,6 +58,7 @@ enum verb {
 	VERB_CHECK_CONFIG,
 	VERB_MEASURE_KDF,
 	VERB_RESUME,
+	VERB_WATCH_BUTTON,
 	VERB_LIST_PORTS,
 	VERB_HELP,
 	VERB_VERSION,
@@ -109,6 +111,7 @@ usage(FILE *out)
 	    "       nvr-recovery --check-config FILE\n"
 	    "       nvr-recovery [--config FILE] --measure-kdf\n"
 	    "       nvr-recovery [--config FILE] --resume\n"
+	    "       nvr-recovery [--config FILE] --watch-button\n"
 	    "       nvr-recovery --help | --version\n"
 	    "\n"
 	    "Set up or recover the passwords of this video recorder.\n"
@@ -126,6 +129,8 @@ usage(FILE *out)
 	    "                           the config's answer_cost, exit\n"
 	    "  -R, --resume             finish an interrupted factory reset\n"
 	    "                           (at boot, without a terminal), exit\n"
+	    "  -W, --watch-button       watch the reset button (button:\n"
+	    "                           section) until stopped\n"
 	    "  -h, --help               show this help\n"
 	    "  -V, --version            show the version\n"
 	    "\n"
@@ -157,6 +162,7 @@ parse_options(int argc, char **argv, struct options *opt)
 		{ "check-config", required_argument, NULL, 'C' },
 		{ "measure-kdf", no_argument, NULL, 'M' },
 		{ "resume", no_argument, NULL, 'R' },
+		{ "watch-button", no_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -170,7 +176,7 @@ parse_options(int argc, char **argv, struct options *opt)
 	opt->port_path = NULL;
 	opt->baud = 0;
 	opt->term = NULL;
-	while ((ch = getopt_long(argc, argv, "c:t:p:b:T:LC:MRhV", longopts,
+	while ((ch = getopt_long(argc, argv, "c:t:p:b:T:LC:MRWhV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -212,6 +218,9 @@ parse_options(int argc, char **argv, struct options *opt)
 			break;
 		case 'R':
 			opt->verb = VERB_RESUME;
+			break;
+		case 'W':
+			opt->verb = VERB_WATCH_BUTTON;
 			break;
 		case 'h':
 			opt->verb = VERB_HELP;
@@ -462,6 +471,7 @@ start_audit(const struct options *opt, const struct config *cfg)
 	struct audit_settings settings = { .log = cfg->audit.log,
 	    .max_kib = cfg->audit.max_kib };
 	const char *console = opt->verb == VERB_RESUME ? "boot" :
+	    opt->verb == VERB_WATCH_BUTTON ? "button" :
 	    opt->port_path != NULL ? opt->port_path :
 	    opt->tty_path != NULL ? opt->tty_path : ttyname(STDIN_FILENO);
 
@@ -502,6 +512,13 @@ run(const struct options *opt)
 		if (b.provisioned)
 			printf(", support: key set %u%s", b.device_keys.key_id,
 			    b.device_keys.demo ? " (demo)" : "");
+		if (cfg.button.present)
+			printf(", button: %s", cfg.button.gpio ? "gpio" :
+			    "evdev");
+		if (cfg.button.present && cfg.button.gpio)
+			printf(" %s %s", cfg.button.chip, cfg.button.line);
+		else if (cfg.button.present)
+			printf(" %s", cfg.button.key);
 		printf(")\n");
 		code = check_recovery_store(&b);
 		wizard_backends_close(&cfg, &b);
@@ -511,6 +528,11 @@ run(const struct options *opt)
 	start_audit(opt, &cfg);
 	if (opt->verb == VERB_RESUME) {
 		code = resume_reset(&cfg, &b);
+		wizard_backends_close(&cfg, &b);
+		return code;
+	}
+	if (opt->verb == VERB_WATCH_BUTTON) {
+		code = button_watch_run(&cfg, &b);
 		wizard_backends_close(&cfg, &b);
 		return code;
 	}
@@ -542,7 +564,8 @@ run(const struct options *opt)
 		return code == -ENOENT ? EXIT_NOINPUT : EXIT_IOERR;
 	}
 	secret_init(&handoff.key);
-	code = wizard_run(&context, cfg.console.idle_timeout_s);
+	code = wizard_run(&context, cfg.console.idle_timeout_s,
+	    cfg.button.present ? cfg.state_dir : NULL);
 	screen_handoff_clear(&handoff);
 	secret_release(&handoff.key);
 	term_end();

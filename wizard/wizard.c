@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "backends/audit.h"
+#include "backends/button/announce.h"
 #include "screens/change_password.h"
 #include "screens/events.h"
 #include "screens/factory_reset.h"
@@ -26,6 +27,9 @@
  * burst), frames nobody would see are not sent; one is sent at least
  * this often all the same, so that a stream of noise still shows. */
 #define FRAME_HOLD_MS 200
+/* How often the reset button's state is looked at: a person holding it
+ * reads the status line within a second. */
+#define BUTTON_LOOK_MS 500
 
 /* The screens this build has, by id; NULL where a later issue adds one. */
 static const struct screen_class *const classes[SCREEN_COUNT] = {
@@ -66,6 +70,7 @@ struct wizard {
 	int exit_code;
 	int64_t held_since_ms;	/* when the first frame not sent since the
 				 * last one sent was due; 0: none */
+	const char *button_state_dir;	/* NULL: no reset button */
 };
 
 static int64_t
@@ -148,6 +153,14 @@ render(struct wizard *w, struct view *view, bool skippable)
 	 * screen has nothing of its own to say (backends/audit.h). */
 	if (view->status == NULL)
 		view->status = audit_failure();
+	/* The reset button held: what letting go would do comes first. */
+	if (w->button_state_dir != NULL) {
+		const char *line = button_announce_line(
+		    button_announce_read(w->button_state_dir));
+
+		if (line != NULL)
+			view->status = line;
+	}
 	if (skippable && term_input_waiting()) {
 		int64_t now = monotonic_ms();
 
@@ -248,9 +261,11 @@ reset_open(const struct wizard *w)
 }
 
 int
-wizard_run(const struct screen_context *context, int idle_timeout_s)
+wizard_run(const struct screen_context *context, int idle_timeout_s,
+    const char *button_state_dir)
 {
-	struct wizard w = { .context = context };
+	struct wizard w = { .context = context,
+	    .button_state_dir = button_state_dir };
 	int64_t idle_ms = (int64_t)idle_timeout_s * 1000;
 	int64_t last_key = monotonic_ms();
 	struct nvr_error err;
@@ -308,6 +323,8 @@ wizard_run(const struct screen_context *context, int idle_timeout_s)
 		 * all the same. */
 		if (w.held_since_ms != 0 && tick > FRAME_HOLD_MS)
 			tick = FRAME_HOLD_MS;
+		if (button_state_dir != NULL && tick > BUTTON_LOOK_MS)
+			tick = BUTTON_LOOK_MS;
 		term_next_event(&ev, tick < TICK_MAX_MS ? tick : TICK_MAX_MS);
 		if (ev.kind == TERM_EVENT_KEY)
 			last_key = monotonic_ms();

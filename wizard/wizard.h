@@ -21,8 +21,11 @@ const struct screen_class *wizard_screen(enum screen_id id);
 
 /* Runs until the user quits or a signal or hang-up ends the session.
  * After IDLE_TIMEOUT_S seconds without a key, every screen above the main
- * menu is closed (wiping what was typed). The terminal must be started.
- * Returns the process exit code. */
-int wizard_run(const struct screen_context *context, int idle_timeout_s);
+ * menu is closed (wiping what was typed). BUTTON_STATE_DIR (NULL: no
+ * reset button) is where the button's watcher says it is held: the
+ * status line says what letting go would do, within a second. The
+ * terminal must be started. Returns the process exit code. */
+int wizard_run(const struct screen_context *context, int idle_timeout_s,
+    const char *button_state_dir);
 
 #endif

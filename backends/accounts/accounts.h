@@ -98,6 +98,13 @@ bool account_uid_of(const struct account *accounts, size_t count,
 bool account_key_same(const struct account_key *a,
     const struct account_key *b);
 
+/* Whose passwords a reset takes back to the factory state. */
+enum account_reset_scope {
+	ACCOUNT_RESET_ALL,	/* every account: a factory reset */
+	ACCOUNT_RESET_ADMIN,	/* the administrator alone: the reset
+				 * button's password tier */
+};
+
 struct accounts_ops {
 	/* Reads the schema-checked SETTINGS and checks the store can be
 	 * read and parsed, reporting problems with config_section_error.
@@ -120,9 +127,12 @@ struct accounts_ops {
 	    const char *password, struct nvr_error *err);
 	/* The factory state, for a factory reset: no offered account has a
 	 * password any more (the admin's first-boot setup runs next), and
-	 * no old hash stays behind in the store. Idempotent: a store
-	 * already so is not written. Returns 0 or a negative errno. */
-	int (*factory_reset)(void *state, struct nvr_error *err);
+	 * no old hash stays behind in the store. With ACCOUNT_RESET_ADMIN,
+	 * the administrator's alone, every other account left as it is.
+	 * Idempotent: a store already so is not written. Returns 0 or a
+	 * negative errno. */
+	int (*factory_reset)(void *state, enum account_reset_scope scope,
+	    struct nvr_error *err);
 	/* Frees STATE; NULL is allowed. */
 	void (*close)(void *state);
 	/* Optional (NULL: never): a sentence the screen adds after NAME's

@@ -407,7 +407,8 @@ factory_value(const struct conffile_store *st, char *out, size_t size)
 }
 
 static int
-conffile_factory_reset(void *state, struct nvr_error *err)
+conffile_factory_reset(void *state, enum account_reset_scope scope,
+    struct nvr_error *err)
 {
 	struct conffile_store *st = state;
 	size_t changed = 0;
@@ -423,7 +424,8 @@ conffile_factory_reset(void *state, struct nvr_error *err)
 		char *updated;
 		size_t updated_len;
 
-		if (is_factory(st, &h, e))
+		if (is_factory(st, &h, e) || (scope == ACCOUNT_RESET_ADMIN &&
+		    !(e->name_fits && is_admin(st, e))))
 			continue;
 		factory_value(st, value, sizeof(value));
 		updated = conffile_replace(h.text, h.len, st->format, e, value,

@@ -749,25 +749,31 @@ mariadb_set_password(void *state, const char *name, const char *password,
 }
 
 static int
-mariadb_factory_reset(void *state, struct nvr_error *err)
+mariadb_factory_reset(void *state, enum account_reset_scope scope,
+    struct nvr_error *err)
 {
 	struct mariadb_store *st = state;
 	const char *locked = HASH_LOCKED_ZONEMINDER;
-	unsigned long len;
+	bool admin_only = scope == ACCOUNT_RESET_ADMIN;
+	unsigned long len, name_len;
 	MYSQL_STMT *s = NULL;
-	MYSQL_BIND in[2];
+	MYSQL_BIND in[3];
 	char sql[512];
 	MYSQL *m;
 	int rc = connect_db(st, &m, err);
 
-	/* Every user, offered or not: they are all the software's. */
+	/* Every user, offered or not: they are all the software's (or the
+	 * administrator alone, by the name set_password matches). */
 	if (rc != 0)
 		return rc;
-	snprintf(sql, sizeof(sql), "UPDATE `%s` SET `%s` = ? WHERE `%s` IS "
-	    "NULL OR `%s` <> ?", st->table, st->password_column,
-	    st->password_column, st->password_column);
+	snprintf(sql, sizeof(sql), "UPDATE `%s` SET `%s` = ? WHERE (`%s` IS "
+	    "NULL OR `%s` <> ?)%s%s%s", st->table, st->password_column,
+	    st->password_column, st->password_column,
+	    admin_only ? " AND `" : "", admin_only ? st->user_column : "",
+	    admin_only ? "` = ?" : "");
 	bind_text(&in[0], locked, &len);
 	bind_text(&in[1], locked, &len);
+	bind_text(&in[2], st->admin, &name_len);
 	/* One statement, committed as it runs, whatever the server's
 	 * default (autocommit=0 would roll it back at the close). */
 	if (mysql_autocommit(m, 1) != 0) {

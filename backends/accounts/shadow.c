@@ -646,7 +646,8 @@ lock_all(const struct shadow_store *st, char **text, size_t *len,
 }
 
 static int
-shadow_factory_reset(void *state, struct nvr_error *err)
+shadow_factory_reset(void *state, enum account_reset_scope scope,
+    struct nvr_error *err)
 {
 	struct shadow_store *st = state;
 	struct atomic_write_options options = { .mode = 0640 };
@@ -670,6 +671,9 @@ shadow_factory_reset(void *state, struct nvr_error *err)
 	if (rc == 0 && count == FACTORY_ACCOUNTS_MAX)
 		rc = nvr_error_set(err, -E2BIG, "more than %d accounts to "
 		    "reset; not one was changed", FACTORY_ACCOUNTS_MAX - 1);
+	/* The administrator is listed first, when there is one. */
+	if (rc == 0 && scope == ACCOUNT_RESET_ADMIN)
+		count = count > 0 && accounts[0].admin ? 1 : 0;
 	if (rc == 0)
 		rc = atomic_file_read(st->shadow_path, ATOMIC_FILE_MAX, &shadow,
 		    &shadow_len, err);

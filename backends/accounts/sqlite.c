@@ -259,11 +259,13 @@ sqlite_set_password(void *state, const char *name, const char *password,
 }
 
 static int
-sqlite_factory_reset(void *state, struct nvr_error *err)
+sqlite_factory_reset(void *state, enum account_reset_scope scope,
+    struct nvr_error *err)
 {
 	struct sqlite_store *st = state;
 	struct sqlite_owner_request req = { .op = SQLITE_OWNER_RESET,
-	    .max = FACTORY_ACCOUNTS_MAX };
+	    .max = FACTORY_ACCOUNTS_MAX,
+	    .name = scope == ACCOUNT_RESET_ADMIN ? st->admin : NULL };
 
 	changed_now(st, &req.changed);
 	return sqlite_owner_run(&st->db, &req, NULL, NULL, err);

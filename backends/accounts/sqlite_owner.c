@@ -406,7 +406,7 @@ do_set(struct child *c)
 static int
 do_reset(struct child *c, size_t *changed)
 {
-	int rc = read_rows(c, NULL);
+	int rc = read_rows(c, c->req->name);
 
 	*changed = 0;
 	if (rc == 0 && c->count > c->req->max)

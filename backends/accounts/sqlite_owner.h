@@ -57,7 +57,8 @@ void sqlite_owner_db_free(struct sqlite_owner_db *db);
 enum sqlite_owner_op {
 	SQLITE_OWNER_LIST,	/* the offered rows (or NAME's alone) */
 	SQLITE_OWNER_SET,	/* NAME's password column to HASH */
-	SQLITE_OWNER_RESET,	/* every offered row's to SQLITE_OWNER_LOCKED */
+	SQLITE_OWNER_RESET,	/* every offered row's to SQLITE_OWNER_LOCKED
+				 * (or NAME's alone) */
 };
 
 /* The changed-at value, made by the caller. */
@@ -69,7 +70,8 @@ struct sqlite_owner_change {
 
 struct sqlite_owner_request {
 	enum sqlite_owner_op op;
-	const char *name;	/* LIST: only this one, or NULL; SET: whose */
+	const char *name;	/* LIST, RESET: only this one, or NULL;
+				 * SET: whose */
 	bool with_hash;		/* LIST: the caller needs the hashes */
 	char hash[PBKDF2_SHA256_TEXT_MAX];	/* SET: the new hash */
 	struct sqlite_owner_change changed;	/* SET, RESET */

@@ -116,7 +116,7 @@ button_evdev_read(struct button_evdev *e, struct button_hold *h,
 		int rc = refill(e);
 
 		if (rc == -ENODEV)
-			button_hold_abandon(h);
+			button_hold_source_gone(h);
 		if (rc <= 0)
 			return rc;
 	}

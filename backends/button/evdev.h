@@ -48,8 +48,8 @@ void button_evdev_init(struct button_evdev *e, int fd, unsigned key);
  * waiting for the descriptor, for the rest of the batch; 0 when all that
  * was ready is handled (*TIER NONE); -ENODEV when the source is gone (a
  * pulled USB keyboard: ENODEV; end of file on a pipe); or another
- * negative errno. A source gone abandons the hold in progress
- * (button_hold_abandon).
+ * negative errno. A source gone ends a hold still down
+ * (button_hold_source_gone).
  */
 int button_evdev_read(struct button_evdev *e, struct button_hold *h,
     enum button_tier *tier);

@@ -111,6 +111,13 @@ button_hold_abandon(struct button_hold *h)
 	h->state = BUTTON_UP;
 }
 
+void
+button_hold_source_gone(struct button_hold *h)
+{
+	if (h->state == BUTTON_DOWN)
+		h->state = BUTTON_UP;
+}
+
 enum button_tier
 button_hold_reached(const struct button_hold *h, int64_t now_ms)
 {

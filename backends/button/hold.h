@@ -84,9 +84,15 @@ void button_hold_release(struct button_hold *h, int64_t now_ms);
  * hold too short or too long, or none ended). */
 enum button_tier button_hold_tick(struct button_hold *h, int64_t now_ms);
 
-/* The source went away (a USB keyboard pulled): a hold in progress asks
- * for nothing, since nobody let go of it. */
+/* Records were lost (SYN_DROPPED): whatever was in progress asks for
+ * nothing, since what happened in between is not known. */
 void button_hold_abandon(struct button_hold *h);
+
+/* The source went away (a USB keyboard pulled, the writer of a FIFO
+ * gone): a hold still down asks for nothing, since nobody let go of it;
+ * one already let go is decided by button_hold_tick as usual (the
+ * release was seen). */
+void button_hold_source_gone(struct button_hold *h);
 
 /* While the button is down: the tier letting go at NOW_MS would ask for
  * (what the LED and the consoles say), BUTTON_TIER_NONE when up. Past

@@ -257,7 +257,8 @@ factory_reset_describe(struct factory_reset *r,
 /* The step of one store (STORE: its id; NULL, of a journal the version
  * with one store wrote, the first). */
 static int
-hook_accounts(void *ctx, const char *store, struct nvr_error *err)
+hook_accounts(void *ctx, const char *store, bool admin_only,
+    struct nvr_error *err)
 {
 	const struct factory_reset *r = ctx;
 	const struct account_stores *stores = r->s.stores;
@@ -273,7 +274,8 @@ hook_accounts(void *ctx, const char *store, struct nvr_error *err)
 		if (a->ops == NULL)
 			return nvr_error_set(err, -ENOTSUP, "%s cannot be "
 			    "opened", stores->store[i].label);
-		return a->ops->factory_reset(a->state, err);
+		return a->ops->factory_reset(a->state, admin_only ?
+		    ACCOUNT_RESET_ADMIN : ACCOUNT_RESET_ALL, err);
 	}
 	/* A firmware update took the store out of the config since the
 	 * reset began: nothing of it is left to reset from here, and the
@@ -336,52 +338,96 @@ take_lock(struct factory_reset *r, struct nvr_error *err)
 	return rc;
 }
 
+/* Takes the lock and records STEPS (N) in the journal, within the
+ * plan's allowed folders. */
+static int
+begin(struct factory_reset *r, const struct reset_step *steps, size_t n,
+    struct nvr_error *err)
+{
+	const struct reset_plan *plan = r->s.plan;
+	struct reset_plan whole = { .steps = steps, .n_steps = n,
+	    .allowed = plan->allowed, .n_allowed = plan->n_allowed };
+	int rc = take_lock(r, err);
+
+	if (rc == 0) {
+		rc = reset_journal_begin(r->s.state_dir, &whole, err);
+		if (rc != 0)
+			atomic_lock_release(&r->lock);
+	}
+	return rc;
+}
+
+/* STEPS' labels: "clearing the passwords of Frigate". */
+typedef char step_label[96];
+
+/* Appends a step of KIND for each store to STEPS at *N, the first
+ * store's first, with its label in LABELS. */
+static void
+add_store_steps(const struct factory_reset *r, enum reset_kind kind,
+    struct reset_step *steps, size_t *n, step_label *labels)
+{
+	size_t stores = r->s.stores != NULL ? r->s.stores->count : 0;
+
+	for (size_t i = 0; i < stores; i++) {
+		const char *label = r->s.stores->store[i].label;
+
+		if (kind == RESET_ADMIN_PASSWORD)
+			snprintf(labels[i], sizeof(labels[i]), "clearing the "
+			    "administrator's password%s%s", stores > 1 ?
+			    " of " : "", stores > 1 ? label : "");
+		else if (stores > 1)
+			snprintf(labels[i], sizeof(labels[i]), "clearing the "
+			    "passwords of %s", label);
+		else
+			snprintf(labels[i], sizeof(labels[i]), "clearing all "
+			    "passwords");
+		steps[(*n)++] = (struct reset_step){ .kind = kind,
+		    .label = labels[i], .store = r->s.stores->store[i].id };
+	}
+}
+
 int
 factory_reset_start(struct factory_reset *r, size_t *total,
     struct nvr_error *err)
 {
 	const struct reset_plan *plan = r->s.plan;
-	struct reset_step *steps;
-	struct reset_plan whole;
 	size_t n = plan->n_steps;
+	size_t stores = r->s.stores != NULL ? r->s.stores->count : 0;
+	step_label *labels = calloc(stores + 1, sizeof(*labels));
+	struct reset_step *steps = calloc(n + stores + 1, sizeof(*steps));
 	int rc;
 
-	size_t stores = r->s.stores != NULL ? r->s.stores->count : 0;
-	char (*labels)[96] = calloc(stores + 1, sizeof(*labels));
-
-	steps = calloc(n + stores + 1, sizeof(*steps));
 	if (steps == NULL || labels == NULL) {
 		free(steps);
 		free(labels);
 		return nvr_error_set(err, -ENOMEM, "out of memory");
 	}
 	memcpy(steps, plan->steps, n * sizeof(*steps));
-	/* A journaled step for each store, the first store's first. */
-	for (size_t i = 0; i < stores; i++) {
-		if (stores > 1)
-			snprintf(labels[i], sizeof(labels[i]), "clearing the "
-			    "passwords of %s", r->s.stores->store[i].label);
-		else
-			snprintf(labels[i], sizeof(labels[i]), "clearing all "
-			    "passwords");
-		steps[n++] = (struct reset_step){ .kind = RESET_ACCOUNTS,
-		    .label = labels[i], .store = r->s.stores->store[i].id };
-	}
+	add_store_steps(r, RESET_ACCOUNTS, steps, &n, labels);
 	steps[n++] = (struct reset_step){ .kind = RESET_WIZARD_STATE,
 	    .label = "erasing security questions, recovery keys and "
 	    "support requests" };
-	whole = (struct reset_plan){ .steps = steps, .n_steps = n,
-	    .allowed = plan->allowed, .n_allowed = plan->n_allowed };
 	*total = n;
-	rc = take_lock(r, err);
-	if (rc == 0) {
-		rc = reset_journal_begin(r->s.state_dir, &whole, err);
-		if (rc != 0)
-			atomic_lock_release(&r->lock);
-	}
+	rc = begin(r, steps, n, err);
 	free(steps);
 	free(labels);
 	return rc;
+}
+
+int
+factory_reset_start_passwords(struct factory_reset *r, size_t *total,
+    struct nvr_error *err)
+{
+	step_label labels[CONFIG_STORES_MAX];
+	struct reset_step steps[CONFIG_STORES_MAX];
+	size_t n = 0;
+
+	if (r->s.stores == NULL || r->s.stores->count == 0)
+		return nvr_error_set(err, -ENOTSUP, "no accounts: section; "
+		    "there is no password to reset");
+	add_store_steps(r, RESET_ADMIN_PASSWORD, steps, &n, labels);
+	*total = n;
+	return begin(r, steps, n, err);
 }
 
 static void

@@ -83,6 +83,15 @@ int factory_reset_describe(struct factory_reset *r,
 int factory_reset_start(struct factory_reset *r, size_t *total,
     struct nvr_error *err);
 
+/* factory_reset_start for a password reset (the reset button's
+ * shorter hold): a journal with one step for each store, its
+ * administrator's password cleared (RESET_ADMIN_PASSWORD), so that
+ * first-boot setup opens for each; every other account, file and
+ * setting is left as it is. Run like a factory reset (next, finish,
+ * --resume). -ENOTSUP without stores. */
+int factory_reset_start_passwords(struct factory_reset *r, size_t *total,
+    struct nvr_error *err);
+
 /* Runs the next step of the journal (taking the lock if this process
  * does not hold it yet: a reset found unfinished) and fills PROGRESS.
  * Returns 1 when steps remain, 0 when the reset is finished (journal

@@ -526,10 +526,12 @@ reset_step_run(const struct reset_step *step, size_t index,
 			    "idempotent", step->label);
 		return step_command(step, err);
 	case RESET_ACCOUNTS:
+	case RESET_ADMIN_PASSWORD:
 		if (hooks == NULL || hooks->accounts == NULL)
 			return nvr_error_set(err, -ENOTSUP, "%s: no accounts "
 			    "backend is configured", step->label);
-		return hooks->accounts(hooks->ctx, step->store, err);
+		return hooks->accounts(hooks->ctx, step->store,
+		    step->kind == RESET_ADMIN_PASSWORD, err);
 	case RESET_WIZARD_STATE:
 		if (hooks == NULL || hooks->wizard_state == NULL)
 			return nvr_error_set(err, -ENOTSUP, "%s: the wizard's "
@@ -674,6 +676,7 @@ reset_journal_begin(const char *state_dir, const struct reset_plan *plan,
 			put_field(&t, s->path);
 			break;
 		case RESET_ACCOUNTS:
+		case RESET_ADMIN_PASSWORD:
 			if (s->store != NULL)
 				put_field(&t, s->store);
 			break;
@@ -759,6 +762,11 @@ parse_step(struct journal *j, char **f, size_t n)
 		s.store = n == 3 ? f[2] : NULL;
 		if (s.store != NULL && !config_store_id_ok(s.store))
 			return "an accounts step names a store by its id";
+	} else if (n == 3 && strcmp(f[0], "admin-password") == 0) {
+		s.kind = RESET_ADMIN_PASSWORD;
+		s.store = f[2];
+		if (!config_store_id_ok(s.store))
+			return "an admin-password step names a store by its id";
 	} else if (n == 2 && strcmp(f[0], "wizard-state") == 0) {
 		s.kind = RESET_WIZARD_STATE;
 	} else if (n < 3) {

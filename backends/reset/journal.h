@@ -18,6 +18,7 @@
  *	step	truncate	LABEL	PATH
  *	step	command	LABEL	ARGV0	ARGV1 ...
  *	step	accounts	LABEL	STORE
+ *	step	admin-password	LABEL	STORE
  *	step	wizard-state	LABEL
  *	done 0
  *	skip 1
@@ -49,13 +50,15 @@ typedef void (*reset_progress_fn)(void *ctx, size_t index, size_t total,
 
 /*
  * What the caller does for the steps that act through a backend
- * (RESET_ACCOUNTS, RESET_WIZARD_STATE): each must be idempotent too. A
+ * (RESET_ACCOUNTS, RESET_ADMIN_PASSWORD, RESET_WIZARD_STATE): each must be idempotent too. A
  * missing hook fails its step with -ENOTSUP (the journal is kept).
  */
 struct reset_hooks {
 	/* STORE: the account store's id; NULL in a journal of the version
-	 * with one store (its first store). */
-	int (*accounts)(void *ctx, const char *store, struct nvr_error *err);
+	 * with one store (its first store). ADMIN_ONLY: the store's
+	 * administrator alone (RESET_ADMIN_PASSWORD). */
+	int (*accounts)(void *ctx, const char *store, bool admin_only,
+	    struct nvr_error *err);
 	int (*wizard_state)(void *ctx, struct nvr_error *err);
 	void *ctx;
 };

@@ -733,7 +733,8 @@ test_motioneye_factory_reset_ok_043(void **state)
 
 	put_file(t, "motion.conf", motion_043);
 	open_ok(t, "motioneye", "  version: \"0.43\"\n");
-	assert_int_equal(t->acc.ops->factory_reset(t->acc.state, &err), 0);
+	assert_int_equal(t->acc.ops->factory_reset(t->acc.state,
+	    ACCOUNT_RESET_ALL, &err), 0);
 	now = slurp(t->file);
 	motion_value(now, "admin_password", admin, sizeof(admin));
 	motion_value(now, "normal_password", normal, sizeof(normal));
@@ -751,7 +752,8 @@ test_motioneye_factory_reset_ok_043(void **state)
 	assert_int_equal(verify(t, "admin", "password"), -EACCES);
 	/* Idempotent: a second reset writes nothing. */
 	assert_int_equal(stat(t->file, &before), 0);
-	assert_int_equal(t->acc.ops->factory_reset(t->acc.state, &err), 0);
+	assert_int_equal(t->acc.ops->factory_reset(t->acc.state,
+	    ACCOUNT_RESET_ALL, &err), 0);
 	assert_int_equal(stat(t->file, &after), 0);
 	assert_int_equal(before.st_ino, after.st_ino);
 	again = slurp(t->file);
@@ -761,6 +763,35 @@ test_motioneye_factory_reset_ok_043(void **state)
 	assert_false(accounts_admin_needs_password(&t->acc));
 	free(now);
 	free(again);
+}
+
+/* The reset button's password tier: the admin's password alone, the
+ * normal user's left byte for byte. */
+static void
+test_motioneye_factory_reset_ok_admin_only(void **state)
+{
+	struct cf_fx *t = *state;
+	char admin[128], normal[128];
+	struct nvr_error err;
+	struct account a[4];
+	char *now;
+	size_t n;
+
+	put_file(t, "motion.conf", motion_043);
+	open_ok(t, "motioneye", "  version: \"0.43\"\n");
+	assert_int_equal(t->acc.ops->factory_reset(t->acc.state,
+	    ACCOUNT_RESET_ADMIN, &err), 0);
+	now = slurp(t->file);
+	motion_value(now, "admin_password", admin, sizeof(admin));
+	motion_value(now, "normal_password", normal, sizeof(normal));
+	assert_true(hash_form_is_reset(admin, strlen(admin)));
+	assert_string_equal(normal, "Viewer-Pass-7");
+	assert_one_line_changed(motion_043, now, 0);
+	list(t, a, 4, &n);
+	assert_int_equal(a[0].password, ACCOUNT_PASSWORD_LOCKED);
+	assert_int_equal(a[1].password, ACCOUNT_PASSWORD_SET);
+	assert_true(accounts_admin_needs_password(&t->acc));
+	free(now);
 }
 
 static void
@@ -776,7 +807,8 @@ test_motioneye_factory_reset_ok_044(void **state)
 	open_ok(t, "motioneye", "  version: \"0.44\"\n");
 	/* An empty password lets anyone in: the reset locks it too. */
 	assert_true(accounts_admin_needs_password(&t->acc));
-	assert_int_equal(t->acc.ops->factory_reset(t->acc.state, &err), 0);
+	assert_int_equal(t->acc.ops->factory_reset(t->acc.state,
+	    ACCOUNT_RESET_ALL, &err), 0);
 	now = slurp(t->file);
 	motion_value(now, "admin_password", value, sizeof(value));
 	assert_string_equal(value, HASH_LOCKED_ARGON2);
@@ -786,7 +818,8 @@ test_motioneye_factory_reset_ok_044(void **state)
 		assert_int_equal(cffi_verify(HASH_LOCKED_ARGON2, ""), 1);
 	assert_true(accounts_admin_needs_password(&t->acc));
 	assert_int_equal(stat(t->file, &before), 0);
-	assert_int_equal(t->acc.ops->factory_reset(t->acc.state, &err), 0);
+	assert_int_equal(t->acc.ops->factory_reset(t->acc.state,
+	    ACCOUNT_RESET_ALL, &err), 0);
 	assert_int_equal(stat(t->file, &after), 0);
 	assert_int_equal(before.st_ino, after.st_ino);
 	free(now);
@@ -1048,7 +1081,8 @@ test_htpasswd_set_password_nok_damaged_after_open(void **state)
 	assert_int_equal(t->acc.ops->set_password(t->acc.state, "admin",
 	    "Orange-Bridge-Tower-5", &err), -EINVAL);
 	assert_non_null(strstr(err.message, ":2: a user of line 1 again"));
-	assert_int_equal(t->acc.ops->factory_reset(t->acc.state, &err),
+	assert_int_equal(t->acc.ops->factory_reset(t->acc.state,
+	    ACCOUNT_RESET_ALL, &err),
 	    -EINVAL);
 	assert_file_is(t->file, damaged);
 }
@@ -1077,7 +1111,8 @@ test_htpasswd_factory_reset_ok(void **state)
 	}
 	put_file(t, "htpasswd", text);
 	open_ok(t, "htpasswd", "");
-	assert_int_equal(t->acc.ops->factory_reset(t->acc.state, &err), 0);
+	assert_int_equal(t->acc.ops->factory_reset(t->acc.state,
+	    ACCOUNT_RESET_ALL, &err), 0);
 	now = slurp(t->file);
 	assert_string_equal(now, "# web UI users\nadmin:!\n\ncarol:!:Carol\n"
 	    "bob:!\ndave:!\nJohn Smith:!\n");
@@ -1089,7 +1124,8 @@ test_htpasswd_factory_reset_ok(void **state)
 	assert_true(accounts_admin_needs_password(&t->acc));
 	assert_int_equal(htpasswd_verify(t->file, "admin", "admin-Pass-1"), 3);
 	assert_int_equal(stat(t->file, &before), 0);
-	assert_int_equal(t->acc.ops->factory_reset(t->acc.state, &err), 0);
+	assert_int_equal(t->acc.ops->factory_reset(t->acc.state,
+	    ACCOUNT_RESET_ALL, &err), 0);
 	assert_int_equal(stat(t->file, &after), 0);
 	assert_int_equal(before.st_ino, after.st_ino);
 	assert_file_is(t->file, now);
@@ -1259,6 +1295,7 @@ main(void)
 		T(test_motioneye_open_nok_version_required),
 		T(test_motioneye_factory_reset_ok_043),
 		T(test_motioneye_factory_reset_ok_044),
+		T(test_motioneye_factory_reset_ok_admin_only),
 		T(test_htpasswd_list_ok_admin_first),
 		T(test_htpasswd_verify_ok_every_kind),
 		T(test_hash_scheme_ok_published_vectors),

@@ -391,7 +391,7 @@ test_factory_reset(void **state)
 	/* A server whose sessions start with autocommit off would roll
 	 * back an uncommitted reset when the connection closes. */
 	sql("SET GLOBAL autocommit = 0");
-	rc = t->acc.ops->factory_reset(t->acc.state, &err);
+	rc = t->acc.ops->factory_reset(t->acc.state, ACCOUNT_RESET_ALL, &err);
 	sql("SET GLOBAL autocommit = 1");
 	assert_rc(0, rc, err);
 	/* Every user, the disabled one too, locked: ZoneMinder takes the
@@ -408,9 +408,40 @@ test_factory_reset(void **state)
 		assert_int_equal(a[i].password, ACCOUNT_PASSWORD_LOCKED);
 	assert_true(accounts_admin_needs_password(&t->acc));
 	/* Again: nothing to do. */
-	assert_rc(0, t->acc.ops->factory_reset(t->acc.state, &err), err);
+	assert_rc(0, t->acc.ops->factory_reset(t->acc.state,
+	    ACCOUNT_RESET_ALL, &err), err);
 	assert_rc(0, do_set(t, "admin", "Cameras-Garden-88", &err), err);
 	assert_true(zm_accepts("admin", "Cameras-Garden-88"));
+}
+
+/* The reset button's password tier: the admin alone locked; the other
+ * users still log in with theirs. */
+static void
+test_factory_reset_admin_only(void **state)
+{
+	struct db_fx *t = *state;
+	struct account a[8];
+	struct nvr_error err;
+	size_t n;
+	char *count;
+
+	assert_int_equal(open_zm(t, NULL), 0);
+	assert_rc(0, t->acc.ops->factory_reset(t->acc.state,
+	    ACCOUNT_RESET_ADMIN, &err), err);
+	count = sql_value("SELECT COUNT(*) FROM Users WHERE Password = "
+	    "'*locked'");
+	assert_string_equal(count, "1");
+	free(count);
+	assert_false(zm_accepts("admin", "admin"));
+	assert_true(zm_accepts("plain", "Plain-Pass-3"));
+	assert_rc(0, t->acc.ops->list(t->acc.state, a, 8, &n, &err), err);
+	assert_string_equal(a[0].name, "admin");
+	assert_int_equal(a[0].password, ACCOUNT_PASSWORD_LOCKED);
+	for (size_t i = 1; i < n; i++)
+		assert_int_not_equal(a[i].password, ACCOUNT_PASSWORD_LOCKED);
+	assert_true(accounts_admin_needs_password(&t->acc));
+	assert_rc(0, t->acc.ops->factory_reset(t->acc.state,
+	    ACCOUNT_RESET_ADMIN, &err), err);
 }
 
 /* ------------------------------------------------------------------ */
@@ -507,7 +538,8 @@ test_read_only_server(void **state)
 	assert_rc(-EROFS, do_set(t, "legacy", "Cameras-Garden-88", &err), err);
 	assert_non_null(strstr(err.message, "the ZoneMinder database is "
 	    "read-only"));
-	assert_rc(-EROFS, t->acc.ops->factory_reset(t->acc.state, &err), err);
+	assert_rc(-EROFS, t->acc.ops->factory_reset(t->acc.state,
+	    ACCOUNT_RESET_ALL, &err), err);
 	sql("SET GLOBAL read_only = 0");
 	after = users_dump();
 	assert_string_equal(before, after);
@@ -815,6 +847,7 @@ main(void)
 		T(test_set_password_not_offered),
 		T(test_default_cost_is_12),
 		T(test_factory_reset),
+		T(test_factory_reset_admin_only),
 		T(test_server_down),
 		T(test_wrong_credentials),
 		T(test_table_or_column_missing),

@@ -727,7 +727,8 @@ test_set_password_nok_busy(void **state)
 	assert_non_null(strstr(err.message, "the Frigate database is busy"));
 	assert_non_null(strstr(err.message, "nothing was changed"));
 	assert_true(ms >= BUSY_MS * 0.9);
-	assert_rc(-EBUSY, t->acc.ops->factory_reset(t->acc.state, &err), err);
+	assert_rc(-EBUSY, t->acc.ops->factory_reset(t->acc.state,
+	    ACCOUNT_RESET_ALL, &err), err);
 	assert_non_null(strstr(err.message, "the Frigate database is busy"));
 	release_holder(t);
 	after = dump_users(t);
@@ -751,7 +752,8 @@ test_factory_reset_ok(void **state)
 
 	make_frigate_db(t, "");
 	assert_int_equal(open_frigate(t), 0);
-	assert_rc(0, t->acc.ops->factory_reset(t->acc.state, &err), err);
+	assert_rc(0, t->acc.ops->factory_reset(t->acc.state,
+	    ACCOUNT_RESET_ALL, &err), err);
 	assert_rc(0, do_list(t, a, 16, &count, &err), err);
 	assert_int_equal(count, 6);
 	for (size_t i = 0; i < count; i++)
@@ -772,7 +774,8 @@ test_factory_reset_ok(void **state)
 	free(dump);
 	dump = dump_users(t);
 	/* Idempotent: the file is not written again. */
-	assert_rc(0, t->acc.ops->factory_reset(t->acc.state, &err), err);
+	assert_rc(0, t->acc.ops->factory_reset(t->acc.state,
+	    ACCOUNT_RESET_ALL, &err), err);
 	raw2 = support_slurp(t->db, &len2);
 	assert_int_equal(len, len2);
 	assert_memory_equal(raw, raw2, len);
@@ -786,6 +789,39 @@ test_factory_reset_ok(void **state)
 	free(raw2);
 	free(dump);
 	free(dump2);
+}
+
+/* The reset button's password tier: the admin alone locked, every
+ * other user's password still works; again, nothing is written. */
+static void
+test_factory_reset_ok_admin_only(void **state)
+{
+	struct sq_fx *t = *state;
+	struct nvr_error err = { "" };
+	struct account a[16];
+	size_t count, len, len2;
+	char *raw, *raw2;
+
+	make_frigate_db(t, "");
+	assert_int_equal(open_frigate(t), 0);
+	assert_rc(0, t->acc.ops->factory_reset(t->acc.state,
+	    ACCOUNT_RESET_ADMIN, &err), err);
+	assert_rc(0, do_list(t, a, 16, &count, &err), err);
+	assert_string_equal(a[0].name, "admin");
+	assert_int_equal(a[0].password, ACCOUNT_PASSWORD_LOCKED);
+	assert_true(accounts_admin_needs_password(&t->acc));
+	assert_rc(-EACCES, do_verify(t, "admin", "Frigate-Admin-1", &err),
+	    err);
+	assert_rc(0, do_verify(t, "bob", "Bob-Viewer-333", &err), err);
+	raw = support_slurp(t->db, &len);
+	assert_rc(0, t->acc.ops->factory_reset(t->acc.state,
+	    ACCOUNT_RESET_ADMIN, &err), err);
+	raw2 = support_slurp(t->db, &len2);
+	assert_int_equal(len, len2);
+	assert_memory_equal(raw, raw2, len);
+	assert_folder_owned(t);
+	free(raw);
+	free(raw2);
 }
 
 /* A database that is not Frigate's as configured is refused at open,
@@ -942,6 +978,7 @@ main(void)
 		T(test_set_password_nok_owner_cannot_write),
 		T(test_set_password_nok_busy),
 		T(test_factory_reset_ok),
+		T(test_factory_reset_ok_admin_only),
 		T(test_open_nok_missing_table_or_column),
 		T(test_open_nok_no_database),
 		T(test_generic_ok_ids_enabled_unix),

@@ -260,6 +260,24 @@ test_source_gone_and_back(void **state)
 	assert_int_equal(hold_for(l, 8000, 4500), BUTTON_TIER_PASSWORD);
 }
 
+/* Let go, then the source ends (a test's FIFO closed right after the
+ * release, a keyboard pulled within the debounce time): the release
+ * was seen, so the hold counts. */
+static void
+test_released_then_gone(void **state)
+{
+	struct line *l = *state;
+	enum button_tier tier;
+
+	key(l, 1000, 1);
+	key(l, 5500, 0);
+	close(l->fds[1]);
+	l->fds[1] = -1;
+	assert_int_equal(button_evdev_read(&l->ev, &l->hold, &tier), -ENODEV);
+	assert_int_equal(button_hold_tick(&l->hold, 5500 +
+	    l->hold.tiers.debounce_ms), BUTTON_TIER_PASSWORD);
+}
+
 /* The kernel's queue overflowed (SYN_DROPPED): the hold in progress is
  * dropped and the records up to the next SYN_REPORT are skipped. A key
  * found down then (EVIOCGKEY) was pressed at a time nobody knows: held
@@ -370,6 +388,7 @@ main(void)
 		T(test_bounce_is_one_hold),
 		T(test_second_press),
 		T(test_source_gone_and_back),
+		T(test_released_then_gone),
 		T(test_dropped_records),
 		T(test_split_record_and_other_keys),
 		T(test_held_at_start),

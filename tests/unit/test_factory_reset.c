@@ -265,6 +265,48 @@ test_reset_step_by_step(void **state)
 	assert_false(exists(t, "state/" RESET_JOURNAL_NAME));
 }
 
+/* The reset button's password tier: journaled like a reset, one step a
+ * store; the administrator's password alone is cleared (operator keeps
+ * his, the backup loses the old hash), nothing else is touched. */
+static void
+test_passwords_only(void **state)
+{
+	struct fx *t = *state;
+	struct factory_reset_progress p;
+	struct reset_journal_status st;
+	struct nvr_error err;
+	char *text, *backup, *journal;
+	size_t total = 0;
+
+	open_all(t, "");
+	assert_int_equal(factory_reset_start_passwords(t->reset, &total,
+	    &err), 0);
+	assert_int_equal(total, 1);
+	assert_int_equal(factory_reset_pending(t->reset, &st, &err), 0);
+	assert_int_equal(st.total, 1);
+	journal = slurp(t, "state/" RESET_JOURNAL_NAME);
+	assert_non_null(strstr(journal, "step\tadmin-password\tclearing the "
+	    "administrator's password\tsystem\n"));
+	free(journal);
+	assert_int_equal(factory_reset_start(t->reset, &total, &err),
+	    -EEXIST);
+	assert_int_equal(factory_reset_next(t->reset, &p, &err), 0);
+	assert_int_equal(p.done, 1);
+	text = slurp(t, "etc/shadow");
+	assert_non_null(strstr(text, "\nadmin:!:"));
+	assert_non_null(strstr(text, "\noperator:" HASH ":20000:"));
+	backup = slurp(t, "etc/shadow-");
+	assert_string_equal(backup, text);
+	free(backup);
+	free(text);
+	/* Nothing of the reset: files, the wizard's state. */
+	assert_true(exists(t, "data/cameras"));
+	assert_true(exists(t, "data/logs/a"));
+	assert_true(exists(t, "state/requests"));
+	assert_true(exists(t, "state/attempts"));
+	assert_false(exists(t, "state/" RESET_JOURNAL_NAME));
+}
+
 /* One reset at a time: another process finds the lock taken. */
 static void
 test_one_at_a_time(void **state)
@@ -309,11 +351,11 @@ test_accounts_idempotent(void **state)
 
 	open_all(t, "");
 	assert_int_equal(t->accounts.ops->factory_reset(t->accounts.state,
-	    &err), 0);
+	    ACCOUNT_RESET_ALL, &err), 0);
 	path = support_in_dir(t->fx, "etc/shadow");
 	assert_int_equal(stat(path, &before), 0);
 	assert_int_equal(t->accounts.ops->factory_reset(t->accounts.state,
-	    &err), 0);
+	    ACCOUNT_RESET_ALL, &err), 0);
 	assert_int_equal(stat(path, &after), 0);
 	assert_int_equal(before.st_ino, after.st_ino);
 	assert_int_equal(before.st_mode & 07777, 0640);
@@ -352,6 +394,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_describe, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reset_step_by_step, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_passwords_only, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_one_at_a_time, setup,
 		    teardown),

@@ -261,9 +261,11 @@ us_since(const struct timespec *start)
 /* The accounts hook: every hash in root/etc/shadow becomes "!", in one
  * atomic replace, and only when one is not yet. */
 static int
-hook_accounts(void *ctx, const char *store, struct nvr_error *err)
+hook_accounts(void *ctx, const char *store, bool admin_only,
+    struct nvr_error *err)
 {
 	(void)store;
+	(void)admin_only;
 	const struct fx *fx = ctx;
 	struct atomic_write_options options = { .mode = 0640 };
 	char path[PATH_MAX], *text, out[4096];

@@ -622,11 +622,15 @@ struct hook_calls {
 };
 
 static int
-hook_accounts(void *ctx, const char *store, struct nvr_error *err)
+hook_accounts(void *ctx, const char *store, bool admin_only,
+    struct nvr_error *err)
 {
 	struct hook_calls *h = ctx;
 
 	h->accounts++;
+	if (admin_only)
+		strncat(h->stores, "admin:",
+		    sizeof(h->stores) - strlen(h->stores) - 2);
 	strncat(h->stores, store != NULL ? store : "-",
 	    sizeof(h->stores) - strlen(h->stores) - 2);
 	strcat(h->stores, ";");
@@ -714,6 +718,30 @@ test_reset_journal_hooks(void **state)
 	    "step\taccounts\tclearing all passwords\n");
 	assert_int_equal(run_in(fx, fx->dir, &hooks, 5, NULL, NULL, &err), 0);
 	assert_string_equal(calls.stores, "-;");
+
+	/* The reset button's password tier: the administrator alone,
+	 * recorded and read back as such; it names its store always. */
+	memset(&calls, 0, sizeof(calls));
+	{
+		struct reset_step admin[] = {
+			{ .kind = RESET_ADMIN_PASSWORD, .label = "admin",
+			  .store = "web" },
+		};
+		struct reset_plan admin_plan = { admin, 1, allowed, 1 };
+
+		assert_int_equal(reset_journal_begin(fx->dir, &admin_plan,
+		    &err), 0);
+	}
+	text = support_slurp(at(fx, RESET_JOURNAL_NAME), &len);
+	assert_non_null(strstr(text, "\nstep\tadmin-password\tadmin\tweb\n"));
+	free(text);
+	assert_int_equal(run_in(fx, fx->dir, &hooks, 5, NULL, NULL, &err), 0);
+	assert_string_equal(calls.stores, "admin:web;");
+	put_journal(fx, RESET_JOURNAL_HEADER "\nallow\t%s\n"
+	    "step\tadmin-password\tclearing\n");
+	assert_int_equal(run_in(fx, fx->dir, &hooks, 5, NULL, NULL, &err),
+	    -EBADMSG);
+	assert_int_equal(calls.accounts, 1);
 
 	/* Kinds that take no path get none in the journal, and a path
 	 * given to one is refused when read. */

@@ -1,0 +1,55 @@
+/*
+ * gpio.h: the reset button as a GPIO line, read through libgpiod 1.6's
+ * event interface. The line is requested for both edges (active low
+ * where the button pulls it to ground: the kernel then reports a press
+ * as a rising edge), and each edge arrives as the kernel's
+ * gpioevent_data record, which gpiod_line_event_read_fd_multiple reads
+ * from the line's event descriptor (a pipe in the tests: this kernel
+ * has no gpio-sim).
+ *
+ * The records' times are CLOCK_MONOTONIC's since Linux 5.7 and the wall
+ * clock's before it; each is taken back to the boot clock by its age on
+ * whichever of the two it is closer to (they are decades apart), so a
+ * hold is measured on the boot clock either way.
+ */
+#ifndef NVR_BACKENDS_BUTTON_GPIO_H
+#define NVR_BACKENDS_BUTTON_GPIO_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include "backends/button/hold.h"
+
+#define BUTTON_GPIO_BATCH 16
+
+struct gpiod_line_event;
+
+struct button_gpio {
+	int fd;			/* the line's event descriptor, non-blocking */
+	/* CLOCK's time now in ms (clock_gettime; the tests' own). */
+	int64_t (*now_ms)(void *ctx, clockid_t clock);
+	void *now_ctx;
+	/* Edges read and not handled yet (a press that ended a hold
+	 * returns before the rest of its batch). */
+	int64_t at[BUTTON_GPIO_BATCH];
+	bool press[BUTTON_GPIO_BATCH];
+	size_t have, next;
+};
+
+/* Reads from FD (non-blocking), with the system's clocks. */
+void button_gpio_init(struct button_gpio *g, int fd);
+
+/*
+ * As button_evdev_read (evdev.h): handles what FD has ready, feeding H;
+ * 1 when a press ended a hold with a tier (in *TIER: call again for the
+ * rest), 0 when all is handled, -ENODEV when the source is gone (its
+ * end, or a short record: EIO), another negative errno.
+ */
+int button_gpio_read(struct button_gpio *g, struct button_hold *h,
+    enum button_tier *tier);
+
+/* The boot clock's time of an event stamped TS (see above). */
+int64_t button_gpio_event_ms(const struct button_gpio *g,
+    const struct timespec *ts);
+
+#endif
