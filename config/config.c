@@ -1134,10 +1134,18 @@ read_button(struct config *cfg, const struct config_section *top)
 	led = config_section_string(sec, "led");
 	if (led == NULL)
 		return 0;
-	/* A name: the kernel's LED class; a path: its brightness file. */
-	if (strchr(led, '/') != NULL)
+	/* A name: the kernel's LED class; a path: its brightness file,
+	 * by that name (written as root: a slip must not name another). */
+	if (strchr(led, '/') != NULL) {
+		const char *base = strrchr(led, '/') + 1;
+
+		if (strcmp(base, "brightness") != 0) {
+			config_section_error(sec, "led", "a path must name an "
+			    "LED's brightness file (.../brightness)");
+			return -1;
+		}
 		b->led = config_section_path(sec, "led");
-	else if (strcmp(led, ".") == 0 || strcmp(led, "..") == 0 ||
+	} else if (strcmp(led, ".") == 0 || strcmp(led, "..") == 0 ||
 	    asprintf(&b->led, CONFIG_LEDS_DIR "/%s/brightness", led) < 0)
 		b->led = NULL;
 	if (b->led == NULL) {

@@ -129,6 +129,15 @@ diag_print(const struct diag_list *list, FILE *out)
 }
 
 void
+diag_clear(struct diag_list *list)
+{
+	for (size_t i = 0; i < list->count; i++)
+		free(list->items[i].message);
+	list->count = 0;
+	list->dropped = 0;
+}
+
+void
 diag_free(struct diag_list *list)
 {
 	for (size_t i = 0; i < list->count; i++)

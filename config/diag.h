@@ -43,4 +43,8 @@ void diag_print(const struct diag_list *list, FILE *out);
 
 void diag_free(struct diag_list *list);
 
+/* Empties LIST (its file stays): for a long-running program that reports
+ * a problem and goes on. */
+void diag_clear(struct diag_list *list);
+
 #endif

@@ -63,6 +63,8 @@ enum {
 
 struct fr_screen {
 	enum fr_state state;
+	bool passwords_only;		/* the unfinished one is the reset
+					 * button's password reset */
 	const struct screen_context *context;
 	struct factory_reset_summary summary;
 	struct factory_reset_progress progress;
@@ -403,13 +405,24 @@ show_unfinished(struct fr_screen *s)
 		show_refused(s, &status);
 		return true;
 	}
-	if (rc == 0) {
+	s->passwords_only = rc == 0 && status.passwords_only;
+	if (s->passwords_only) {
+		snprintf(s->text, sizeof(s->text), "A password reset from the "
+		    "reset button was interrupted (a power cut, or a store "
+		    "that did not answer) after %zu of its %zu steps.\n\nIt "
+		    "must finish before anything else can be done here. "
+		    "Finishing it clears the administrator passwords; nothing "
+		    "else is erased.\n\nPress Enter to finish it now.",
+		    status.done, status.total);
+	} else if (rc == 0) {
 		snprintf(s->text, sizeof(s->text), "A factory reset was "
 		    "interrupted (a power cut, or the recorder was switched "
 		    "off) after %zu of its %zu steps.\n\nIt must finish before "
 		    "anything else can be done here. Finishing it erases what "
 		    "the reset erases; what it keeps stays.\n\nPress Enter to "
 		    "finish it now.", status.done, status.total);
+	}
+	if (rc == 0) {
 		s->progress.done = status.done;
 		s->progress.total = status.total;
 		s->state = FR_UNFINISHED;
@@ -1122,6 +1135,7 @@ fr_render(void *self, struct view *view)
 	case FR_UNFINISHED:
 	case FR_STOPPED:
 		view->notice.title = s->state == FR_STOPPED ? "Reset stopped" :
+		    s->passwords_only ? "Unfinished password reset" :
 		    "Unfinished factory reset";
 		view->notice.text = s->text;
 		INPUT_HINTS(view, go_hints);

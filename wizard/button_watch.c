@@ -138,6 +138,9 @@ letting_go(const struct watch *w, int64_t now)
 	}
 	if (w->hold.state == BUTTON_UP || w->hold.unmeasured)
 		return BUTTON_ANNOUNCE_UP;
+	/* Let go (a bounce, maybe): held until then, not until now. */
+	if (w->hold.state == BUTTON_LET_GO)
+		now = w->hold.up_ms;
 	return now - w->hold.down_ms < w->hold.tiers.password_ms ?
 	    BUTTON_ANNOUNCE_HELD : BUTTON_ANNOUNCE_TOO_LONG;
 }
@@ -428,11 +431,13 @@ act(struct watch *w, enum button_tier tier)
 		refused(tier, held_s, rc, &err);
 		return;
 	}
-	/* In the log before the first change, as from the screen. */
+	/* In the logs before the first change, as from the screen; the
+	 * passwords' line once they are cleared. */
 	snprintf(detail, sizeof(detail), "the reset button, held %ld s",
 	    held_s);
 	if (tier == BUTTON_TIER_PASSWORD)
-		audit_log(AUDIT_BUTTON_PASSWORDS, NULL, held_s, NULL);
+		syslog(LOG_WARNING, "reset button held %ld s: clearing the "
+		    "administrators' passwords", held_s);
 	else
 		audit_log(AUDIT_RESET_STARTED, NULL, 0, detail);
 	rc = factory_reset_finish(r, progress, NULL, &err);
@@ -441,9 +446,7 @@ act(struct watch *w, enum button_tier tier)
 		return;
 	}
 	if (tier == BUTTON_TIER_PASSWORD) {
-		syslog(LOG_NOTICE, "reset button: the administrators' passwords "
-		    "are cleared; first-boot setup opens at the wizard's next "
-		    "start");
+		audit_log(AUDIT_BUTTON_PASSWORDS, NULL, held_s, NULL);
 		return;
 	}
 	audit_log(AUDIT_RESET_FINISHED, NULL, 0, NULL);
@@ -455,6 +458,21 @@ act(struct watch *w, enum button_tier tier)
 
 /* ------------------------------------------------------------------ */
 /* The loop                                                            */
+
+/* "device /dev/input/...", "GPIO line 17 of gpiochip0": for the log. */
+static const char *
+source_name(const struct watch *w)
+{
+	static char name[512];
+	const struct button_config *bc = &w->cfg->button;
+
+	if (bc->gpio)
+		snprintf(name, sizeof(name), "GPIO line %s of %s", bc->line,
+		    bc->chip);
+	else
+		snprintf(name, sizeof(name), "device %s", bc->device);
+	return name;
+}
 
 /* Reads what the source sent, acting on each hold it ends. False when
  * the source is gone. */
@@ -471,8 +489,7 @@ read_source(struct watch *w)
 	if (rc == 0)
 		return true;
 	syslog(LOG_WARNING, "the reset button's %s %s; waiting for it",
-	    w->line != NULL ? "GPIO line" : w->cfg->button.device,
-	    rc == -ENODEV ? "is gone" : strerror(-rc));
+	    source_name(w), rc == -ENODEV ? "is gone" : strerror(-rc));
 	close_source(w);
 	return false;
 }
@@ -510,9 +527,10 @@ key_code(struct watch *w)
 		return -1;
 	}
 	code = libevdev_event_code_from_name(EV_KEY, bc->key);
-	if (code < 0 || strncmp(bc->key, "KEY_", 4) != 0) {
+	if (code < 0 || (strncmp(bc->key, "KEY_", 4) != 0 &&
+	    strncmp(bc->key, "BTN_", 4) != 0)) {
 		config_section_error(&bc->section, "key", "%s is not a key's "
-		    "name (KEY_RESTART, KEY_POWER, ...: see "
+		    "name (KEY_RESTART, KEY_POWER, BTN_0, ...: see "
 		    "linux/input-event-codes.h)", bc->key);
 		return -1;
 	}
@@ -525,6 +543,8 @@ button_watch_run(struct config *cfg, struct wizard_backends *b)
 {
 	struct watch w = { .cfg = cfg, .b = b, .fd = -1 };
 	struct sigaction sa = { .sa_handler = on_stop };
+	sigset_t stops, waiting;
+	bool opened = false;	/* once: a problem later is retried */
 	struct button_tiers tiers = {
 		.password_ms = cfg->button.password_ms,
 		.factory_ms = cfg->button.factory_ms,
@@ -543,10 +563,18 @@ button_watch_run(struct config *cfg, struct wizard_backends *b)
 		diag_print(&cfg->diags, stderr);
 		return BUTTON_WATCH_CONFIG;
 	}
-	/* No SA_RESTART: poll returns at once. */
+	/* Blocked but in ppoll: a stop is seen there at once, never lost
+	 * just before it, and never cuts a reset's step short (EINTR). */
+	sa.sa_flags = SA_RESTART;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sigemptyset(&stops);
+	sigaddset(&stops, SIGTERM);
+	sigaddset(&stops, SIGINT);
+	sigprocmask(SIG_BLOCK, &stops, &waiting);
+	sigdelset(&waiting, SIGTERM);
+	sigdelset(&waiting, SIGINT);
 	button_hold_init(&w.hold, &tiers);
 	led_init(&w);
 	/* A line a watcher killed while the button was held left. */
@@ -555,38 +583,54 @@ button_watch_run(struct config *cfg, struct wizard_backends *b)
 		    strerror(errno));
 	w.announced = BUTTON_ANNOUNCE_HELD;
 	announce(&w, BUTTON_ANNOUNCE_UP);
-	syslog(LOG_NOTICE, "watching the reset button (%s %s): %lld s "
+	syslog(LOG_NOTICE, "watching the reset button (%s, %s): %lld s "
 	    "clears the passwords, %lld s resets the recorder",
-	    cfg->button.gpio ? cfg->button.chip : cfg->button.device,
-	    cfg->button.gpio ? cfg->button.line : cfg->button.key,
+	    source_name(&w), cfg->button.gpio ? "gpio" : cfg->button.key,
 	    (long long)tiers.password_ms / 1000,
 	    (long long)tiers.factory_ms / 1000);
 	while (stop_signal == 0) {
 		int64_t now = boot_ms();
 		enum button_tier tier;
+		struct timespec timeout;
 		struct pollfd p;
-		int rc;
+		int rc, ms;
 
 		if (w.fd < 0) {
 			rc = open_source(&w, now);
-			if (rc == -EINVAL) {
+			/* A config it cannot use is said at start (78: not
+			 * restarted); a device that comes back wrong later
+			 * (another keyboard) is said and tried again. */
+			if (rc == -EINVAL && !opened)
+				break;
+			if (rc == -EINVAL)
 				diag_print(&cfg->diags, stderr);
-				led_set(&w, 0);
-				return BUTTON_WATCH_CONFIG;
-			}
+			diag_clear(&cfg->diags);
 			if (rc != 0 && !w.missing_said)
-				syslog(LOG_WARNING, "the reset button's device "
-				    "%s is not there; waiting for it",
-				    cfg->button.device);
+				syslog(LOG_WARNING, "the reset button's %s is not "
+				    "there; waiting for it", source_name(&w));
 			w.missing_said = rc != 0;
+			opened = opened || rc == 0;
 		}
-		tier = button_hold_tick(&w.hold, now);
+		/* What the device has queued first: a press already there
+		 * is a bounce, whatever time the loop took to get here. */
+		if (w.fd >= 0)
+			read_source(&w);
+		tier = button_hold_tick(&w.hold, boot_ms());
 		if (tier != BUTTON_TIER_NONE)
 			act(&w, tier);
 		p = (struct pollfd){ .fd = w.fd, .events = POLLIN };
-		rc = poll(&p, w.fd >= 0 ? 1 : 0, wait_ms(&w, boot_ms()));
-		if (rc > 0 && (p.revents & (POLLIN | POLLHUP | POLLERR)))
-			read_source(&w);
+		ms = wait_ms(&w, boot_ms());
+		if (ms >= 0)
+			timeout = (struct timespec){ .tv_sec = ms / 1000,
+			    .tv_nsec = (long)(ms % 1000) * 1000000 };
+		ppoll(&p, w.fd >= 0 ? 1 : 0, ms >= 0 ? &timeout : NULL,
+		    &waiting);
+	}
+	if (stop_signal == 0) {
+		diag_print(&cfg->diags, stderr);
+		led_set(&w, 0);
+		announce(&w, BUTTON_ANNOUNCE_UP);
+		return BUTTON_WATCH_CONFIG;
 	}
 	led_set(&w, 0);
 	announce(&w, BUTTON_ANNOUNCE_UP);

@@ -326,12 +326,12 @@ static void
 resume_progress(void *ctx, size_t index, size_t total, const char *label,
     bool skipped)
 {
-	(void)ctx;
+	const char *what = ctx;
+
 	(void)skipped;	/* --resume skips nothing */
-	printf("factory reset, step %zu of %zu: %s\n", index + 1, total,
-	    label);
+	printf("%s, step %zu of %zu: %s\n", what, index + 1, total, label);
 	fflush(stdout);
-	syslog(LOG_NOTICE, "factory reset resumed: step %zu of %zu: %s",
+	syslog(LOG_NOTICE, "%s resumed: step %zu of %zu: %s", what,
 	    index + 1, total, label);
 }
 
@@ -344,6 +344,8 @@ resume_progress(void *ctx, size_t index, size_t total, const char *label,
 static int
 resume_reset(const struct config *cfg, struct wizard_backends *b)
 {
+	struct reset_journal_status status;
+	const char *what = "factory reset";
 	struct nvr_error err;
 	int rc;
 
@@ -351,11 +353,17 @@ resume_reset(const struct config *cfg, struct wizard_backends *b)
 		printf("no unfinished factory reset in %s\n", cfg->state_dir);
 		return 0;
 	}
-	syslog(LOG_NOTICE, "finishing an interrupted factory reset");
-	rc = factory_reset_finish(b->reset, resume_progress, NULL, &err);
+	/* The reset button's password reset is journaled too: named as
+	 * what it is. */
+	if (factory_reset_pending(b->reset, &status, &err) == 0 &&
+	    status.passwords_only)
+		what = "password reset";
+	syslog(LOG_NOTICE, "finishing an interrupted %s", what);
+	rc = factory_reset_finish(b->reset, resume_progress, (void *)what,
+	    &err);
 	if (rc == 0) {
-		printf("factory reset finished\n");
-		syslog(LOG_NOTICE, "factory reset finished");
+		printf("%s finished\n", what);
+		syslog(LOG_NOTICE, "%s finished", what);
 		return 0;
 	}
 	fprintf(stderr, "nvr-recovery: %s\n", err.message);
@@ -363,7 +371,7 @@ resume_reset(const struct config *cfg, struct wizard_backends *b)
 		fprintf(stderr, "nvr-recovery: nothing was run; start the "
 		    "wizard on the recorder's console to finish the reset "
 		    "without the steps it may no longer touch\n");
-	syslog(LOG_ERR, "factory reset not finished: %s", err.message);
+	syslog(LOG_ERR, "%s not finished: %s", what, err.message);
 	return rc == -EBADMSG || rc == -EPERM ? EXIT_DATAERR :
 	    rc == -EBUSY ? EXIT_TEMPFAIL : EXIT_IOERR;
 }
@@ -520,6 +528,13 @@ run(const struct options *opt)
 		else if (cfg.button.present)
 			printf(" %s", cfg.button.key);
 		printf(")\n");
+		/* The button bypasses what Factory reset asks: said, not
+		 * refused (a vendor may want both ways). */
+		if (cfg.button.present && !cfg.button.proof &&
+		    cfg.reset.proofs != 0)
+			printf("%s: note: the reset button needs no proof "
+			    "(button.proof: false) while Factory reset asks for "
+			    "one (reset.proof)\n", opt->config_path);
 		code = check_recovery_store(&b);
 		wizard_backends_close(&cfg, &b);
 		return code;

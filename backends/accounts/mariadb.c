@@ -763,14 +763,15 @@ mariadb_factory_reset(void *state, enum account_reset_scope scope,
 	int rc = connect_db(st, &m, err);
 
 	/* Every user, offered or not: they are all the software's (or the
-	 * administrator alone, by the name set_password matches). */
+	 * administrator alone, byte for byte: a case-insensitive or
+	 * space-padding collation must not match "Admin" or "admin "). */
 	if (rc != 0)
 		return rc;
 	snprintf(sql, sizeof(sql), "UPDATE `%s` SET `%s` = ? WHERE (`%s` IS "
 	    "NULL OR `%s` <> ?)%s%s%s", st->table, st->password_column,
 	    st->password_column, st->password_column,
-	    admin_only ? " AND `" : "", admin_only ? st->user_column : "",
-	    admin_only ? "` = ?" : "");
+	    admin_only ? " AND BINARY `" : "", admin_only ? st->user_column :
+	    "", admin_only ? "` = ?" : "");
 	bind_text(&in[0], locked, &len);
 	bind_text(&in[1], locked, &len);
 	bind_text(&in[2], st->admin, &name_len);

@@ -3,7 +3,7 @@
  * on the consoles while the button is held, so that each shows a line
  * saying what letting go now would do. The watcher writes one word into
  * STATE_DIR/button-held when that changes, and removes the file when the
- * button is up; a wizard reads it as it draws (at most once a second).
+ * button is up; a wizard reads it as it draws (every half second).
  * Only the watcher writes it (one per recorder).
  */
 #ifndef NVR_BACKENDS_BUTTON_ANNOUNCE_H

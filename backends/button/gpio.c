@@ -77,10 +77,16 @@ button_gpio_read(struct button_gpio *g, struct button_hold *h,
 		while (g->next < g->have) {
 			size_t i = g->next++;
 
+			bool again = g->press[i] && g->last_press;
+
+			g->last_press = g->press[i];
 			if (!g->press[i]) {
 				button_hold_release(h, g->at[i]);
 				continue;
 			}
+			/* A release was lost: this press starts afresh. */
+			if (again)
+				button_hold_abandon(h);
 			*tier = button_hold_press(h, g->at[i]);
 			if (*tier != BUTTON_TIER_NONE)
 				return 1;

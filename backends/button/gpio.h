@@ -7,6 +7,13 @@
  * from the line's event descriptor (a pipe in the tests: this kernel
  * has no gpio-sim).
  *
+ * The kernel keeps 16 edges and drops the rest without a word, and
+ * reads the line's level late to tell a rising edge from a falling one,
+ * so two presses may come without the release between them: the hold
+ * is then measured from the second (the first one's end is not known;
+ * counting from the first could make a knock and a short press, seconds
+ * apart, a factory reset). A release after a release is no edge.
+ *
  * The records' times are CLOCK_MONOTONIC's since Linux 5.7 and the wall
  * clock's before it; each is taken back to the boot clock by its age on
  * whichever of the two it is closer to (they are decades apart), so a
@@ -15,6 +22,7 @@
 #ifndef NVR_BACKENDS_BUTTON_GPIO_H
 #define NVR_BACKENDS_BUTTON_GPIO_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -34,6 +42,7 @@ struct button_gpio {
 	int64_t at[BUTTON_GPIO_BATCH];
 	bool press[BUTTON_GPIO_BATCH];
 	size_t have, next;
+	bool last_press;	/* the last edge handled was a press */
 };
 
 /* Reads from FD (non-blocking), with the system's clocks. */

@@ -982,6 +982,10 @@ journal_status(const struct journal *j, const char *const *allowed, size_t n,
 	memset(status, 0, sizeof(*status));
 	status->done = j->done;
 	status->total = j->n_steps;
+	status->passwords_only = j->n_steps > 0;
+	for (size_t i = 0; i < j->n_steps; i++)
+		if (j->steps[i].kind != RESET_ADMIN_PASSWORD)
+			status->passwords_only = false;
 	for (size_t i = j->done; i < j->n_steps; i++) {
 		const struct reset_step *s = &j->steps[i];
 		struct reset_refused_step *r;

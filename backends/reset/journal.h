@@ -97,6 +97,9 @@ struct reset_journal_status {
 	size_t refused_count;	/* steps refused, of which the first
 				 * RESET_REFUSED_MAX are in REFUSED */
 	struct reset_refused_step refused[RESET_REFUSED_MAX];
+	bool passwords_only;	/* every step an admin-password one: the
+				 * reset button's password reset, not a
+				 * factory reset */
 };
 
 /* Whether STATE_DIR holds a journal: a reset was begun and not finished. */

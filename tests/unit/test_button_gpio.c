@@ -34,6 +34,7 @@ struct line {
 	struct button_hold hold;
 	int64_t boot;		/* the injected boot clock, ms */
 	bool wall_stamps;	/* a kernel before 5.7 */
+	int64_t wall_set;	/* ms the wall clock was set by */
 };
 
 static int64_t
@@ -44,7 +45,7 @@ clock_of(void *ctx, clockid_t clock)
 	if (clock == CLOCK_MONOTONIC)
 		return l->boot + MONO_AT_BOOT_0;
 	if (clock == CLOCK_REALTIME)
-		return l->boot + REAL_AT_BOOT_0;
+		return l->boot + REAL_AT_BOOT_0 + l->wall_set;
 	return l->boot;
 }
 
@@ -83,7 +84,7 @@ static void
 edge(struct line *l, int64_t ms, bool press)
 {
 	struct gpioevent_data ev;
-	int64_t stamp = ms + (l->wall_stamps ? REAL_AT_BOOT_0 :
+	int64_t stamp = ms + (l->wall_stamps ? REAL_AT_BOOT_0 + l->wall_set :
 	    MONO_AT_BOOT_0);
 
 	memset(&ev, 0, sizeof(ev));
@@ -131,18 +132,32 @@ test_tiers_monotonic_stamps(void **state)
 }
 
 /* An older kernel stamps with the wall clock: the same holds, the same
- * tiers, and a wall clock set back meanwhile (an NTP fix) changes
- * nothing measured, as the age is taken when it is read. */
+ * tiers. The wall clock set back an hour while the button is held (an
+ * NTP fix) changes nothing measured: each edge's age is taken on the
+ * clock as it is when the edge is read, at once. */
 static void
 test_tiers_wall_stamps(void **state)
 {
 	struct line *l = *state;
+	enum button_tier tier;
+	int64_t t;
 
 	l->wall_stamps = true;
 	assert_int_equal(hold_for(l, l->boot, 4500), BUTTON_TIER_PASSWORD);
 	assert_int_equal(hold_for(l, l->boot + 2000, 12000),
 	    BUTTON_TIER_FACTORY);
 	assert_int_equal(hold_for(l, l->boot + 2000, 2000), BUTTON_TIER_NONE);
+	t = l->boot + 2000;
+	l->boot = t;
+	edge(l, t, true);
+	assert_int_equal(button_gpio_read(&l->gpio, &l->hold, &tier), 0);
+	l->wall_set = -3600 * 1000;
+	l->boot = t + 4500;
+	edge(l, t + 4500, false);
+	assert_int_equal(button_gpio_read(&l->gpio, &l->hold, &tier), 0);
+	l->boot += l->hold.tiers.debounce_ms;
+	assert_int_equal(button_hold_tick(&l->hold, l->boot),
+	    BUTTON_TIER_PASSWORD);
 }
 
 /* A contact that bounces: rising and falling edges a few ms apart at
@@ -170,6 +185,30 @@ test_bounces(void **state)
 	    BUTTON_TIER_PASSWORD);
 }
 
+/* The kernel dropped a release (its queue was full, or it read the
+ * level late): a 2 s knock, 8 s up, then a 1 s press must not be one
+ * 11 s hold (a factory reset); the second press starts a hold of its
+ * own, and a release after a release is nothing. */
+static void
+test_lost_release(void **state)
+{
+	struct line *l = *state;
+	enum button_tier tier;
+	int64_t t = l->boot;
+
+	edge(l, t, true);
+	edge(l, t + 10000, true);
+	edge(l, t + 11000, false);
+	edge(l, t + 11500, false);
+	l->boot = t + 11600;
+	assert_int_equal(button_gpio_read(&l->gpio, &l->hold, &tier), 0);
+	assert_int_equal(button_hold_tick(&l->hold, l->boot),
+	    BUTTON_TIER_NONE);
+	/* The next hold is measured whole. */
+	assert_int_equal(hold_for(l, l->boot + 1000, 4200),
+	    BUTTON_TIER_PASSWORD);
+}
+
 /* Two holds in one batch: the first one's tier is returned when the
  * second press ends it, and the second is read on the next call. */
 static void
@@ -191,8 +230,9 @@ test_second_press_in_batch(void **state)
 	    BUTTON_TIER_PASSWORD);
 }
 
-/* The descriptor's end while held: nothing asked; a short record (not
- * the kernel's) is the end too. A release seen before the end counts. */
+/* The descriptor's end while held (a pipe's, standing in for a line
+ * that goes away): nothing asked; a short record (not the kernel's) is
+ * the end too. A release seen before the end counts. */
 static void
 test_source_gone(void **state)
 {
@@ -236,6 +276,7 @@ main(void)
 		T(test_tiers_monotonic_stamps),
 		T(test_tiers_wall_stamps),
 		T(test_bounces),
+		T(test_lost_release),
 		T(test_second_press_in_batch),
 		T(test_source_gone),
 		T(test_released_then_closed),
