@@ -97,8 +97,9 @@ SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || \
 # 64-bit file offsets and times on every machine: a 32-bit one (armhf)
 # would otherwise fail readdir with EOVERFLOW on a file system with 64-bit
 # inode numbers, and stop telling the time in 2038. Only our own code
-# sees these types: no library we link passes a time_t, off_t or struct
-# stat through its API.
+# sees these types: no library call we make passes a time_t, off_t or
+# struct stat through its API (libgpiod's event reader would, with a
+# struct timespec: the kernel's GPIO records are read directly).
 LFS_CFLAGS := -D_FILE_OFFSET_BITS=64 -D_TIME_BITS=64
 BASE_CFLAGS = -std=c11 -D_GNU_SOURCE $(LFS_CFLAGS) \
 	-DNVR_VERSION='"$(VERSION)"' -I. \

@@ -6,9 +6,9 @@
 #include "backends/button/gpio.h"
 
 #include <errno.h>
+#include <linux/gpio.h>
 #include <string.h>
-
-#include "backends/button/gpiod_lib.h"
+#include <unistd.h>
 
 static int64_t
 system_now_ms(void *ctx, clockid_t clock)
@@ -48,24 +48,34 @@ button_gpio_event_ms(const struct button_gpio *g, const struct timespec *ts)
 }
 
 /* Reads the next batch of edges. 1 with some, 0 with none ready,
- * -ENODEV at the source's end, another negative errno. */
+ * -ENODEV at the source's end (or a record cut short, which the kernel
+ * never writes), another negative errno. */
 static int
 refill(struct button_gpio *g)
 {
-	struct gpiod_line_event ev[BUTTON_GPIO_BATCH];
-	int n = gpiod_line_event_read_fd_multiple(g->fd, ev,
-	    BUTTON_GPIO_BATCH);
+	struct gpioevent_data ev[BUTTON_GPIO_BATCH];
+	ssize_t n;
 
 	g->have = g->next = 0;
+	do
+		n = read(g->fd, ev, sizeof(ev));
+	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 :
-		    errno == EIO || errno == ENODEV ? -ENODEV : -errno;
-	for (int i = 0; i < n; i++) {
-		g->at[i] = button_gpio_event_ms(g, &ev[i].ts);
-		g->press[i] = ev[i].event_type == GPIOD_LINE_EVENT_RISING_EDGE;
+		    errno == ENODEV ? -ENODEV : -errno;
+	if (n == 0 || n % (ssize_t)sizeof(ev[0]) != 0)
+		return -ENODEV;
+	g->have = (size_t)n / sizeof(ev[0]);
+	for (size_t i = 0; i < g->have; i++) {
+		struct timespec ts = {
+			.tv_sec = (time_t)(ev[i].timestamp / 1000000000u),
+			.tv_nsec = (long)(ev[i].timestamp % 1000000000u),
+		};
+
+		g->at[i] = button_gpio_event_ms(g, &ts);
+		g->press[i] = ev[i].id == GPIOEVENT_EVENT_RISING_EDGE;
 	}
-	g->have = (size_t)n;
-	return n > 0 ? 1 : 0;
+	return 1;
 }
 
 int

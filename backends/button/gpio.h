@@ -1,11 +1,14 @@
 /*
- * gpio.h: the reset button as a GPIO line, read through libgpiod 1.6's
- * event interface. The line is requested for both edges (active low
- * where the button pulls it to ground: the kernel then reports a press
- * as a rising edge), and each edge arrives as the kernel's
- * gpioevent_data record, which gpiod_line_event_read_fd_multiple reads
- * from the line's event descriptor (a pipe in the tests: this kernel
- * has no gpio-sim).
+ * gpio.h: the reset button as a GPIO line. The watcher requests it with
+ * libgpiod 1.6 for both edges (active low where the button pulls it to
+ * ground: the kernel then reports a press as a rising edge), and each
+ * edge arrives on the line's event descriptor as the kernel's
+ * gpioevent_data record (a pipe in the tests: this kernel has no
+ * gpio-sim), read here directly rather than through
+ * gpiod_line_event_read_fd_multiple: libgpiod hands events over in a
+ * struct timespec, which on a 32-bit system is the library's size of
+ * time_t (32 bits on Debian 12 armhf) and not this build's (64 bits):
+ * the kernel's record has one layout for both.
  *
  * The kernel keeps 16 edges and drops the rest without a word, and
  * reads the line's level late to tell a rising edge from a falling one,
@@ -29,8 +32,6 @@
 #include "backends/button/hold.h"
 
 #define BUTTON_GPIO_BATCH 16
-
-struct gpiod_line_event;
 
 struct button_gpio {
 	int fd;			/* the line's event descriptor, non-blocking */

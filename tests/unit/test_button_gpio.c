@@ -1,9 +1,8 @@
 /*
  * test_button_gpio: the reset button as a GPIO line (backends/button/
- * gpio.c), read through libgpiod's own event reader. This kernel has no
- * gpio-sim, so the line's event descriptor is a pipe into which the
- * tests write the kernel's gpioevent_data records (a time in ns, the
- * edge); the clocks are injected, and the records' times are on either
+ * gpio.c). This kernel has no gpio-sim, so the line's event descriptor
+ * is a pipe into which the tests write the kernel's gpioevent_data
+ * records (a time in ns, the edge); the clocks are injected, and the records' times are on either
  * of the clocks a kernel uses for them (CLOCK_MONOTONIC since Linux 5.7,
  * the wall clock before). The tiers, debounce and a source's end are
  * those of the evdev button (test_button), through the same hold.
@@ -21,7 +20,6 @@
 #include <unistd.h>
 
 #include "backends/button/gpio.h"
-#include "backends/button/gpiod_lib.h"
 #include "backends/button/hold.h"
 
 /* The clocks at the start of a test, in ms; each moves with BOOT. */
@@ -283,7 +281,5 @@ main(void)
 #undef T
 	};
 
-	if (gpiod_lib_load(NULL) != 0)
-		return 1;
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
