@@ -368,18 +368,16 @@ progress(void *ctx, size_t index, size_t total, const char *label,
 	    total, skipped ? " (left out)" : "", label);
 }
 
-/* Why a reset could not start, for the log. */
+/* Logs that the hold's TIER was not started, and WHY. */
 static void
-refused(enum button_tier tier, long held_s, int rc,
-    const struct nvr_error *err)
+not_started(enum button_tier tier, long held_s, const char *why)
 {
-	char why[sizeof(err->message) + 64];
+	char line[sizeof(((struct nvr_error *)0)->message) + 64];
 
-	snprintf(why, sizeof(why), "%s not started: %s",
+	snprintf(line, sizeof(line), "%s not started: %s",
 	    tier == BUTTON_TIER_PASSWORD ? "password reset" : "factory reset",
-	    rc == -EEXIST ? "an unfinished reset must be finished first "
-	    "(nvr-recovery --resume)" : err->message);
-	audit_log(AUDIT_BUTTON_IGNORED, NULL, held_s, why);
+	    why);
+	audit_log(AUDIT_BUTTON_IGNORED, NULL, held_s, line);
 }
 
 /* button.proof: whether a recovery request made on the Support screen
@@ -388,17 +386,13 @@ static bool
 request_pending(struct watch *w, enum button_tier tier, long held_s)
 {
 	struct nvr_error err = { "" };
-	char why[sizeof(err.message) + 64];
 	size_t count = 0;
 	int rc = wizard_backends_pending_requests(w->cfg, &count, &err);
 
 	if (rc == 0 && count > 0)
 		return true;
-	snprintf(why, sizeof(why), "%s not started: %s",
-	    tier == BUTTON_TIER_PASSWORD ? "password reset" : "factory reset",
-	    rc != 0 ? err.message : "no support request is pending "
-	    "(button.proof)");
-	audit_log(AUDIT_BUTTON_IGNORED, NULL, held_s, why);
+	not_started(tier, held_s, rc != 0 ? err.message : "no support "
+	    "request is pending (button.proof)");
 	return false;
 }
 
@@ -428,7 +422,9 @@ act(struct watch *w, enum button_tier tier)
 		rc = factory_reset_start(r, &total, &err);
 	}
 	if (rc != 0) {
-		refused(tier, held_s, rc, &err);
+		not_started(tier, held_s, rc == -EEXIST ? "an unfinished reset "
+		    "must be finished first (nvr-recovery --resume)" :
+		    err.message);
 		return;
 	}
 	/* In the logs before the first change, as from the screen; the

@@ -15,8 +15,7 @@
 #define GPIOD_LIB_FUNCTIONS(F) \
 	F(gpiod_chip_close) F(gpiod_chip_find_line) F(gpiod_chip_get_line) \
 	F(gpiod_chip_name) F(gpiod_chip_open_lookup) \
-	F(gpiod_line_event_get_fd) F(gpiod_line_event_read_fd_multiple) \
-	F(gpiod_line_get_value) F(gpiod_line_release) \
+	F(gpiod_line_event_get_fd) F(gpiod_line_get_value) F(gpiod_line_release) \
 	F(gpiod_line_request_both_edges_events_flags)
 
 struct gpiod_lib {
@@ -35,8 +34,6 @@ int gpiod_lib_load(struct nvr_error *err);
 #define gpiod_chip_name (*gpiod_lib.gpiod_chip_name)
 #define gpiod_chip_open_lookup (*gpiod_lib.gpiod_chip_open_lookup)
 #define gpiod_line_event_get_fd (*gpiod_lib.gpiod_line_event_get_fd)
-#define gpiod_line_event_read_fd_multiple \
-	(*gpiod_lib.gpiod_line_event_read_fd_multiple)
 #define gpiod_line_get_value (*gpiod_lib.gpiod_line_get_value)
 #define gpiod_line_release (*gpiod_lib.gpiod_line_release)
 #define gpiod_line_request_both_edges_events_flags \
